@@ -1,0 +1,53 @@
+# supportal — the README's commands. `make run` builds and serves the demo
+# portal on http://127.0.0.1:8080; `make test` runs every test.
+
+GO          ?= go
+ADDR        ?= 127.0.0.1:8080
+WASM_BUDGET ?= 2200000
+
+APP_SOURCES := $(shell find app locales -name '*.go' -o -name '*.json') go.mod go.sum
+
+.PHONY: all build wasm run test check-deps check-wasm-size vet bench clean
+
+all: build
+
+# web/app.wasm and its precompressed forms; rebuilt only when app/ or locales/ change.
+wasm: web/app.wasm.br
+
+web/app.wasm: $(APP_SOURCES)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o web/app.wasm ./app
+
+web/app.wasm.br: web/app.wasm server/tools/precompress/main.go
+	$(GO) run ./server/tools/precompress web/app.wasm
+
+# bin/supportal: one self-contained file (web assets and app.wasm embedded).
+build: wasm
+	$(GO) build -trimpath -o bin/supportal ./server
+
+run: build
+	./bin/supportal -addr $(ADDR) -demo
+
+vet:
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./app/...
+	@out=$$(gofmt -l app server web locales); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+# The browser app must link no server code (go-app itself brings
+# database/sql/driver through google/uuid; database/sql proper must not come).
+check-deps:
+	@bad=$$(GOOS=js GOARCH=wasm $(GO) list -deps ./app | grep -E 'gorilla/websocket|^database/sql$$|/server(/|$$)|modernc.org' || true); \
+	if [ -n "$$bad" ]; then echo "app.wasm links server code:"; echo "$$bad"; exit 1; fi; echo "check-deps: app.wasm links no server code"
+
+check-wasm-size: wasm
+	@size=$$(wc -c < web/app.wasm.br); echo "app.wasm brotli: $$size bytes (budget $(WASM_BUDGET))"; \
+	if [ $$size -gt $(WASM_BUDGET) ]; then echo "app.wasm is over budget"; exit 1; fi
+
+test: vet check-deps check-wasm-size
+	SUPPORTAL_E2E=1 $(GO) test -race -count=1 ./...
+
+bench: wasm
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./server/store/ ./server/api/
+	@echo "app.wasm raw $$(wc -c < web/app.wasm) gzip $$(wc -c < web/app.wasm.gz) brotli $$(wc -c < web/app.wasm.br) bytes"
+
+clean:
+	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz

@@ -1,0 +1,96 @@
+package pages
+
+import (
+	"sort"
+	"strconv"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/supportal/supportal/app/state"
+	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/locales"
+)
+
+// dashboardPage is the support dashboard: tickets per status as traffic
+// lights, then the open tickets, those awaiting the user's response first.
+type dashboardPage struct {
+	app.Compo
+
+	session   state.Session
+	counts    state.Counts
+	open      state.TicketList
+	loadedFor string
+}
+
+func newDashboardPage() *dashboardPage { return &dashboardPage{} }
+
+func (p *dashboardPage) OnPreRender(ctx app.Context) {
+	p.session.Lang = sessionLang(ctx, p.session)
+}
+
+func (p *dashboardPage) OnMount(ctx app.Context) {
+	ctx.ObserveState(state.CountsState, &p.counts)
+	ctx.ObserveState(state.OpenState, &p.open)
+	observeSession(ctx, &p.session, p.sessionChanged)
+}
+
+func (p *dashboardPage) sessionChanged(ctx app.Context) {
+	if !p.session.LoggedIn {
+		return
+	}
+	key := strconv.FormatInt(p.session.User.ID, 10) + "/" + strconv.FormatInt(p.session.Account, 10)
+	if key != p.loadedFor {
+		p.loadedFor = key
+		ctx.NewActionWithValue(state.LoadCounts, state.TicketQuery{OrganizationID: p.session.Account})
+	}
+}
+
+// awaitingFirst orders open tickets: response expected first, then by
+// status urgency, newest update first within a status.
+func awaitingFirst(ts []ticket.TicketView) []ticket.TicketView {
+	rank := map[ticket.PortalStatus]int{}
+	for i, ps := range ticket.PortalStatuses() {
+		rank[ps] = i
+	}
+	out := append([]ticket.TicketView(nil), ts...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if ri, rj := rank[out[i].Status], rank[out[j].Status]; ri != rj {
+			return ri < rj
+		}
+		return out[i].UpdatedAt.After(out[j].UpdatedAt)
+	})
+	return out
+}
+
+func (p *dashboardPage) Render() app.UI {
+	lang := p.session.Lang
+	open := awaitingFirst(p.open.Tickets)
+	if p.session.LoggedIn && !p.session.User.Agent && len(p.session.Accounts()) == 0 {
+		return newShell().WithTitle("Dashboard").Body(
+			app.P().ID("access-revoked").Class("panel").Role("status").Text(t(lang, "TicketAccessRevoked")),
+		)
+	}
+	return newShell().WithTitle("Dashboard").Body(
+		app.Section().Class("cards").Aria("label", t(lang, "TicketsByStatus")).Body(
+			errorBox(lang, p.counts.Err),
+			app.Range(ticket.PortalStatuses()).Slice(func(i int) app.UI {
+				ps := ticket.PortalStatuses()[i]
+				n := p.counts.Counts[ps]
+				return app.Div().Class("card", "card-"+string(ps.Light())).ID("count-"+string(ps)).Body(
+					app.Span().Class("light").Aria("hidden", "true"),
+					app.Span().Class("card-count").Text(strconv.Itoa(n)),
+					app.Span().Class("card-label").Text(t(lang, ps.MessageID())),
+				)
+			}),
+		),
+		app.Section().Class("panel").Body(
+			app.H2().Text(t(lang, "DashboardOpenHeading")),
+			app.If(p.open.Status == state.Loaded, func() app.UI {
+				return app.P().Class("muted").ID("open-count").Text(locales.N(lang, "OpenTicketCount", len(open), nil))
+			}),
+			app.If(p.open.Status == state.Loading && len(open) == 0, func() app.UI { return loading(lang) }),
+			errorBox(lang, p.open.Err),
+			newTicketTable().WithLang(lang).WithTickets(open).WithAgent(p.session.User.Agent),
+		),
+	)
+}

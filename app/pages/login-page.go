@@ -1,0 +1,109 @@
+package pages
+
+import (
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/supportal/supportal/app/state"
+)
+
+// loginPage asks for email and password.
+type loginPage struct {
+	app.Compo
+
+	session state.Session
+	form    state.LoginForm
+
+	email    string
+	password string
+	fieldErr string // translation id of a problem found before sending
+}
+
+func newLoginPage() *loginPage { return &loginPage{} }
+
+func (p *loginPage) OnPreRender(ctx app.Context) {
+	p.session.Lang = sessionLang(ctx, p.session)
+}
+
+func (p *loginPage) OnMount(ctx app.Context) {
+	ctx.ObserveState(state.LoginState, &p.form)
+	observeSession(ctx, &p.session, p.sessionChanged)
+}
+
+func (p *loginPage) sessionChanged(ctx app.Context) {
+	lang := sessionLang(ctx, p.session)
+	ctx.Page().SetLang(lang)
+	ctx.Page().SetTitle("%s · supportal", t(lang, "LoginTitle"))
+	if p.session.LoggedIn {
+		next := ctx.Page().URL().Query().Get("next")
+		if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/login") {
+			next = "/"
+		}
+		ctx.Navigate(next)
+	}
+}
+
+func (p *loginPage) Render() app.UI {
+	lang := p.session.Lang
+	errID := p.fieldErr
+	if errID == "" && p.form.Err != nil {
+		errID = p.form.Err.MessageID
+	}
+	return app.Div().Class("login-wrap").Body(
+		app.Main().ID("main").Class("login").Body(
+			app.Div().Class("login-head").Body(
+				app.Span().Class("brand").Text("supportal"),
+				newLangSwitch().WithLang(lang),
+			),
+			app.H1().Text(t(lang, "LoginTitle")),
+			app.P().Class("muted").Text(t(lang, "LoginIntro")),
+			app.Form().ID("login-form").NoValidate(true).OnSubmit(p.onSubmit).Body(
+				app.Div().Class("field").Body(
+					app.Label().For("login-email").Text(t(lang, "Email")),
+					app.Input().ID("login-email").Type("email").Name("email").Attr("autocomplete", "username").
+						Required(true).Value(p.email).AutoFocus(true).
+						Aria("invalid", ariaBool(p.fieldErr == "ErrEmailRequired")).
+						Aria("describedby", "login-error").
+						OnInput(p.ValueTo(&p.email)),
+				),
+				app.Div().Class("field").Body(
+					app.Label().For("login-password").Text(t(lang, "Password")),
+					app.Input().ID("login-password").Type("password").Name("password").Attr("autocomplete", "current-password").
+						Required(true).Value(p.password).
+						Aria("invalid", ariaBool(p.fieldErr == "ErrPasswordRequired")).
+						Aria("describedby", "login-error").
+						OnInput(p.ValueTo(&p.password)),
+				),
+				app.Div().ID("login-error").Aria("live", "assertive").Body(
+					app.If(errID != "", func() app.UI {
+						return app.P().Class("error").Role("alert").Text(t(lang, errID))
+					}),
+				),
+				app.Button().ID("login-submit").Type("submit").Class("primary").Disabled(p.form.Busy).Text(t(lang, "LoginButton")),
+			),
+		),
+	)
+}
+
+func ariaBool(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func (p *loginPage) onSubmit(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	p.fieldErr = ""
+	switch {
+	case strings.TrimSpace(p.email) == "":
+		p.fieldErr = "ErrEmailRequired"
+	case p.password == "":
+		p.fieldErr = "ErrPasswordRequired"
+	}
+	if p.fieldErr != "" || p.form.Busy {
+		return
+	}
+	ctx.NewActionWithValue(state.Login, state.LoginInput{Email: strings.TrimSpace(p.email), Password: p.password})
+}

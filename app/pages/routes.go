@@ -1,0 +1,21 @@
+// Package pages holds the app's pages and components, one file each, and
+// the one route table both binaries register.
+package pages
+
+import "github.com/maxence-charriere/go-app/v10/pkg/app"
+
+// Routes of the app. The server answers 404 for any other page path.
+const (
+	PathDashboard = "/"
+	PathLogin     = "/login"
+	PathTickets   = "/tickets"
+	PathTicket    = "^/tickets/[0-9]+$"
+)
+
+// Register registers every page. Both the browser app and the server call it.
+func Register() {
+	app.Route(PathDashboard, func() app.Composer { return newDashboardPage() })
+	app.Route(PathLogin, func() app.Composer { return newLoginPage() })
+	app.Route(PathTickets, func() app.Composer { return newTicketsPage() })
+	app.RouteWithRegexp(PathTicket, func() app.Composer { return newTicketPage() })
+}

@@ -1,0 +1,194 @@
+package pages
+
+import (
+	"net/url"
+	"strconv"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/supportal/supportal/app/state"
+	"github.com/supportal/supportal/locales"
+)
+
+// shell is the frame of every page after login: the top bar (account with
+// its number, account switcher, language, user menu), the left navigation
+// (dashboard, tickets, open tickets) and the page's content.
+type shell struct {
+	app.Compo
+
+	Title   string // translation id of the page's heading
+	Content []app.UI
+
+	session    state.Session
+	open       state.TicketList
+	loadedFor  string
+	menuOpen   bool
+	redirected bool
+}
+
+func newShell() *shell { return &shell{} }
+
+// WithTitle sets the translation id of the page title.
+func (s *shell) WithTitle(id string) *shell { s.Title = id; return s }
+
+// Body sets the page's content.
+func (s *shell) Body(v ...app.UI) *shell { s.Content = v; return s }
+
+func (s *shell) OnPreRender(ctx app.Context) {
+	s.session.Lang = sessionLang(ctx, s.session)
+}
+
+func (s *shell) OnMount(ctx app.Context) {
+	ctx.ObserveState(state.OpenState, &s.open)
+	observeSession(ctx, &s.session, s.sessionChanged)
+}
+
+func (s *shell) sessionChanged(ctx app.Context) {
+	lang := sessionLang(ctx, s.session)
+	ctx.Page().SetLang(lang)
+	ctx.Page().SetTitle("%s · supportal", t(lang, s.Title))
+	if s.session.Status == state.Loaded && !s.session.LoggedIn && !s.redirected {
+		s.redirected = true
+		ctx.Navigate("/login?next=" + url.QueryEscape(ctx.Page().URL().RequestURI()))
+		return
+	}
+	if !s.session.LoggedIn {
+		return
+	}
+	key := strconv.FormatInt(s.session.User.ID, 10) + "/" + strconv.FormatInt(s.session.Account, 10)
+	if key != s.loadedFor {
+		s.loadedFor = key
+		ctx.NewActionWithValue(state.LoadOpen, state.TicketQuery{OrganizationID: s.session.Account, Open: "true"})
+	}
+}
+
+func (s *shell) Render() app.UI {
+	lang := s.session.Lang
+	if !s.session.LoggedIn {
+		return app.Div().Class("shell shell-empty").Body(
+			app.Main().ID("main").Body(
+				app.If(s.session.Status == state.Failed, func() app.UI {
+					return errorBox(lang, s.session.Err)
+				}).Else(func() app.UI {
+					return loading(lang)
+				}),
+			),
+		)
+	}
+	return app.Div().Class("shell").Body(
+		app.A().Class("skip-link").Href("#main").Text(t(lang, "SkipToContent")),
+		s.renderTopBar(lang),
+		s.renderNav(lang),
+		app.Main().ID("main").Class("content").TabIndex(-1).Body(
+			app.H1().Text(t(lang, s.Title)),
+			app.Range(s.Content).Slice(func(i int) app.UI { return s.Content[i] }),
+		),
+	)
+}
+
+func (s *shell) renderTopBar(lang string) app.UI {
+	accounts := s.session.Accounts()
+	current, hasAccount := s.session.CurrentAccount()
+	return app.Header().Class("topbar").Body(
+		app.A().Class("brand").Href("/").Text("supportal"),
+		app.Div().Class("account").Body(
+			app.If(s.session.User.Agent, func() app.UI {
+				return app.Span().Class("account-current").Text(t(lang, "AgentWorkspace"))
+			}).ElseIf(hasAccount && len(accounts) > 1, func() app.UI {
+				return app.Label().Class("account-switch").Body(
+					app.Span().Class("visually-hidden").Text(t(lang, "Account")),
+					app.Select().ID("account-select").OnChange(s.onAccount).Body(
+						app.Range(accounts).Slice(func(i int) app.UI {
+							o := accounts[i]
+							return app.Option().Value(strconv.FormatInt(o.ID, 10)).
+								Selected(o.ID == current.ID).
+								Text(t(lang, "AccountOption", "Name", o.Name, "Number", o.AccountNumber))
+						}),
+					),
+				)
+			}).ElseIf(hasAccount, func() app.UI {
+				return app.Span().Class("account-current").Body(
+					app.Span().Class("account-name").Text(current.Name),
+					app.Span().Class("account-number").Text(t(lang, "AccountNumber", "Number", current.AccountNumber)),
+				)
+			}).Else(func() app.UI {
+				return app.Span().Class("account-current").Text(t(lang, "NoAccount"))
+			}),
+		),
+		newLangSwitch().WithLang(lang),
+		app.Div().Class("user-menu").Body(
+			app.Button().ID("user-menu-button").Class("user-button").
+				Aria("haspopup", "true").Aria("expanded", strconv.FormatBool(s.menuOpen)).Aria("controls", "user-menu").
+				OnClick(s.toggleMenu).Text(s.session.User.Name),
+			app.If(s.menuOpen, func() app.UI {
+				return app.Div().ID("user-menu").Class("menu").Body(
+					app.P().Class("menu-email").Text(s.session.User.Email),
+					app.Button().ID("logout").OnClick(s.onLogout).Text(t(lang, "Logout")),
+				)
+			}),
+		),
+	)
+}
+
+func (s *shell) renderNav(lang string) app.UI {
+	return app.Nav().Class("sidenav").Aria("label", t(lang, "Navigation")).Body(
+		app.Ul().Body(
+			app.Li().Body(app.A().Href("/").Text(t(lang, "Dashboard"))),
+			app.Li().Body(app.A().Href("/tickets").Text(t(lang, "Tickets"))),
+		),
+		app.H2().ID("nav-open-heading").Text(t(lang, "OpenTickets")),
+		app.If(s.open.Status == state.Loaded && len(s.open.Tickets) == 0, func() app.UI {
+			return app.P().Class("muted").Text(t(lang, "NoOpenTickets"))
+		}),
+		errorBox(lang, s.open.Err),
+		app.Ul().Class("nav-tickets").Aria("labelledby", "nav-open-heading").Body(
+			app.Range(s.open.Tickets).Slice(func(i int) app.UI {
+				tk := s.open.Tickets[i]
+				return app.Li().Body(app.A().Href(ticketHref(tk.Number)).Body(
+					app.Span().Class("nav-number").Text(number(tk.Number)),
+					app.Span().Class("nav-subject").Text(tk.Subject),
+				))
+			}),
+		),
+	)
+}
+
+func (s *shell) onAccount(ctx app.Context, e app.Event) {
+	id, err := strconv.ParseInt(ctx.JSSrc().Get("value").String(), 10, 64)
+	if err == nil {
+		ctx.NewActionWithValue(state.SwitchAccount, id)
+	}
+}
+
+func (s *shell) toggleMenu(ctx app.Context, e app.Event) { s.menuOpen = !s.menuOpen }
+
+func (s *shell) onLogout(ctx app.Context, e app.Event) {
+	s.menuOpen = false
+	ctx.NewAction(state.Logout)
+}
+
+// langSwitch chooses the language; logged-in users keep their choice.
+type langSwitch struct {
+	app.Compo
+	Lang string
+}
+
+func newLangSwitch() *langSwitch { return &langSwitch{} }
+
+func (l *langSwitch) WithLang(lang string) *langSwitch { l.Lang = lang; return l }
+
+func (l *langSwitch) Render() app.UI {
+	return app.Label().Class("lang-switch").Body(
+		app.Span().Class("visually-hidden").Text(t(l.Lang, "Language")),
+		app.Select().ID("lang-select").OnChange(l.onChange).Body(
+			app.Range(locales.Supported).Slice(func(i int) app.UI {
+				code := locales.Supported[i]
+				return app.Option().Value(code).Selected(code == l.Lang).Lang(code).Text(t(code, "LanguageName"))
+			}),
+		),
+	)
+}
+
+func (l *langSwitch) onChange(ctx app.Context, e app.Event) {
+	ctx.NewActionWithValue(state.SetLang, ctx.JSSrc().Get("value").String())
+}

@@ -1,0 +1,83 @@
+package pages
+
+import (
+	"strconv"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/supportal/supportal/app/state"
+)
+
+// ticketsPage lists the tickets of the current account (agents: all),
+// open or closed.
+type ticketsPage struct {
+	app.Compo
+
+	session   state.Session
+	list      state.TicketList
+	tab       string // "true": open, "false": closed
+	loadedFor string
+}
+
+func newTicketsPage() *ticketsPage { return &ticketsPage{tab: "true"} }
+
+func (p *ticketsPage) OnPreRender(ctx app.Context) {
+	p.session.Lang = sessionLang(ctx, p.session)
+}
+
+func (p *ticketsPage) OnNav(ctx app.Context) {
+	switch ctx.Page().URL().Query().Get("open") {
+	case "false":
+		p.tab = "false"
+	default:
+		p.tab = "true"
+	}
+	p.load(ctx)
+}
+
+func (p *ticketsPage) OnMount(ctx app.Context) {
+	ctx.ObserveState(state.TicketsState, &p.list)
+	observeSession(ctx, &p.session, p.load)
+}
+
+func (p *ticketsPage) load(ctx app.Context) {
+	if !p.session.LoggedIn {
+		return
+	}
+	key := strconv.FormatInt(p.session.User.ID, 10) + "/" + strconv.FormatInt(p.session.Account, 10) + "/" + p.tab
+	if key != p.loadedFor {
+		p.loadedFor = key
+		ctx.NewActionWithValue(state.LoadTickets, state.TicketQuery{OrganizationID: p.session.Account, Open: p.tab})
+	}
+}
+
+func (p *ticketsPage) onMore(ctx app.Context, e app.Event) {
+	ctx.NewAction(state.LoadMoreTicket)
+}
+
+func (p *ticketsPage) Render() app.UI {
+	lang := p.session.Lang
+	tab := func(value, id, label string) app.UI {
+		current := p.tab == value
+		a := app.A().ID(id).Class("tab").Href("/tickets?open=" + value).Text(t(lang, label))
+		if current {
+			a = a.Class("tab-current").Aria("current", "page")
+		}
+		return a
+	}
+	return newShell().WithTitle("Tickets").Body(
+		app.Nav().Class("tabs").Aria("label", t(lang, "TicketTabs")).Body(
+			tab("true", "tab-open", "TabOpen"),
+			tab("false", "tab-closed", "TabClosed"),
+		),
+		errorBox(lang, p.list.Err),
+		app.If(p.list.Status == state.Loading && len(p.list.Tickets) == 0, func() app.UI { return loading(lang) }),
+		app.If(p.list.Status == state.Loaded && len(p.list.Tickets) == 0, func() app.UI {
+			return app.P().Class("muted").ID("no-tickets").Text(t(lang, "NoTickets"))
+		}),
+		newTicketTable().WithLang(lang).WithTickets(p.list.Tickets).WithAgent(p.session.User.Agent),
+		app.If(p.list.Next != "", func() app.UI {
+			return app.Button().ID("load-more").Disabled(p.list.Status == state.Loading).OnClick(p.onMore).Text(t(lang, "LoadMore"))
+		}),
+	)
+}

@@ -1,0 +1,82 @@
+package pages
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/supportal/supportal/app/state"
+	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/locales"
+)
+
+// t translates id into lang; kv are placeholder name/value pairs.
+func t(lang, id string, kv ...any) string {
+	var data map[string]any
+	if len(kv) > 1 {
+		data = make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			name, _ := kv[i].(string)
+			data[name] = kv[i+1]
+		}
+	}
+	return locales.T(lang, id, data)
+}
+
+// when formats a time in the user's time zone and language.
+func when(lang string, v time.Time) string {
+	return locales.DateTime(lang, v, time.Local)
+}
+
+// number formats a ticket number as people write it.
+func number(n int64) string { return "#" + strconv.FormatInt(n, 10) }
+
+// ticketHref is the address of a ticket's page.
+func ticketHref(n int64) string { return "/tickets/" + strconv.FormatInt(n, 10) }
+
+// statusBadge shows a portal status as a traffic light with its label.
+func statusBadge(lang string, s ticket.PortalStatus) app.UI {
+	return app.Span().Class("status", "status-"+string(s.Light())).Body(
+		app.Span().Class("light").Aria("hidden", "true"),
+		app.Text(t(lang, s.MessageID())),
+	)
+}
+
+// errorBox shows an error in the user's language; screen readers announce it.
+func errorBox(lang string, err *state.Error) app.UI {
+	if err == nil {
+		return nil
+	}
+	return app.P().Class("error").Role("alert").Text(t(lang, err.MessageID))
+}
+
+// loading is the placeholder while data arrives.
+func loading(lang string) app.UI {
+	return app.P().Class("loading").Role("status").Text(t(lang, "Loading"))
+}
+
+// sessionLang is the language to render in: the session's, or the page's
+// (set by the server from the request) before the session is known.
+func sessionLang(ctx app.Context, s state.Session) string {
+	if s.Lang != "" {
+		return s.Lang
+	}
+	if l := ctx.Page().Lang(); locales.Supports(l) {
+		return l
+	}
+	return locales.Default
+}
+
+// observeSession makes c follow the session: it loads the session when
+// nobody did yet and calls changed after every change (and once now).
+func observeSession(ctx app.Context, s *state.Session, changed func(ctx app.Context)) {
+	ctx.ObserveState(state.SessionState, s).OnChange(func() { changed(ctx) })
+	if s.Lang == "" {
+		s.Lang = sessionLang(ctx, *s)
+	}
+	if s.Status == state.Idle && app.IsClient {
+		ctx.NewAction(state.LoadSession)
+	}
+	changed(ctx)
+}

@@ -1,0 +1,57 @@
+// Package state holds the browser app's state and the actions that change
+// it. Components observe states and fire actions; only actions do I/O (the
+// JSON API over fetch) and they set states on the UI goroutine.
+package state
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/supportal/supportal/app/ticket"
+)
+
+// Error is an API error as the browser shows it: a code, a translation id
+// (translated by the page in the user's language) and the field at fault.
+type Error = ticket.Error
+
+// errOffline is reported when the server cannot be reached.
+var errOffline = ticket.Errorf(ticket.CodeInternal, "ErrOffline", "")
+
+// requestTimeout bounds every API call.
+const requestTimeout = 20 * time.Second
+
+// call sends a JSON request to the API and decodes the answer into out (nil
+// to ignore it). Errors are *ticket.Error: the server's, or errOffline.
+func call(ctx context.Context, method, path string, in, out any) *Error {
+	var body []byte
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return ticket.ErrInternal
+		}
+		body = b
+	}
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	status, data, err := fetch(ctx, method, path, body)
+	if err != nil {
+		return errOffline
+	}
+	if status >= 400 {
+		var e struct {
+			Error Error `json:"error"`
+		}
+		if json.Unmarshal(data, &e) != nil || e.Error.Code == "" {
+			return ticket.ErrInternal
+		}
+		return &e.Error
+	}
+	if out == nil || status == 204 {
+		return nil
+	}
+	if json.Unmarshal(data, out) != nil {
+		return ticket.ErrInternal
+	}
+	return nil
+}

@@ -1,0 +1,14 @@
+//go:build !(js && wasm)
+
+package state
+
+import (
+	"context"
+	"errors"
+)
+
+// fetch is the browser's; off the browser (server-side prerendering, host
+// tests) there is nobody to ask.
+func fetch(ctx context.Context, method, path string, body []byte) (int, []byte, error) {
+	return 0, nil, errors.New("no browser")
+}

@@ -1,0 +1,246 @@
+package state
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/locales"
+)
+
+// Load is where a piece of state is in its life.
+type Load int
+
+const (
+	Idle Load = iota
+	Loading
+	Loaded
+	Failed
+)
+
+// State names.
+const (
+	SessionState = "session"
+	LoginState   = "login"
+)
+
+// Action names: what components may ask for.
+const (
+	LoadSession   = "/session/load"
+	Login         = "/session/login"
+	Logout        = "/session/logout"
+	SetLang       = "/session/lang"
+	SwitchAccount = "/session/account"
+)
+
+// Session is who uses the app and how: the user, their accounts, the
+// account they work in and their language.
+type Session struct {
+	Status      Load
+	LoggedIn    bool
+	User        ticket.User
+	Memberships []ticket.Membership
+	Account     int64 // the organization the user works in; 0 for agents
+	Lang        string
+	Err         *Error
+}
+
+// Viewer returns the session's user as the policy sees them.
+func (s Session) Viewer() ticket.Viewer {
+	return ticket.Viewer{User: s.User, Memberships: s.Memberships}
+}
+
+// Accounts returns the organizations whose tickets the user may see.
+func (s Session) Accounts() []ticket.Organization { return s.Viewer().Accounts() }
+
+// CurrentAccount returns the organization the user works in.
+func (s Session) CurrentAccount() (ticket.Organization, bool) {
+	for _, o := range s.Accounts() {
+		if o.ID == s.Account {
+			return o, true
+		}
+	}
+	return ticket.Organization{}, false
+}
+
+// Membership returns the user's membership in the current account, if any
+// (also when ticket access is revoked).
+func (s Session) Membership() (ticket.Membership, bool) {
+	for _, m := range s.Memberships {
+		if m.Organization.ID == s.Account || (s.Account == 0 && !m.TicketAccess) {
+			return m, true
+		}
+	}
+	return ticket.Membership{}, false
+}
+
+// LoginForm is the state of the login form.
+type LoginForm struct {
+	Busy bool
+	Err  *Error
+}
+
+// LoginInput is the value of the Login action.
+type LoginInput struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type meResponse struct {
+	User        ticket.User         `json:"user"`
+	Memberships []ticket.Membership `json:"memberships"`
+}
+
+// accountKey keeps the chosen account in the browser across reloads.
+const accountKey = "supportal.account"
+
+var sessionLoading atomic.Bool
+
+func init() {
+	app.Handle(LoadSession, handleLoadSession)
+	app.Handle(Login, handleLogin)
+	app.Handle(Logout, handleLogout)
+	app.Handle(SetLang, handleSetLang)
+	app.Handle(SwitchAccount, handleSwitchAccount)
+}
+
+// CurrentSession returns the session state as it is now.
+func CurrentSession(ctx app.Context) Session {
+	var s Session
+	ctx.GetState(SessionState, &s)
+	return s
+}
+
+// InitialLang is the language before anybody logged in: the language cookie
+// the user chose earlier, else the browser's languages, else English.
+func InitialLang() string {
+	if app.IsServer {
+		return locales.Default
+	}
+	for _, part := range strings.Split(app.Window().Get("document").Get("cookie").String(), ";") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		if k == "lang" && locales.Supports(v) {
+			return v
+		}
+	}
+	nav := app.Window().Get("navigator")
+	var prefs []string
+	if langs := nav.Get("languages"); langs.Truthy() {
+		for i := 0; i < langs.Length(); i++ {
+			prefs = append(prefs, langs.Index(i).String())
+		}
+	}
+	if l := nav.Get("language"); l.Truthy() {
+		prefs = append(prefs, l.String())
+	}
+	return locales.Match(strings.Join(prefs, ","))
+}
+
+func setLangCookie(lang string) {
+	if app.IsServer {
+		return
+	}
+	app.Window().Get("document").Set("cookie", "lang="+lang+"; path=/; max-age=31536000; samesite=lax")
+}
+
+// loggedIn turns the API's answer into a session, keeping the account the
+// user chose last time when it is still theirs.
+func loggedIn(ctx app.Context, me meResponse) Session {
+	s := Session{Status: Loaded, LoggedIn: true, User: me.User, Memberships: me.Memberships, Lang: me.User.Locale}
+	if !locales.Supports(s.Lang) {
+		s.Lang = InitialLang()
+	}
+	var saved string
+	ctx.LocalStorage().Get(accountKey, &saved)
+	id, _ := strconv.ParseInt(saved, 10, 64)
+	accounts := s.Accounts()
+	for _, o := range accounts {
+		if o.ID == id {
+			s.Account = id
+		}
+	}
+	if s.Account == 0 && len(accounts) > 0 {
+		s.Account = accounts[0].ID
+	}
+	return s
+}
+
+func handleLoadSession(ctx app.Context, a app.Action) {
+	if !sessionLoading.CompareAndSwap(false, true) {
+		return
+	}
+	defer sessionLoading.Store(false)
+	cur := CurrentSession(ctx)
+	lang := cur.Lang
+	if lang == "" {
+		lang = InitialLang()
+	}
+	ctx.SetState(SessionState, Session{Status: Loading, Lang: lang})
+	var me meResponse
+	err := call(context.Background(), "GET", "/api/v1/me", nil, &me)
+	switch {
+	case err == nil:
+		ctx.SetState(SessionState, loggedIn(ctx, me))
+	case err.Code == ticket.CodeUnauthorized:
+		ctx.SetState(SessionState, Session{Status: Loaded, Lang: lang})
+	default:
+		ctx.SetState(SessionState, Session{Status: Failed, Lang: lang, Err: err})
+	}
+}
+
+func handleLogin(ctx app.Context, a app.Action) {
+	in, _ := a.Value.(LoginInput)
+	ctx.SetState(LoginState, LoginForm{Busy: true})
+	var me meResponse
+	if err := call(context.Background(), "POST", "/api/v1/login", in, &me); err != nil {
+		ctx.SetState(LoginState, LoginForm{Err: err})
+		return
+	}
+	s := loggedIn(ctx, me)
+	setLangCookie(s.Lang)
+	ctx.SetState(LoginState, LoginForm{})
+	ctx.SetState(SessionState, s)
+}
+
+func handleLogout(ctx app.Context, a app.Action) {
+	cur := CurrentSession(ctx)
+	call(context.Background(), "POST", "/api/v1/logout", nil, nil)
+	ctx.SetState(SessionState, Session{Status: Loaded, Lang: cur.Lang})
+	ctx.Dispatch(func(ctx app.Context) { ctx.Navigate("/login") })
+}
+
+func handleSetLang(ctx app.Context, a app.Action) {
+	lang, _ := a.Value.(string)
+	if !locales.Supports(lang) {
+		return
+	}
+	s := CurrentSession(ctx)
+	s.Lang = lang
+	s.User.Locale = lang
+	setLangCookie(lang)
+	ctx.SetState(SessionState, s)
+	if s.LoggedIn {
+		var me meResponse
+		if err := call(context.Background(), "PATCH", "/api/v1/me", map[string]string{"locale": lang}, &me); err != nil {
+			s.Err = err
+			ctx.SetState(SessionState, s)
+		}
+	}
+}
+
+func handleSwitchAccount(ctx app.Context, a app.Action) {
+	id, _ := a.Value.(int64)
+	s := CurrentSession(ctx)
+	for _, o := range s.Accounts() {
+		if o.ID == id {
+			s.Account = id
+			ctx.LocalStorage().Set(accountKey, strconv.FormatInt(id, 10))
+			ctx.SetState(SessionState, s)
+			return
+		}
+	}
+}

@@ -1,0 +1,153 @@
+package state
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/supportal/supportal/app/ticket"
+)
+
+// State names.
+const (
+	TicketsState = "tickets"    // the ticket list page
+	OpenState    = "open"       // open tickets of the account: navigation and dashboard
+	CountsState  = "counts"     // tickets per portal status: dashboard
+	TicketState  = "ticket"     // the ticket page
+)
+
+// Action names.
+const (
+	LoadTickets    = "/tickets/load"
+	LoadMoreTicket = "/tickets/more"
+	LoadOpen       = "/tickets/open"
+	LoadCounts     = "/tickets/counts"
+	LoadTicket     = "/ticket/load"
+)
+
+// TicketQuery selects tickets: of one organization (0: all the user may
+// see) and open ("true"), closed ("false") or all ("").
+type TicketQuery struct {
+	OrganizationID int64
+	Open           string
+}
+
+func (q TicketQuery) values() url.Values {
+	v := url.Values{}
+	if q.OrganizationID != 0 {
+		v.Set("organizationId", strconv.FormatInt(q.OrganizationID, 10))
+	}
+	if q.Open != "" {
+		v.Set("open", q.Open)
+	}
+	return v
+}
+
+// TicketList is a loaded list of tickets.
+type TicketList struct {
+	Status  Load
+	Query   TicketQuery
+	Tickets []ticket.TicketView
+	Next    string
+	Err     *Error
+}
+
+// Counts is the number of tickets per portal status.
+type Counts struct {
+	Status         Load
+	OrganizationID int64
+	Counts         map[ticket.PortalStatus]int
+	Err            *Error
+}
+
+// TicketDetail is one ticket with its conversation.
+type TicketDetail struct {
+	Status   Load
+	Number   int64
+	Ticket   ticket.TicketView
+	Messages []ticket.MessageView
+	Err      *Error
+}
+
+type listResponse struct {
+	Tickets    []ticket.TicketView `json:"tickets"`
+	NextCursor string              `json:"nextCursor"`
+}
+
+func init() {
+	app.Handle(LoadTickets, func(ctx app.Context, a app.Action) { loadList(ctx, a, TicketsState, false) })
+	app.Handle(LoadMoreTicket, func(ctx app.Context, a app.Action) { loadList(ctx, a, TicketsState, true) })
+	app.Handle(LoadOpen, func(ctx app.Context, a app.Action) { loadList(ctx, a, OpenState, false) })
+	app.Handle(LoadCounts, handleLoadCounts)
+	app.Handle(LoadTicket, handleLoadTicket)
+}
+
+// loadList loads the first page of a list, or with more the next page of
+// the list already loaded.
+func loadList(ctx app.Context, a app.Action, name string, more bool) {
+	var cur TicketList
+	ctx.GetState(name, &cur)
+	q, _ := a.Value.(TicketQuery)
+	params := q.values()
+	if more {
+		if cur.Next == "" {
+			return
+		}
+		q = cur.Query
+		params = q.values()
+		params.Set("cursor", cur.Next)
+	} else {
+		cur = TicketList{Query: q, Tickets: cur.Tickets}
+		if cur.Query != q {
+			cur.Tickets = nil
+		}
+	}
+	cur.Status, cur.Err = Loading, nil
+	ctx.SetState(name, cur)
+	var res listResponse
+	if err := call(context.Background(), "GET", "/api/v1/tickets?"+params.Encode(), nil, &res); err != nil {
+		cur.Status, cur.Err = Failed, err
+		ctx.SetState(name, cur)
+		return
+	}
+	tickets := res.Tickets
+	if more {
+		tickets = append(append([]ticket.TicketView{}, cur.Tickets...), res.Tickets...)
+	}
+	ctx.SetState(name, TicketList{Status: Loaded, Query: q, Tickets: tickets, Next: res.NextCursor})
+}
+
+func handleLoadCounts(ctx app.Context, a app.Action) {
+	q, _ := a.Value.(TicketQuery)
+	ctx.SetState(CountsState, Counts{Status: Loading, OrganizationID: q.OrganizationID})
+	var res struct {
+		Counts map[ticket.PortalStatus]int `json:"counts"`
+	}
+	if err := call(context.Background(), "GET", "/api/v1/tickets/counts?"+q.values().Encode(), nil, &res); err != nil {
+		ctx.SetState(CountsState, Counts{Status: Failed, OrganizationID: q.OrganizationID, Err: err})
+		return
+	}
+	ctx.SetState(CountsState, Counts{Status: Loaded, OrganizationID: q.OrganizationID, Counts: res.Counts})
+}
+
+func handleLoadTicket(ctx app.Context, a app.Action) {
+	number, _ := a.Value.(int64)
+	var cur TicketDetail
+	ctx.GetState(TicketState, &cur)
+	if cur.Number != number {
+		cur = TicketDetail{Number: number}
+	}
+	cur.Status, cur.Err = Loading, nil
+	ctx.SetState(TicketState, cur)
+	var res struct {
+		Ticket   ticket.TicketView    `json:"ticket"`
+		Messages []ticket.MessageView `json:"messages"`
+	}
+	if err := call(context.Background(), "GET", "/api/v1/tickets/"+strconv.FormatInt(number, 10), nil, &res); err != nil {
+		ctx.SetState(TicketState, TicketDetail{Status: Failed, Number: number, Err: err})
+		return
+	}
+	ctx.SetState(TicketState, TicketDetail{Status: Loaded, Number: number, Ticket: res.Ticket, Messages: res.Messages})
+}

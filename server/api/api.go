@@ -1,0 +1,129 @@
+// Package api is supportal's JSON API (v1). Every handler has the same
+// shape: decode -> check through the policy -> store -> respond, and every
+// error leaves through writeError as {"error":{code,messageId,field,message}}.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/locales"
+	"github.com/supportal/supportal/server/store"
+)
+
+// Config tunes a Server; zero values take the defaults.
+type Config struct {
+	// SessionIdle ends a session unused for this long (default 12h).
+	SessionIdle time.Duration
+	// LoginFailures is how many wrong passwords for one email are answered
+	// normally within LoginWindow before the email is throttled (default 5
+	// in 15 minutes).
+	LoginFailures int
+	LoginWindow   time.Duration
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Log receives internal errors (default slog.Default()).
+	Log *slog.Logger
+}
+
+// Server answers /api/v1/.
+type Server struct {
+	store    *store.DB
+	cfg      Config
+	log      *slog.Logger
+	throttle *throttle
+	mux      *http.ServeMux
+	cop      *http.CrossOriginProtection
+}
+
+// New returns the API over db.
+func New(db *store.DB, cfg Config) *Server {
+	if cfg.SessionIdle == 0 {
+		cfg.SessionIdle = 12 * time.Hour
+	}
+	if cfg.LoginFailures == 0 {
+		cfg.LoginFailures = 5
+	}
+	if cfg.LoginWindow == 0 {
+		cfg.LoginWindow = 15 * time.Minute
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	s := &Server{store: db, cfg: cfg, log: cfg.Log, throttle: newThrottle(cfg.LoginFailures, cfg.LoginWindow)}
+	s.cop = http.NewCrossOriginProtection()
+	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, errCrossOrigin)
+	}))
+	s.mux = http.NewServeMux()
+	s.routes()
+	return s
+}
+
+// ServeHTTP answers API requests. State-changing requests from another
+// origin are refused.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.cop.Handler(s.mux).ServeHTTP(w, r)
+}
+
+type viewerKey struct{}
+
+// handler is an API handler that may fail with a coded error.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// public wraps h for routes open to anybody.
+func (s *Server) public(h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	}
+}
+
+// authed wraps h for routes that need a logged-in user; h finds the
+// viewer with viewerOf.
+func (s *Server) authed(h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v, err := s.sessionViewer(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, v))
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	}
+}
+
+func viewerOf(r *http.Request) ticket.Viewer {
+	v, _ := r.Context().Value(viewerKey{}).(ticket.Viewer)
+	return v
+}
+
+// LangCookie is the cookie that keeps a visitor's language choice.
+const LangCookie = "lang"
+
+// lang is the language to answer r in: the user's saved choice, then the
+// language cookie, then Accept-Language, then English.
+func (s *Server) lang(r *http.Request) string {
+	if v := viewerOf(r); v.User.Locale != "" && locales.Supports(v.User.Locale) {
+		return v.User.Locale
+	}
+	return RequestLang(r)
+}
+
+// RequestLang is the language of an anonymous request: the language cookie,
+// then Accept-Language, then English.
+func RequestLang(r *http.Request) string {
+	if c, err := r.Cookie(LangCookie); err == nil && locales.Supports(c.Value) {
+		return c.Value
+	}
+	return locales.Match(r.Header.Get("Accept-Language"))
+}

@@ -1,0 +1,232 @@
+package api
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/locales"
+)
+
+// Session cookies: "__Host-" prefixed and Secure over TLS, HttpOnly and
+// SameSite=Lax always.
+const (
+	sessionCookie       = "supportal_session"
+	sessionCookieSecure = "__Host-supportal_session"
+)
+
+// sessionTouch is how often a session's last use is written down.
+const sessionTouch = time.Minute
+
+// HashPassword hashes a password for storage.
+func HashPassword(pw string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+	return string(h), err
+}
+
+// dummyHash is compared against when an email is unknown, so that unknown
+// and known emails take the same time.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.DefaultCost)
+
+func tokenHash(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+func sessionToken(r *http.Request) string {
+	for _, name := range []string{sessionCookieSecure, sessionCookie} {
+		if c, err := r.Cookie(name); err == nil && c.Value != "" {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// sessionViewer returns who is logged in on r.
+func (s *Server) sessionViewer(r *http.Request) (ticket.Viewer, error) {
+	token := sessionToken(r)
+	if token == "" {
+		return ticket.Viewer{}, ticket.ErrUnauthorized
+	}
+	now := s.cfg.Now()
+	userID, err := s.store.Session(r.Context(), tokenHash(token), now, now.Add(-s.cfg.SessionIdle), sessionTouch)
+	if ticket.ErrorCode(err) == ticket.CodeNotFound {
+		return ticket.Viewer{}, ticket.ErrUnauthorized
+	}
+	if err != nil {
+		return ticket.Viewer{}, err
+	}
+	v, err := s.store.Viewer(r.Context(), userID)
+	if ticket.ErrorCode(err) == ticket.CodeNotFound {
+		return ticket.Viewer{}, ticket.ErrUnauthorized
+	}
+	return v, err
+}
+
+func setSessionCookie(w http.ResponseWriter, r *http.Request, value string, maxAge int) {
+	c := &http.Cookie{Name: sessionCookie, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: maxAge}
+	if r.TLS != nil {
+		c.Name = sessionCookieSecure
+		c.Secure = true
+	}
+	http.SetCookie(w, c)
+}
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// meResponse is the answer of GET /api/v1/me and POST /api/v1/login.
+type meResponse struct {
+	User        ticket.User         `json:"user"`
+	Memberships []ticket.Membership `json:"memberships"`
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	var req loginRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	email := strings.ToLower(strings.TrimSpace(req.Email))
+	if email == "" {
+		return ticket.Errorf(ticket.CodeInvalid, "ErrEmailRequired", "email")
+	}
+	if req.Password == "" {
+		return ticket.Errorf(ticket.CodeInvalid, "ErrPasswordRequired", "password")
+	}
+	now := s.cfg.Now()
+	if s.throttle.blocked(email, now) {
+		return ticket.ErrTooManyLogins
+	}
+	u, hash, err := s.store.UserByEmail(r.Context(), email)
+	if err != nil && ticket.ErrorCode(err) != ticket.CodeNotFound {
+		return err
+	}
+	if err != nil {
+		bcrypt.CompareHashAndPassword(dummyHash, []byte(req.Password))
+		s.throttle.fail(email, now)
+		return ticket.ErrBadCredentials
+	}
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(req.Password)) != nil {
+		s.throttle.fail(email, now)
+		return ticket.ErrBadCredentials
+	}
+	s.throttle.reset(email)
+
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return err
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw[:])
+	if err := s.store.CreateSession(r.Context(), tokenHash(token), u.ID, now); err != nil {
+		return err
+	}
+	ms, err := s.store.Memberships(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	setSessionCookie(w, r, token, 0)
+	writeJSON(w, http.StatusOK, meResponse{User: u, Memberships: ms})
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if token := sessionToken(r); token != "" {
+		if err := s.store.DeleteSession(r.Context(), tokenHash(token)); err != nil {
+			return err
+		}
+	}
+	setSessionCookie(w, r, "", -1)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
+	v := viewerOf(r)
+	writeJSON(w, http.StatusOK, meResponse{User: v.User, Memberships: v.Memberships})
+	return nil
+}
+
+type updateMeRequest struct {
+	Locale *string `json:"locale"`
+}
+
+// updateMe saves the user's language; the answer is GET /me's.
+func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) error {
+	var req updateMeRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	v := viewerOf(r)
+	if req.Locale != nil {
+		if !locales.Supports(*req.Locale) {
+			return ticket.Errorf(ticket.CodeInvalid, "ErrUnsupportedLocale", "locale")
+		}
+		if err := s.store.SetUserLocale(r.Context(), v.User.ID, *req.Locale); err != nil {
+			return err
+		}
+		v.User.Locale = *req.Locale
+		http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: v.User.Locale, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+	}
+	writeJSON(w, http.StatusOK, meResponse{User: v.User, Memberships: v.Memberships})
+	return nil
+}
+
+// throttle counts failed logins per email within a window.
+type throttle struct {
+	mu       sync.Mutex
+	max      int
+	window   time.Duration
+	failures map[string][]time.Time
+}
+
+func newThrottle(max int, window time.Duration) *throttle {
+	return &throttle{max: max, window: window, failures: map[string][]time.Time{}}
+}
+
+func (t *throttle) recent(email string, now time.Time) []time.Time {
+	fs := t.failures[email]
+	i := 0
+	for i < len(fs) && now.Sub(fs[i]) >= t.window {
+		i++
+	}
+	fs = fs[i:]
+	if len(fs) == 0 {
+		delete(t.failures, email)
+		return nil
+	}
+	t.failures[email] = fs
+	return fs
+}
+
+func (t *throttle) blocked(email string, now time.Time) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.recent(email, now)) >= t.max
+}
+
+func (t *throttle) fail(email string, now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.failures[email] = append(t.recent(email, now), now)
+	// Forget emails nobody tried for a window, so the map stays small.
+	if len(t.failures) > 10000 {
+		for e := range t.failures {
+			t.recent(e, now)
+		}
+	}
+}
+
+func (t *throttle) reset(email string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.failures, email)
+}

@@ -1,0 +1,96 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"mime"
+	"net/http"
+
+	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/locales"
+)
+
+// statusOf is the one table from error codes to HTTP statuses.
+var statusOf = map[ticket.Code]int{
+	ticket.CodeInvalid:      http.StatusBadRequest,
+	ticket.CodeNotFound:     http.StatusNotFound,
+	ticket.CodeForbidden:    http.StatusForbidden,
+	ticket.CodeUnauthorized: http.StatusUnauthorized,
+	ticket.CodeConflict:     http.StatusConflict,
+	ticket.CodeTooLarge:     http.StatusRequestEntityTooLarge,
+	ticket.CodeTooMany:      http.StatusTooManyRequests,
+	ticket.CodeInternal:     http.StatusInternalServerError,
+}
+
+// Errors of the HTTP layer itself.
+var (
+	errMalformed        = ticket.Errorf(ticket.CodeInvalid, "ErrMalformedJSON", "")
+	errContentType      = ticket.Errorf(ticket.CodeInvalid, "ErrContentType", "")
+	errBodyTooLarge     = ticket.Errorf(ticket.CodeTooLarge, "ErrBodyTooLarge", "")
+	errNoRoute          = ticket.Errorf(ticket.CodeNotFound, "ErrNoRoute", "")
+	errMethodNotAllowed = ticket.Errorf(ticket.CodeInvalid, "ErrMethodNotAllowed", "")
+	errCrossOrigin      = ticket.Errorf(ticket.CodeForbidden, "ErrCrossOrigin", "")
+)
+
+type errorBody struct {
+	Error struct {
+		Code      ticket.Code `json:"code"`
+		MessageID string      `json:"messageId"`
+		Field     string      `json:"field,omitempty"`
+		Message   string      `json:"message"`
+	} `json:"error"`
+}
+
+// writeError answers with err's code and a message in the caller's language.
+// Errors without a code are logged and answered as internal, never shown.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	e := ticket.AsError(err)
+	if e == ticket.ErrInternal && !errors.Is(err, ticket.ErrInternal) {
+		s.log.Error("internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
+	status, ok := statusOf[e.Code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	var body errorBody
+	body.Error.Code = e.Code
+	body.Error.MessageID = e.MessageID
+	body.Error.Field = e.Field
+	body.Error.Message = locales.T(s.lang(r), e.MessageID, nil)
+	writeJSON(w, status, body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v)
+}
+
+// maxBody is the largest JSON body the API reads.
+const maxBody = 1 << 20
+
+// decode reads a JSON request body into v: application/json only, at most
+// maxBody bytes, no unknown fields, one value.
+func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return errContentType
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return errBodyTooLarge
+		}
+		return errMalformed
+	}
+	if dec.More() {
+		return errMalformed
+	}
+	return nil
+}

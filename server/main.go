@@ -1,0 +1,116 @@
+// Command supportal serves the supportal customer-support portal: the
+// browser app, the JSON API and the embedded database.
+//
+//	supportal [-addr 127.0.0.1:8080] [-data ./data | -memory] [-demo]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/supportal/supportal/server/api"
+	"github.com/supportal/supportal/server/seed"
+	"github.com/supportal/supportal/server/site"
+	"github.com/supportal/supportal/server/store"
+	"github.com/supportal/supportal/web"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "supportal:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("supportal", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	dataDir := fs.String("data", "data", "directory of the database file (supportal.db)")
+	memory := fs.Bool("memory", false, "keep everything in memory; nothing is written to disk")
+	demo := fs.Bool("demo", false, "load the demo organizations, users and tickets into an empty store")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+
+	var db *store.DB
+	var err error
+	if *memory {
+		db, err = store.OpenMemory()
+	} else {
+		if err := os.MkdirAll(*dataDir, 0o700); err != nil {
+			return err
+		}
+		db, err = store.Open(filepath.Join(*dataDir, "supportal.db"))
+	}
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	if *demo {
+		hash, err := api.HashPassword(seed.Password)
+		if err != nil {
+			return err
+		}
+		loaded, err := seed.Load(ctx, db, hash, time.Now())
+		if err != nil {
+			return fmt.Errorf("loading demo data: %w", err)
+		}
+		if loaded {
+			log.Info("demo data loaded", "password", seed.Password)
+		}
+	}
+
+	handler, st, err := site.Portal(db, web.Files, api.Config{Log: log})
+	if err != nil {
+		return err
+	}
+	if !st.HasWasm() {
+		log.Warn("web/app.wasm was not built into this binary: pages will not start; build with `make build`")
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	host := ln.Addr().String()
+	if strings.HasPrefix(host, "[::]") || strings.HasPrefix(host, "0.0.0.0") {
+		host = "localhost" + host[strings.LastIndex(host, ":"):]
+	}
+	log.Info("supportal is serving", "url", "http://"+host, "version", st.Version(), "memory", *memory)
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

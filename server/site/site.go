@@ -1,0 +1,193 @@
+// Package site serves the browser app: the prerendered pages (in the
+// visitor's language), the service worker and manifest (go-app), and the
+// embedded static files, app.wasm precompressed.
+package site
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"net/http"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/supportal/supportal/locales"
+	"github.com/supportal/supportal/server/api"
+)
+
+// Site serves everything that is not the API.
+type Site struct {
+	files   fs.FS
+	version string
+	pages   map[string]*app.Handler // per language
+	wasm    map[string][]byte       // "", "br", "gzip"
+}
+
+// New serves the static files in files (the web package's).
+func New(files fs.FS) (*Site, error) {
+	s := &Site{files: files, pages: map[string]*app.Handler{}, wasm: map[string][]byte{}}
+	v, err := version(files)
+	if err != nil {
+		return nil, err
+	}
+	s.version = v
+	for enc, name := range map[string]string{"": "app.wasm", "br": "app.wasm.br", "gzip": "app.wasm.gz"} {
+		if b, err := fs.ReadFile(files, name); err == nil {
+			s.wasm[enc] = b
+		}
+	}
+	for _, lang := range locales.Supported {
+		s.pages[lang] = &app.Handler{
+			Name:            "supportal",
+			ShortName:       "supportal",
+			Title:           "supportal",
+			Description:     locales.T(lang, "AppDescription", nil),
+			Lang:            lang,
+			LoadingLabel:    locales.T(lang, "AppLoading", nil),
+			BackgroundColor: "#f5f7fa",
+			ThemeColor:      "#1f5f8b",
+			Icon: app.Icon{
+				Default:  "/web/icon-192.png",
+				Large:    "/web/icon-512.png",
+				SVG:      "/web/icon.svg",
+				Maskable: "/web/icon-512.png",
+			},
+			Styles:  []string{"/web/style.css"},
+			Version: s.version,
+		}
+	}
+	return s, nil
+}
+
+// Version identifies the build: a hash of every static file, app.wasm
+// included. Browsers revalidate by it; the service worker's cache is named
+// after it.
+func (s *Site) Version() string { return s.version }
+
+// HasWasm reports whether app.wasm was built into the binary.
+func (s *Site) HasWasm() bool { return len(s.wasm[""]) > 0 }
+
+func version(files fs.FS) (string, error) {
+	var names []string
+	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			names = append(names, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	sort.Strings(names)
+	h := sha256.New()
+	for _, n := range names {
+		b, err := fs.ReadFile(files, n)
+		if err != nil {
+			return "", err
+		}
+		h.Write([]byte(n))
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:20], nil
+}
+
+// ServeHTTP serves static files under /web/ and pages elsewhere.
+func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == "/web/app.wasm" || r.URL.Path == "/app.wasm":
+		s.serveWasm(w, r)
+	case strings.HasPrefix(r.URL.Path, "/web/"):
+		s.serveFile(w, r, strings.TrimPrefix(r.URL.Path, "/web/"))
+	case r.URL.Path == "/robots.txt":
+		s.serveFile(w, r, "robots.txt")
+	default:
+		w.Header().Add("Vary", "Cookie, Accept-Language")
+		s.pages[api.RequestLang(r)].ServeHTTP(w, r)
+	}
+}
+
+// served lists the static files by extension with their content types;
+// nothing else in the embedded folder is served.
+var served = map[string]string{
+	".css": "text/css; charset=utf-8",
+	".svg": "image/svg+xml",
+	".png": "image/png",
+	".txt": "text/plain; charset=utf-8",
+}
+
+func (s *Site) serveFile(w http.ResponseWriter, r *http.Request, name string) {
+	ctype, ok := served[path.Ext(name)]
+	if !ok || strings.Contains(name, "/") {
+		http.NotFound(w, r)
+		return
+	}
+	b, err := fs.ReadFile(s.files, name)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	s.serveContent(w, r, b)
+}
+
+func (s *Site) serveContent(w http.ResponseWriter, r *http.Request, b []byte) {
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("ETag", `"`+s.version+`"`)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
+}
+
+// serveWasm serves app.wasm brotli- or gzip-compressed when the browser
+// accepts it (it always does), raw otherwise.
+func (s *Site) serveWasm(w http.ResponseWriter, r *http.Request) {
+	w.Header().Add("Vary", "Accept-Encoding")
+	accept := r.Header.Get("Accept-Encoding")
+	for _, enc := range []string{"br", "gzip"} {
+		if b, ok := s.wasm[enc]; ok && acceptsEncoding(accept, enc) {
+			w.Header().Set("Content-Encoding", enc)
+			w.Header().Set("Content-Type", "application/wasm")
+			w.Header().Set("Cache-Control", "no-cache")
+			w.Header().Set("ETag", `"`+s.version+"-"+enc+`"`)
+			http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
+			return
+		}
+	}
+	b, ok := s.wasm[""]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/wasm")
+	s.serveContent(w, r, b)
+}
+
+// acceptsEncoding reports whether an Accept-Encoding header allows enc.
+func acceptsEncoding(header, enc string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), enc) {
+			continue
+		}
+		params = strings.ReplaceAll(params, " ", "")
+		return params != "q=0" && params != "q=0.0" && params != "q=0.00" && params != "q=0.000"
+	}
+	return false
+}
+
+// Headers adds the security headers every response carries.
+func Headers(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "same-origin")
+		h.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,169 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/supportal/supportal/app/ticket"
+)
+
+// CreateOrganization stores o and returns it with its id.
+func (s *DB) CreateOrganization(ctx context.Context, o ticket.Organization) (ticket.Organization, error) {
+	var parent any
+	if o.ParentID != 0 {
+		parent = o.ParentID
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO organizations (name, account_number, kind, parent_id) VALUES (?, ?, ?, ?)`,
+			o.Name, o.AccountNumber, string(o.Kind), parent)
+		if err != nil {
+			return err
+		}
+		o.ID, err = res.LastInsertId()
+		return err
+	})
+	return o, err
+}
+
+// Organization returns the organization with id.
+func (s *DB) Organization(ctx context.Context, id int64) (ticket.Organization, error) {
+	var o ticket.Organization
+	var parent sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT id, name, account_number, kind, parent_id FROM organizations WHERE id = ?`, id).
+		Scan(&o.ID, &o.Name, &o.AccountNumber, &o.Kind, &parent)
+	o.ParentID = parent.Int64
+	return o, notFound(err)
+}
+
+// CreateUser stores u with its password hash and returns it with its id.
+func (s *DB) CreateUser(ctx context.Context, u ticket.User, passwordHash string) (ticket.User, error) {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, locale, password_hash, agent) VALUES (?, ?, ?, ?, ?)`,
+			u.Email, u.Name, u.Locale, passwordHash, u.Agent)
+		if err != nil {
+			return err
+		}
+		u.ID, err = res.LastInsertId()
+		return err
+	})
+	return u, err
+}
+
+const userColumns = `id, email, name, locale, agent`
+
+func scanUser(row interface{ Scan(...any) error }, u *ticket.User, extra ...any) error {
+	return row.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Locale, &u.Agent}, extra...)...)
+}
+
+// UserByEmail returns the user with email (any case) and their password hash.
+func (s *DB) UserByEmail(ctx context.Context, email string) (ticket.User, string, error) {
+	var u ticket.User
+	var hash string
+	err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = ?`, email), &u, &hash)
+	return u, hash, notFound(err)
+}
+
+// User returns the user with id.
+func (s *DB) User(ctx context.Context, id int64) (ticket.User, error) {
+	var u ticket.User
+	err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id), &u)
+	return u, notFound(err)
+}
+
+// SetUserLocale saves the language a user chose.
+func (s *DB) SetUserLocale(ctx context.Context, userID int64, locale string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE users SET locale = ? WHERE id = ?`, locale, userID)
+		return err
+	})
+}
+
+// SetMembership adds userID to orgID or changes the membership.
+func (s *DB) SetMembership(ctx context.Context, userID, orgID int64, role ticket.Role, ticketAccess bool) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO memberships (user_id, organization_id, role, ticket_access) VALUES (?, ?, ?, ?)
+			ON CONFLICT (user_id, organization_id) DO UPDATE SET role = excluded.role, ticket_access = excluded.ticket_access`,
+			userID, orgID, string(role), ticketAccess)
+		return err
+	})
+}
+
+// Memberships returns the memberships of userID, ordered by account number.
+func (s *DB) Memberships(ctx context.Context, userID int64) ([]ticket.Membership, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT o.id, o.name, o.account_number, o.kind, o.parent_id, m.role, m.ticket_access
+		FROM memberships m JOIN organizations o ON o.id = m.organization_id
+		WHERE m.user_id = ? ORDER BY o.account_number`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []ticket.Membership{}
+	for rows.Next() {
+		var m ticket.Membership
+		var parent sql.NullInt64
+		if err := rows.Scan(&m.Organization.ID, &m.Organization.Name, &m.Organization.AccountNumber, &m.Organization.Kind, &parent, &m.Role, &m.TicketAccess); err != nil {
+			return nil, err
+		}
+		m.Organization.ParentID = parent.Int64
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// Viewer returns the user with id and their memberships.
+func (s *DB) Viewer(ctx context.Context, userID int64) (ticket.Viewer, error) {
+	u, err := s.User(ctx, userID)
+	if err != nil {
+		return ticket.Viewer{}, err
+	}
+	ms, err := s.Memberships(ctx, userID)
+	if err != nil {
+		return ticket.Viewer{}, err
+	}
+	return ticket.Viewer{User: u, Memberships: ms}, nil
+}
+
+// CreateSession stores a session for userID under the hash of its token.
+func (s *DB) CreateSession(ctx context.Context, tokenHash []byte, userID int64, now time.Time) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen) VALUES (?, ?, ?, ?)`,
+			tokenHash, userID, millis(now), millis(now))
+		return err
+	})
+}
+
+// Session returns the user of the session with tokenHash if it was used
+// after idleSince, and marks it used at now when it was last marked before
+// now-touchEvery. Expired sessions are deleted.
+func (s *DB) Session(ctx context.Context, tokenHash []byte, now, idleSince time.Time, touchEvery time.Duration) (int64, error) {
+	var userID, lastSeen int64
+	err := s.db.QueryRowContext(ctx, `SELECT user_id, last_seen FROM sessions WHERE token_hash = ?`, tokenHash).Scan(&userID, &lastSeen)
+	if err != nil {
+		return 0, notFound(err)
+	}
+	if lastSeen < millis(idleSince) {
+		if err := s.DeleteSession(ctx, tokenHash); err != nil {
+			return 0, err
+		}
+		return 0, ticket.ErrNotFound
+	}
+	if lastSeen < millis(now.Add(-touchEvery)) {
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen = ? WHERE token_hash = ?`, millis(now), tokenHash)
+			return err
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	return userID, nil
+}
+
+// DeleteSession ends the session with tokenHash.
+func (s *DB) DeleteSession(ctx context.Context, tokenHash []byte) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
+		return err
+	})
+}

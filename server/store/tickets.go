@@ -1,0 +1,209 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+
+	"github.com/supportal/supportal/app/ticket"
+)
+
+// CreateTicket stores t with a new sequential number and returns it. The
+// organization and requester are given by id; their names are filled in.
+func (s *DB) CreateTicket(ctx context.Context, t ticket.Ticket) (ticket.Ticket, error) {
+	fields := t.Fields
+	if fields == nil {
+		fields = map[string]string{}
+	}
+	fj, err := json.Marshal(fields)
+	if err != nil {
+		return t, err
+	}
+	if t.UpdatedAt.IsZero() {
+		t.UpdatedAt = t.CreatedAt
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO tickets (organization_id, requester_id, type, category, subject, description, fields, status, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			t.Organization.ID, t.Requester.ID, t.Type, t.Category, t.Subject, t.Description, string(fj), string(t.Status),
+			millis(t.CreatedAt), millis(t.UpdatedAt))
+		if err != nil {
+			return err
+		}
+		t.Number, err = res.LastInsertId()
+		return err
+	})
+	if err != nil {
+		return t, err
+	}
+	return s.Ticket(ctx, t.Number)
+}
+
+// AddMessage appends m to its ticket, touches the ticket's update time and
+// returns m with its id.
+func (s *DB) AddMessage(ctx context.Context, m ticket.Message) (ticket.Message, error) {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO messages (ticket_number, author_id, body, internal, created_at) VALUES (?, ?, ?, ?, ?)`,
+			m.TicketNumber, m.Author.ID, m.Body, m.Internal, millis(m.CreatedAt))
+		if err != nil {
+			return err
+		}
+		if m.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE tickets SET updated_at = max(updated_at, ?) WHERE number = ?`, millis(m.CreatedAt), m.TicketNumber)
+		return err
+	})
+	return m, err
+}
+
+const ticketSelect = `SELECT t.number, t.organization_id, o.name, o.account_number, t.requester_id, u.name,
+	t.type, t.category, t.subject, t.description, t.fields, t.status, t.created_at, t.updated_at
+	FROM tickets t JOIN organizations o ON o.id = t.organization_id JOIN users u ON u.id = t.requester_id`
+
+func scanTicket(row interface{ Scan(...any) error }) (ticket.Ticket, error) {
+	var t ticket.Ticket
+	var fields string
+	var created, updated int64
+	err := row.Scan(&t.Number, &t.Organization.ID, &t.Organization.Name, &t.Organization.AccountNumber,
+		&t.Requester.ID, &t.Requester.Name, &t.Type, &t.Category, &t.Subject, &t.Description, &fields, &t.Status, &created, &updated)
+	if err != nil {
+		return t, err
+	}
+	t.CreatedAt, t.UpdatedAt = fromMillis(created), fromMillis(updated)
+	if err := json.Unmarshal([]byte(fields), &t.Fields); err != nil {
+		return t, err
+	}
+	return t, nil
+}
+
+// Ticket returns the ticket with number.
+func (s *DB) Ticket(ctx context.Context, number int64) (ticket.Ticket, error) {
+	t, err := scanTicket(s.db.QueryRowContext(ctx, ticketSelect+` WHERE t.number = ?`, number))
+	return t, notFound(err)
+}
+
+// Messages returns the conversation of ticket number, oldest first,
+// internal notes included: callers filter through the policy.
+func (s *DB) Messages(ctx context.Context, number int64) ([]ticket.Message, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT m.id, m.ticket_number, m.author_id, u.name, m.body, m.internal, m.created_at
+		FROM messages m JOIN users u ON u.id = m.author_id WHERE m.ticket_number = ? ORDER BY m.id`, number)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []ticket.Message{}
+	for rows.Next() {
+		var m ticket.Message
+		var created int64
+		if err := rows.Scan(&m.ID, &m.TicketNumber, &m.Author.ID, &m.Author.Name, &m.Body, &m.Internal, &created); err != nil {
+			return nil, err
+		}
+		m.CreatedAt = fromMillis(created)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// ListQuery selects tickets. Scope comes from the visibility policy
+// (ticket.Viewer.Scope) and is always applied.
+type ListQuery struct {
+	Scope          ticket.Scope
+	OrganizationID int64           // 0: every organization in scope
+	Statuses       []ticket.Status // empty: any status
+	Before         int64           // keyset cursor: only numbers below it; 0: from the newest
+	Limit          int             // 1..500, default 50
+}
+
+func (q ListQuery) where() (string, []any) {
+	var conds []string
+	var args []any
+	if !q.Scope.All {
+		conds = append(conds, "t.organization_id IN ("+placeholders(len(q.Scope.OrganizationIDs))+")")
+		for _, id := range q.Scope.OrganizationIDs {
+			args = append(args, id)
+		}
+	}
+	if q.OrganizationID != 0 {
+		conds = append(conds, "t.organization_id = ?")
+		args = append(args, q.OrganizationID)
+	}
+	if len(q.Statuses) > 0 {
+		conds = append(conds, "t.status IN ("+placeholders(len(q.Statuses))+")")
+		for _, st := range q.Statuses {
+			args = append(args, string(st))
+		}
+	}
+	if q.Before > 0 {
+		conds = append(conds, "t.number < ?")
+		args = append(args, q.Before)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+func placeholders(n int) string {
+	if n == 0 {
+		return "NULL"
+	}
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+// ListTickets returns the tickets q selects, newest first, and the cursor
+// of the next page (0 when this is the last page).
+func (s *DB) ListTickets(ctx context.Context, q ListQuery) ([]ticket.Ticket, int64, error) {
+	if q.Limit <= 0 {
+		q.Limit = 50
+	}
+	if q.Limit > 500 {
+		q.Limit = 500
+	}
+	where, args := q.where()
+	rows, err := s.db.QueryContext(ctx, ticketSelect+where+` ORDER BY t.number DESC LIMIT ?`, append(args, q.Limit+1)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []ticket.Ticket{}
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	var next int64
+	if len(out) > q.Limit {
+		out = out[:q.Limit]
+		next = out[len(out)-1].Number
+	}
+	return out, next, nil
+}
+
+// CountByStatus counts the tickets q selects per internal status (Before and
+// Limit are ignored).
+func (s *DB) CountByStatus(ctx context.Context, q ListQuery) (map[ticket.Status]int, error) {
+	q.Before = 0
+	where, args := q.where()
+	rows, err := s.db.QueryContext(ctx, `SELECT t.status, count(*) FROM tickets t`+where+` GROUP BY t.status`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[ticket.Status]int{}
+	for rows.Next() {
+		var st ticket.Status
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, err
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
