@@ -163,3 +163,23 @@ func (s *DB) Empty(ctx context.Context) (bool, error) {
 	err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM organizations) + (SELECT count(*) FROM users)`).Scan(&n)
 	return n == 0, err
 }
+
+// Settings are the connection settings the durability promise rests on.
+type Settings struct {
+	JournalMode string
+	Synchronous int // 2 = FULL
+	ForeignKeys bool
+}
+
+// Settings reads the settings of a pooled connection.
+func (s *DB) Settings(ctx context.Context) (Settings, error) {
+	var st Settings
+	if err := s.db.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&st.JournalMode); err != nil {
+		return st, err
+	}
+	if err := s.db.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&st.Synchronous); err != nil {
+		return st, err
+	}
+	err := s.db.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&st.ForeignKeys)
+	return st, err
+}

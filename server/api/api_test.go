@@ -1,0 +1,542 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/server/api"
+	"github.com/supportal/supportal/server/seed"
+	"github.com/supportal/supportal/server/store"
+)
+
+var (
+	hashOnce sync.Once
+	demoHash string
+)
+
+// mustDemo returns an API server over a fresh in-memory store with the demo data.
+func mustDemo(tb testing.TB, cfg api.Config) (*httptest.Server, *store.DB) {
+	tb.Helper()
+	hashOnce.Do(func() {
+		h, err := api.HashPassword(seed.Password)
+		if err != nil {
+			panic(err)
+		}
+		demoHash = h
+	})
+	db, err := store.OpenMemory()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if _, err := seed.Load(context.Background(), db, demoHash, time.Now()); err != nil {
+		tb.Fatal(err)
+	}
+	srv := httptest.NewServer(api.New(db, cfg))
+	tb.Cleanup(srv.Close)
+	return srv, db
+}
+
+// client is a browser-like API client with its own cookie jar.
+type client struct {
+	tb   testing.TB
+	base string
+	http *http.Client
+	lang string
+}
+
+func newClient(tb testing.TB, srv *httptest.Server) *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{tb: tb, base: srv.URL, http: &http.Client{Jar: jar}}
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) decode(tb testing.TB, v any) {
+	tb.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		tb.Fatalf("decoding %s: %v", r.body, err)
+	}
+}
+
+func (c *client) do(method, path, contentType string, body []byte) response {
+	c.tb.Helper()
+	req, err := http.NewRequest(method, c.base+path, bytes.NewReader(body))
+	if err != nil {
+		c.tb.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if c.lang != "" {
+		req.Header.Set("Accept-Language", c.lang)
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return response{status: res.StatusCode, header: res.Header, body: b}
+}
+
+func (c *client) get(path string) response { return c.do("GET", path, "", nil) }
+
+func (c *client) send(method, path string, v any) response {
+	b, _ := json.Marshal(v)
+	return c.do(method, path, "application/json", b)
+}
+
+func (c *client) login(email string) {
+	c.tb.Helper()
+	if r := c.send("POST", "/api/v1/login", map[string]string{"email": email, "password": seed.Password}); r.status != 200 {
+		c.tb.Fatalf("login %s: status %d %s", email, r.status, r.body)
+	}
+}
+
+type apiError struct {
+	Error struct {
+		Code, MessageID, Field, Message string
+	}
+}
+
+// mustError checks a structured error answer.
+func mustError(tb testing.TB, r response, status int, code ticket.Code) apiError {
+	tb.Helper()
+	if r.status != status {
+		tb.Fatalf("status = %d, want %d (body %s)", r.status, status, r.body)
+	}
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		tb.Fatalf("Content-Type = %q, want JSON", ct)
+	}
+	var e apiError
+	r.decode(tb, &e)
+	if e.Error.Code != string(code) || e.Error.MessageID == "" || e.Error.Message == "" || e.Error.Message == e.Error.MessageID {
+		tb.Fatalf("error = %+v, want code %q with a translated message", e.Error, code)
+	}
+	return e
+}
+
+func TestLogin(t *testing.T) {
+	srv, _ := mustDemo(t, api.Config{})
+	t.Run("good", func(t *testing.T) {
+		c := newClient(t, srv)
+		r := c.send("POST", "/api/v1/login", map[string]string{"email": " Anna.Admin@praxis-sonnenschein.example ", "password": "demo"})
+		if r.status != 200 {
+			t.Fatalf("status %d %s", r.status, r.body)
+		}
+		var me struct {
+			User        ticket.User
+			Memberships []ticket.Membership
+		}
+		r.decode(t, &me)
+		if me.User.Name != "Anna Admin" || me.User.Locale != "de" || len(me.Memberships) != 2 {
+			t.Fatalf("me = %+v", me)
+		}
+		cookie := r.header.Get("Set-Cookie")
+		for _, want := range []string{"HttpOnly", "SameSite=Lax", "supportal_session="} {
+			if !strings.Contains(cookie, want) {
+				t.Errorf("Set-Cookie %q lacks %q", cookie, want)
+			}
+		}
+		if r := c.get("/api/v1/me"); r.status != 200 || !strings.Contains(string(r.body), `"accountNumber":"100201"`) {
+			t.Fatalf("GET /me after login: %d %s", r.status, r.body)
+		}
+		if r := c.do("POST", "/api/v1/logout", "", nil); r.status != 204 {
+			t.Fatalf("logout status %d", r.status)
+		}
+		mustError(t, c.get("/api/v1/me"), 401, ticket.CodeUnauthorized)
+	})
+	t.Run("bad password", func(t *testing.T) {
+		c := newClient(t, srv)
+		c.lang = "de-DE"
+		e := mustError(t, c.send("POST", "/api/v1/login", map[string]string{"email": seed.BerndEmail, "password": "wrong"}), 401, ticket.CodeUnauthorized)
+		if !strings.Contains(e.Error.Message, "Passwort") {
+			t.Errorf("message %q is not German", e.Error.Message)
+		}
+	})
+	t.Run("unknown email", func(t *testing.T) {
+		mustError(t, newClient(t, srv).send("POST", "/api/v1/login", map[string]string{"email": "nobody@example.com", "password": "demo"}), 401, ticket.CodeUnauthorized)
+	})
+	t.Run("missing fields", func(t *testing.T) {
+		e := mustError(t, newClient(t, srv).send("POST", "/api/v1/login", map[string]string{"email": "", "password": "x"}), 400, ticket.CodeInvalid)
+		if e.Error.Field != "email" {
+			t.Errorf("field = %q, want email", e.Error.Field)
+		}
+	})
+}
+
+func TestLoginThrottled(t *testing.T) {
+	now := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	srv, _ := mustDemo(t, api.Config{LoginFailures: 3, LoginWindow: 10 * time.Minute, Now: clock})
+	c := newClient(t, srv)
+	c.lang = "fr"
+	for i := 0; i < 3; i++ {
+		mustError(t, c.send("POST", "/api/v1/login", map[string]string{"email": seed.ClaireEmail, "password": "nope"}), 401, ticket.CodeUnauthorized)
+	}
+	// Even the right password is refused while throttled.
+	e := mustError(t, c.send("POST", "/api/v1/login", map[string]string{"email": seed.ClaireEmail, "password": "demo"}), 429, ticket.CodeTooMany)
+	if !strings.Contains(e.Error.Message, "tentatives") {
+		t.Errorf("message %q is not French", e.Error.Message)
+	}
+	// Another email is not affected.
+	newClient(t, srv).login(seed.DiegoEmail)
+	mu.Lock()
+	now = now.Add(11 * time.Minute)
+	mu.Unlock()
+	c.login(seed.ClaireEmail)
+}
+
+// visibleAccounts is the test's own statement of who sees which accounts,
+// written from the demo data's description, not from the policy code.
+var visibleAccounts = map[string][]string{
+	seed.AnnaEmail:   {"100200", "100201"},
+	seed.BerndEmail:  {"100200"},
+	seed.CarlaEmail:  {},
+	seed.ClaireEmail: {"200300"},
+	seed.DiegoEmail:  {"300400"},
+	seed.VeraEmail:   {"900100"},
+	seed.SamEmail:    {"100200", "100201", "200300", "300400", "900100"},
+}
+
+func TestVisibilityEveryUserEveryTicket(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	ctx := context.Background()
+	all, _, err := db.ListTickets(ctx, store.ListQuery{Scope: ticket.Scope{All: true}, Limit: 500})
+	if err != nil || len(all) < 30 {
+		t.Fatalf("demo tickets = %d, %v", len(all), err)
+	}
+	missing := mustError(t, func() response {
+		c := newClient(t, srv)
+		c.login(seed.BerndEmail)
+		return c.get("/api/v1/tickets/99999")
+	}(), 404, ticket.CodeNotFound)
+
+	for email, accounts := range visibleAccounts {
+		t.Run(email, func(t *testing.T) {
+			sees := map[string]bool{}
+			for _, a := range accounts {
+				sees[a] = true
+			}
+			c := newClient(t, srv)
+			c.login(email)
+			agent := email == seed.SamEmail
+
+			var list struct{ Tickets []json.RawMessage }
+			c.get("/api/v1/tickets?limit=500").decode(t, &list)
+			want := 0
+			for _, tk := range all {
+				if sees[tk.Organization.AccountNumber] {
+					want++
+				}
+			}
+			if got := len(list.Tickets); got != want {
+				t.Errorf("list has %d tickets, want %d", got, want)
+			}
+			for _, raw := range list.Tickets {
+				if got := strings.Contains(string(raw), `"internalStatus"`); got != agent {
+					t.Errorf("list entry internalStatus present = %v, want %v: %s", got, agent, raw)
+					break
+				}
+			}
+
+			for _, tk := range all {
+				r := c.get("/api/v1/tickets/" + strconv.FormatInt(tk.Number, 10))
+				if !sees[tk.Organization.AccountNumber] {
+					e := mustError(t, r, 404, ticket.CodeNotFound)
+					if e.Error.Code != missing.Error.Code || e.Error.MessageID != missing.Error.MessageID || e.Error.Field != missing.Error.Field {
+						t.Errorf("ticket %d of another organization answers %+v, a missing one %+v: must be identical", tk.Number, e, missing)
+					}
+					continue
+				}
+				if r.status != 200 {
+					t.Fatalf("ticket %d: status %d %s", tk.Number, r.status, r.body)
+				}
+				body := string(r.body)
+				if got := strings.Contains(body, `"internalStatus"`); got != agent {
+					t.Errorf("ticket %d: internalStatus present = %v, want %v", tk.Number, got, agent)
+				}
+				leaks := strings.Contains(body, "INTERN-NOTIZ") || strings.Contains(body, "NOTE-INTERNE") ||
+					strings.Contains(body, "NOTA-INTERNA") || strings.Contains(body, "INTERNAL-NOTE")
+				if leaks && !agent {
+					t.Errorf("ticket %d: a customer received an internal note: %s", tk.Number, body)
+				}
+				var detail struct {
+					Ticket   ticket.TicketView
+					Messages []ticket.MessageView
+				}
+				r.decode(t, &detail)
+				if detail.Ticket.Status != tk.Status.Portal() {
+					t.Errorf("ticket %d: status %q, want %q", tk.Number, detail.Ticket.Status, tk.Status.Portal())
+				}
+				ms, _ := db.Messages(ctx, tk.Number)
+				wantMsgs := 0
+				for _, m := range ms {
+					if agent || !m.Internal {
+						wantMsgs++
+					}
+				}
+				if len(detail.Messages) != wantMsgs {
+					t.Errorf("ticket %d: %d messages, want %d", tk.Number, len(detail.Messages), wantMsgs)
+				}
+			}
+		})
+	}
+}
+
+func TestAgentSeesInternalNotes(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	ctx := context.Background()
+	all, _, _ := db.ListTickets(ctx, store.ListQuery{Scope: ticket.Scope{All: true}, Limit: 500})
+	c := newClient(t, srv)
+	c.login(seed.SamEmail)
+	found := 0
+	for _, tk := range all {
+		ms, _ := db.Messages(ctx, tk.Number)
+		for _, m := range ms {
+			if !m.Internal {
+				continue
+			}
+			found++
+			var detail struct{ Messages []ticket.MessageView }
+			c.get("/api/v1/tickets/" + strconv.FormatInt(tk.Number, 10)).decode(t, &detail)
+			ok := false
+			for _, got := range detail.Messages {
+				ok = ok || (got.ID == m.ID && got.Internal != nil && *got.Internal)
+			}
+			if !ok {
+				t.Errorf("ticket %d: agent did not get internal message %d marked internal", tk.Number, m.ID)
+			}
+		}
+	}
+	if found < 8 {
+		t.Fatalf("demo data has %d internal notes, want >= 8", found)
+	}
+}
+
+func TestListFiltersAndPages(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	c := newClient(t, srv)
+	c.login(seed.AnnaEmail)
+	var me struct{ Memberships []ticket.Membership }
+	c.get("/api/v1/me").decode(t, &me)
+	potsdam := me.Memberships[1].Organization
+	if potsdam.AccountNumber != "100201" {
+		t.Fatalf("second membership = %+v", potsdam)
+	}
+
+	var page struct {
+		Tickets    []ticket.TicketView
+		NextCursor string
+	}
+	c.get("/api/v1/tickets?organizationId=" + strconv.FormatInt(potsdam.ID, 10)).decode(t, &page)
+	want, _, _ := db.ListTickets(context.Background(), store.ListQuery{Scope: ticket.Scope{All: true}, OrganizationID: potsdam.ID, Limit: 500})
+	if len(page.Tickets) != len(want) || len(want) == 0 {
+		t.Fatalf("Potsdam list has %d tickets, want %d", len(page.Tickets), len(want))
+	}
+	for _, tk := range page.Tickets {
+		if tk.Organization.AccountNumber != "100201" {
+			t.Errorf("ticket %d of %s in the Potsdam list", tk.Number, tk.Organization.AccountNumber)
+		}
+	}
+
+	// Another organization as a filter yields nothing, not its tickets.
+	var other struct{ Tickets []ticket.TicketView }
+	c.get("/api/v1/tickets?organizationId=3").decode(t, &other)
+	for _, tk := range other.Tickets {
+		if tk.Organization.AccountNumber != "100200" && tk.Organization.AccountNumber != "100201" {
+			t.Errorf("filter on a foreign organization returned ticket %d of %s", tk.Number, tk.Organization.AccountNumber)
+		}
+	}
+
+	// Pages of 5 cover the whole list once, newest first.
+	seen := map[int64]bool{}
+	var last int64 = 1 << 62
+	cursor := ""
+	for i := 0; i < 20; i++ {
+		var p struct {
+			Tickets    []ticket.TicketView
+			NextCursor string
+		}
+		c.get("/api/v1/tickets?limit=5&cursor=" + cursor).decode(t, &p)
+		for _, tk := range p.Tickets {
+			if seen[tk.Number] || tk.Number >= last {
+				t.Fatalf("ticket %d repeated or out of order", tk.Number)
+			}
+			seen[tk.Number] = true
+			last = tk.Number
+		}
+		if p.NextCursor == "" {
+			break
+		}
+		cursor = p.NextCursor
+	}
+	var full struct{ Tickets []ticket.TicketView }
+	c.get("/api/v1/tickets?limit=500").decode(t, &full)
+	if len(seen) != len(full.Tickets) {
+		t.Fatalf("pages covered %d tickets, the list has %d", len(seen), len(full.Tickets))
+	}
+
+	// Open and closed split the list.
+	var open, closed struct{ Tickets []ticket.TicketView }
+	c.get("/api/v1/tickets?limit=500&open=true").decode(t, &open)
+	c.get("/api/v1/tickets?limit=500&open=false").decode(t, &closed)
+	if len(open.Tickets)+len(closed.Tickets) != len(full.Tickets) || len(closed.Tickets) == 0 {
+		t.Errorf("open %d + closed %d != all %d", len(open.Tickets), len(closed.Tickets), len(full.Tickets))
+	}
+	for _, tk := range closed.Tickets {
+		if tk.Status != ticket.PortalClosed {
+			t.Errorf("closed tab has ticket %d with status %q", tk.Number, tk.Status)
+		}
+	}
+
+	var counts struct{ Counts map[ticket.PortalStatus]int }
+	c.get("/api/v1/tickets/counts").decode(t, &counts)
+	sum := 0
+	for _, n := range counts.Counts {
+		sum += n
+	}
+	if sum != len(full.Tickets) || counts.Counts[ticket.PortalClosed] != len(closed.Tickets) {
+		t.Errorf("counts %v do not add up to %d tickets (%d closed)", counts.Counts, len(full.Tickets), len(closed.Tickets))
+	}
+
+	for _, bad := range []string{"limit=0", "limit=x", "cursor=-1", "status=nope", "open=maybe", "organizationId=abc"} {
+		mustError(t, c.get("/api/v1/tickets?"+bad), 400, ticket.CodeInvalid)
+	}
+}
+
+func TestRevokedUserSeesNothing(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	c := newClient(t, srv)
+	c.login(seed.CarlaEmail)
+	var list struct{ Tickets []ticket.TicketView }
+	c.get("/api/v1/tickets").decode(t, &list)
+	if len(list.Tickets) != 0 {
+		t.Fatalf("carla sees %d tickets", len(list.Tickets))
+	}
+	var counts struct{ Counts map[ticket.PortalStatus]int }
+	c.get("/api/v1/tickets/counts").decode(t, &counts)
+	for st, n := range counts.Counts {
+		if n != 0 {
+			t.Errorf("carla's count of %s = %d", st, n)
+		}
+	}
+	all, _, _ := db.ListTickets(context.Background(), store.ListQuery{Scope: ticket.Scope{All: true}, Limit: 1})
+	mustError(t, c.get("/api/v1/tickets/"+strconv.FormatInt(all[0].Number, 10)), 404, ticket.CodeNotFound)
+}
+
+func TestMalformedRequests(t *testing.T) {
+	srv, _ := mustDemo(t, api.Config{})
+	c := newClient(t, srv)
+	c.login(seed.AnnaEmail)
+	big := append([]byte(`{"locale":"`), bytes.Repeat([]byte("a"), 2<<20)...)
+	tests := []struct {
+		name        string
+		method      string
+		path        string
+		contentType string
+		body        []byte
+		status      int
+		code        ticket.Code
+	}{
+		{"broken JSON", "POST", "/api/v1/login", "application/json", []byte(`{"email":`), 400, ticket.CodeInvalid},
+		{"not an object", "POST", "/api/v1/login", "application/json", []byte(`[1,2]`), 400, ticket.CodeInvalid},
+		{"trailing data", "POST", "/api/v1/login", "application/json", []byte(`{"email":"a","password":"b"} {}`), 400, ticket.CodeInvalid},
+		{"unknown field", "PATCH", "/api/v1/me", "application/json", []byte(`{"nickname":"x"}`), 400, ticket.CodeInvalid},
+		{"wrong content type", "POST", "/api/v1/login", "text/plain", []byte(`{"email":"a","password":"b"}`), 400, ticket.CodeInvalid},
+		{"no content type", "PATCH", "/api/v1/me", "", []byte(`{"locale":"de"}`), 400, ticket.CodeInvalid},
+		{"too large", "PATCH", "/api/v1/me", "application/json", big, 413, ticket.CodeTooLarge},
+		{"unsupported locale", "PATCH", "/api/v1/me", "application/json", []byte(`{"locale":"xx"}`), 400, ticket.CodeInvalid},
+		{"unknown route", "GET", "/api/v1/nothing", "", nil, 404, ticket.CodeNotFound},
+		{"ticket number not a number", "GET", "/api/v1/tickets/abc", "", nil, 404, ticket.CodeNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := c.do(tt.method, tt.path, tt.contentType, tt.body)
+			mustError(t, r, tt.status, tt.code)
+			if strings.Contains(string(r.body), "goroutine") || strings.Contains(string(r.body), ".go:") {
+				t.Fatalf("answer leaks internals: %s", r.body)
+			}
+		})
+	}
+}
+
+func TestCrossOriginWritesRefused(t *testing.T) {
+	srv, _ := mustDemo(t, api.Config{})
+	c := newClient(t, srv)
+	c.login(seed.AnnaEmail)
+	req, _ := http.NewRequest("PATCH", srv.URL+"/api/v1/me", strings.NewReader(`{"locale":"fr"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", "https://evil.example")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	res, err := c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	mustError(t, response{status: res.StatusCode, header: res.Header, body: b}, 403, ticket.CodeForbidden)
+	var me struct{ User ticket.User }
+	c.get("/api/v1/me").decode(t, &me)
+	if me.User.Locale != "de" {
+		t.Fatalf("cross-origin request changed the locale to %q", me.User.Locale)
+	}
+}
+
+func TestLanguageChoiceIsSaved(t *testing.T) {
+	srv, _ := mustDemo(t, api.Config{})
+	c := newClient(t, srv)
+	c.login(seed.AnnaEmail)
+	r := c.send("PATCH", "/api/v1/me", map[string]string{"locale": "fr"})
+	if r.status != 200 || !strings.Contains(r.header.Get("Set-Cookie"), "lang=fr") {
+		t.Fatalf("PATCH /me: %d, Set-Cookie %q", r.status, r.header.Get("Set-Cookie"))
+	}
+	// A new login (another device) gets the saved language, and errors speak it.
+	d := newClient(t, srv)
+	d.login(seed.AnnaEmail)
+	var me struct{ User ticket.User }
+	d.get("/api/v1/me").decode(t, &me)
+	if me.User.Locale != "fr" {
+		t.Fatalf("locale = %q after saving fr", me.User.Locale)
+	}
+	e := mustError(t, d.get("/api/v1/tickets/99999"), 404, ticket.CodeNotFound)
+	if !strings.Contains(e.Error.Message, "demande") {
+		t.Errorf("error %q is not in the user's language (fr)", e.Error.Message)
+	}
+}
+
+func TestSessionIdleExpiry(t *testing.T) {
+	now := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	srv, _ := mustDemo(t, api.Config{SessionIdle: time.Hour, Now: clock})
+	c := newClient(t, srv)
+	c.login(seed.DiegoEmail)
+	mu.Lock()
+	now = now.Add(50 * time.Minute)
+	mu.Unlock()
+	if r := c.get("/api/v1/me"); r.status != 200 {
+		t.Fatalf("after 50 min: %d", r.status)
+	}
+	mu.Lock()
+	now = now.Add(61 * time.Minute)
+	mu.Unlock()
+	mustError(t, c.get("/api/v1/me"), 401, ticket.CodeUnauthorized)
+}

@@ -1,0 +1,165 @@
+package site_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/supportal/supportal/server/api"
+	"github.com/supportal/supportal/server/site"
+	"github.com/supportal/supportal/server/store"
+)
+
+func testFiles(wasm string) fstest.MapFS {
+	return fstest.MapFS{
+		"style.css":    {Data: []byte("body{}")},
+		"icon.svg":     {Data: []byte("<svg/>")},
+		"icon-192.png": {Data: []byte("png192")},
+		"icon-512.png": {Data: []byte("png512")},
+		"robots.txt":   {Data: []byte("User-agent: *")},
+		"embed.go":     {Data: []byte("package web")},
+		"app.wasm":     {Data: []byte(wasm)},
+		"app.wasm.br":  {Data: []byte("BR:" + wasm)},
+		"app.wasm.gz":  {Data: []byte("GZ:" + wasm)},
+	}
+}
+
+func mustPortal(t *testing.T, files fstest.MapFS) (*httptest.Server, *site.Site) {
+	t.Helper()
+	db, err := store.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	h, st, err := site.Portal(db, files, api.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv, st
+}
+
+func get(t *testing.T, url string, header ...string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	// Go's transport would add and undo gzip by itself; ask explicitly.
+	tr := &http.Transport{DisableCompression: true}
+	res, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+func TestSecurityHeadersEverywhere(t *testing.T) {
+	srv, _ := mustPortal(t, testFiles("wasm"))
+	for _, path := range []string{"/", "/login", "/tickets/10001", "/web/style.css", "/api/v1/me", "/api/v1/nope", "/manifest.webmanifest"} {
+		res, _ := get(t, srv.URL+path)
+		h := res.Header
+		if got := h.Get("Content-Security-Policy"); got != "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'" {
+			t.Errorf("%s: CSP = %q", path, got)
+		}
+		if got := h.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("%s: X-Content-Type-Options = %q", path, got)
+		}
+		if got := h.Get("Referrer-Policy"); got != "same-origin" {
+			t.Errorf("%s: Referrer-Policy = %q", path, got)
+		}
+	}
+}
+
+func TestPagesInTheVisitorsLanguage(t *testing.T) {
+	srv, _ := mustPortal(t, testFiles("wasm"))
+	tests := []struct{ header, value, lang string }{
+		{"Accept-Language", "de-DE,de;q=0.9", `<html lang="de">`},
+		{"Accept-Language", "es-ES", `<html lang="es">`},
+		{"Accept-Language", "ja", `<html lang="en">`},
+		{"Cookie", "lang=fr", `<html lang="fr">`},
+	}
+	for _, tt := range tests {
+		res, body := get(t, srv.URL+"/login", tt.header, tt.value)
+		if res.StatusCode != 200 || !strings.Contains(body, tt.lang) {
+			t.Errorf("%s: %s: status %d, want %s in %.200s", tt.header, tt.value, res.StatusCode, tt.lang, body)
+		}
+	}
+	if res, _ := get(t, srv.URL+"/no/such/page"); res.StatusCode != 404 {
+		t.Errorf("unrouted page: status %d, want 404", res.StatusCode)
+	}
+}
+
+func TestWasmServedPrecompressed(t *testing.T) {
+	srv, st := mustPortal(t, testFiles("WASMBYTES"))
+	tests := []struct{ accept, encoding, body string }{
+		{"gzip, deflate, br, zstd", "br", "BR:WASMBYTES"},
+		{"gzip", "gzip", "GZ:WASMBYTES"},
+		{"br;q=0, gzip", "gzip", "GZ:WASMBYTES"},
+		{"", "", "WASMBYTES"},
+	}
+	for _, tt := range tests {
+		res, body := get(t, srv.URL+"/web/app.wasm", "Accept-Encoding", tt.accept)
+		if res.StatusCode != 200 || body != tt.body || res.Header.Get("Content-Encoding") != tt.encoding {
+			t.Errorf("Accept-Encoding %q: %d %q encoding %q; want %q encoding %q", tt.accept, res.StatusCode, body, res.Header.Get("Content-Encoding"), tt.body, tt.encoding)
+		}
+		if got := res.Header.Get("Content-Type"); got != "application/wasm" {
+			t.Errorf("Content-Type = %q", got)
+		}
+		if !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("Vary = %q", res.Header.Get("Vary"))
+		}
+	}
+	// Revalidation by the build's version.
+	res, _ := get(t, srv.URL+"/web/app.wasm", "Accept-Encoding", "br")
+	res2, _ := get(t, srv.URL+"/web/app.wasm", "Accept-Encoding", "br", "If-None-Match", res.Header.Get("ETag"))
+	if res2.StatusCode != http.StatusNotModified {
+		t.Errorf("revalidation: status %d, want 304", res2.StatusCode)
+	}
+	if !strings.Contains(res.Header.Get("ETag"), st.Version()) {
+		t.Errorf("ETag %q does not carry the version %q", res.Header.Get("ETag"), st.Version())
+	}
+}
+
+func TestVersionFollowsTheBuild(t *testing.T) {
+	a, _ := site.New(testFiles("one"))
+	b, _ := site.New(testFiles("one"))
+	c, _ := site.New(testFiles("two"))
+	if a.Version() != b.Version() {
+		t.Errorf("same files, versions %q and %q differ", a.Version(), b.Version())
+	}
+	if a.Version() == c.Version() {
+		t.Errorf("different app.wasm, same version %q", a.Version())
+	}
+}
+
+func TestManifestAndWorkerUseLocalIcons(t *testing.T) {
+	srv, _ := mustPortal(t, testFiles("wasm"))
+	_, manifest := get(t, srv.URL+"/manifest.webmanifest")
+	if !strings.Contains(manifest, `"name":"supportal"`) {
+		t.Errorf("manifest has no name supportal: %s", manifest)
+	}
+	_, worker := get(t, srv.URL+"/app-worker.js")
+	for name, body := range map[string]string{"manifest": manifest, "worker": worker} {
+		if strings.Contains(body, "http://") || strings.Contains(body, "https://") {
+			t.Errorf("%s points at another host: %s", name, body)
+		}
+	}
+	for _, want := range []string{"/web/icon-192.png", "/web/style.css", "/web/app.wasm"} {
+		if !strings.Contains(worker, want) {
+			t.Errorf("service worker does not precache %s", want)
+		}
+	}
+	if res, _ := get(t, srv.URL+"/web/icon-192.png"); res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/png" {
+		t.Errorf("icon: %d %q", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if res, _ := get(t, srv.URL+"/web/embed.go"); res.StatusCode != 404 {
+		t.Errorf("embed.go is served: %d", res.StatusCode)
+	}
+}

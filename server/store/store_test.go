@@ -1,0 +1,299 @@
+package store_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/server/store"
+)
+
+// modes are the two ways to open a store; every conformance test runs on both.
+var modes = []struct {
+	name string
+	open func(tb testing.TB) *store.DB
+}{
+	{"memory", func(tb testing.TB) *store.DB {
+		db, err := store.OpenMemory()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { db.Close() })
+		return db
+	}},
+	{"file", func(tb testing.TB) *store.DB {
+		db, err := store.Open(filepath.Join(tb.TempDir(), "supportal.db"))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { db.Close() })
+		return db
+	}},
+}
+
+// fixture is a small world: two organizations, a user in one, an agent.
+type fixture struct {
+	orgA, orgB ticket.Organization
+	user, sam  ticket.User
+}
+
+func mustFixture(tb testing.TB, db *store.DB) fixture {
+	tb.Helper()
+	ctx := context.Background()
+	var f fixture
+	var err error
+	if f.orgA, err = db.CreateOrganization(ctx, ticket.Organization{Name: "Praxis A", AccountNumber: "100", Kind: ticket.KindCustomer}); err != nil {
+		tb.Fatal(err)
+	}
+	if f.orgB, err = db.CreateOrganization(ctx, ticket.Organization{Name: "Cabinet B", AccountNumber: "200", Kind: ticket.KindCustomer, ParentID: f.orgA.ID}); err != nil {
+		tb.Fatal(err)
+	}
+	if f.user, err = db.CreateUser(ctx, ticket.User{Email: "u@example.com", Name: "Uta", Locale: "de"}, "hash"); err != nil {
+		tb.Fatal(err)
+	}
+	if f.sam, err = db.CreateUser(ctx, ticket.User{Email: "sam@example.com", Name: "Sam", Locale: "en", Agent: true}, "hash"); err != nil {
+		tb.Fatal(err)
+	}
+	if err := db.SetMembership(ctx, f.user.ID, f.orgA.ID, ticket.RoleAdmin, true); err != nil {
+		tb.Fatal(err)
+	}
+	return f
+}
+
+func mustTicket(tb testing.TB, db *store.DB, org ticket.Organization, requester ticket.User, st ticket.Status, at time.Time) ticket.Ticket {
+	tb.Helper()
+	tk, err := db.CreateTicket(context.Background(), ticket.Ticket{
+		Organization: org.Ref(), Requester: requester.Ref(), Type: "login_problem", Category: "password",
+		Subject: "Subject", Description: "Description", Fields: map[string]string{"referenceNumber": "R-1"},
+		Status: st, CreatedAt: at,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return tk
+}
+
+func TestConformance(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			ctx := context.Background()
+			db := mode.open(t)
+			if v, err := db.SchemaVersion(ctx); err != nil || v < 1 {
+				t.Fatalf("SchemaVersion = %d, %v; want >= 1", v, err)
+			}
+			empty, err := db.Empty(ctx)
+			if err != nil || !empty {
+				t.Fatalf("Empty() = %v, %v on a new store; want true", empty, err)
+			}
+			f := mustFixture(t, db)
+			if empty, _ := db.Empty(ctx); empty {
+				t.Fatal("Empty() = true after inserting")
+			}
+
+			t.Run("users", func(t *testing.T) {
+				u, hash, err := db.UserByEmail(ctx, "U@Example.com")
+				if err != nil || u.ID != f.user.ID || hash != "hash" {
+					t.Fatalf("UserByEmail (other case) = %+v, %q, %v", u, hash, err)
+				}
+				if _, _, err := db.UserByEmail(ctx, "nobody@example.com"); ticket.ErrorCode(err) != ticket.CodeNotFound {
+					t.Fatalf("UserByEmail(unknown) err = %v, want not_found", err)
+				}
+				if _, err := db.CreateUser(ctx, ticket.User{Email: "u@example.com", Name: "Dup"}, "h"); err == nil {
+					t.Fatal("a second user with the same email was accepted")
+				}
+				if err := db.SetUserLocale(ctx, f.user.ID, "fr"); err != nil {
+					t.Fatal(err)
+				}
+				v, err := db.Viewer(ctx, f.user.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, want := v.User.Locale, "fr"; got != want {
+					t.Errorf("locale = %q, want %q", got, want)
+				}
+				if got, want := len(v.Memberships), 1; got != want {
+					t.Fatalf("memberships = %d, want %d", got, want)
+				}
+				m := v.Memberships[0]
+				if m.Organization.ID != f.orgA.ID || m.Role != ticket.RoleAdmin || !m.TicketAccess {
+					t.Errorf("membership = %+v", m)
+				}
+				if err := db.SetMembership(ctx, f.user.ID, f.orgA.ID, ticket.RoleMember, false); err != nil {
+					t.Fatal(err)
+				}
+				v, _ = db.Viewer(ctx, f.user.ID)
+				if v.Memberships[0].TicketAccess || v.Memberships[0].Role != ticket.RoleMember {
+					t.Errorf("after revoking: %+v", v.Memberships[0])
+				}
+				db.SetMembership(ctx, f.user.ID, f.orgA.ID, ticket.RoleAdmin, true)
+				o, err := db.Organization(ctx, f.orgB.ID)
+				if err != nil || o.ParentID != f.orgA.ID || o.AccountNumber != "200" {
+					t.Errorf("Organization = %+v, %v", o, err)
+				}
+			})
+
+			t.Run("tickets", func(t *testing.T) {
+				base := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+				t1 := mustTicket(t, db, f.orgA, f.user, ticket.StatusNew, base)
+				t2 := mustTicket(t, db, f.orgB, f.user, ticket.StatusClosed, base.Add(time.Hour))
+				t3 := mustTicket(t, db, f.orgA, f.user, ticket.StatusWaitingExternal, base.Add(2*time.Hour))
+				if got, want := t1.Number, int64(ticket.FirstTicketNumber); got != want {
+					t.Fatalf("first number = %d, want %d", got, want)
+				}
+				if t2.Number != t1.Number+1 || t3.Number != t2.Number+1 {
+					t.Fatalf("numbers %d %d %d are not sequential", t1.Number, t2.Number, t3.Number)
+				}
+				if t1.Organization.Name != "Praxis A" || t1.Requester.Name != "Uta" || t1.Fields["referenceNumber"] != "R-1" || !t1.CreatedAt.Equal(base) {
+					t.Errorf("created ticket = %+v", t1)
+				}
+				if _, err := db.Ticket(ctx, 99); ticket.ErrorCode(err) != ticket.CodeNotFound {
+					t.Errorf("Ticket(99) err = %v, want not_found", err)
+				}
+
+				msgAt := base.Add(3 * time.Hour)
+				if _, err := db.AddMessage(ctx, ticket.Message{TicketNumber: t1.Number, Author: f.sam.Ref(), Body: "public", CreatedAt: msgAt}); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := db.AddMessage(ctx, ticket.Message{TicketNumber: t1.Number, Author: f.sam.Ref(), Body: "note", Internal: true, CreatedAt: msgAt.Add(time.Minute)}); err != nil {
+					t.Fatal(err)
+				}
+				ms, err := db.Messages(ctx, t1.Number)
+				if err != nil || len(ms) != 2 {
+					t.Fatalf("Messages = %d, %v; want 2", len(ms), err)
+				}
+				if ms[0].Body != "public" || ms[0].Internal || ms[1].Body != "note" || !ms[1].Internal || ms[0].Author.Name != "Sam" {
+					t.Errorf("messages = %+v", ms)
+				}
+				got, _ := db.Ticket(ctx, t1.Number)
+				if want := msgAt.Add(time.Minute); !got.UpdatedAt.Equal(want) {
+					t.Errorf("UpdatedAt = %v, want %v (last message)", got.UpdatedAt, want)
+				}
+				if _, err := db.AddMessage(ctx, ticket.Message{TicketNumber: 424242, Author: f.sam.Ref(), Body: "x", CreatedAt: msgAt}); err == nil {
+					t.Error("a message for a missing ticket was accepted (foreign keys off?)")
+				}
+
+				numbers := func(ts []ticket.Ticket) []int64 {
+					var out []int64
+					for _, tk := range ts {
+						out = append(out, tk.Number)
+					}
+					return out
+				}
+				list := []struct {
+					name string
+					q    store.ListQuery
+					want []int64
+				}{
+					{"all, newest first", store.ListQuery{Scope: ticket.Scope{All: true}}, []int64{t3.Number, t2.Number, t1.Number}},
+					{"scope A", store.ListQuery{Scope: ticket.Scope{OrganizationIDs: []int64{f.orgA.ID}}}, []int64{t3.Number, t1.Number}},
+					{"empty scope", store.ListQuery{Scope: ticket.Scope{}}, nil},
+					{"scope A, filter B", store.ListQuery{Scope: ticket.Scope{OrganizationIDs: []int64{f.orgA.ID}}, OrganizationID: f.orgB.ID}, nil},
+					{"closed", store.ListQuery{Scope: ticket.Scope{All: true}, Statuses: ticket.PortalClosed.InternalStatuses()}, []int64{t2.Number}},
+					{"page 1", store.ListQuery{Scope: ticket.Scope{All: true}, Limit: 2}, []int64{t3.Number, t2.Number}},
+					{"page 2", store.ListQuery{Scope: ticket.Scope{All: true}, Limit: 2, Before: t2.Number}, []int64{t1.Number}},
+				}
+				for _, tt := range list {
+					ts, next, err := db.ListTickets(ctx, tt.q)
+					if err != nil {
+						t.Fatalf("%s: %v", tt.name, err)
+					}
+					if got := numbers(ts); len(got) != len(tt.want) || (len(got) > 0 && got[0] != tt.want[0]) || (len(got) > 1 && got[len(got)-1] != tt.want[len(tt.want)-1]) {
+						t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+					}
+					if tt.name == "page 1" && next != t2.Number {
+						t.Errorf("page 1: next cursor = %d, want %d", next, t2.Number)
+					}
+					if tt.name == "page 2" && next != 0 {
+						t.Errorf("page 2: next cursor = %d, want 0", next)
+					}
+				}
+				counts, err := db.CountByStatus(ctx, store.ListQuery{Scope: ticket.Scope{OrganizationIDs: []int64{f.orgA.ID}}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if counts[ticket.StatusNew] != 1 || counts[ticket.StatusWaitingExternal] != 1 || counts[ticket.StatusClosed] != 0 {
+					t.Errorf("counts = %v", counts)
+				}
+			})
+
+			t.Run("sessions", func(t *testing.T) {
+				now := time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC)
+				token := []byte("0123456789abcdef0123456789abcdef")
+				if err := db.CreateSession(ctx, token, f.user.ID, now); err != nil {
+					t.Fatal(err)
+				}
+				id, err := db.Session(ctx, token, now.Add(time.Hour), now.Add(-time.Hour), time.Minute)
+				if err != nil || id != f.user.ID {
+					t.Fatalf("Session = %d, %v; want %d", id, err, f.user.ID)
+				}
+				// Used at now+1h; idle since now+2h means it expired.
+				if _, err := db.Session(ctx, token, now.Add(3*time.Hour), now.Add(2*time.Hour), time.Minute); ticket.ErrorCode(err) != ticket.CodeNotFound {
+					t.Fatalf("idle session err = %v, want not_found", err)
+				}
+				if _, err := db.Session(ctx, token, now, now.Add(-time.Hour), time.Minute); ticket.ErrorCode(err) != ticket.CodeNotFound {
+					t.Fatalf("expired session still there: %v", err)
+				}
+				db.CreateSession(ctx, token, f.user.ID, now)
+				if err := db.DeleteSession(ctx, token); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := db.Session(ctx, token, now, now.Add(-time.Hour), time.Minute); ticket.ErrorCode(err) != ticket.CodeNotFound {
+					t.Fatalf("deleted session still there: %v", err)
+				}
+			})
+		})
+	}
+}
+
+// TestDataSurvivesReopen writes through one handle, closes it, and reads
+// everything back through a new one, like a restart of the binary.
+func TestDataSurvivesReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "supportal.db")
+	db, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := mustFixture(t, db)
+	tk := mustTicket(t, db, f.orgA, f.user, ticket.StatusOpen, time.Now())
+	if _, err := db.AddMessage(ctx, ticket.Message{TicketNumber: tk.Number, Author: f.sam.Ref(), Body: "Hallo", CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	db2, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	got, err := db2.Ticket(ctx, tk.Number)
+	if err != nil || got.Subject != tk.Subject || got.Status != ticket.StatusOpen {
+		t.Fatalf("after reopen: %+v, %v", got, err)
+	}
+	ms, err := db2.Messages(ctx, tk.Number)
+	if err != nil || len(ms) != 1 || ms[0].Body != "Hallo" {
+		t.Fatalf("messages after reopen: %+v, %v", ms, err)
+	}
+	next := mustTicket(t, db2, f.orgA, f.user, ticket.StatusNew, time.Now())
+	if next.Number != tk.Number+1 {
+		t.Fatalf("number after reopen = %d, want %d", next.Number, tk.Number+1)
+	}
+	if v, _ := db2.SchemaVersion(ctx); v < 1 {
+		t.Fatalf("schema version after reopen = %d", v)
+	}
+}
+
+func TestFileStoreIsDurable(t *testing.T) {
+	db := modes[1].open(t)
+	st, err := db.Settings(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.JournalMode != "wal" || st.Synchronous != 2 || !st.ForeignKeys {
+		t.Fatalf("settings = %+v, want journal_mode wal, synchronous 2 (FULL), foreign_keys on", st)
+	}
+}
