@@ -12,10 +12,10 @@ import (
 
 // State names.
 const (
-	TicketsState = "tickets"    // the ticket list page
-	OpenState    = "open"       // open tickets of the account: navigation and dashboard
-	CountsState  = "counts"     // tickets per portal status: dashboard
-	TicketState  = "ticket"     // the ticket page
+	TicketsState = "tickets" // the ticket list page
+	OpenState    = "open"    // open tickets of the account: navigation and dashboard
+	CountsState  = "counts"  // tickets per portal status: dashboard
+	TicketState  = "ticket"  // the ticket page
 )
 
 // Action names.

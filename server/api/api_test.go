@@ -316,7 +316,7 @@ func TestAgentSeesInternalNotes(t *testing.T) {
 			}
 			found++
 			var detail struct{ Messages []ticket.MessageView }
-			c.get("/api/v1/tickets/" + strconv.FormatInt(tk.Number, 10)).decode(t, &detail)
+			c.get("/api/v1/tickets/"+strconv.FormatInt(tk.Number, 10)).decode(t, &detail)
 			ok := false
 			for _, got := range detail.Messages {
 				ok = ok || (got.ID == m.ID && got.Internal != nil && *got.Internal)
@@ -346,7 +346,7 @@ func TestListFiltersAndPages(t *testing.T) {
 		Tickets    []ticket.TicketView
 		NextCursor string
 	}
-	c.get("/api/v1/tickets?organizationId=" + strconv.FormatInt(potsdam.ID, 10)).decode(t, &page)
+	c.get("/api/v1/tickets?organizationId="+strconv.FormatInt(potsdam.ID, 10)).decode(t, &page)
 	want, _, _ := db.ListTickets(context.Background(), store.ListQuery{Scope: ticket.Scope{All: true}, OrganizationID: potsdam.ID, Limit: 500})
 	if len(page.Tickets) != len(want) || len(want) == 0 {
 		t.Fatalf("Potsdam list has %d tickets, want %d", len(page.Tickets), len(want))
@@ -375,7 +375,7 @@ func TestListFiltersAndPages(t *testing.T) {
 			Tickets    []ticket.TicketView
 			NextCursor string
 		}
-		c.get("/api/v1/tickets?limit=5&cursor=" + cursor).decode(t, &p)
+		c.get("/api/v1/tickets?limit=5&cursor="+cursor).decode(t, &p)
 		for _, tk := range p.Tickets {
 			if seen[tk.Number] || tk.Number >= last {
 				t.Fatalf("ticket %d repeated or out of order", tk.Number)
