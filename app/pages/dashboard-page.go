@@ -66,11 +66,11 @@ func (p *dashboardPage) Render() app.UI {
 	lang := p.session.Lang
 	open := awaitingFirst(p.open.Tickets)
 	if p.session.LoggedIn && !p.session.User.Agent && len(p.session.Accounts()) == 0 {
-		return newShell().WithTitle("Dashboard").Body(
+		return newShell().WithTitle("Dashboard").WithSession(p.session).Body(
 			app.P().ID("access-revoked").Class("panel").Role("status").Text(t(lang, "TicketAccessRevoked")),
 		)
 	}
-	return newShell().WithTitle("Dashboard").Body(
+	return newShell().WithTitle("Dashboard").WithSession(p.session).Body(
 		app.Section().Class("cards").Aria("label", t(lang, "TicketsByStatus")).Body(
 			errorBox(lang, p.counts.Err),
 			app.Range(ticket.PortalStatuses()).Slice(func(i int) app.UI {

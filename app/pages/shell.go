@@ -18,8 +18,8 @@ type shell struct {
 
 	Title   string // translation id of the page's heading
 	Content []app.UI
+	Session state.Session // the page's view of the session (the shell observes it too)
 
-	session    state.Session
 	open       state.TicketList
 	loadedFor  string
 	menuOpen   bool
@@ -31,44 +31,47 @@ func newShell() *shell { return &shell{} }
 // WithTitle sets the translation id of the page title.
 func (s *shell) WithTitle(id string) *shell { s.Title = id; return s }
 
+// WithSession hands the page's session to the shell.
+func (s *shell) WithSession(v state.Session) *shell { s.Session = v; return s }
+
 // Body sets the page's content.
 func (s *shell) Body(v ...app.UI) *shell { s.Content = v; return s }
 
 func (s *shell) OnPreRender(ctx app.Context) {
-	s.session.Lang = sessionLang(ctx, s.session)
+	s.Session.Lang = sessionLang(ctx, s.Session)
 }
 
 func (s *shell) OnMount(ctx app.Context) {
 	ctx.ObserveState(state.OpenState, &s.open)
-	observeSession(ctx, &s.session, s.sessionChanged)
+	observeSession(ctx, &s.Session, s.sessionChanged)
 }
 
 func (s *shell) sessionChanged(ctx app.Context) {
-	lang := sessionLang(ctx, s.session)
+	lang := sessionLang(ctx, s.Session)
 	ctx.Page().SetLang(lang)
 	ctx.Page().SetTitle("%s · supportal", t(lang, s.Title))
-	if s.session.Status == state.Loaded && !s.session.LoggedIn && !s.redirected {
+	if s.Session.Status == state.Loaded && !s.Session.LoggedIn && !s.redirected {
 		s.redirected = true
 		ctx.Navigate("/login?next=" + url.QueryEscape(ctx.Page().URL().RequestURI()))
 		return
 	}
-	if !s.session.LoggedIn {
+	if !s.Session.LoggedIn {
 		return
 	}
-	key := strconv.FormatInt(s.session.User.ID, 10) + "/" + strconv.FormatInt(s.session.Account, 10)
+	key := strconv.FormatInt(s.Session.User.ID, 10) + "/" + strconv.FormatInt(s.Session.Account, 10)
 	if key != s.loadedFor {
 		s.loadedFor = key
-		ctx.NewActionWithValue(state.LoadOpen, state.TicketQuery{OrganizationID: s.session.Account, Open: "true"})
+		ctx.NewActionWithValue(state.LoadOpen, state.TicketQuery{OrganizationID: s.Session.Account, Open: "true"})
 	}
 }
 
 func (s *shell) Render() app.UI {
-	lang := s.session.Lang
-	if !s.session.LoggedIn {
+	lang := s.Session.Lang
+	if !s.Session.LoggedIn {
 		return app.Div().Class("shell shell-empty").Body(
 			app.Main().ID("main").Body(
-				app.If(s.session.Status == state.Failed, func() app.UI {
-					return errorBox(lang, s.session.Err)
+				app.If(s.Session.Status == state.Failed, func() app.UI {
+					return errorBox(lang, s.Session.Err)
 				}).Else(func() app.UI {
 					return loading(lang)
 				}),
@@ -87,12 +90,12 @@ func (s *shell) Render() app.UI {
 }
 
 func (s *shell) renderTopBar(lang string) app.UI {
-	accounts := s.session.Accounts()
-	current, hasAccount := s.session.CurrentAccount()
+	accounts := s.Session.Accounts()
+	current, hasAccount := s.Session.CurrentAccount()
 	return app.Header().Class("topbar").Body(
 		app.A().Class("brand").Href("/").Text("supportal"),
 		app.Div().Class("account").Body(
-			app.If(s.session.User.Agent, func() app.UI {
+			app.If(s.Session.User.Agent, func() app.UI {
 				return app.Span().Class("account-current").Text(t(lang, "AgentWorkspace"))
 			}).ElseIf(hasAccount && len(accounts) > 1, func() app.UI {
 				return app.Label().Class("account-switch").Body(
@@ -119,10 +122,10 @@ func (s *shell) renderTopBar(lang string) app.UI {
 		app.Div().Class("user-menu").Body(
 			app.Button().ID("user-menu-button").Class("user-button").
 				Aria("haspopup", "true").Aria("expanded", strconv.FormatBool(s.menuOpen)).Aria("controls", "user-menu").
-				OnClick(s.toggleMenu).Text(s.session.User.Name),
+				OnClick(s.toggleMenu).Text(s.Session.User.Name),
 			app.If(s.menuOpen, func() app.UI {
 				return app.Div().ID("user-menu").Class("menu").Body(
-					app.P().Class("menu-email").Text(s.session.User.Email),
+					app.P().Class("menu-email").Text(s.Session.User.Email),
 					app.Button().ID("logout").OnClick(s.onLogout).Text(t(lang, "Logout")),
 				)
 			}),

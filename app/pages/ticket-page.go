@@ -49,16 +49,16 @@ func (p *ticketPage) Render() app.UI {
 	lang := p.session.Lang
 	d := p.detail
 	if d.Number != p.number || d.Status == state.Loading || d.Status == state.Idle {
-		return newShell().WithTitle("TicketTitle").Body(loading(lang))
+		return newShell().WithTitle("TicketTitle").WithSession(p.session).Body(loading(lang))
 	}
 	if d.Status == state.Failed {
-		return newShell().WithTitle("TicketTitle").Body(
+		return newShell().WithTitle("TicketTitle").WithSession(p.session).Body(
 			errorBox(lang, d.Err),
 			app.P().Body(app.A().Href("/tickets").Text(t(lang, "BackToTickets"))),
 		)
 	}
 	tk := d.Ticket
-	return newShell().WithTitle("TicketTitle").Body(
+	return newShell().WithTitle("TicketTitle").WithSession(p.session).Body(
 		app.Div().Class("ticket-detail").Body(
 			app.Section().Class("ticket-meta").Aria("label", t(lang, "TicketData")).Body(
 				app.H2().ID("ticket-heading").Body(

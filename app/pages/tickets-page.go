@@ -65,7 +65,7 @@ func (p *ticketsPage) Render() app.UI {
 		}
 		return a
 	}
-	return newShell().WithTitle("Tickets").Body(
+	return newShell().WithTitle("Tickets").WithSession(p.session).Body(
 		app.Nav().Class("tabs").Aria("label", t(lang, "TicketTabs")).Body(
 			tab("true", "tab-open", "TabOpen"),
 			tab("false", "tab-closed", "TabClosed"),
