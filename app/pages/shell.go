@@ -147,7 +147,7 @@ func (s *shell) renderNav(lang string) app.UI {
 		app.Ul().Class("nav-tickets").Aria("labelledby", "nav-open-heading").Body(
 			app.Range(s.open.Tickets).Slice(func(i int) app.UI {
 				tk := s.open.Tickets[i]
-				return app.Li().Body(app.A().Href(ticketHref(tk.Number)).Body(
+				return app.Li().Body(app.A().Href(ticketHref(tk.Number)).Title(tk.Subject).Body(
 					app.Span().Class("nav-number").Text(number(tk.Number)),
 					app.Span().Class("nav-subject").Text(tk.Subject),
 				))

@@ -207,3 +207,30 @@ func (s *DB) CountByStatus(ctx context.Context, q ListQuery) (map[ticket.Status]
 	}
 	return out, rows.Err()
 }
+
+// ImportTickets stores many tickets in one transaction (imports, load
+// tests); numbers are assigned in slice order.
+func (s *DB) ImportTickets(ctx context.Context, ts []ticket.Ticket) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO tickets (organization_id, requester_id, type, category, subject, description, fields, status, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, t := range ts {
+			fj, err := json.Marshal(t.Fields)
+			if err != nil || t.Fields == nil {
+				fj = []byte("{}")
+			}
+			if t.UpdatedAt.IsZero() {
+				t.UpdatedAt = t.CreatedAt
+			}
+			if _, err := stmt.ExecContext(ctx, t.Organization.ID, t.Requester.ID, t.Type, t.Category, t.Subject, t.Description,
+				string(fj), string(t.Status), millis(t.CreatedAt), millis(t.UpdatedAt)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
