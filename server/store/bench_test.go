@@ -94,3 +94,30 @@ func BenchmarkListVisible(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCreateTicketConcurrent is BenchmarkCreateTicket with 32 callers
+// per core, as a busy server has: concurrent writes share commits.
+func BenchmarkCreateTicketConcurrent(b *testing.B) {
+	db, err := store.Open(filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	f := mustFixture(b, db)
+	ctx := context.Background()
+	b.SetParallelism(32)
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		tk := ticket.Ticket{Organization: f.orgA.Ref(), Requester: f.user.Ref(), Type: "login_problem", Category: "password",
+			Subject: "Kennwort abgelaufen", Description: "Seit heute früh kann ich mich nicht mehr anmelden.", Status: ticket.StatusNew}
+		for pb.Next() {
+			tk.CreatedAt = time.Now()
+			if _, err := db.CreateTicket(ctx, tk); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "tickets/s")
+}

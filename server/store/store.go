@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
@@ -30,7 +31,23 @@ var migrations embed.FS
 // DB is the store.
 type DB struct {
 	db *sql.DB
+
+	// Writes go through one goroutine that commits concurrent writes
+	// together (group commit): one fsync for the batch instead of one each.
+	writes    chan write
+	closing   chan struct{}
+	closeOnce sync.Once
+	writerWG  sync.WaitGroup
 }
+
+// write is one caller's transaction body and where its result goes.
+type write struct {
+	fn   func(*sql.Tx) error
+	done chan error
+}
+
+// maxBatch bounds how many writes share one commit.
+const maxBatch = 256
 
 // Open opens (creating if needed) the database file at path.
 func Open(path string) (*DB, error) {
@@ -67,16 +84,25 @@ func open(dsn string, conns int) (*DB, error) {
 	db.SetMaxIdleConns(conns)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
-	s := &DB{db: db}
+	s := &DB{db: db, writes: make(chan write), closing: make(chan struct{})}
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrating database: %w", err)
 	}
+	s.writerWG.Add(1)
+	go s.writer()
 	return s, nil
 }
 
-// Close closes the database.
-func (s *DB) Close() error { return s.db.Close() }
+// ErrClosed is returned by writes to a closed store.
+var ErrClosed = errors.New("store: closed")
+
+// Close waits for the writes under way and closes the database.
+func (s *DB) Close() error {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.writerWG.Wait()
+	return s.db.Close()
+}
 
 // migrate applies the embedded migrations not yet applied, each in its own
 // transaction.
@@ -99,7 +125,7 @@ func (s *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		err = s.tx(ctx, func(tx *sql.Tx) error {
+		err = s.direct(ctx, func(tx *sql.Tx) error {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
 				return err
@@ -133,8 +159,87 @@ func (s *DB) SchemaVersion(ctx context.Context) (int, error) {
 	return v, err
 }
 
-// tx runs fn in a write transaction and commits it.
+// tx runs fn in a write transaction and returns once it is committed (and
+// fsynced) or failed. Concurrent calls share one commit; each runs inside
+// its own savepoint, so one caller's failure undoes only its own changes.
 func (s *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	w := write{fn: fn, done: make(chan error, 1)}
+	select {
+	case s.writes <- w:
+	case <-s.closing:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once handed over, the write happens: wait for its outcome even if ctx
+	// ends, so a caller never reports failure for committed data.
+	return <-w.done
+}
+
+// writer owns all writes: it takes the waiting writes (up to maxBatch),
+// runs them in one transaction and commits once.
+func (s *DB) writer() {
+	defer s.writerWG.Done()
+	for {
+		var first write
+		select {
+		case first = <-s.writes:
+		case <-s.closing:
+			return
+		}
+		batch := []write{first}
+	gather:
+		for len(batch) < maxBatch {
+			select {
+			case w := <-s.writes:
+				batch = append(batch, w)
+			default:
+				break gather
+			}
+		}
+		s.commit(batch)
+	}
+}
+
+func (s *DB) commit(batch []write) {
+	ctx := context.Background()
+	if len(batch) == 1 {
+		batch[0].done <- s.direct(ctx, batch[0].fn)
+		return
+	}
+	results := make([]error, len(batch))
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		for _, w := range batch {
+			w.done <- err
+		}
+		return
+	}
+	for i, w := range batch {
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
+			results[i] = err
+			continue
+		}
+		if err := w.fn(tx); err != nil {
+			results[i] = err
+			tx.ExecContext(ctx, `ROLLBACK TO w`)
+		}
+		if _, err := tx.ExecContext(ctx, `RELEASE w`); err != nil && results[i] == nil {
+			results[i] = err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		for i := range results {
+			results[i] = err
+		}
+	}
+	for i, w := range batch {
+		w.done <- results[i]
+	}
+}
+
+// direct runs fn in its own transaction on the calling goroutine.
+func (s *DB) direct(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err

@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -295,5 +297,70 @@ func TestFileStoreIsDurable(t *testing.T) {
 	}
 	if st.JournalMode != "wal" || st.Synchronous != 2 || !st.ForeignKeys {
 		t.Fatalf("settings = %+v, want journal_mode wal, synchronous 2 (FULL), foreign_keys on", st)
+	}
+}
+
+// TestConcurrentWritesCommitTogether writes from many goroutines at once,
+// some of them bound to fail (duplicate emails): every good write is stored
+// exactly once, every bad one fails alone.
+func TestConcurrentWritesCommitTogether(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			ctx := context.Background()
+			db := mode.open(t)
+			f := mustFixture(t, db)
+			const n = 64
+			var wg sync.WaitGroup
+			errs := make([]error, n)
+			numbers := make([]int64, n)
+			for i := 0; i < n; i++ {
+				wg.Add(1)
+				go func(i int) {
+					defer wg.Done()
+					if i%8 == 0 {
+						_, errs[i] = db.CreateUser(ctx, ticket.User{Email: "u@example.com", Name: "dup"}, "h")
+						return
+					}
+					tk, err := db.CreateTicket(ctx, ticket.Ticket{Organization: f.orgA.Ref(), Requester: f.user.Ref(),
+						Type: "login_problem", Category: "password", Subject: fmt.Sprint("T", i), Status: ticket.StatusNew, CreatedAt: time.Now()})
+					errs[i], numbers[i] = err, tk.Number
+				}(i)
+			}
+			wg.Wait()
+			seen := map[int64]bool{}
+			for i, err := range errs {
+				if i%8 == 0 {
+					if err == nil {
+						t.Errorf("write %d: duplicate email accepted", i)
+					}
+					continue
+				}
+				if err != nil {
+					t.Errorf("write %d failed: %v", i, err)
+				}
+				if seen[numbers[i]] {
+					t.Errorf("number %d given twice", numbers[i])
+				}
+				seen[numbers[i]] = true
+			}
+			ts, _, err := db.ListTickets(ctx, store.ListQuery{Scope: ticket.Scope{All: true}, Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := len(ts), n-n/8; got != want {
+				t.Fatalf("stored %d tickets, want %d", got, want)
+			}
+		})
+	}
+}
+
+func TestClosedStoreRefusesWrites(t *testing.T) {
+	db, err := store.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := db.CreateUser(context.Background(), ticket.User{Email: "x@example.com"}, "h"); err != store.ErrClosed {
+		t.Fatalf("write after Close: %v, want ErrClosed", err)
 	}
 }

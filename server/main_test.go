@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/supportal/supportal/server/seed"
+)
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// start runs the server like the binary would, until the test stops it.
+func start(t *testing.T, args ...string) (base string, stop func()) {
+	t.Helper()
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, append([]string{"-addr", addr}, args...)) }()
+	base = "http://" + addr
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		res, err := http.Get(base + "/api/v1/me")
+		if err == nil {
+			res.Body.Close()
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("server stopped: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("server did not start")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return base, func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatalf("shutdown: %v", err)
+		}
+	}
+}
+
+type session struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+}
+
+func login(t *testing.T, base, email string) *session {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	s := &session{t: t, base: base, c: &http.Client{Jar: jar}}
+	res, err := s.c.Post(base+"/api/v1/login", "application/json", strings.NewReader(`{"email":"`+email+`","password":"demo"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("login %s: %d", email, res.StatusCode)
+	}
+	return s
+}
+
+func (s *session) json(method, path, body string, v any) {
+	s.t.Helper()
+	req, _ := http.NewRequest(method, s.base+path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := s.c.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 {
+		s.t.Fatalf("%s %s: %d", method, path, res.StatusCode)
+	}
+	if v != nil {
+		json.NewDecoder(res.Body).Decode(v)
+	}
+}
+
+// TestRestartKeepsData runs the server on a data directory twice, with
+// -demo both times: the second start adds nothing and finds what the first
+// one stored.
+func TestRestartKeepsData(t *testing.T) {
+	dir := t.TempDir()
+	count := func(base string) int {
+		var list struct{ Tickets []json.RawMessage }
+		login(t, base, seed.SamEmail).json("GET", "/api/v1/tickets?limit=500", "", &list)
+		return len(list.Tickets)
+	}
+
+	base, stop := start(t, "-data", dir, "-demo")
+	first := count(base)
+	if first < 30 {
+		t.Fatalf("demo tickets = %d, want >= 30", first)
+	}
+	login(t, base, seed.DiegoEmail).json("PATCH", "/api/v1/me", `{"locale":"de"}`, nil)
+	stop()
+
+	base, stop = start(t, "-data", dir, "-demo")
+	defer stop()
+	if got := count(base); got != first {
+		t.Fatalf("after restart with -demo: %d tickets, want %d", got, first)
+	}
+	var me struct{ User struct{ Locale string } }
+	login(t, base, seed.DiegoEmail).json("GET", "/api/v1/me", "", &me)
+	if me.User.Locale != "de" {
+		t.Fatalf("locale after restart = %q, want de", me.User.Locale)
+	}
+}
+
+// TestMemoryModeWritesNothing runs with -memory in an empty working
+// directory and checks that nothing appears on disk.
+func TestMemoryModeWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	base, stop := start(t, "-memory", "-demo")
+	login(t, base, seed.AnnaEmail).json("PATCH", "/api/v1/me", `{"locale":"fr"}`, nil)
+	stop()
+	entries, err := osReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 0 {
+		t.Fatalf("-memory wrote %v", entries)
+	}
+}
+
+func osReadDir(dir string) ([]string, error) {
+	es, err := os.ReadDir(dir)
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	return names, err
+}
