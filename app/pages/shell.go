@@ -24,6 +24,16 @@ type shell struct {
 	loadedFor  string
 	menuOpen   bool
 	redirected bool
+	path       string
+}
+
+// navLink is a navigation link, marked as the current page when it is.
+func navLink(current, href, label string) app.HTMLA {
+	a := app.A().Href(href).Text(label)
+	if current == href {
+		a = a.Aria("current", "page").Class("nav-current")
+	}
+	return a
 }
 
 func newShell() *shell { return &shell{} }
@@ -41,7 +51,13 @@ func (s *shell) OnPreRender(ctx app.Context) {
 	s.Session.Lang = sessionLang(ctx, s.Session)
 }
 
+func (s *shell) OnNav(ctx app.Context) {
+	s.path = ctx.Page().URL().Path
+	s.menuOpen = false
+}
+
 func (s *shell) OnMount(ctx app.Context) {
+	s.path = ctx.Page().URL().Path
 	ctx.ObserveState(state.OpenState, &s.open)
 	observeSession(ctx, &s.Session, s.sessionChanged)
 }
@@ -119,7 +135,7 @@ func (s *shell) renderTopBar(lang string) app.UI {
 			}),
 		),
 		newLangSwitch().WithLang(lang),
-		app.Div().Class("user-menu").Body(
+		app.Div().Class("user-menu").OnKeyDown(s.onMenuKey).Body(
 			app.Button().ID("user-menu-button").Class("user-button").
 				Aria("haspopup", "true").Aria("expanded", strconv.FormatBool(s.menuOpen)).Aria("controls", "user-menu").
 				OnClick(s.toggleMenu).Text(s.Session.User.Name),
@@ -136,8 +152,8 @@ func (s *shell) renderTopBar(lang string) app.UI {
 func (s *shell) renderNav(lang string) app.UI {
 	return app.Nav().Class("sidenav").Aria("label", t(lang, "Navigation")).Body(
 		app.Ul().Body(
-			app.Li().Body(app.A().Href("/").Text(t(lang, "Dashboard"))),
-			app.Li().Body(app.A().Href("/tickets").Text(t(lang, "Tickets"))),
+			app.Li().Body(navLink(s.path, "/", t(lang, "Dashboard"))),
+			app.Li().Body(navLink(s.path, "/tickets", t(lang, "Tickets"))),
 		),
 		app.H2().ID("nav-open-heading").Text(t(lang, "OpenTickets")),
 		app.If(s.open.Status == state.Loaded && len(s.open.Tickets) == 0, func() app.UI {
@@ -163,7 +179,27 @@ func (s *shell) onAccount(ctx app.Context, e app.Event) {
 	}
 }
 
-func (s *shell) toggleMenu(ctx app.Context, e app.Event) { s.menuOpen = !s.menuOpen }
+func (s *shell) toggleMenu(ctx app.Context, e app.Event) {
+	s.menuOpen = !s.menuOpen
+	if s.menuOpen {
+		ctx.Defer(func(ctx app.Context) { focus("logout") })
+	}
+}
+
+// onMenuKey closes the user menu on Escape and gives focus back to its button.
+func (s *shell) onMenuKey(ctx app.Context, e app.Event) {
+	if s.menuOpen && e.Get("key").String() == "Escape" {
+		s.menuOpen = false
+		ctx.Defer(func(ctx app.Context) { focus("user-menu-button") })
+	}
+}
+
+// focus moves the keyboard focus to the element with id.
+func focus(id string) {
+	if el := app.Window().GetElementByID(id); el.Truthy() {
+		el.Call("focus")
+	}
+}
 
 func (s *shell) onLogout(ctx app.Context, e app.Event) {
 	s.menuOpen = false
