@@ -138,6 +138,8 @@ func TestDateTime(t *testing.T) {
 }
 
 // msgIDCall matches literal translation ids handed to the app's helpers.
+var errID = regexp.MustCompile(`^Err[A-Z][A-Za-z]+$`)
+
 var msgIDCall = map[string]int{"t": 1, "T": 1, "N": 1, "dt": 1, "WithTitle": 0}
 
 // TestCodeUsesOnlyKnownMessages parses the Go code of the app and the server
@@ -184,6 +186,15 @@ func TestCodeUsesOnlyKnownMessages(t *testing.T) {
 						t.Errorf("%s: message id %q is not in active.en.json", fset.Position(lit.Pos()), id)
 					}
 				case *ast.CompositeLit, *ast.KeyValueExpr:
+				}
+				// Any literal that looks like an error id must exist.
+				if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					if id, _ := strconv.Unquote(lit.Value); errID.MatchString(id) {
+						checked++
+						if _, ok := en[id]; !ok {
+							t.Errorf("%s: error id %q is not in active.en.json", fset.Position(lit.Pos()), id)
+						}
+					}
 				}
 				// ticket.Errorf(code, "MessageID", field)
 				if call, ok := n.(*ast.CallExpr); ok {

@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/server/api"
 	"github.com/supportal/supportal/server/seed"
 	"github.com/supportal/supportal/server/site"
@@ -39,10 +40,24 @@ func run(ctx context.Context, args []string) error {
 	dataDir := fs.String("data", "data", "directory of the database file (supportal.db)")
 	memory := fs.Bool("memory", false, "keep everything in memory; nothing is written to disk")
 	demo := fs.Bool("demo", false, "load the demo organizations, users and tickets into an empty store")
+	catalogFile := fs.String("catalog", "", "JSON file replacing the built-in ticket catalog")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+
+	catalog := ticket.DefaultCatalog
+	if *catalogFile != "" {
+		f, err := os.Open(*catalogFile)
+		if err != nil {
+			return err
+		}
+		catalog, err = ticket.ReadCatalog(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", *catalogFile, err)
+		}
+	}
 
 	var db *store.DB
 	var err error
@@ -73,7 +88,7 @@ func run(ctx context.Context, args []string) error {
 		}
 	}
 
-	handler, st, err := site.Portal(db, web.Files, api.Config{Log: log})
+	handler, st, err := site.Portal(db, web.Files, api.Config{Log: log, Catalog: catalog})
 	if err != nil {
 		return err
 	}

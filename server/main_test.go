@@ -153,3 +153,12 @@ func osReadDir(dir string) ([]string, error) {
 	}
 	return names, err
 }
+
+func TestBadCatalogStopsTheServer(t *testing.T) {
+	file := t.TempDir() + "/catalog.json"
+	os.WriteFile(file, []byte(`{"types":[{"id":"billing","categories":[{"id":"claim","fields":[{"id":"amount","kind":"euros"}]}]}]}`), 0o600)
+	err := run(context.Background(), []string{"-memory", "-addr", freeAddr(t), "-catalog", file})
+	if err == nil || !strings.Contains(err.Error(), `type "billing" category "claim" field "amount": unknown kind "euros"`) {
+		t.Fatalf("run with a bad catalog: %v", err)
+	}
+}

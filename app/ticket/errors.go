@@ -7,14 +7,15 @@ import "errors"
 type Code string
 
 const (
-	CodeInvalid      Code = "invalid"
-	CodeNotFound     Code = "not_found"
-	CodeForbidden    Code = "forbidden"
-	CodeUnauthorized Code = "unauthorized"
-	CodeConflict     Code = "conflict"
-	CodeTooLarge     Code = "too_large"
-	CodeTooMany      Code = "too_many_requests"
-	CodeInternal     Code = "internal"
+	CodeInvalid       Code = "invalid"
+	CodeNotFound      Code = "not_found"
+	CodeForbidden     Code = "forbidden"
+	CodeUnauthorized  Code = "unauthorized"
+	CodeConflict      Code = "conflict"
+	CodeUnprocessable Code = "unprocessable" // a well-formed request that breaks the rules (validation)
+	CodeTooLarge      Code = "too_large"
+	CodeTooMany       Code = "too_many_requests"
+	CodeInternal      Code = "internal"
 )
 
 // Error is an error with a code, a translation id and, for invalid input,

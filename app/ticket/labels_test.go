@@ -20,6 +20,9 @@ func TestEveryDerivedLabelIsTranslated(t *testing.T) {
 			ids = append(ids, ticket.CategoryMessageID(c.ID))
 			for _, f := range c.Fields {
 				ids = append(ids, ticket.FieldMessageID(f.ID))
+				if f.Help {
+					ids = append(ids, ticket.FieldHelpMessageID(f.ID))
+				}
 			}
 		}
 	}

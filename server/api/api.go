@@ -27,6 +27,8 @@ type Config struct {
 	Now func() time.Time
 	// Log receives internal errors (default slog.Default()).
 	Log *slog.Logger
+	// Catalog is the ticket catalog (default ticket.DefaultCatalog).
+	Catalog ticket.Catalog
 }
 
 // Server answers /api/v1/.
@@ -55,6 +57,9 @@ func New(db *store.DB, cfg Config) *Server {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
+	}
+	if len(cfg.Catalog.Types) == 0 {
+		cfg.Catalog = ticket.DefaultCatalog
 	}
 	s := &Server{store: db, cfg: cfg, log: cfg.Log, throttle: newThrottle(cfg.LoginFailures, cfg.LoginWindow)}
 	s.cop = http.NewCrossOriginProtection()

@@ -13,14 +13,15 @@ import (
 
 // statusOf is the one table from error codes to HTTP statuses.
 var statusOf = map[ticket.Code]int{
-	ticket.CodeInvalid:      http.StatusBadRequest,
-	ticket.CodeNotFound:     http.StatusNotFound,
-	ticket.CodeForbidden:    http.StatusForbidden,
-	ticket.CodeUnauthorized: http.StatusUnauthorized,
-	ticket.CodeConflict:     http.StatusConflict,
-	ticket.CodeTooLarge:     http.StatusRequestEntityTooLarge,
-	ticket.CodeTooMany:      http.StatusTooManyRequests,
-	ticket.CodeInternal:     http.StatusInternalServerError,
+	ticket.CodeInvalid:       http.StatusBadRequest,
+	ticket.CodeNotFound:      http.StatusNotFound,
+	ticket.CodeForbidden:     http.StatusForbidden,
+	ticket.CodeUnauthorized:  http.StatusUnauthorized,
+	ticket.CodeConflict:      http.StatusConflict,
+	ticket.CodeUnprocessable: http.StatusUnprocessableEntity,
+	ticket.CodeTooLarge:      http.StatusRequestEntityTooLarge,
+	ticket.CodeTooMany:       http.StatusTooManyRequests,
+	ticket.CodeInternal:      http.StatusInternalServerError,
 }
 
 // Errors of the HTTP layer itself.
@@ -35,16 +36,38 @@ var (
 
 type errorBody struct {
 	Error struct {
-		Code      ticket.Code `json:"code"`
-		MessageID string      `json:"messageId"`
-		Field     string      `json:"field,omitempty"`
-		Message   string      `json:"message"`
+		Code      ticket.Code  `json:"code"`
+		MessageID string       `json:"messageId"`
+		Field     string       `json:"field,omitempty"`
+		Message   string       `json:"message"`
+		Fields    []fieldError `json:"fields,omitempty"`
 	} `json:"error"`
+}
+
+// fieldError is one failing field of a validation error.
+type fieldError struct {
+	Field     string `json:"field"`
+	MessageID string `json:"messageId"`
+	Message   string `json:"message"`
 }
 
 // writeError answers with err's code and a message in the caller's language.
 // Errors without a code are logged and answered as internal, never shown.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	lang := s.lang(r)
+	var ve *ticket.ValidationError
+	if errors.As(err, &ve) && len(ve.Fields) > 0 {
+		var body errorBody
+		body.Error.Code = ve.Code()
+		body.Error.MessageID = "ErrValidation"
+		body.Error.Field = ve.Fields[0].Field
+		body.Error.Message = locales.T(lang, "ErrValidation", nil)
+		for _, f := range ve.Fields {
+			body.Error.Fields = append(body.Error.Fields, fieldError{Field: f.Field, MessageID: f.MessageID, Message: locales.T(lang, f.MessageID, nil)})
+		}
+		writeJSON(w, statusOf[ve.Code()], body)
+		return
+	}
 	e := ticket.AsError(err)
 	if e == ticket.ErrInternal && !errors.Is(err, ticket.ErrInternal) {
 		s.log.Error("internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
@@ -57,7 +80,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	body.Error.Code = e.Code
 	body.Error.MessageID = e.MessageID
 	body.Error.Field = e.Field
-	body.Error.Message = locales.T(s.lang(r), e.MessageID, nil)
+	body.Error.Message = locales.T(lang, e.MessageID, nil)
 	writeJSON(w, status, body)
 }
 

@@ -1,10 +1,13 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"strings"
+	"time"
 
 	"github.com/supportal/supportal/app/ticket"
 )
@@ -12,18 +15,78 @@ import (
 // CreateTicket stores t with a new sequential number and returns it. The
 // organization and requester are given by id; their names are filled in.
 func (s *DB) CreateTicket(ctx context.Context, t ticket.Ticket) (ticket.Ticket, error) {
+	t, _, err := s.CreateTicketOnce(ctx, Once{}, t)
+	return t, err
+}
+
+// Once identifies a request that may be retried: the same user sending the
+// same key gets what the first request created. RequestHash tells a retry
+// from a different request that reuses the key. The zero Once means no key.
+type Once struct {
+	UserID      int64
+	Key         string
+	RequestHash []byte
+}
+
+// ErrKeyReused is returned when a key comes back with a different request.
+var ErrKeyReused = ticket.Errorf(ticket.CodeConflict, "ErrIdempotencyReused", "")
+
+// replay looks up once in tx: ok reports a retry and gives what the first
+// request created.
+func (once Once) replay(ctx context.Context, tx *sql.Tx) (number, messageID int64, ok bool, err error) {
+	if once.Key == "" {
+		return 0, 0, false, nil
+	}
+	var hash []byte
+	var msg sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT request_hash, ticket_number, message_id FROM idempotency_keys WHERE user_id = ? AND key = ?`,
+		once.UserID, once.Key).Scan(&hash, &number, &msg)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, false, nil
+	}
+	if err != nil {
+		return 0, 0, false, err
+	}
+	if !bytes.Equal(hash, once.RequestHash) {
+		return 0, 0, false, ErrKeyReused
+	}
+	return number, msg.Int64, true, nil
+}
+
+func (once Once) record(ctx context.Context, tx *sql.Tx, number, messageID int64, at time.Time) error {
+	if once.Key == "" {
+		return nil
+	}
+	var msg any
+	if messageID != 0 {
+		msg = messageID
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash, ticket_number, message_id, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		once.UserID, once.Key, once.RequestHash, number, msg, millis(at))
+	return err
+}
+
+// CreateTicketOnce stores t like CreateTicket, unless once was seen before:
+// then it returns the ticket the first request created and replayed true.
+func (s *DB) CreateTicketOnce(ctx context.Context, once Once, t ticket.Ticket) (ticket.Ticket, bool, error) {
 	fields := t.Fields
 	if fields == nil {
 		fields = map[string]string{}
 	}
 	fj, err := json.Marshal(fields)
 	if err != nil {
-		return t, err
+		return t, false, err
 	}
 	if t.UpdatedAt.IsZero() {
 		t.UpdatedAt = t.CreatedAt
 	}
+	var number int64
+	var replayed bool
 	err = s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if number, _, replayed, err = once.replay(ctx, tx); err != nil || replayed {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO tickets (organization_id, requester_id, type, category, subject, description, fields, status, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.Organization.ID, t.Requester.ID, t.Type, t.Category, t.Subject, t.Description, string(fj), string(t.Status),
@@ -31,19 +94,34 @@ func (s *DB) CreateTicket(ctx context.Context, t ticket.Ticket) (ticket.Ticket, 
 		if err != nil {
 			return err
 		}
-		t.Number, err = res.LastInsertId()
-		return err
+		if number, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return once.record(ctx, tx, number, 0, t.CreatedAt)
 	})
 	if err != nil {
-		return t, err
+		return t, false, err
 	}
-	return s.Ticket(ctx, t.Number)
+	got, err := s.Ticket(ctx, number)
+	return got, replayed, err
 }
 
 // AddMessage appends m to its ticket, touches the ticket's update time and
 // returns m with its id.
 func (s *DB) AddMessage(ctx context.Context, m ticket.Message) (ticket.Message, error) {
+	m, _, err := s.AddMessageOnce(ctx, Once{}, m)
+	return m, err
+}
+
+// AddMessageOnce appends m like AddMessage, unless once was seen before:
+// then it returns the message the first request added and replayed true.
+func (s *DB) AddMessageOnce(ctx context.Context, once Once, m ticket.Message) (ticket.Message, bool, error) {
+	var replayed bool
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if _, m.ID, replayed, err = once.replay(ctx, tx); err != nil || replayed {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO messages (ticket_number, author_id, body, internal, created_at) VALUES (?, ?, ?, ?, ?)`,
 			m.TicketNumber, m.Author.ID, m.Body, m.Internal, millis(m.CreatedAt))
 		if err != nil {
@@ -52,10 +130,27 @@ func (s *DB) AddMessage(ctx context.Context, m ticket.Message) (ticket.Message, 
 		if m.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE tickets SET updated_at = max(updated_at, ?) WHERE number = ?`, millis(m.CreatedAt), m.TicketNumber)
-		return err
+		if _, err = tx.ExecContext(ctx, `UPDATE tickets SET updated_at = max(updated_at, ?) WHERE number = ?`, millis(m.CreatedAt), m.TicketNumber); err != nil {
+			return err
+		}
+		return once.record(ctx, tx, m.TicketNumber, m.ID, m.CreatedAt)
 	})
-	return m, err
+	if err != nil {
+		return m, false, err
+	}
+	got, err := s.Message(ctx, m.ID)
+	return got, replayed, err
+}
+
+// Message returns the message with id.
+func (s *DB) Message(ctx context.Context, id int64) (ticket.Message, error) {
+	var m ticket.Message
+	var created int64
+	err := s.db.QueryRowContext(ctx, `SELECT m.id, m.ticket_number, m.author_id, u.name, m.body, m.internal, m.created_at
+		FROM messages m JOIN users u ON u.id = m.author_id WHERE m.id = ?`, id).
+		Scan(&m.ID, &m.TicketNumber, &m.Author.ID, &m.Author.Name, &m.Body, &m.Internal, &created)
+	m.CreatedAt = fromMillis(created)
+	return m, notFound(err)
 }
 
 const ticketSelect = `SELECT t.number, t.organization_id, o.name, o.account_number, t.requester_id, u.name,
@@ -233,4 +328,17 @@ func (s *DB) ImportTickets(ctx context.Context, ts []ticket.Ticket) error {
 		}
 		return nil
 	})
+}
+
+// Replayed reports whether once was seen before, and what it created.
+func (s *DB) Replayed(ctx context.Context, once Once) (number, messageID int64, ok bool, err error) {
+	if once.Key == "" {
+		return 0, 0, false, nil
+	}
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return 0, 0, false, err
+	}
+	defer tx.Rollback()
+	return once.replay(ctx, tx)
 }

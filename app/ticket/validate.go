@@ -1,0 +1,230 @@
+package ticket
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Draft is a ticket as the user is writing it, in the Support Assistant or
+// the one-page form, and as it is sent to POST /api/v1/tickets.
+type Draft struct {
+	OrganizationID int64             `json:"organizationId"`
+	Type           string            `json:"type"`
+	Category       string            `json:"category"`
+	Subject        string            `json:"subject"`
+	Description    string            `json:"description"`
+	Fields         map[string]string `json:"fields,omitempty"`
+	// ExistingTicket, when set, adds the description as a new public
+	// message to that open ticket instead of creating a ticket.
+	ExistingTicket int64 `json:"existingTicket,omitempty"`
+}
+
+// Limits of a draft's texts, in characters.
+const (
+	MaxSubject        = 200
+	MaxDescription    = 20000
+	DefaultFieldLimit = 100
+)
+
+// FieldError is one problem with one field of a draft.
+type FieldError struct {
+	Field     string `json:"field"`
+	MessageID string `json:"messageId"`
+}
+
+// ValidationError lists every problem of a draft, in form order.
+type ValidationError struct {
+	Fields []FieldError
+}
+
+// Code makes a ValidationError an "unprocessable" error on the wire.
+func (e *ValidationError) Code() Code { return CodeUnprocessable }
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + ": " + f.MessageID
+	}
+	return "invalid draft: " + strings.Join(parts, ", ")
+}
+
+// For returns the translation id of the problem with field, "" if none.
+func (e *ValidationError) For(field string) string {
+	if e == nil {
+		return ""
+	}
+	for _, f := range e.Fields {
+		if f.Field == field {
+			return f.MessageID
+		}
+	}
+	return ""
+}
+
+// Errors of Validate that are not about one field.
+var (
+	ErrTypeForbidden = Errorf(CodeForbidden, "ErrTypeForbidden", "type")
+	ErrNoSuchAccount = Errorf(CodeNotFound, "ErrNoSuchAccount", "organizationId")
+)
+
+// FieldKey is how a category field is named in FieldError.Field.
+func FieldKey(id string) string { return "fields." + id }
+
+// IsAdmin reports whether v is an admin of organization orgID with ticket access.
+func (v Viewer) IsAdmin(orgID int64) bool {
+	for _, m := range v.Memberships {
+		if m.Organization.ID == orgID && m.TicketAccess && m.Role == RoleAdmin {
+			return true
+		}
+	}
+	return false
+}
+
+// CanFileFor reports whether v may raise tickets for organization orgID.
+func (v Viewer) CanFileFor(orgID int64) bool {
+	for _, o := range v.Accounts() {
+		if o.ID == orgID {
+			return true
+		}
+	}
+	return false
+}
+
+// Validate checks a draft against the catalog and what v may do. The
+// browser runs it as the user types; the server runs it again before
+// storing. It returns nil, ErrNoSuchAccount (the account is not v's: 404),
+// ErrTypeForbidden (v may not use the type there: 403) or a
+// *ValidationError listing every problem.
+func Validate(c Catalog, v Viewer, d Draft) error {
+	if !v.CanFileFor(d.OrganizationID) {
+		return ErrNoSuchAccount
+	}
+	var errs []FieldError
+	add := func(field, id string) { errs = append(errs, FieldError{Field: field, MessageID: id}) }
+
+	typ, ok := c.Type(d.Type)
+	switch {
+	case d.Type == "":
+		add("type", "ErrTypeRequired")
+	case !ok:
+		add("type", "ErrUnknownType")
+	case typ.AdminOnly && !v.IsAdmin(d.OrganizationID):
+		return ErrTypeForbidden
+	}
+
+	existing := d.ExistingTicket != 0
+	if d.ExistingTicket < 0 {
+		add("existingTicket", "ErrExistingTicket")
+	}
+	if !existing && ok {
+		cat, catOK := typ.Category(d.Category)
+		switch {
+		case d.Category == "":
+			add("category", "ErrCategoryRequired")
+		case !catOK:
+			add("category", "ErrUnknownCategory")
+		}
+		checkText(add, "subject", d.Subject, MaxSubject, "ErrSubjectRequired", "ErrSubjectTooLong")
+		if catOK {
+			for name := range d.Fields {
+				if _, known := cat.Field(name); !known {
+					add(FieldKey(name), "ErrUnknownField")
+				}
+			}
+			for _, f := range cat.Fields {
+				if id := f.Check(d.Fields[f.ID]); id != "" {
+					add(FieldKey(f.ID), id)
+				}
+			}
+		}
+	}
+	checkText(add, "description", d.Description, MaxDescription, "ErrDescriptionRequired", "ErrDescriptionTooLong")
+	if len(errs) > 0 {
+		return &ValidationError{Fields: errs}
+	}
+	return nil
+}
+
+func checkText(add func(field, id string), field, value string, max int, required, tooLong string) {
+	switch {
+	case strings.TrimSpace(value) == "":
+		add(field, required)
+	case utf8.RuneCountInString(value) > max:
+		add(field, tooLong)
+	case !utf8.ValidString(value):
+		add(field, "ErrBadText")
+	}
+}
+
+var (
+	numberRE = regexp.MustCompile(`^[0-9]{1,18}$`)
+	moneyRE  = regexp.MustCompile(`^[0-9]{1,12}([.,][0-9]{1,2})?$`)
+)
+
+// Check returns the translation id of what is wrong with value for f, ""
+// when it is fine. Values are checked as typed, without trimming.
+func (f Field) Check(value string) string {
+	if strings.TrimSpace(value) == "" {
+		if f.Required {
+			return "ErrFieldRequired"
+		}
+		return ""
+	}
+	if !utf8.ValidString(value) {
+		return "ErrBadText"
+	}
+	switch f.Kind {
+	case KindNumber:
+		if !numberRE.MatchString(value) {
+			return "ErrFieldNumber"
+		}
+	case KindDate:
+		if _, err := time.Parse("2006-01-02", value); err != nil {
+			return "ErrFieldDate"
+		}
+	case KindMoney:
+		if !moneyRE.MatchString(value) {
+			return "ErrFieldMoney"
+		}
+	case KindSelect:
+		for _, o := range f.Options {
+			if o == value {
+				return ""
+			}
+		}
+		return "ErrFieldOption"
+	case KindRows:
+		var rows []map[string]string
+		if json.Unmarshal([]byte(value), &rows) != nil {
+			return "ErrFieldRows"
+		}
+	default: // text
+		limit := f.MaxLength
+		if limit == 0 {
+			limit = DefaultFieldLimit
+		}
+		if utf8.RuneCountInString(value) > limit {
+			return "ErrFieldTooLong"
+		}
+		if re := f.compiled(); re != nil && !re.MatchString(value) {
+			return "ErrFieldPattern"
+		}
+	}
+	return ""
+}
+
+// compiled returns the field's pattern, compiling it if the catalog came
+// from JSON and was not checked.
+func (f Field) compiled() *regexp.Regexp {
+	if f.pattern != nil || f.Pattern == "" {
+		return f.pattern
+	}
+	re, err := regexp.Compile(`^(?:` + f.Pattern + `)$`)
+	if err != nil {
+		return nil
+	}
+	return re
+}

@@ -1,0 +1,181 @@
+package ticket
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// good returns a valid draft of type/category for org with the category's
+// required fields filled.
+func good(org int64, typ, cat string) Draft {
+	d := Draft{OrganizationID: org, Type: typ, Category: cat, Subject: "Rechnung doppelt", Description: "Wir haben die Rechnung zweimal erhalten.", Fields: map[string]string{}}
+	t, _ := DefaultCatalog.Type(typ)
+	c, _ := t.Category(cat)
+	for _, f := range c.Fields {
+		if f.Required {
+			d.Fields[f.ID] = "RE-2026-10452"
+		}
+	}
+	return d
+}
+
+// TestValidateEveryCatalogEntryAndRole runs every type and category of the
+// default catalog for an admin, a member, a revoked member and an outsider.
+func TestValidateEveryCatalogEntryAndRole(t *testing.T) {
+	for _, typ := range DefaultCatalog.Types {
+		for _, cat := range typ.Categories {
+			for _, who := range []struct {
+				name   string
+				viewer Viewer
+				org    int64
+				want   error // nil: valid
+			}{
+				{"admin", admin, orgA.ID, nil},
+				{"admin of branch", admin, orgBranch.ID, nil},
+				{"member", member, orgA.ID, map[bool]error{true: ErrTypeForbidden, false: nil}[typ.AdminOnly]},
+				{"revoked", revoked, orgA.ID, ErrNoSuchAccount},
+				{"other organization", other, orgA.ID, ErrNoSuchAccount},
+				{"agent", agent, orgA.ID, ErrNoSuchAccount},
+			} {
+				t.Run(typ.ID+"/"+cat.ID+"/"+who.name, func(t *testing.T) {
+					err := Validate(DefaultCatalog, who.viewer, good(who.org, typ.ID, cat.ID))
+					if err != who.want {
+						t.Fatalf("Validate = %v, want %v", err, who.want)
+					}
+				})
+				// Every required field, left empty, is reported at that field.
+				for _, f := range cat.Fields {
+					if !f.Required || who.want != nil {
+						continue
+					}
+					d := good(who.org, typ.ID, cat.ID)
+					delete(d.Fields, f.ID)
+					var ve *ValidationError
+					if err := Validate(DefaultCatalog, who.viewer, d); !errors.As(err, &ve) || ve.For(FieldKey(f.ID)) != "ErrFieldRequired" {
+						t.Errorf("%s/%s without %s: %v, want ErrFieldRequired at %s", typ.ID, cat.ID, f.ID, err, FieldKey(f.ID))
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestValidateFields(t *testing.T) {
+	long := strings.Repeat("x", MaxSubject+1)
+	tests := []struct {
+		name   string
+		change func(*Draft)
+		want   []FieldError
+	}{
+		{"valid", func(d *Draft) {}, nil},
+		{"subject with markup is just text", func(d *Draft) { d.Subject = "<script>alert(1)</script>" }, nil},
+		{"empty subject", func(d *Draft) { d.Subject = "  " }, []FieldError{{"subject", "ErrSubjectRequired"}}},
+		{"long subject", func(d *Draft) { d.Subject = long }, []FieldError{{"subject", "ErrSubjectTooLong"}}},
+		{"200 runes is fine", func(d *Draft) { d.Subject = strings.Repeat("ü", MaxSubject) }, nil},
+		{"empty description", func(d *Draft) { d.Description = "" }, []FieldError{{"description", "ErrDescriptionRequired"}}},
+		{"long description", func(d *Draft) { d.Description = strings.Repeat("a", MaxDescription+1) }, []FieldError{{"description", "ErrDescriptionTooLong"}}},
+		{"no type", func(d *Draft) { d.Type = "" }, []FieldError{{"type", "ErrTypeRequired"}}},
+		{"unknown type", func(d *Draft) { d.Type = "coffee" }, []FieldError{{"type", "ErrUnknownType"}}},
+		{"no category", func(d *Draft) { d.Category = "" }, []FieldError{{"category", "ErrCategoryRequired"}}},
+		{"unknown category", func(d *Draft) { d.Category = "contract2" }, []FieldError{{"category", "ErrUnknownCategory"}}},
+		{"unknown field", func(d *Draft) { d.Fields["color"] = "blue" }, []FieldError{{"fields.color", "ErrUnknownField"}}},
+		{"missing invoice number", func(d *Draft) { delete(d.Fields, "invoiceNumber") }, []FieldError{{"fields.invoiceNumber", "ErrFieldRequired"}}},
+		{"bad invoice number", func(d *Draft) { d.Fields["invoiceNumber"] = "RE 2026 10452!" }, []FieldError{{"fields.invoiceNumber", "ErrFieldPattern"}}},
+		{"several problems in form order", func(d *Draft) { d.Subject = ""; d.Description = ""; d.Fields["invoiceNumber"] = "" },
+			[]FieldError{{"subject", "ErrSubjectRequired"}, {"fields.invoiceNumber", "ErrFieldRequired"}, {"description", "ErrDescriptionRequired"}}},
+		{"existing ticket needs only the description", func(d *Draft) { d.ExistingTicket = 10001; d.Subject = ""; d.Category = ""; d.Fields = nil }, nil},
+		{"existing ticket still needs a description", func(d *Draft) { d.ExistingTicket = 10001; d.Description = "" }, []FieldError{{"description", "ErrDescriptionRequired"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := good(orgA.ID, "admin_request", "invoice")
+			tt.change(&d)
+			err := Validate(DefaultCatalog, admin, d)
+			if tt.want == nil {
+				if err != nil {
+					t.Fatalf("Validate = %v, want nil", err)
+				}
+				return
+			}
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("Validate = %v, want a ValidationError", err)
+			}
+			if !reflect.DeepEqual(ve.Fields, tt.want) {
+				t.Fatalf("errors = %v, want %v", ve.Fields, tt.want)
+			}
+		})
+	}
+}
+
+func TestFieldKinds(t *testing.T) {
+	tests := []struct {
+		field Field
+		value string
+		want  string
+	}{
+		{Field{Kind: KindNumber}, "12345", ""},
+		{Field{Kind: KindNumber}, "12a", "ErrFieldNumber"},
+		{Field{Kind: KindDate}, "2026-02-28", ""},
+		{Field{Kind: KindDate}, "2026-02-30", "ErrFieldDate"},
+		{Field{Kind: KindDate}, "28.02.2026", "ErrFieldDate"},
+		{Field{Kind: KindMoney}, "1234,50", ""},
+		{Field{Kind: KindMoney}, "1234.5", ""},
+		{Field{Kind: KindMoney}, "12.345", "ErrFieldMoney"},
+		{Field{Kind: KindSelect, Options: []string{"aok", "tk"}}, "tk", ""},
+		{Field{Kind: KindSelect, Options: []string{"aok", "tk"}}, "barmer", "ErrFieldOption"},
+		{Field{Kind: KindRows}, `[{"check":"123","amount":"10.00"}]`, ""},
+		{Field{Kind: KindRows}, `[1,2]`, "ErrFieldRows"},
+		{Field{Kind: KindText, MaxLength: 5}, "abcdef", "ErrFieldTooLong"},
+		{Field{Kind: KindText}, strings.Repeat("é", DefaultFieldLimit), ""},
+		{Field{Kind: KindText, Required: true}, " ", "ErrFieldRequired"},
+		{Field{Kind: KindText, Pattern: "[0-9]+"}, "12x", "ErrFieldPattern"},
+	}
+	for _, tt := range tests {
+		if got := tt.field.Check(tt.value); got != tt.want {
+			t.Errorf("%s %q: %q, want %q", tt.field.Kind, tt.value, got, tt.want)
+		}
+	}
+}
+
+func TestCatalogFor(t *testing.T) {
+	has := func(c Catalog, id string) bool { _, ok := c.Type(id); return ok }
+	if !has(DefaultCatalog.For(admin, orgA.ID), "admin_request") {
+		t.Error("admin is not offered admin_request")
+	}
+	if has(DefaultCatalog.For(member, orgA.ID), "admin_request") {
+		t.Error("member is offered admin_request")
+	}
+	if got := len(DefaultCatalog.For(member, orgA.ID).Types); got != 4 {
+		t.Errorf("member is offered %d types, want 4", got)
+	}
+}
+
+func TestReadCatalogNamesTheBadEntry(t *testing.T) {
+	tests := []struct{ json, want string }{
+		{`{"types":[{"id":"a","categories":[{"id":"c","fields":[{"id":"f","kind":"colour"}]}]}]}`, `type "a" category "c" field "f": unknown kind "colour"`},
+		{`{"types":[{"id":"a","categories":[]}]}`, `type "a": has no categories`},
+		{`{"types":[{"id":"a","categories":[{"id":"c"}]},{"id":"a","categories":[{"id":"c"}]}]}`, `type "a": defined twice`},
+		{`{"types":[{"id":"a","categories":[{"id":"c","fields":[{"id":"f","kind":"text","pattern":"(["}]}]}]}`, `field "f": bad pattern`},
+		{`{"types":[{"id":"a","categories":[{"id":"c","fields":[{"id":"f","kind":"select"}]}]}]}`, `field "f": a select field needs options`},
+		{`{"types":[{"id":"a","categories":[{"id":"c"}],"color":1}]}`, `unknown field "color"`},
+		{`{"types":[]}`, `no ticket types`},
+	}
+	for _, tt := range tests {
+		_, err := ReadCatalog(strings.NewReader(tt.json))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("ReadCatalog(%s) = %v, want an error containing %q", tt.json, err, tt.want)
+		}
+	}
+	c, err := ReadCatalog(strings.NewReader(`{"types":[{"id":"a","categories":[{"id":"c","fields":[{"id":"n","kind":"text","required":true,"pattern":"[0-9]+"}]}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := Draft{OrganizationID: orgA.ID, Type: "a", Category: "c", Subject: "s", Description: "d", Fields: map[string]string{"n": "x1"}}
+	var ve *ValidationError
+	if err := Validate(c, member, d); !errors.As(err, &ve) || ve.For("fields.n") != "ErrFieldPattern" {
+		t.Errorf("a catalog read from JSON does not apply its pattern: %v", err)
+	}
+}

@@ -1,0 +1,149 @@
+package api
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"unicode"
+
+	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/server/store"
+)
+
+// catalogType is a type of the catalog with the accounts the caller may
+// use it in.
+type catalogType struct {
+	ticket.Type
+	OrganizationIDs []int64 `json:"organizationIds"`
+}
+
+type catalogResponse struct {
+	Types []catalogType `json:"types"`
+}
+
+// getCatalog answers the types, categories and fields the caller may use,
+// each type with the accounts it may be used in.
+func (s *Server) getCatalog(w http.ResponseWriter, r *http.Request) error {
+	v := viewerOf(r)
+	resp := catalogResponse{Types: []catalogType{}}
+	for _, t := range s.cfg.Catalog.Types {
+		ct := catalogType{Type: t}
+		for _, o := range v.Accounts() {
+			if !t.AdminOnly || v.IsAdmin(o.ID) {
+				ct.OrganizationIDs = append(ct.OrganizationIDs, o.ID)
+			}
+		}
+		if len(ct.OrganizationIDs) > 0 {
+			resp.Types = append(resp.Types, ct)
+		}
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+type createResponse struct {
+	Ticket  ticket.TicketView   `json:"ticket"`
+	Message *ticket.MessageView `json:"message,omitempty"`
+}
+
+var errIdempotencyKey = ticket.Errorf(ticket.CodeInvalid, "ErrIdempotencyKey", "Idempotency-Key")
+
+// onceOf reads the Idempotency-Key of r: 1 to 100 visible ASCII characters.
+func onceOf(r *http.Request, userID int64, d ticket.Draft) (store.Once, error) {
+	key := r.Header.Get("Idempotency-Key")
+	if key == "" {
+		return store.Once{}, nil
+	}
+	if len(key) > 100 || strings.IndexFunc(key, func(c rune) bool { return c > unicode.MaxASCII || !unicode.IsGraphic(c) || c == ' ' }) >= 0 {
+		return store.Once{}, errIdempotencyKey
+	}
+	b, _ := json.Marshal(d)
+	h := sha256.Sum256(b)
+	return store.Once{UserID: userID, Key: key, RequestHash: h[:]}, nil
+}
+
+// createTicket raises a ticket, or with existingTicket adds the description
+// to an open ticket of the same account. The draft is checked by the same
+// ticket.Validate the browser runs.
+func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
+	v := viewerOf(r)
+	var d ticket.Draft
+	if err := decode(w, r, &d); err != nil {
+		return err
+	}
+	once, err := onceOf(r, v.User.ID, d)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	// A retry is answered with what the first request created, whatever
+	// happened to the ticket since.
+	if number, msgID, ok, err := s.store.Replayed(ctx, once); err != nil {
+		return err
+	} else if ok {
+		return s.respondCreated(w, r, v, http.StatusOK, number, msgID)
+	}
+	if err := ticket.Validate(s.cfg.Catalog, v, d); err != nil {
+		return err
+	}
+	now := s.cfg.Now()
+	if d.ExistingTicket != 0 {
+		t, err := s.store.Ticket(ctx, d.ExistingTicket)
+		if err != nil && ticket.ErrorCode(err) != ticket.CodeNotFound {
+			return err
+		}
+		if err != nil || !v.CanSeeTicket(t) || t.Organization.ID != d.OrganizationID || t.Status.Closed() {
+			return &ticket.ValidationError{Fields: []ticket.FieldError{{Field: "existingTicket", MessageID: "ErrExistingTicket"}}}
+		}
+		m, replayed, err := s.store.AddMessageOnce(ctx, once, ticket.Message{TicketNumber: t.Number, Author: v.User.Ref(), Body: d.Description, CreatedAt: now})
+		if err != nil {
+			return err
+		}
+		return s.respondCreated(w, r, v, statusFor(replayed), m.TicketNumber, m.ID)
+	}
+	fields := map[string]string{}
+	for k, val := range d.Fields {
+		if strings.TrimSpace(val) != "" {
+			fields[k] = val
+		}
+	}
+	t, replayed, err := s.store.CreateTicketOnce(ctx, once, ticket.Ticket{
+		Organization: ticket.OrgRef{ID: d.OrganizationID}, Requester: v.User.Ref(),
+		Type: d.Type, Category: d.Category, Subject: d.Subject, Description: d.Description, Fields: fields,
+		Status: ticket.StatusNew, CreatedAt: now,
+	})
+	if err != nil {
+		return err
+	}
+	return s.respondCreated(w, r, v, statusFor(replayed), t.Number, 0)
+}
+
+func statusFor(replayed bool) int {
+	if replayed {
+		return http.StatusOK
+	}
+	return http.StatusCreated
+}
+
+func (s *Server) respondCreated(w http.ResponseWriter, r *http.Request, v ticket.Viewer, status int, number, msgID int64) error {
+	t, err := s.store.Ticket(r.Context(), number)
+	if err != nil {
+		return err
+	}
+	if !v.CanSeeTicket(t) {
+		return ticket.ErrNotFound
+	}
+	resp := createResponse{Ticket: v.View(t)}
+	if msgID != 0 {
+		m, err := s.store.Message(r.Context(), msgID)
+		if err != nil {
+			return err
+		}
+		if views := v.ViewMessages([]ticket.Message{m}); len(views) == 1 {
+			resp.Message = &views[0]
+		}
+	}
+	writeJSON(w, status, resp)
+	return nil
+}
