@@ -29,7 +29,7 @@ run: build
 
 vet:
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./app/...
+	GOOS=js GOARCH=wasm $(GO) vet ./app/... ./locales/
 	@out=$$(gofmt -l app server web locales); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 # The browser app must link no server code (go-app itself brings
