@@ -37,3 +37,12 @@ func TestBrowserRendererMatchesGoI18n(t *testing.T) {
 		t.Errorf("fill = %q", got)
 	}
 }
+
+// go-i18n refuses files that use its reserved words (ID, Description, One,
+// Other…) as message ids; then every message would fall back to its id.
+func TestServerBundleLoads(t *testing.T) {
+	bundleOnce.Do(loadBundle)
+	if bundleErr != nil {
+		t.Fatal(bundleErr)
+	}
+}

@@ -70,7 +70,14 @@ func (p *dashboardPage) Render() app.UI {
 			app.P().ID("access-revoked").Class("panel").Role("status").Text(t(lang, "TicketAccessRevoked")),
 		)
 	}
-	return newShell().WithTitle("Dashboard").WithSession(p.session).Body(
+	return newShell().WithTitle("Dashboard").WithSession(p.session).WithActions(
+		app.If(!p.session.User.Agent, func() app.UI {
+			return app.A().ID("start-assistant").Class("button primary").Href("/assistant").Text(t(lang, "SupportAssistant"))
+		}),
+		app.If(!p.session.User.Agent, func() app.UI {
+			return app.A().ID("start-form").Class("button").Href("/tickets/new").Text(t(lang, "CreateTicket"))
+		}),
+	).Body(
 		app.Section().Class("cards").Aria("label", t(lang, "TicketsByStatus")).Body(
 			errorBox(lang, p.counts.Err),
 			app.Range(ticket.PortalStatuses()).Slice(func(i int) app.UI {

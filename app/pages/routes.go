@@ -10,6 +10,9 @@ const (
 	PathLogin     = "/login"
 	PathTickets   = "/tickets"
 	PathTicket    = "^/tickets/[0-9]+$"
+	PathAssistant = "^/assistant(/[a-z]+)?$"
+	PathNewTicket = "/tickets/new"
+	PathSent      = "/tickets/sent"
 )
 
 // Register registers every page. Both the browser app and the server call it.
@@ -18,4 +21,7 @@ func Register() {
 	app.Route(PathLogin, func() app.Composer { return newLoginPage() })
 	app.Route(PathTickets, func() app.Composer { return newTicketsPage() })
 	app.RouteWithRegexp(PathTicket, func() app.Composer { return newTicketPage() })
+	app.RouteWithRegexp(PathAssistant, func() app.Composer { return newAssistantPage() })
+	app.Route(PathNewTicket, func() app.Composer { return newTicketFormPage() })
+	app.Route(PathSent, func() app.Composer { return newSentPage() })
 }

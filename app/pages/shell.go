@@ -19,10 +19,11 @@ type shell struct {
 	Title   string // translation id of the page's heading
 	Content []app.UI
 	Session state.Session // the page's view of the session (the shell observes it too)
+	Actions []app.UI      // shown beside the page title
 
 	open       state.TicketList
 	loadedFor  string
-	menuOpen   bool
+	menuOpen   string // "user", "support", "plus" or ""
 	redirected bool
 	path       string
 }
@@ -44,6 +45,9 @@ func (s *shell) WithTitle(id string) *shell { s.Title = id; return s }
 // WithSession hands the page's session to the shell.
 func (s *shell) WithSession(v state.Session) *shell { s.Session = v; return s }
 
+// WithActions sets the links or buttons beside the page title.
+func (s *shell) WithActions(v ...app.UI) *shell { s.Actions = v; return s }
+
 // Body sets the page's content.
 func (s *shell) Body(v ...app.UI) *shell { s.Content = v; return s }
 
@@ -53,7 +57,7 @@ func (s *shell) OnPreRender(ctx app.Context) {
 
 func (s *shell) OnNav(ctx app.Context) {
 	s.path = ctx.Page().URL().Path
-	s.menuOpen = false
+	s.menuOpen = ""
 }
 
 func (s *shell) OnMount(ctx app.Context) {
@@ -99,7 +103,12 @@ func (s *shell) Render() app.UI {
 		s.renderTopBar(lang),
 		s.renderNav(lang),
 		app.Main().ID("main").Class("content").TabIndex(-1).Body(
-			app.H1().Text(t(lang, s.Title)),
+			app.Div().Class("page-head").Body(
+				app.H1().Text(t(lang, s.Title)),
+				app.If(len(s.Actions) > 0, func() app.UI {
+					return app.Div().Class("page-actions").Body(app.Range(s.Actions).Slice(func(i int) app.UI { return s.Actions[i] }))
+				}),
+			),
 			app.Range(s.Content).Slice(func(i int) app.UI { return s.Content[i] }),
 		),
 	)
@@ -135,22 +144,27 @@ func (s *shell) renderTopBar(lang string) app.UI {
 			}),
 		),
 		newLangSwitch().WithLang(lang),
-		app.Div().Class("user-menu").OnKeyDown(s.onMenuKey).Body(
-			app.Button().ID("user-menu-button").Class("user-button").
-				Aria("haspopup", "true").Aria("expanded", strconv.FormatBool(s.menuOpen)).Aria("controls", "user-menu").
-				OnClick(s.toggleMenu).Text(s.Session.User.Name),
-			app.If(s.menuOpen, func() app.UI {
-				return app.Div().ID("user-menu").Class("menu").Body(
-					app.P().Class("menu-email").Text(s.Session.User.Email),
-					app.Button().ID("logout").OnClick(s.onLogout).Text(t(lang, "Logout")),
-				)
-			}),
+		app.If(!s.Session.User.Agent, func() app.UI {
+			return s.menu("support", "top-menu", t(lang, "SupportMenu"), t(lang, "SupportMenu"), "support-assistant-link",
+				app.A().ID("support-assistant-link").Href("/assistant").Text(t(lang, "SolveWithAssistant")),
+				app.A().ID("support-form-link").Href("/tickets/new").Text(t(lang, "CreateTicket")),
+			)
+		}),
+		s.menu("user", "user-menu", s.Session.User.Name, t(lang, "UserMenu"), "logout",
+			app.P().Class("menu-email").Text(s.Session.User.Email),
+			app.Button().ID("logout").OnClick(s.onLogout).Text(t(lang, "Logout")),
 		),
 	)
 }
 
 func (s *shell) renderNav(lang string) app.UI {
 	return app.Nav().Class("sidenav").Aria("label", t(lang, "Navigation")).Body(
+		app.If(!s.Session.User.Agent, func() app.UI {
+			return s.menu("plus", "nav-plus", "+", t(lang, "NewTicketMenu"), "plus-assistant-link",
+				app.A().ID("plus-assistant-link").Href("/assistant").Text(t(lang, "SupportAssistant")),
+				app.A().ID("plus-form-link").Href("/tickets/new").Text(t(lang, "CreateTicket")),
+			)
+		}),
 		app.Ul().Body(
 			app.Li().Body(navLink(s.path, "/", t(lang, "Dashboard"))),
 			app.Li().Body(navLink(s.path, "/tickets", t(lang, "Tickets"))),
@@ -179,19 +193,34 @@ func (s *shell) onAccount(ctx app.Context, e app.Event) {
 	}
 }
 
-func (s *shell) toggleMenu(ctx app.Context, e app.Event) {
-	s.menuOpen = !s.menuOpen
-	if s.menuOpen {
-		ctx.Defer(func(ctx app.Context) { focus("logout") })
-	}
-}
-
-// onMenuKey closes the user menu on Escape and gives focus back to its button.
-func (s *shell) onMenuKey(ctx app.Context, e app.Event) {
-	if s.menuOpen && e.Get("key").String() == "Escape" {
-		s.menuOpen = false
-		ctx.Defer(func(ctx app.Context) { focus("user-menu-button") })
-	}
+// menu is a button that opens a small menu (name: "user", "support",
+// "plus"); the first focusable item gets the focus, Escape closes it and
+// gives the focus back to the button.
+func (s *shell) menu(name, class, label, ariaLabel, firstID string, items ...app.UI) app.UI {
+	open := s.menuOpen == name
+	// The handlers read s.menuOpen rather than capture open: go-app keeps
+	// an element's first handler when the closure's code is the same.
+	return app.Div().Class(class, "menu-wrap").OnKeyDown(func(ctx app.Context, e app.Event) {
+		if s.menuOpen == name && e.Get("key").String() == "Escape" {
+			s.menuOpen = ""
+			ctx.Defer(func(ctx app.Context) { focus(name + "-menu-button") })
+		}
+	}).Body(
+		app.Button().ID(name+"-menu-button").Class("menu-button", name+"-button").Type("button").
+			Aria("label", ariaLabel).Title(ariaLabel).
+			Aria("haspopup", "true").Aria("expanded", strconv.FormatBool(open)).Aria("controls", name+"-menu").
+			OnClick(func(ctx app.Context, e app.Event) {
+				if s.menuOpen == name {
+					s.menuOpen = ""
+					return
+				}
+				s.menuOpen = name
+				ctx.Defer(func(ctx app.Context) { focus(firstID) })
+			}).Text(label),
+		app.If(open, func() app.UI {
+			return app.Div().ID(name + "-menu").Class("menu").Body(items...)
+		}),
+	)
 }
 
 // focus moves the keyboard focus to the element with id.
@@ -202,7 +231,7 @@ func focus(id string) {
 }
 
 func (s *shell) onLogout(ctx app.Context, e app.Event) {
-	s.menuOpen = false
+	s.menuOpen = ""
 	ctx.NewAction(state.Logout)
 }
 

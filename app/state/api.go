@@ -21,37 +21,50 @@ var errOffline = ticket.Errorf(ticket.CodeInternal, "ErrOffline", "")
 // requestTimeout bounds every API call.
 const requestTimeout = 20 * time.Second
 
+// errorBody is the API's error answer.
+type errorBody struct {
+	Error
+	Fields []ticket.FieldError `json:"fields"`
+}
+
 // call sends a JSON request to the API and decodes the answer into out (nil
 // to ignore it). Errors are *ticket.Error: the server's, or errOffline.
 func call(ctx context.Context, method, path string, in, out any) *Error {
+	_, _, err := send(ctx, method, path, in, nil, out)
+	return err
+}
+
+// send is call with extra request headers; it also returns the HTTP status
+// and, for errors, the server's error body (validation errors per field).
+func send(ctx context.Context, method, path string, in any, headers map[string]string, out any) (int, errorBody, *Error) {
 	var body []byte
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
-			return ticket.ErrInternal
+			return 0, errorBody{}, ticket.ErrInternal
 		}
 		body = b
 	}
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
-	status, data, err := fetch(ctx, method, path, body)
+	status, data, err := fetch(ctx, method, path, body, headers)
 	if err != nil {
-		return errOffline
+		return 0, errorBody{}, errOffline
 	}
 	if status >= 400 {
 		var e struct {
-			Error Error `json:"error"`
+			Error errorBody `json:"error"`
 		}
 		if json.Unmarshal(data, &e) != nil || e.Error.Code == "" {
-			return ticket.ErrInternal
+			return status, errorBody{}, ticket.ErrInternal
 		}
-		return &e.Error
+		return status, e.Error, &e.Error.Error
 	}
 	if out == nil || status == 204 {
-		return nil
+		return status, errorBody{}, nil
 	}
 	if json.Unmarshal(data, out) != nil {
-		return ticket.ErrInternal
+		return status, errorBody{}, ticket.ErrInternal
 	}
-	return nil
+	return status, errorBody{}, nil
 }

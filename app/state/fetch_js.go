@@ -11,8 +11,11 @@ import (
 // fetch sends one request with the browser's fetch (same origin, so the
 // session cookie goes along) and returns the status and body. Using fetch
 // instead of net/http keeps TLS and HTTP/2 out of app.wasm.
-func fetch(ctx context.Context, method, path string, body []byte) (int, []byte, error) {
+func fetch(ctx context.Context, method, path string, body []byte, extra map[string]string) (int, []byte, error) {
 	headers := map[string]any{"Accept": "application/json"}
+	for k, v := range extra {
+		headers[k] = v
+	}
 	opts := map[string]any{"method": method, "credentials": "same-origin", "headers": headers, "cache": "no-store"}
 	if body != nil {
 		headers["Content-Type"] = "application/json"

@@ -9,6 +9,6 @@ import (
 
 // fetch is the browser's; off the browser (server-side prerendering, host
 // tests) there is nobody to ask.
-func fetch(ctx context.Context, method, path string, body []byte) (int, []byte, error) {
+func fetch(ctx context.Context, method, path string, body []byte, extra map[string]string) (int, []byte, error) {
 	return 0, nil, errors.New("no browser")
 }

@@ -1,0 +1,715 @@
+package pages
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/supportal/supportal/app/state"
+	"github.com/supportal/supportal/app/ticket"
+)
+
+// intake writes a ticket, either step by step (the Support Assistant, one
+// URL per step) or on one page (the ticket form). Both read the same
+// catalog, check with the same ticket.Validate the server runs, keep the
+// draft in browser storage on every change and send it the same way.
+type intake struct {
+	app.Compo
+
+	Flow string // state.FlowAssistant or state.FlowForm
+
+	session  state.Session
+	catalog  state.Catalog
+	existing state.TicketList
+	submit   state.Submit
+
+	draft      state.Draft
+	draftFor   int64 // user whose draft is loaded
+	step       string
+	touched    map[string]bool
+	attempted  bool // the user tried to go on: show every problem
+	previewing bool // the form shows its preview
+	existingOf int64
+}
+
+func newIntake(flow string) *intake { return &intake{Flow: flow} }
+
+// Steps of the assistant, in order.
+const (
+	stepType     = "type"
+	stepAccount  = "account"
+	stepCategory = "category"
+	stepDetails  = "details"
+	stepPreview  = "preview"
+)
+
+// stepFields are the draft fields each step asks for.
+var stepFields = map[string][]string{
+	stepType:     {"type"},
+	stepAccount:  {"organizationId"},
+	stepCategory: {"category", "existingTicket"},
+	stepDetails:  {"subject", "description", "fields."},
+}
+
+func (c *intake) OnPreRender(ctx app.Context) {
+	c.session.Lang = sessionLang(ctx, c.session)
+}
+
+func (c *intake) OnNav(ctx app.Context) {
+	c.step = strings.TrimPrefix(strings.TrimPrefix(ctx.Page().URL().Path, "/assistant"), "/")
+	c.attempted = false
+	if c.draftFor != 0 {
+		c.settle(ctx)
+	}
+}
+
+func (c *intake) OnMount(ctx app.Context) {
+	c.touched = map[string]bool{}
+	ctx.ObserveState(state.CatalogState, &c.catalog).OnChange(func() { c.settle(ctx) })
+	ctx.ObserveState(state.ExistingState, &c.existing)
+	ctx.ObserveState(state.SubmitState, &c.submit).OnChange(func() { c.submitted(ctx) })
+	observeSession(ctx, &c.session, c.sessionChanged)
+}
+
+func (c *intake) sessionChanged(ctx app.Context) {
+	if !c.session.LoggedIn || c.draftFor == c.session.User.ID {
+		return
+	}
+	c.draftFor = c.session.User.ID
+	c.draft = state.LoadDraft(ctx, c.session.User.ID, c.Flow)
+	if c.catalog.Status != state.Loaded && c.catalog.Status != state.Loading {
+		ctx.NewAction(state.LoadCatalog)
+	}
+	ctx.SetState(state.SubmitState, state.Submit{})
+	c.settle(ctx)
+}
+
+// settle fills what follows from the catalog (the only account a type may
+// be used in), loads the account's open tickets and keeps the assistant on
+// a step it may be on.
+func (c *intake) settle(ctx app.Context) {
+	if c.catalog.Status != state.Loaded || c.draftFor == 0 {
+		return
+	}
+	orgs := c.accountsFor(c.draft.Type)
+	if len(orgs) == 1 && c.draft.OrganizationID != orgs[0].ID {
+		c.draft.OrganizationID = orgs[0].ID
+		c.save(ctx)
+	}
+	if c.draft.OrganizationID != 0 && c.existingOf != c.draft.OrganizationID {
+		c.existingOf = c.draft.OrganizationID
+		ctx.NewActionWithValue(state.LoadExisting, state.TicketQuery{OrganizationID: c.draft.OrganizationID, Open: "true"})
+	}
+	if c.Flow != state.FlowAssistant {
+		return
+	}
+	steps := c.steps()
+	if c.step == "" {
+		c.goTo(ctx, c.draft.Step)
+		return
+	}
+	// A step is reachable when every step before it is complete.
+	for _, s := range steps {
+		if s == c.step {
+			break
+		}
+		if len(c.stepProblems(s)) > 0 {
+			c.goTo(ctx, s)
+			return
+		}
+	}
+	if !contains(steps, c.step) {
+		c.goTo(ctx, steps[0])
+	}
+}
+
+func contains(list []string, v string) bool {
+	for _, s := range list {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *intake) goTo(ctx app.Context, step string) {
+	if !contains(c.steps(), step) {
+		step = stepType
+	}
+	if c.draft.Step != step {
+		c.draft.Step = step
+		c.save(ctx)
+	}
+	ctx.Navigate("/assistant/" + step)
+}
+
+// steps are the assistant's steps for the draft as it is.
+func (c *intake) steps() []string {
+	steps := []string{stepType}
+	if len(c.accountsFor(c.draft.Type)) > 1 {
+		steps = append(steps, stepAccount)
+	}
+	// The category step also offers the account's open tickets.
+	return append(steps, stepCategory, stepDetails, stepPreview)
+}
+
+// accountsFor returns the accounts the user may raise a ticket of type in
+// (every account while no type is chosen).
+func (c *intake) accountsFor(typ string) []ticket.Organization {
+	accounts := c.session.Accounts()
+	ct, ok := c.catalog.Type(typ)
+	if !ok {
+		return accounts
+	}
+	var out []ticket.Organization
+	for _, o := range accounts {
+		for _, id := range ct.OrganizationIDs {
+			if id == o.ID {
+				out = append(out, o)
+			}
+		}
+	}
+	return out
+}
+
+// openTickets are the open tickets of the draft's account.
+func (c *intake) openTickets() []ticket.TicketView {
+	if c.draft.OrganizationID == 0 || c.existing.Query.OrganizationID != c.draft.OrganizationID {
+		return nil
+	}
+	return c.existing.Tickets
+}
+
+// problems are the draft's problems by field, as ticket.Validate (the
+// server's check) sees them, plus what the server said about the last send.
+func (c *intake) problems() map[string]string {
+	out := map[string]string{}
+	d := c.draft.Draft
+	if d.OrganizationID == 0 {
+		out["organizationId"] = "ErrAccountRequired"
+		if orgs := c.accountsFor(d.Type); len(orgs) > 0 {
+			d.OrganizationID = orgs[0].ID // check the rest as if chosen
+		}
+	}
+	switch err := ticket.Validate(c.catalog.Ticket(), c.session.Viewer(), d).(type) {
+	case nil:
+	case *ticket.ValidationError:
+		for _, f := range err.Fields {
+			out[f.Field] = f.MessageID
+		}
+	case *ticket.Error:
+		out[err.Field] = err.MessageID
+	}
+	if c.submit.Status == state.Failed {
+		for _, f := range c.submit.Fields {
+			if _, ok := out[f.Field]; !ok {
+				out[f.Field] = f.MessageID
+			}
+		}
+	}
+	return out
+}
+
+// stepProblems are the problems of the fields step asks for.
+func (c *intake) stepProblems(step string) map[string]string {
+	out := map[string]string{}
+	for field, id := range c.problems() {
+		for _, f := range stepFields[step] {
+			if field == f || (strings.HasSuffix(f, ".") && strings.HasPrefix(field, f)) {
+				out[field] = id
+			}
+		}
+	}
+	return out
+}
+
+// save writes the draft to browser storage now.
+func (c *intake) save(ctx app.Context) {
+	if c.draftFor != 0 {
+		state.SaveDraft(ctx, c.draftFor, c.draft)
+	}
+}
+
+// set changes one field of the draft, remembers the user touched it and
+// saves the draft.
+func (c *intake) set(ctx app.Context, field, value string) {
+	d := &c.draft
+	switch field {
+	case "type":
+		if d.Type != value {
+			d.Type, d.Category = value, ""
+			if !containsOrg(c.accountsFor(value), d.OrganizationID) {
+				d.OrganizationID = 0
+			}
+		}
+	case "organizationId":
+		id, _ := strconv.ParseInt(value, 10, 64)
+		if d.OrganizationID != id {
+			d.OrganizationID, d.ExistingTicket = id, 0
+		}
+	case "category":
+		d.Category = value
+	case "existingTicket":
+		d.ExistingTicket, _ = strconv.ParseInt(value, 10, 64)
+	case "subject":
+		d.Subject = value
+	case "description":
+		d.Description = value
+	default:
+		if name, ok := strings.CutPrefix(field, "fields."); ok {
+			if d.Fields == nil {
+				d.Fields = map[string]string{}
+			}
+			d.Fields[name] = value
+		}
+	}
+	c.touched[field] = true
+	c.save(ctx)
+	c.settle(ctx)
+}
+
+func containsOrg(orgs []ticket.Organization, id int64) bool {
+	for _, o := range orgs {
+		if o.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// onField copies an input's value into the draft field it names
+// (data-field). Radio buttons carry their value in data-value. The handler
+// reads both from the element: go-app keeps the first handler of an element
+// that re-renders as another input, so a handler must not capture either.
+func (c *intake) onField(ctx app.Context, e app.Event) {
+	el := ctx.JSSrc()
+	field := el.Get("dataset").Get("field").String()
+	value := el.Get("value").String()
+	if v := el.Get("dataset").Get("value"); v.Truthy() {
+		value = v.String()
+	}
+	c.set(ctx, field, value)
+}
+
+func (c *intake) onNext(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	if len(c.stepProblems(c.step)) > 0 {
+		c.attempted = true
+		return
+	}
+	steps := c.steps()
+	for i, s := range steps {
+		if s == c.step && i+1 < len(steps) {
+			c.attempted = false
+			c.goTo(ctx, steps[i+1])
+			return
+		}
+	}
+}
+
+func (c *intake) onBack(ctx app.Context, e app.Event) {
+	steps := c.steps()
+	for i, s := range steps {
+		if s == c.step && i > 0 {
+			c.goTo(ctx, steps[i-1])
+			return
+		}
+	}
+}
+
+func (c *intake) onPreview(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	if len(c.problems()) > 0 {
+		c.attempted = true
+		return
+	}
+	c.previewing = true
+}
+
+func (c *intake) onEdit(ctx app.Context, e app.Event) { c.previewing = false }
+
+func (c *intake) onSend(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	if c.submit.Status == state.Loading {
+		return
+	}
+	if len(c.problems()) > 0 {
+		c.attempted = true
+		c.previewing = false
+		return
+	}
+	ctx.NewActionWithValue(state.SubmitDraft, c.draft)
+}
+
+// submitted follows the send: on success the success page, on failure the
+// draft stays as it is with the errors shown.
+func (c *intake) submitted(ctx app.Context) {
+	if c.submit.Flow != c.Flow {
+		return
+	}
+	switch c.submit.Status {
+	case state.Loaded:
+		c.draftFor = 0
+		href := "/tickets/sent?ticket=" + strconv.FormatInt(c.submit.Ticket.Number, 10)
+		if c.submit.Message != nil {
+			href += "&added=1"
+		}
+		ctx.Navigate(href)
+	case state.Failed:
+		c.attempted = true
+		c.previewing = false
+		if c.Flow == state.FlowAssistant && len(c.submit.Fields) > 0 {
+			for _, s := range c.steps() {
+				if len(c.stepProblems(s)) > 0 {
+					c.goTo(ctx, s)
+					return
+				}
+			}
+		}
+	}
+}
+
+// visible returns the problem to show at field: after the user touched it
+// or tried to go on.
+func (c *intake) visible(problems map[string]string, field string) string {
+	if c.attempted || c.touched[field] {
+		return problems[field]
+	}
+	return ""
+}
+
+func (c *intake) Render() app.UI {
+	lang := c.session.Lang
+	title := "FormTitle"
+	if c.Flow == state.FlowAssistant {
+		title = "SupportAssistant"
+	}
+	shell := newShell().WithTitle(title).WithSession(c.session)
+	switch {
+	case c.catalog.Status == state.Failed:
+		return shell.Body(errorBox(lang, c.catalog.Err))
+	case c.catalog.Status != state.Loaded || c.draftFor == 0:
+		return shell.Body(loading(lang))
+	case len(c.catalog.Types) == 0:
+		return shell.Body(app.P().ID("no-types").Class("panel").Text(t(lang, "NoTicketTypes")))
+	}
+	problems := c.problems()
+	if c.Flow == state.FlowAssistant {
+		return shell.Body(c.renderAssistant(lang, problems))
+	}
+	return shell.Body(c.renderForm(lang, problems))
+}
+
+func (c *intake) renderAssistant(lang string, problems map[string]string) app.UI {
+	steps := c.steps()
+	index := 0
+	for i, s := range steps {
+		if s == c.step {
+			index = i
+		}
+	}
+	var body app.UI
+	switch c.step {
+	case stepType:
+		body = c.renderType(lang, problems, true)
+	case stepAccount:
+		body = c.renderAccount(lang, problems, true)
+	case stepCategory:
+		body = app.Div().Body(c.renderExisting(lang, problems), c.renderCategory(lang, problems, true))
+	case stepDetails:
+		body = c.renderDetails(lang, problems)
+	case stepPreview:
+		body = c.renderPreview(lang)
+	default:
+		body = loading(lang)
+	}
+	last := c.step == stepPreview
+	return app.Form().ID("assistant").Class("intake panel").NoValidate(true).OnSubmit(c.onNext).Body(
+		app.P().ID("step-of").Class("muted").Text(t(lang, "StepOf", "Current", index+1, "Total", len(steps))),
+		app.If(c.step == stepDetails || c.step == stepPreview, func() app.UI {
+			return app.H2().ID("step-title").Text(t(lang, stepTitle(c.step)))
+		}),
+		body,
+		errorBox(lang, c.submitErr()),
+		app.P().Class("muted small").Text(t(lang, "DraftSaved")),
+		app.Div().Class("actions").Body(
+			app.If(index > 0, func() app.UI {
+				return app.Button().ID("step-back").Type("button").OnClick(c.onBack).Text(t(lang, "Back"))
+			}),
+			app.If(!last, func() app.UI {
+				return app.Button().ID("step-next").Type("submit").Class("primary").Text(t(lang, "Next"))
+			}).Else(func() app.UI {
+				return c.sendButton(lang)
+			}),
+		),
+	)
+}
+
+func stepTitle(step string) string {
+	switch step {
+	case stepAccount:
+		return "StepAccount"
+	case stepCategory:
+		return "StepCategory"
+	case stepDetails:
+		return "StepDetails"
+	case stepPreview:
+		return "PreviewTitle"
+	}
+	return "StepType"
+}
+
+// submitErr is the send's error that belongs to no field.
+func (c *intake) submitErr() *state.Error {
+	if c.submit.Status != state.Failed || len(c.submit.Fields) > 0 {
+		return nil
+	}
+	return c.submit.Err
+}
+
+func (c *intake) sendButton(lang string) app.UI {
+	label := "Send"
+	if c.submit.Status == state.Loading {
+		label = "Sending"
+	}
+	return app.Button().ID("send").Type("button").Class("primary").Disabled(c.submit.Status == state.Loading).OnClick(c.onSend).Text(t(lang, label))
+}
+
+func (c *intake) renderForm(lang string, problems map[string]string) app.UI {
+	if c.previewing {
+		return app.Div().ID("ticket-form-preview").Class("intake panel").Body(
+			app.H2().ID("preview-title").Text(t(lang, "PreviewTitle")),
+			c.renderPreview(lang),
+			errorBox(lang, c.submitErr()),
+			app.Div().Class("actions").Body(
+				app.Button().ID("preview-edit").Type("button").OnClick(c.onEdit).Text(t(lang, "EditDraft")),
+				c.sendButton(lang),
+			),
+		)
+	}
+	existing := c.draft.ExistingTicket != 0 && len(c.openTickets()) > 0
+	return app.Form().ID("ticket-form").Class("intake panel").NoValidate(true).OnSubmit(c.onPreview).Body(
+		c.renderType(lang, problems, false),
+		app.If(len(c.accountsFor(c.draft.Type)) > 1, func() app.UI { return c.renderAccount(lang, problems, false) }),
+		c.renderExisting(lang, problems),
+		app.If(!existing, func() app.UI { return c.renderCategory(lang, problems, false) }),
+		c.renderDetails(lang, problems),
+		errorBox(lang, c.submitErr()),
+		app.P().Class("muted small").Text(t(lang, "DraftSaved")),
+		app.Div().Class("actions").Body(
+			app.Button().ID("preview").Type("submit").Text(t(lang, "PreviewButton")),
+			c.sendButton(lang),
+		),
+	)
+}
+
+// fieldError is the live error text of a field; screen readers announce it.
+func fieldError(lang, id, problem string) app.UI {
+	p := app.P().ID("err-"+id).Class("field-error").Aria("live", "polite")
+	if problem != "" {
+		p = p.Text(t(lang, problem))
+	}
+	return p
+}
+
+func domID(field string) string { return "f-" + strings.ReplaceAll(field, ".", "-") }
+
+// choice renders radio buttons (assistant) or a select (form).
+func (c *intake) choice(lang, field, legend, current string, values, labels []string, problem string, radios bool) app.UI {
+	id := domID(field)
+	if radios {
+		return app.FieldSet().ID(id).Class("choices").Aria("describedby", "err-"+id).Body(
+			app.Legend().Class("choices-legend").Text(t(lang, legend)),
+			app.Range(values).Slice(func(i int) app.UI {
+				rid := id + "-" + values[i]
+				value := values[i]
+				return app.Label().For(rid).Class("choice").Body(
+					app.Input().Type("radio").ID(rid).Name(field).Value(value).Checked(value == current).
+						DataSet("field", field).DataSet("value", value).OnChange(c.onField),
+					app.Span().Text(labels[i]),
+				)
+			}),
+			fieldError(lang, id, problem),
+		)
+	}
+	return app.Div().Class("field").Body(
+		app.Label().For(id).Text(t(lang, legend)),
+		app.Select().ID(id).Aria("invalid", ariaBool(problem != "")).Aria("describedby", "err-"+id).DataSet("field", field).OnChange(c.onField).Body(
+			app.Option().Value("").Selected(current == "").Text(t(lang, "ChooseOne")),
+			app.Range(values).Slice(func(i int) app.UI {
+				return app.Option().Value(values[i]).Selected(values[i] == current).Text(labels[i])
+			}),
+		),
+		fieldError(lang, id, problem),
+	)
+}
+
+func (c *intake) renderType(lang string, problems map[string]string, radios bool) app.UI {
+	var values, labels []string
+	for _, ct := range c.catalog.Types {
+		values = append(values, ct.ID)
+		labels = append(labels, t(lang, ticket.TypeMessageID(ct.ID)))
+	}
+	return c.choice(lang, "type", "StepType", c.draft.Type, values, labels, c.visible(problems, "type"), radios)
+}
+
+func (c *intake) renderAccount(lang string, problems map[string]string, radios bool) app.UI {
+	var values, labels []string
+	for _, o := range c.accountsFor(c.draft.Type) {
+		values = append(values, strconv.FormatInt(o.ID, 10))
+		labels = append(labels, t(lang, "AccountOption", "Name", o.Name, "Number", o.AccountNumber))
+	}
+	current := ""
+	if c.draft.OrganizationID != 0 {
+		current = strconv.FormatInt(c.draft.OrganizationID, 10)
+	}
+	return c.choice(lang, "organizationId", "StepAccount", current, values, labels, c.visible(problems, "organizationId"), radios)
+}
+
+func (c *intake) renderExisting(lang string, problems map[string]string) app.UI {
+	open := c.openTickets()
+	if len(open) == 0 {
+		return nil
+	}
+	values := []string{"0"}
+	labels := []string{t(lang, "NewProblem")}
+	for _, tk := range open {
+		values = append(values, strconv.FormatInt(tk.Number, 10))
+		labels = append(labels, t(lang, "BelongsTo", "Number", tk.Number, "Subject", tk.Subject))
+	}
+	return c.choice(lang, "existingTicket", "ExistingQuestion", strconv.FormatInt(c.draft.ExistingTicket, 10), values, labels, c.visible(problems, "existingTicket"), true)
+}
+
+func (c *intake) renderCategory(lang string, problems map[string]string, radios bool) app.UI {
+	ct, ok := c.catalog.Type(c.draft.Type)
+	if !ok || (c.draft.ExistingTicket != 0 && len(c.openTickets()) > 0) {
+		return nil
+	}
+	var values, labels []string
+	for _, cat := range ct.Categories {
+		values = append(values, cat.ID)
+		labels = append(labels, t(lang, ticket.CategoryMessageID(cat.ID)))
+	}
+	return c.choice(lang, "category", "TicketCategory", c.draft.Category, values, labels, c.visible(problems, "category"), radios)
+}
+
+// category returns the draft's category.
+func (c *intake) category() (ticket.Category, bool) {
+	ct, ok := c.catalog.Type(c.draft.Type)
+	if !ok {
+		return ticket.Category{}, false
+	}
+	return ct.Category(c.draft.Category)
+}
+
+func (c *intake) renderDetails(lang string, problems map[string]string) app.UI {
+	existing := c.draft.ExistingTicket != 0 && len(c.openTickets()) > 0
+	cat, _ := c.category()
+	return app.Div().Class("details").Body(
+		app.Div().Class("details-main").Body(
+			app.If(!existing, func() app.UI {
+				return c.textInput(lang, "subject", "Subject", c.draft.Subject, true, ticket.MaxSubject, problems)
+			}),
+			app.If(!existing && len(cat.Fields) > 0, func() app.UI {
+				return app.FieldSet().Class("category-fields").Body(
+					app.Legend().Text(t(lang, "FieldsOfCategory")),
+					app.Range(cat.Fields).Slice(func(i int) app.UI {
+						f := cat.Fields[i]
+						return c.textInput(lang, ticket.FieldKey(f.ID), ticket.FieldMessageID(f.ID), c.draft.Fields[f.ID], f.Required, f.MaxLength, problems, f)
+					}),
+				)
+			}),
+			c.textArea(lang, problems),
+		),
+		app.Aside().Class("guide").Aria("labelledby", "guide-title").Body(
+			app.H3().ID("guide-title").Text(t(lang, "GuideTitle")),
+			app.Ol().Body(
+				app.Li().Text(t(lang, "Guide1")), app.Li().Text(t(lang, "Guide2")), app.Li().Text(t(lang, "Guide3")),
+				app.Li().Text(t(lang, "Guide4")), app.Li().Text(t(lang, "Guide5")),
+			),
+		),
+	)
+}
+
+func (c *intake) textInput(lang, field, label, value string, required bool, max int, problems map[string]string, spec ...ticket.Field) app.UI {
+	id := domID(field)
+	problem := c.visible(problems, field)
+	describedBy := "err-" + id
+	var help app.UI
+	if len(spec) == 1 && spec[0].Help {
+		help = app.P().ID("help-"+id).Class("help").Text(t(lang, ticket.FieldHelpMessageID(spec[0].ID)))
+		describedBy = "help-" + id + " " + describedBy
+	}
+	if max == 0 {
+		max = ticket.DefaultFieldLimit
+	}
+	marker := "Optional"
+	if required {
+		marker = "Required"
+	}
+	return app.Div().Class("field").Body(
+		app.Label().For(id).Body(
+			app.Text(t(lang, label)),
+			app.Span().Class("marker").Text(" ("+t(lang, marker)+")"),
+		),
+		app.Input().ID(id).Type("text").Value(value).Required(required).MaxLength(max).
+			Aria("invalid", ariaBool(problem != "")).Aria("describedby", describedBy).
+			DataSet("field", field).OnInput(c.onField),
+		help,
+		fieldError(lang, id, problem),
+	)
+}
+
+func (c *intake) textArea(lang string, problems map[string]string) app.UI {
+	id := domID("description")
+	problem := c.visible(problems, "description")
+	return app.Div().Class("field").Body(
+		app.Label().For(id).Body(
+			app.Text(t(lang, "DescribeProblem")),
+			app.Span().Class("marker").Text(" ("+t(lang, "Required")+")"),
+		),
+		app.Textarea().ID(id).Rows(10).Required(true).MaxLength(ticket.MaxDescription).
+			Aria("invalid", ariaBool(problem != "")).Aria("describedby", "err-"+id+" guide-title").
+			DataSet("field", "description").OnInput(c.onField).Text(c.draft.Description),
+		fieldError(lang, id, problem),
+	)
+}
+
+// renderPreview shows everything that will be sent, requester and account
+// included.
+func (c *intake) renderPreview(lang string) app.UI {
+	d := c.draft
+	account := ""
+	for _, o := range c.session.Accounts() {
+		if o.ID == d.OrganizationID {
+			account = t(lang, "AccountOption", "Name", o.Name, "Number", o.AccountNumber)
+		}
+	}
+	existing := d.ExistingTicket != 0 && len(c.openTickets()) > 0
+	cat, _ := c.category()
+	row := func(id, label, value string) app.UI {
+		return app.Div().Class("dl-row").Body(app.Dt().Text(t(lang, label)), app.Dd().ID(id).Text(value))
+	}
+	return app.Dl().ID("draft-preview").Class("preview").Body(
+		row("preview-requester", "Requester", c.session.User.Name),
+		row("preview-account", "ColAccount", account),
+		row("preview-type", "TicketKind", t(lang, ticket.TypeMessageID(d.Type))),
+		app.If(existing, func() app.UI {
+			return row("preview-existing", "ExistingTicketLabel", number(d.ExistingTicket))
+		}).Else(func() app.UI {
+			return app.Div().Class("dl-group").Body(
+				row("preview-category", "TicketCategory", t(lang, ticket.CategoryMessageID(d.Category))),
+				app.Range(cat.Fields).Slice(func(i int) app.UI {
+					f := cat.Fields[i]
+					if strings.TrimSpace(d.Fields[f.ID]) == "" {
+						return nil
+					}
+					return row("preview-"+f.ID, ticket.FieldMessageID(f.ID), d.Fields[f.ID])
+				}),
+				row("preview-subject", "Subject", d.Subject),
+			)
+		}),
+		app.Div().Class("dl-row").Body(app.Dt().Text(t(lang, "DescriptionLabel")), app.Dd().ID("preview-description").Class("message-body").Text(d.Description)),
+	)
+}

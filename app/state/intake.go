@@ -1,0 +1,175 @@
+package state
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"strconv"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/supportal/supportal/app/ticket"
+)
+
+// State names.
+const (
+	CatalogState  = "catalog"  // the ticket types the user may use
+	ExistingState = "existing" // open tickets of the draft's account (new problem or existing ticket)
+	SubmitState   = "submit"   // the last send of a draft
+)
+
+// Action names.
+const (
+	LoadCatalog  = "/catalog/load"
+	LoadExisting = "/draft/existing"
+	SubmitDraft  = "/draft/submit"
+)
+
+// Flows a draft can be written in.
+const (
+	FlowAssistant = "assistant"
+	FlowForm      = "form"
+)
+
+// CatalogType is a ticket type with the accounts the user may use it in.
+type CatalogType struct {
+	ticket.Type
+	OrganizationIDs []int64 `json:"organizationIds"`
+}
+
+// Catalog is the part of the ticket catalog the user may use.
+type Catalog struct {
+	Status Load
+	Types  []CatalogType
+	Err    *Error
+}
+
+// Ticket returns the catalog for ticket.Validate.
+func (c Catalog) Ticket() ticket.Catalog {
+	out := ticket.Catalog{}
+	for _, t := range c.Types {
+		out.Types = append(out.Types, t.Type)
+	}
+	return out
+}
+
+// Type returns the type with id.
+func (c Catalog) Type(id string) (CatalogType, bool) {
+	for _, t := range c.Types {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return CatalogType{}, false
+}
+
+// Draft is a ticket being written, kept in browser storage (per user and
+// flow) on every change, so nothing typed is ever lost.
+type Draft struct {
+	ticket.Draft
+	Flow    string    `json:"flow"`
+	Step    string    `json:"step,omitempty"` // the assistant's step
+	Key     string    `json:"key"`            // Idempotency-Key of its send
+	Updated time.Time `json:"updated"`
+}
+
+// Submit is the outcome of the last send.
+type Submit struct {
+	Status  Load
+	Flow    string
+	Ticket  ticket.TicketView
+	Message *ticket.MessageView
+	Err     *Error
+	Fields  []ticket.FieldError // the server's validation errors
+}
+
+func init() {
+	app.Handle(LoadCatalog, handleLoadCatalog)
+	app.Handle(LoadExisting, func(ctx app.Context, a app.Action) { loadList(ctx, a, ExistingState, false) })
+	app.Handle(SubmitDraft, handleSubmitDraft)
+}
+
+func draftKey(userID int64, flow string) string {
+	return "supportal.draft." + strconv.FormatInt(userID, 10) + "." + flow
+}
+
+func newKey() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// LoadDraft returns the user's saved draft of flow, or a new one.
+func LoadDraft(ctx app.Context, userID int64, flow string) Draft {
+	var d Draft
+	ctx.LocalStorage().Get(draftKey(userID, flow), &d)
+	if d.Key == "" {
+		d = Draft{Flow: flow, Key: newKey()}
+	}
+	if d.Fields == nil {
+		d.Fields = map[string]string{}
+	}
+	d.Flow = flow
+	return d
+}
+
+// SaveDraft writes d to browser storage at once, on the calling (UI)
+// goroutine, so keystrokes are stored in order.
+func SaveDraft(ctx app.Context, userID int64, d Draft) {
+	d.Updated = time.Now().UTC()
+	ctx.LocalStorage().Set(draftKey(userID, d.Flow), d)
+}
+
+// DiscardDraft forgets the user's draft of flow.
+func DiscardDraft(ctx app.Context, userID int64, flow string) {
+	ctx.LocalStorage().Del(draftKey(userID, flow))
+}
+
+func handleLoadCatalog(ctx app.Context, a app.Action) {
+	ctx.SetState(CatalogState, Catalog{Status: Loading})
+	var res struct {
+		Types []CatalogType `json:"types"`
+	}
+	if err := call(context.Background(), "GET", "/api/v1/catalog", nil, &res); err != nil {
+		ctx.SetState(CatalogState, Catalog{Status: Failed, Err: err})
+		return
+	}
+	c := ticket.Catalog{}
+	for _, t := range res.Types {
+		c.Types = append(c.Types, t.Type)
+	}
+	if len(c.Types) > 0 && c.Check() == nil {
+		for i := range res.Types {
+			res.Types[i].Type = c.Types[i] // with compiled patterns
+		}
+	}
+	ctx.SetState(CatalogState, Catalog{Status: Loaded, Types: res.Types})
+}
+
+// handleSubmitDraft sends a draft (value Draft) once: a retry carries the
+// same Idempotency-Key, so the server never creates two tickets. The draft
+// is discarded only once the server has the ticket.
+func handleSubmitDraft(ctx app.Context, a app.Action) {
+	d, _ := a.Value.(Draft)
+	s := CurrentSession(ctx)
+	ctx.SetState(SubmitState, Submit{Status: Loading, Flow: d.Flow})
+	var res struct {
+		Ticket  ticket.TicketView   `json:"ticket"`
+		Message *ticket.MessageView `json:"message"`
+	}
+	status, body, err := send(context.Background(), "POST", "/api/v1/tickets", d.Draft, map[string]string{"Idempotency-Key": d.Key}, &res)
+	if err != nil {
+		out := Submit{Status: Failed, Flow: d.Flow, Err: err}
+		if status == 422 {
+			out.Fields = body.Fields
+		}
+		ctx.SetState(SubmitState, out)
+		return
+	}
+	ctx.Dispatch(func(ctx app.Context) { DiscardDraft(ctx, s.User.ID, d.Flow) })
+	ctx.SetState(SubmitState, Submit{Status: Loaded, Flow: d.Flow, Ticket: res.Ticket, Message: res.Message})
+	// The new ticket shows in the navigation and on the dashboard.
+	ctx.NewActionWithValue(LoadOpen, TicketQuery{OrganizationID: s.Account, Open: "true"})
+	ctx.NewActionWithValue(LoadCounts, TicketQuery{OrganizationID: s.Account})
+}
