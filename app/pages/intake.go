@@ -638,7 +638,7 @@ func (c *intake) textInput(lang, field, label, value string, required bool, max 
 	describedBy := "err-" + id
 	var help app.UI
 	if len(spec) == 1 && spec[0].Help {
-		help = app.P().ID("help-"+id).Class("help").Text(t(lang, ticket.FieldHelpMessageID(spec[0].ID)))
+		help = app.P().ID("help-" + id).Class("help").Text(t(lang, ticket.FieldHelpMessageID(spec[0].ID)))
 		describedBy = "help-" + id + " " + describedBy
 	}
 	if max == 0 {

@@ -138,7 +138,7 @@ func TestCreateTicket(t *testing.T) {
 
 	// It is listed for Anna in the Potsdam account.
 	var list struct{ Tickets []ticket.TicketView }
-	anna.get("/api/v1/tickets?open=true&organizationId=" + strconv.FormatInt(potsdam, 10)).decode(t, &list)
+	anna.get("/api/v1/tickets?open=true&organizationId="+strconv.FormatInt(potsdam, 10)).decode(t, &list)
 	if len(list.Tickets) == 0 || list.Tickets[0].Number != tk.Number {
 		t.Errorf("new ticket is not first in the Potsdam open list")
 	}
