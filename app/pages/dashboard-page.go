@@ -71,10 +71,10 @@ func (p *dashboardPage) Render() app.UI {
 		)
 	}
 	return newShell().WithTitle("Dashboard").WithSession(p.session).WithActions(
-		app.If(!p.session.User.Agent, func() app.UI {
+		app.If(len(p.session.Accounts()) > 0, func() app.UI {
 			return app.A().ID("start-assistant").Class("button primary").Href("/assistant").Text(t(lang, "SupportAssistant"))
 		}),
-		app.If(!p.session.User.Agent, func() app.UI {
+		app.If(len(p.session.Accounts()) > 0, func() app.UI {
 			return app.A().ID("start-form").Class("button").Href("/tickets/new").Text(t(lang, "CreateTicket"))
 		}),
 	).Body(

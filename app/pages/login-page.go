@@ -27,6 +27,7 @@ func (p *loginPage) OnPreRender(ctx app.Context) {
 }
 
 func (p *loginPage) OnMount(ctx app.Context) {
+	ctx.Defer(func(ctx app.Context) { focus("login-email") })
 	ctx.ObserveState(state.LoginState, &p.form)
 	observeSession(ctx, &p.session, p.sessionChanged)
 }

@@ -72,12 +72,14 @@ func (s *shell) sessionChanged(ctx app.Context) {
 	ctx.Page().SetTitle("%s · supportal", t(lang, s.Title))
 	if s.Session.Status == state.Loaded && !s.Session.LoggedIn && !s.redirected {
 		s.redirected = true
+		s.loadedFor = ""
 		ctx.Navigate("/login?next=" + url.QueryEscape(ctx.Page().URL().RequestURI()))
 		return
 	}
 	if !s.Session.LoggedIn {
 		return
 	}
+	s.redirected = false
 	key := strconv.FormatInt(s.Session.User.ID, 10) + "/" + strconv.FormatInt(s.Session.Account, 10)
 	if key != s.loadedFor {
 		s.loadedFor = key
@@ -140,11 +142,19 @@ func (s *shell) renderTopBar(lang string) app.UI {
 					app.Span().Class("account-number").Text(t(lang, "AccountNumber", "Number", current.AccountNumber)),
 				)
 			}).Else(func() app.UI {
-				return app.Span().Class("account-current").Text(t(lang, "NoAccount"))
+				name := ""
+				if len(s.Session.Memberships) > 0 {
+					m := s.Session.Memberships[0].Organization
+					name = t(lang, "AccountOption", "Name", m.Name, "Number", m.AccountNumber)
+				}
+				return app.Span().Class("account-current").Body(
+					app.Span().Class("account-name").Text(name),
+					app.Span().Class("account-number").Text(t(lang, "NoAccount")),
+				)
 			}),
 		),
 		newLangSwitch().WithLang(lang),
-		app.If(!s.Session.User.Agent, func() app.UI {
+		app.If(len(s.Session.Accounts()) > 0, func() app.UI {
 			return s.menu("support", "top-menu", t(lang, "SupportMenu"), t(lang, "SupportMenu"), "support-assistant-link",
 				app.A().ID("support-assistant-link").Href("/assistant").Text(t(lang, "SolveWithAssistant")),
 				app.A().ID("support-form-link").Href("/tickets/new").Text(t(lang, "CreateTicket")),
@@ -159,7 +169,7 @@ func (s *shell) renderTopBar(lang string) app.UI {
 
 func (s *shell) renderNav(lang string) app.UI {
 	return app.Nav().Class("sidenav").Aria("label", t(lang, "Navigation")).Body(
-		app.If(!s.Session.User.Agent, func() app.UI {
+		app.If(len(s.Session.Accounts()) > 0, func() app.UI {
 			return s.menu("plus", "nav-plus", "+", t(lang, "NewTicketMenu"), "plus-assistant-link",
 				app.A().ID("plus-assistant-link").Href("/assistant").Text(t(lang, "SupportAssistant")),
 				app.A().ID("plus-form-link").Href("/tickets/new").Text(t(lang, "CreateTicket")),
@@ -169,8 +179,10 @@ func (s *shell) renderNav(lang string) app.UI {
 			app.Li().Body(navLink(s.path, "/", t(lang, "Dashboard"))),
 			app.Li().Body(navLink(s.path, "/tickets", t(lang, "Tickets"))),
 		),
-		app.H2().ID("nav-open-heading").Text(t(lang, "OpenTickets")),
-		app.If(s.open.Status == state.Loaded && len(s.open.Tickets) == 0, func() app.UI {
+		app.If(s.Session.User.Agent || len(s.Session.Accounts()) > 0, func() app.UI {
+			return app.H2().ID("nav-open-heading").Text(t(lang, "OpenTickets"))
+		}),
+		app.If(s.open.Status == state.Loaded && len(s.open.Tickets) == 0 && (s.Session.User.Agent || len(s.Session.Accounts()) > 0), func() app.UI {
 			return app.P().Class("muted").Text(t(lang, "NoOpenTickets"))
 		}),
 		errorBox(lang, s.open.Err),
@@ -208,7 +220,7 @@ func (s *shell) menu(name, class, label, ariaLabel, firstID string, items ...app
 	}).Body(
 		app.Button().ID(name+"-menu-button").Class("menu-button", name+"-button").Type("button").
 			Aria("label", ariaLabel).Title(ariaLabel).
-			Aria("haspopup", "true").Aria("expanded", strconv.FormatBool(open)).Aria("controls", name+"-menu").
+			Aria("expanded", strconv.FormatBool(open)).
 			OnClick(func(ctx app.Context, e app.Event) {
 				if s.menuOpen == name {
 					s.menuOpen = ""
@@ -218,7 +230,7 @@ func (s *shell) menu(name, class, label, ariaLabel, firstID string, items ...app
 				ctx.Defer(func(ctx app.Context) { focus(firstID) })
 			}).Text(label),
 		app.If(open, func() app.UI {
-			return app.Div().ID(name + "-menu").Class("menu").Body(items...)
+			return app.Div().ID(name+"-menu").Class("menu").Body(items...)
 		}),
 	)
 }

@@ -28,7 +28,7 @@ func (c *ticketTable) Render() app.UI {
 	if len(c.Tickets) == 0 {
 		return app.Div().Class("ticket-table-empty")
 	}
-	return app.Table().Class("tickets").Body(
+	return app.Div().Class("table-wrap").Body(app.Table().Class("tickets").Body(
 		app.THead().Body(app.Tr().Body(
 			app.Th().Scope("col").Text(t(lang, "ColNumber")),
 			app.Th().Scope("col").Text(t(lang, "ColSubject")),
@@ -55,5 +55,5 @@ func (c *ticketTable) Render() app.UI {
 				)
 			}),
 		),
-	)
+	))
 }

@@ -65,6 +65,11 @@ func (p *ticketsPage) Render() app.UI {
 		}
 		return a
 	}
+	if p.session.LoggedIn && !p.session.User.Agent && len(p.session.Accounts()) == 0 {
+		return newShell().WithTitle("Tickets").WithSession(p.session).Body(
+			app.P().ID("access-revoked").Class("panel").Role("status").Text(t(lang, "TicketAccessRevoked")),
+		)
+	}
 	return newShell().WithTitle("Tickets").WithSession(p.session).Body(
 		app.Nav().Class("tabs").Aria("label", t(lang, "TicketTabs")).Body(
 			tab("true", "tab-open", "TabOpen"),

@@ -26,7 +26,18 @@ func t(lang, id string, kv ...any) string {
 
 // when formats a time in the user's time zone and language.
 func when(lang string, v time.Time) string {
-	return locales.DateTime(lang, v, time.Local)
+	return locales.DateTime(lang, local(v), nil)
+}
+
+// local returns v in the user's time zone. In the browser, Go's time.Local
+// is one fixed offset (today's), so times on the other side of a daylight
+// saving change would be an hour off: ask the browser for the offset at v.
+func local(v time.Time) time.Time {
+	if app.IsServer {
+		return v.In(time.Local)
+	}
+	minutes := app.Window().Get("Date").New(float64(v.UnixMilli())).Call("getTimezoneOffset").Int()
+	return v.In(time.FixedZone("", -minutes*60))
 }
 
 // number formats a ticket number as people write it.

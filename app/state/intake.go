@@ -132,6 +132,7 @@ func handleLoadCatalog(ctx app.Context, a app.Action) {
 		Types []CatalogType `json:"types"`
 	}
 	if err := call(context.Background(), "GET", "/api/v1/catalog", nil, &res); err != nil {
+		expired(ctx, err)
 		ctx.SetState(CatalogState, Catalog{Status: Failed, Err: err})
 		return
 	}
@@ -160,6 +161,7 @@ func handleSubmitDraft(ctx app.Context, a app.Action) {
 	}
 	status, body, err := send(context.Background(), "POST", "/api/v1/tickets", d.Draft, map[string]string{"Idempotency-Key": d.Key}, &res)
 	if err != nil {
+		expired(ctx, err) // the draft stays in storage for after the login
 		out := Submit{Status: Failed, Flow: d.Flow, Err: err}
 		if status == 422 {
 			out.Fields = body.Fields

@@ -140,6 +140,20 @@ func InitialLang() string {
 	return locales.Match(strings.Join(prefs, ","))
 }
 
+// expired handles an API error: when the session has ended (idle expiry,
+// logout in another tab), the app forgets the user, and the shell sends them
+// to the login page, which brings them back here. It reports whether it did.
+func expired(ctx app.Context, err *Error) bool {
+	if err == nil || err.Code != ticket.CodeUnauthorized {
+		return false
+	}
+	cur := CurrentSession(ctx)
+	if cur.LoggedIn {
+		ctx.SetState(SessionState, Session{Status: Loaded, Lang: cur.Lang})
+	}
+	return true
+}
+
 func setLangCookie(lang string) {
 	if app.IsServer {
 		return
@@ -226,6 +240,9 @@ func handleSetLang(ctx app.Context, a app.Action) {
 	if s.LoggedIn {
 		var me meResponse
 		if err := call(context.Background(), "PATCH", "/api/v1/me", map[string]string{"locale": lang}, &me); err != nil {
+			if expired(ctx, err) {
+				return
+			}
 			s.Err = err
 			ctx.SetState(SessionState, s)
 		}

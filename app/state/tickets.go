@@ -108,6 +108,7 @@ func loadList(ctx app.Context, a app.Action, name string, more bool) {
 	ctx.SetState(name, cur)
 	var res listResponse
 	if err := call(context.Background(), "GET", "/api/v1/tickets?"+params.Encode(), nil, &res); err != nil {
+		expired(ctx, err)
 		cur.Status, cur.Err = Failed, err
 		ctx.SetState(name, cur)
 		return
@@ -126,6 +127,7 @@ func handleLoadCounts(ctx app.Context, a app.Action) {
 		Counts map[ticket.PortalStatus]int `json:"counts"`
 	}
 	if err := call(context.Background(), "GET", "/api/v1/tickets/counts?"+q.values().Encode(), nil, &res); err != nil {
+		expired(ctx, err)
 		ctx.SetState(CountsState, Counts{Status: Failed, OrganizationID: q.OrganizationID, Err: err})
 		return
 	}
@@ -146,6 +148,7 @@ func handleLoadTicket(ctx app.Context, a app.Action) {
 		Messages []ticket.MessageView `json:"messages"`
 	}
 	if err := call(context.Background(), "GET", "/api/v1/tickets/"+strconv.FormatInt(number, 10), nil, &res); err != nil {
+		expired(ctx, err)
 		ctx.SetState(TicketState, TicketDetail{Status: Failed, Number: number, Err: err})
 		return
 	}

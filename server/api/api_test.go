@@ -192,7 +192,11 @@ func TestLoginThrottled(t *testing.T) {
 		mustError(t, c.send("POST", "/api/v1/login", map[string]string{"email": seed.ClaireEmail, "password": "nope"}), 401, ticket.CodeUnauthorized)
 	}
 	// Even the right password is refused while throttled.
-	e := mustError(t, c.send("POST", "/api/v1/login", map[string]string{"email": seed.ClaireEmail, "password": "demo"}), 429, ticket.CodeTooMany)
+	throttled := c.send("POST", "/api/v1/login", map[string]string{"email": seed.ClaireEmail, "password": "demo"})
+	if got := throttled.header.Get("Retry-After"); got != "600" {
+		t.Errorf("Retry-After = %q, want 600", got)
+	}
+	e := mustError(t, throttled, 429, ticket.CodeTooMany)
 	if !strings.Contains(e.Error.Message, "tentatives") {
 		t.Errorf("message %q is not French", e.Error.Message)
 	}
@@ -465,6 +469,8 @@ func TestMalformedRequests(t *testing.T) {
 		{"too large", "PATCH", "/api/v1/me", "application/json", big, 413, ticket.CodeTooLarge},
 		{"unsupported locale", "PATCH", "/api/v1/me", "application/json", []byte(`{"locale":"xx"}`), 400, ticket.CodeInvalid},
 		{"unknown route", "GET", "/api/v1/nothing", "", nil, 404, ticket.CodeNotFound},
+		{"wrong method", "DELETE", "/api/v1/me", "", nil, 405, api.CodeMethodNotAllowed},
+		{"GET on login", "GET", "/api/v1/login", "", nil, 405, api.CodeMethodNotAllowed},
 		{"ticket number not a number", "GET", "/api/v1/tickets/abc", "", nil, 404, ticket.CodeNotFound},
 	}
 	for _, tt := range tests {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -104,6 +105,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.cfg.Now()
 	if s.throttle.blocked(email, now) {
+		w.Header().Set("Retry-After", strconv.Itoa(int(s.cfg.LoginWindow.Seconds())))
 		return ticket.ErrTooManyLogins
 	}
 	u, hash, err := s.store.UserByEmail(r.Context(), email)

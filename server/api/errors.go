@@ -11,6 +11,10 @@ import (
 	"github.com/supportal/supportal/locales"
 )
 
+// CodeMethodNotAllowed is the HTTP layer's own code for a known path asked
+// with another method.
+const CodeMethodNotAllowed ticket.Code = "method_not_allowed"
+
 // statusOf is the one table from error codes to HTTP statuses.
 var statusOf = map[ticket.Code]int{
 	ticket.CodeInvalid:       http.StatusBadRequest,
@@ -22,6 +26,7 @@ var statusOf = map[ticket.Code]int{
 	ticket.CodeTooLarge:      http.StatusRequestEntityTooLarge,
 	ticket.CodeTooMany:       http.StatusTooManyRequests,
 	ticket.CodeInternal:      http.StatusInternalServerError,
+	CodeMethodNotAllowed:     http.StatusMethodNotAllowed,
 }
 
 // Errors of the HTTP layer itself.
@@ -30,7 +35,7 @@ var (
 	errContentType      = ticket.Errorf(ticket.CodeInvalid, "ErrContentType", "")
 	errBodyTooLarge     = ticket.Errorf(ticket.CodeTooLarge, "ErrBodyTooLarge", "")
 	errNoRoute          = ticket.Errorf(ticket.CodeNotFound, "ErrNoRoute", "")
-	errMethodNotAllowed = ticket.Errorf(ticket.CodeInvalid, "ErrMethodNotAllowed", "")
+	errMethodNotAllowed = ticket.Errorf(CodeMethodNotAllowed, "ErrMethodNotAllowed", "")
 	errCrossOrigin      = ticket.Errorf(ticket.CodeForbidden, "ErrCrossOrigin", "")
 )
 

@@ -1,20 +1,46 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // routes is the one table of the API.
 func (s *Server) routes() {
-	m := s.mux
-	m.HandleFunc("POST /api/v1/login", s.public(s.login))
-	m.HandleFunc("POST /api/v1/logout", s.public(s.logout))
-	m.HandleFunc("GET /api/v1/me", s.authed(s.me))
-	m.HandleFunc("PATCH /api/v1/me", s.authed(s.updateMe))
-	m.HandleFunc("GET /api/v1/catalog", s.authed(s.getCatalog))
-	m.HandleFunc("GET /api/v1/tickets", s.authed(s.listTickets))
-	m.HandleFunc("POST /api/v1/tickets", s.authed(s.createTicket))
-	m.HandleFunc("GET /api/v1/tickets/counts", s.authed(s.countTickets))
-	m.HandleFunc("GET /api/v1/tickets/{number}", s.authed(s.getTicket))
-	m.HandleFunc("/api/", s.public(func(w http.ResponseWriter, r *http.Request) error {
+	table := []struct {
+		method, path string
+		h            http.HandlerFunc
+	}{
+		{"POST", "/api/v1/login", s.public(s.login)},
+		{"POST", "/api/v1/logout", s.public(s.logout)},
+		{"GET", "/api/v1/me", s.authed(s.me)},
+		{"PATCH", "/api/v1/me", s.authed(s.updateMe)},
+		{"GET", "/api/v1/catalog", s.authed(s.getCatalog)},
+		{"GET", "/api/v1/tickets", s.authed(s.listTickets)},
+		{"POST", "/api/v1/tickets", s.authed(s.createTicket)},
+		{"GET", "/api/v1/tickets/counts", s.authed(s.countTickets)},
+		{"GET", "/api/v1/tickets/{number}", s.authed(s.getTicket)},
+	}
+	for _, r := range table {
+		s.mux.HandleFunc(r.method+" "+r.path, r.h)
+	}
+	s.mux.HandleFunc(catchAll, s.public(func(w http.ResponseWriter, r *http.Request) error {
+		// A known path asked with another method: 405 with Allow.
+		var allowed []string
+		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := s.mux.Handler(probe); pattern != catchAll && pattern != "" {
+				allowed = append(allowed, m)
+			}
+		}
+		if len(allowed) > 0 {
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			return errMethodNotAllowed
+		}
 		return errNoRoute
 	}))
 }
+
+// catchAll answers every /api/ request no route takes.
+const catchAll = "/api/"

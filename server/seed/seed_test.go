@@ -318,8 +318,15 @@ func TestMessages(t *testing.T) {
 			t.Errorf("ticket %d: no messages", tk.Number)
 			continue
 		}
-		if last := ms[len(ms)-1].CreatedAt; !tk.UpdatedAt.Equal(last) {
-			t.Errorf("ticket %d: UpdatedAt = %v, want last message time %v", tk.Number, tk.UpdatedAt, last)
+		// Internal notes do not move the update time customers see.
+		lastPublic := tk.CreatedAt
+		for _, m := range ms {
+			if !m.Internal && m.CreatedAt.After(lastPublic) {
+				lastPublic = m.CreatedAt
+			}
+		}
+		if !tk.UpdatedAt.Equal(lastPublic) {
+			t.Errorf("ticket %d: UpdatedAt = %v, want last public message time %v", tk.Number, tk.UpdatedAt, lastPublic)
 		}
 		var public []ticket.Message
 		prev := tk.CreatedAt

@@ -10,7 +10,9 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -110,8 +112,45 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveFile(w, r, "robots.txt")
 	default:
 		w.Header().Add("Vary", "Cookie, Accept-Language")
-		s.pages[api.RequestLang(r)].ServeHTTP(w, r)
+		rec := &pageRecorder{header: w.Header()}
+		s.pages[api.RequestLang(r)].ServeHTTP(rec, r)
+		body := falseAttr.ReplaceAll(rec.body.Bytes(), nil)
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		if rec.header.Get("Content-Length") != "" {
+			rec.header.Set("Content-Length", strconv.Itoa(len(body)))
+		}
+		w.WriteHeader(rec.status)
+		w.Write(body)
 	}
+}
+
+// falseAttr matches boolean attributes go-app writes as attr="false" into
+// prerendered pages; browsers read any value as true (a disabled login
+// button, the last language selected), so they are removed.
+var falseAttr = regexp.MustCompile(` (selected|disabled|checked|required|autofocus|hidden|readonly)="false"`)
+
+// pageRecorder keeps a prerendered page to fix it before sending.
+type pageRecorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (p *pageRecorder) Header() http.Header { return p.header }
+
+func (p *pageRecorder) WriteHeader(status int) {
+	if p.status == 0 {
+		p.status = status
+	}
+}
+
+func (p *pageRecorder) Write(b []byte) (int, error) {
+	if p.status == 0 {
+		p.status = http.StatusOK
+	}
+	return p.body.Write(b)
 }
 
 // served lists the static files by extension with their content types;

@@ -90,6 +90,9 @@ func TestPagesInTheVisitorsLanguage(t *testing.T) {
 		if res.StatusCode != 200 || !strings.Contains(body, tt.lang) {
 			t.Errorf("%s: %s: status %d, want %s in %.200s", tt.header, tt.value, res.StatusCode, tt.lang, body)
 		}
+		if strings.Contains(body, ` selected="false"`) || strings.Contains(body, ` disabled="false"`) {
+			t.Errorf("prerendered page has a boolean attribute set to \"false\" (browsers read it as true)")
+		}
 	}
 	if res, _ := get(t, srv.URL+"/no/such/page"); res.StatusCode != 404 {
 		t.Errorf("unrouted page: status %d, want 404", res.StatusCode)

@@ -106,8 +106,8 @@ func (s *DB) CreateTicketOnce(ctx context.Context, once Once, t ticket.Ticket) (
 	return got, replayed, err
 }
 
-// AddMessage appends m to its ticket, touches the ticket's update time and
-// returns m with its id.
+// AddMessage appends m to its ticket, touches the ticket's update time
+// (public messages only) and returns m with its id.
 func (s *DB) AddMessage(ctx context.Context, m ticket.Message) (ticket.Message, error) {
 	m, _, err := s.AddMessageOnce(ctx, Once{}, m)
 	return m, err
@@ -130,8 +130,12 @@ func (s *DB) AddMessageOnce(ctx context.Context, once Once, m ticket.Message) (t
 		if m.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		if _, err = tx.ExecContext(ctx, `UPDATE tickets SET updated_at = max(updated_at, ?) WHERE number = ?`, millis(m.CreatedAt), m.TicketNumber); err != nil {
-			return err
+		// Internal notes do not touch the ticket: its update time is what
+		// customers see, and it must not give notes away.
+		if !m.Internal {
+			if _, err = tx.ExecContext(ctx, `UPDATE tickets SET updated_at = max(updated_at, ?) WHERE number = ?`, millis(m.CreatedAt), m.TicketNumber); err != nil {
+				return err
+			}
 		}
 		return once.record(ctx, tx, m.TicketNumber, m.ID, m.CreatedAt)
 	})
