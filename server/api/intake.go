@@ -77,12 +77,14 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	// A retry is answered with what the first request created, whatever
-	// happened to the ticket since.
-	if number, msgID, ok, err := s.store.Replayed(ctx, once); err != nil {
-		return err
-	} else if ok {
-		return s.respondCreated(w, r, v, http.StatusOK, number, msgID)
+	if d.ExistingTicket != 0 {
+		// A retry is answered with what the first request added, even if
+		// the ticket was closed since.
+		if number, msgID, ok, err := s.store.Replayed(ctx, once); err != nil {
+			return err
+		} else if ok {
+			return s.respondCreated(w, r, v, http.StatusOK, number, msgID)
+		}
 	}
 	if err := ticket.Validate(s.cfg.Catalog, v, d); err != nil {
 		return err
@@ -116,7 +118,12 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.respondCreated(w, r, v, statusFor(replayed), t.Number, 0)
+	// CreateTicketOnce answers a retry (same key) with the first ticket.
+	if !v.CanSeeTicket(t) {
+		return ticket.ErrNotFound
+	}
+	writeJSON(w, statusFor(replayed), createResponse{Ticket: v.View(t)})
+	return nil
 }
 
 func statusFor(replayed bool) int {

@@ -327,7 +327,7 @@ func TestFormClaireContract(t *testing.T) {
 }
 
 // Diego is no admin: neither flow offers him administrative requests.
-func TestDiegoNeverOfferedAdminRequest(t *testing.T) {
+func TestIntakeDiegoNeverOfferedAdminRequest(t *testing.T) {
 	p := startPortal(t)
 	want := []string{"login_problem", "provider_enrollment", "user_management", "web_interface_problem"}
 	b := loginTo(t, p, "es-ES", seed.DiegoEmail)
@@ -457,7 +457,7 @@ func TestEntryPointsOpenTheirFlows(t *testing.T) {
 
 // Diego adds to one of his open tickets from the assistant: no new ticket,
 // a new message.
-func TestExistingTicketChoice(t *testing.T) {
+func TestIntakeExistingTicketChoice(t *testing.T) {
 	p := startPortal(t)
 	sol := p.org(t, "300400")
 	open := p.numbers(t, sol, true)
