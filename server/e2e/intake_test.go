@@ -542,3 +542,13 @@ func TestIntakeExistingTicketChoice(t *testing.T) {
 		t.Errorf("tickets in the store after adding to #%d: got %d, want %d (no new ticket)", target, after, before)
 	}
 }
+
+func TestIntakeProbeTmp(t *testing.T) {
+	p := startPortal(t)
+	b := loginTo(t, p, "de-DE", seed.BerndEmail)
+	b.open("/tickets/new")
+	b.choose("f-type", "login_problem")
+	b.waitTrue("cat", qExists("select#f-category"))
+	b.do("placeholder", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.getElementById('f-type'); s.selectedIndex = 0; s.dispatchEvent(new Event('change', {bubbles: true})); })()`))
+	b.waitText("x", qText("#err-f-type"), "zzz")
+}

@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"html"
 	"io/fs"
 	"net/http"
 	"path"
@@ -112,8 +114,13 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveFile(w, r, "robots.txt")
 	default:
 		w.Header().Add("Vary", "Cookie, Accept-Language")
+		lang := api.RequestLang(r)
 		rec := &pageRecorder{header: w.Header()}
-		s.pages[api.RequestLang(r)].ServeHTTP(rec, r)
+		s.pages[lang].ServeHTTP(rec, r)
+		if rec.status == http.StatusNotFound {
+			s.notFound(w, lang)
+			return
+		}
 		body := falseAttr.ReplaceAll(rec.body.Bytes(), nil)
 		if rec.status == 0 {
 			rec.status = http.StatusOK
@@ -124,6 +131,22 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(rec.status)
 		w.Write(body)
 	}
+}
+
+// notFound answers an address that is no page, in the visitor's language.
+func (s *Site) notFound(w http.ResponseWriter, lang string) {
+	h := w.Header()
+	h.Del("ETag")
+	h.Del("Content-Length")
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusNotFound)
+	esc := html.EscapeString
+	fmt.Fprintf(w, `<!doctype html><html lang="%s"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`+
+		`<title>%s · supportal</title><link rel="stylesheet" href="/web/style.css"></head>`+
+		`<body><div class="login-wrap"><main id="main" class="login"><p class="brand">supportal</p><h1>%s</h1><p>%s</p><p><a class="button primary" href="/">%s</a></p></main></div></body></html>`,
+		lang, esc(locales.T(lang, "NotFoundTitle", nil)), esc(locales.T(lang, "NotFoundTitle", nil)),
+		esc(locales.T(lang, "NotFoundText", nil)), esc(locales.T(lang, "Dashboard", nil)))
 }
 
 // falseAttr matches boolean attributes go-app writes as attr="false" into

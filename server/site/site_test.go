@@ -94,8 +94,9 @@ func TestPagesInTheVisitorsLanguage(t *testing.T) {
 			t.Errorf("prerendered page has a boolean attribute set to \"false\" (browsers read it as true)")
 		}
 	}
-	if res, _ := get(t, srv.URL+"/no/such/page"); res.StatusCode != 404 {
-		t.Errorf("unrouted page: status %d, want 404", res.StatusCode)
+	res, body := get(t, srv.URL+"/no/such/page", "Accept-Language", "de")
+	if res.StatusCode != 404 || !strings.Contains(body, "Seite nicht gefunden") || !strings.Contains(body, `<html lang="de">`) || !strings.Contains(body, `href="/"`) {
+		t.Errorf("unrouted page: status %d, body %s; want a German 404 page with a way back", res.StatusCode, body)
 	}
 }
 
