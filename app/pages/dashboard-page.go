@@ -91,7 +91,11 @@ func (p *dashboardPage) Render() app.UI {
 			}),
 		),
 		app.Section().Class("panel").Body(
-			app.H2().Text(t(lang, "DashboardOpenHeading")),
+			app.If(p.session.User.Agent, func() app.UI {
+				return app.H2().Text(t(lang, "DashboardOpenHeadingAgent"))
+			}).Else(func() app.UI {
+				return app.H2().Text(t(lang, "DashboardOpenHeading"))
+			}),
 			app.If(p.open.Status == state.Loaded, func() app.UI {
 				return app.P().Class("muted").ID("open-count").Text(locales.N(lang, "OpenTicketCount", len(open), nil))
 			}),
