@@ -265,6 +265,12 @@ func (c *intake) set(ctx app.Context, field, value string) {
 		}
 	}
 	c.touched[field] = true
+	if c.submit.Status == state.Failed && c.submit.Flow == c.Flow {
+		// Changed after a failed send: it is a new request, not a retry
+		// (a retry of the same text keeps its key and can never duplicate).
+		c.draft.Key = state.NewKey()
+		c.submit.Status = state.Idle
+	}
 	c.save(ctx)
 	c.settle(ctx)
 }

@@ -94,7 +94,8 @@ func draftKey(userID int64, flow string) string {
 	return "supportal.draft." + strconv.FormatInt(userID, 10) + "." + flow
 }
 
-func newKey() string {
+// NewKey returns a fresh Idempotency-Key.
+func NewKey() string {
 	var b [16]byte
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
@@ -105,7 +106,7 @@ func LoadDraft(ctx app.Context, userID int64, flow string) Draft {
 	var d Draft
 	ctx.LocalStorage().Get(draftKey(userID, flow), &d)
 	if d.Key == "" {
-		d = Draft{Flow: flow, Key: newKey()}
+		d = Draft{Flow: flow, Key: NewKey()}
 	}
 	if d.Fields == nil {
 		d.Fields = map[string]string{}
