@@ -295,6 +295,11 @@ func (c *intake) onField(ctx app.Context, e app.Event) {
 	if v := el.Get("dataset").Get("value"); v.Truthy() {
 		value = v.String()
 	}
+	// The first option of a select is "please choose": go-app writes no
+	// empty value attribute, so the browser would report its label.
+	if el.Get("tagName").String() == "SELECT" && el.Get("selectedIndex").Int() <= 0 {
+		value = ""
+	}
 	c.set(ctx, field, value)
 }
 
@@ -494,12 +499,13 @@ func (c *intake) renderForm(lang string, problems map[string]string) app.UI {
 			),
 		)
 	}
-	existing := c.draft.ExistingTicket != 0 && len(c.openTickets()) > 0
 	return app.Form().ID("ticket-form").Class("intake panel").NoValidate(true).OnSubmit(c.onPreview).Body(
 		c.renderType(lang, problems, false),
-		app.If(len(c.accountsFor(c.draft.Type)) > 1, func() app.UI { return c.renderAccount(lang, problems, false) }),
+		app.Div().ID("account-choice").Body(
+			app.If(len(c.accountsFor(c.draft.Type)) > 1, func() app.UI { return c.renderAccount(lang, problems, false) }),
+		),
 		c.renderExisting(lang, problems),
-		app.If(!existing, func() app.UI { return c.renderCategory(lang, problems, false) }),
+		c.renderCategory(lang, problems, false),
 		c.renderDetails(lang, problems),
 		errorBox(lang, c.submitErr()),
 		app.P().Class("muted small").Text(t(lang, "DraftSaved")),
@@ -573,7 +579,14 @@ func (c *intake) renderAccount(lang string, problems map[string]string, radios b
 	return c.choice(lang, "organizationId", "StepAccount", current, values, labels, c.visible(problems, "organizationId"), radios)
 }
 
+// renderExisting offers the account's open tickets. Its container is always
+// there, so that the choices below do not move (and go-app does not reuse
+// their elements) when the list arrives.
 func (c *intake) renderExisting(lang string, problems map[string]string) app.UI {
+	return app.Div().ID("existing-choice").Body(c.existingChoices(lang, problems))
+}
+
+func (c *intake) existingChoices(lang string, problems map[string]string) app.UI {
 	open := c.openTickets()
 	if len(open) == 0 {
 		return nil
@@ -588,6 +601,10 @@ func (c *intake) renderExisting(lang string, problems map[string]string) app.UI 
 }
 
 func (c *intake) renderCategory(lang string, problems map[string]string, radios bool) app.UI {
+	return app.Div().ID("category-choice").Body(c.categoryChoices(lang, problems, radios))
+}
+
+func (c *intake) categoryChoices(lang string, problems map[string]string, radios bool) app.UI {
 	ct, ok := c.catalog.Type(c.draft.Type)
 	if !ok || (c.draft.ExistingTicket != 0 && len(c.openTickets()) > 0) {
 		return nil

@@ -230,7 +230,7 @@ func (s *shell) menu(name, class, label, ariaLabel, firstID string, items ...app
 				ctx.Defer(func(ctx app.Context) { focus(firstID) })
 			}).Text(label),
 		app.If(open, func() app.UI {
-			return app.Div().ID(name+"-menu").Class("menu").Body(items...)
+			return app.Div().ID(name + "-menu").Class("menu").Body(items...)
 		}),
 	)
 }

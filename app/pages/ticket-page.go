@@ -104,8 +104,9 @@ func (p *ticketPage) Render() app.UI {
 							app.Strong().Text(m.Author.Name),
 							app.Text(" · "),
 							app.Time().DateTime(m.CreatedAt.Format("2006-01-02T15:04:05Z07:00")).Text(when(lang, m.CreatedAt)),
+							app.Text(" "),
 							app.If(internal, func() app.UI {
-								return app.Span().Class("internal-badge").Text(" " + t(lang, "InternalNote"))
+								return app.Span().Class("internal-badge").Text(t(lang, "InternalNote"))
 							}),
 						),
 						app.P().Class("message-body").Text(m.Body),
