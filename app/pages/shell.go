@@ -16,10 +16,11 @@ import (
 type shell struct {
 	app.Compo
 
-	Title   string // translation id of the page's heading
-	Content []app.UI
-	Session state.Session // the page's view of the session (the shell observes it too)
-	Actions []app.UI      // shown beside the page title
+	Title     string // translation id of the page's heading
+	TitleText string // the browser tab's title, when more precise than Title
+	Content   []app.UI
+	Session   state.Session // the page's view of the session (the shell observes it too)
+	Actions   []app.UI      // shown beside the page title
 
 	open       state.TicketList
 	loadedFor  string
@@ -41,6 +42,9 @@ func newShell() *shell { return &shell{} }
 
 // WithTitle sets the translation id of the page title.
 func (s *shell) WithTitle(id string) *shell { s.Title = id; return s }
+
+// WithTitleText sets the browser tab's title (e.g. a ticket's number and subject).
+func (s *shell) WithTitleText(v string) *shell { s.TitleText = v; return s }
 
 // WithSession hands the page's session to the shell.
 func (s *shell) WithSession(v state.Session) *shell { s.Session = v; return s }
@@ -66,10 +70,21 @@ func (s *shell) OnMount(ctx app.Context) {
 	observeSession(ctx, &s.Session, s.sessionChanged)
 }
 
+// OnUpdate follows the page's props (its title changes once data arrives).
+func (s *shell) OnUpdate(ctx app.Context) { s.setTitle(ctx) }
+
+func (s *shell) setTitle(ctx app.Context) {
+	title := t(sessionLang(ctx, s.Session), s.Title)
+	if s.TitleText != "" {
+		title = s.TitleText
+	}
+	ctx.Page().SetTitle("%s · supportal", title)
+}
+
 func (s *shell) sessionChanged(ctx app.Context) {
 	lang := sessionLang(ctx, s.Session)
 	ctx.Page().SetLang(lang)
-	ctx.Page().SetTitle("%s · supportal", t(lang, s.Title))
+	s.setTitle(ctx)
 	if s.Session.Status == state.Loaded && !s.Session.LoggedIn && !s.redirected {
 		s.redirected = true
 		s.loadedFor = ""

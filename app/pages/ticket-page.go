@@ -58,7 +58,7 @@ func (p *ticketPage) Render() app.UI {
 		)
 	}
 	tk := d.Ticket
-	return newShell().WithTitle("TicketTitle").WithSession(p.session).Body(
+	return newShell().WithTitle("TicketTitle").WithTitleText(number(tk.Number) + " " + tk.Subject).WithSession(p.session).Body(
 		app.Div().Class("ticket-detail").Body(
 			app.Section().Class("ticket-meta").Aria("label", t(lang, "TicketData")).Body(
 				app.H2().ID("ticket-heading").Body(
@@ -67,23 +67,23 @@ func (p *ticketPage) Render() app.UI {
 					app.Span().ID("ticket-subject").Text(tk.Subject),
 				),
 				app.Dl().Body(
-					dt(lang, "ColStatus"), app.Dd().ID("ticket-status").Body(statusBadge(lang, tk.Status)),
+					row(dt(lang, "ColStatus"), app.Dd().ID("ticket-status").Body(statusBadge(lang, tk.Status))),
 					app.If(p.session.User.Agent, func() app.UI {
 						return app.Div().Class("dl-row").Body(
 							dt(lang, "ColInternalStatus"), app.Dd().Text(t(lang, tk.InternalStatus.MessageID())),
 						)
 					}),
-					dt(lang, "TicketType"), app.Dd().Text(t(lang, ticket.TypeMessageID(tk.Type))),
-					dt(lang, "TicketCategory"), app.Dd().Text(t(lang, ticket.CategoryMessageID(tk.Category))),
+					row(dt(lang, "TicketType"), app.Dd().Text(t(lang, ticket.TypeMessageID(tk.Type)))),
+					row(dt(lang, "TicketCategory"), app.Dd().Text(t(lang, ticket.CategoryMessageID(tk.Category)))),
 					app.Range(tk.Fields).Map(func(k string) app.UI {
 						return app.Div().Class("dl-row").Body(
 							dt(lang, ticket.FieldMessageID(k)), app.Dd().Text(tk.Fields[k]),
 						)
 					}),
-					dt(lang, "ColAccount"), app.Dd().Text(t(lang, "AccountOption", "Name", tk.Organization.Name, "Number", tk.Organization.AccountNumber)),
-					dt(lang, "Requester"), app.Dd().Text(tk.Requester.Name),
-					dt(lang, "Created"), app.Dd().Text(when(lang, tk.CreatedAt)),
-					dt(lang, "ColUpdated"), app.Dd().Text(when(lang, tk.UpdatedAt)),
+					row(dt(lang, "ColAccount"), app.Dd().Text(t(lang, "AccountOption", "Name", tk.Organization.Name, "Number", tk.Organization.AccountNumber))),
+					row(dt(lang, "Requester"), app.Dd().Text(tk.Requester.Name)),
+					row(dt(lang, "Created"), app.Dd().Text(when(lang, tk.CreatedAt))),
+					row(dt(lang, "ColUpdated"), app.Dd().Text(when(lang, tk.UpdatedAt))),
 				),
 			),
 			app.Section().Class("conversation").Aria("labelledby", "conversation-heading").Body(
@@ -121,3 +121,6 @@ func (p *ticketPage) Render() app.UI {
 }
 
 func dt(lang, id string) app.UI { return app.Dt().Text(t(lang, id)) }
+
+// row groups a term and its description (a div inside a dl is valid HTML).
+func row(term, desc app.UI) app.UI { return app.Div().Class("dl-row").Body(term, desc) }

@@ -41,7 +41,7 @@ func (c *ticketTable) Render() app.UI {
 			app.Range(c.Tickets).Slice(func(i int) app.UI {
 				tk := c.Tickets[i]
 				return app.Tr().ID("ticket-row-"+number(tk.Number)[1:]).Body(
-					app.Td().Body(app.A().Href(ticketHref(tk.Number)).Text(number(tk.Number))),
+					app.Td().Class("ticket-number").Text(number(tk.Number)),
 					app.Td().Body(app.A().Href(ticketHref(tk.Number)).Text(tk.Subject)),
 					app.Td().Body(
 						app.Span().Text(tk.Organization.Name),
