@@ -561,7 +561,7 @@ func (c *intake) renderType(lang string, problems map[string]string, radios bool
 	var values, labels []string
 	for _, ct := range c.catalog.Types {
 		values = append(values, ct.ID)
-		labels = append(labels, t(lang, ticket.TypeMessageID(ct.ID)))
+		labels = append(labels, labelOr(lang, ticket.TypeMessageID(ct.ID), ct.ID))
 	}
 	return c.choice(lang, "type", "StepType", c.draft.Type, values, labels, c.visible(problems, "type"), radios)
 }
@@ -612,7 +612,7 @@ func (c *intake) categoryChoices(lang string, problems map[string]string, radios
 	var values, labels []string
 	for _, cat := range ct.Categories {
 		values = append(values, cat.ID)
-		labels = append(labels, t(lang, ticket.CategoryMessageID(cat.ID)))
+		labels = append(labels, labelOr(lang, ticket.CategoryMessageID(cat.ID), cat.ID))
 	}
 	return c.choice(lang, "category", "TicketCategory", c.draft.Category, values, labels, c.visible(problems, "category"), radios)
 }
@@ -673,15 +673,61 @@ func (c *intake) textInput(lang, field, label, value string, required bool, max 
 	}
 	return app.Div().Class("field").Body(
 		app.Label().For(id).Body(
-			app.Text(t(lang, label)),
+			app.Text(labelOr(lang, label, strings.TrimPrefix(field, "fields."))),
 			app.Span().Class("marker").Text(" ("+t(lang, marker)+")"),
 		),
-		app.Input().ID(id).Type("text").Value(value).Required(required).MaxLength(max).
-			Aria("invalid", ariaBool(problem != "")).Aria("describedby", describedBy).
-			DataSet("field", field).OnInput(c.onField),
+		c.control(lang, id, field, value, required, max, problem, describedBy, spec...),
 		help,
 		fieldError(lang, id, problem),
 	)
+}
+
+// control is the input for a field of the kind its catalog entry says.
+func (c *intake) control(lang, id, field, value string, required bool, max int, problem, describedBy string, spec ...ticket.Field) app.UI {
+	kind := ticket.KindText
+	if len(spec) == 1 {
+		kind = spec[0].Kind
+	}
+	switch kind {
+	case ticket.KindSelect:
+		f := spec[0]
+		return app.Select().ID(id).Required(required).
+			Aria("invalid", ariaBool(problem != "")).Aria("describedby", describedBy).
+			DataSet("field", field).OnChange(c.onField).Body(
+			app.Option().Value("").Selected(value == "").Text(t(lang, "ChooseOne")),
+			app.Range(f.Options).Slice(func(i int) app.UI {
+				o := f.Options[i]
+				return app.Option().Value(o).Selected(o == value).Text(labelOr(lang, ticket.OptionMessageID(f.ID, o), o))
+			}),
+		)
+	case ticket.KindRows:
+		return app.Textarea().ID(id).Rows(4).Required(required).
+			Aria("invalid", ariaBool(problem != "")).Aria("describedby", describedBy).
+			DataSet("field", field).OnInput(c.onField).Text(value)
+	}
+	in := app.Input().ID(id).Type("text").Value(value).Required(required).
+		Aria("invalid", ariaBool(problem != "")).Aria("describedby", describedBy).
+		DataSet("field", field).OnInput(c.onField)
+	switch kind {
+	case ticket.KindDate:
+		in = in.Type("date")
+	case ticket.KindNumber:
+		in = in.Attr("inputmode", "numeric")
+	case ticket.KindMoney:
+		in = in.Attr("inputmode", "decimal")
+	default:
+		in = in.MaxLength(max)
+	}
+	return in
+}
+
+// labelOr translates id, or shows fallback when no language has it (an
+// operator's catalog may bring ids the locales do not know).
+func labelOr(lang, id, fallback string) string {
+	if s := t(lang, id); s != id {
+		return s
+	}
+	return fallback
 }
 
 func (c *intake) textArea(lang string, problems map[string]string) app.UI {
@@ -717,12 +763,12 @@ func (c *intake) renderPreview(lang string) app.UI {
 	return app.Dl().ID("draft-preview").Class("preview").Body(
 		row("preview-requester", "Requester", c.session.User.Name),
 		row("preview-account", "ColAccount", account),
-		row("preview-type", "TicketKind", t(lang, ticket.TypeMessageID(d.Type))),
+		row("preview-type", "TicketKind", labelOr(lang, ticket.TypeMessageID(d.Type), d.Type)),
 		app.If(existing, func() app.UI {
 			return row("preview-existing", "ExistingTicketLabel", number(d.ExistingTicket))
 		}).Else(func() app.UI {
 			return app.Div().Class("dl-group").Body(
-				row("preview-category", "TicketCategory", t(lang, ticket.CategoryMessageID(d.Category))),
+				row("preview-category", "TicketCategory", labelOr(lang, ticket.CategoryMessageID(d.Category), d.Category)),
 				app.Range(cat.Fields).Slice(func(i int) app.UI {
 					f := cat.Fields[i]
 					if strings.TrimSpace(d.Fields[f.ID]) == "" {

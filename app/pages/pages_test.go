@@ -148,3 +148,32 @@ func TestLoginPageSpanish(t *testing.T) {
 	mustContain(t, html, "Iniciar sesión", "Correo electrónico", "Contraseña", `for="login-email"`, `for="login-password"`,
 		"El correo electrónico o la contraseña no son correctos.", `role="alert"`, `autocomplete="current-password"`)
 }
+
+// TestIntakeFieldKinds renders the details of an operator's catalog whose
+// labels no locale knows: each kind gets its control, ids stand in for the
+// missing labels, known labels are translated.
+func TestIntakeFieldKinds(t *testing.T) {
+	cat := ticket.Catalog{Types: []ticket.Type{{ID: "claims", Categories: []ticket.Category{{ID: "era_missing", Fields: []ticket.Field{
+		{ID: "payer", Kind: ticket.KindSelect, Required: true, Options: []string{"aok", "tk"}},
+		{ID: "checkDate", Kind: ticket.KindDate},
+		{ID: "amount", Kind: ticket.KindMoney},
+		{ID: "invoiceNumber", Kind: ticket.KindText, Help: true},
+	}}}}}}
+	if err := cat.Check(); err != nil {
+		t.Fatal(err)
+	}
+	c := newIntake(state.FlowForm)
+	c.session = annaSession("de")
+	c.catalog = state.Catalog{Status: state.Loaded, Types: []state.CatalogType{{Type: cat.Types[0], OrganizationIDs: []int64{praxis.ID}}}}
+	c.draftFor = 1
+	c.touched = map[string]bool{}
+	c.draft = state.Draft{Flow: state.FlowForm, Draft: ticket.Draft{OrganizationID: praxis.ID, Type: "claims", Category: "era_missing",
+		Fields: map[string]string{"payer": "tk", "amount": "12,5"}}}
+	html := render(t, c)
+	mustContain(t, html,
+		`<select id="f-fields-payer"`, `value="tk" selected`, ">aok<", // option labels fall back to the value
+		`id="f-fields-checkDate" type="date"`, `inputmode="decimal"`,
+		">claims<", ">era_missing<", // type and category ids stand in for missing labels
+		"Rechnungsnummer", "Die Rechnungsnummer finden Sie", // known labels and help are translated
+		"So hilft Ihr Ticket am besten")
+}
