@@ -588,8 +588,8 @@ func (c *intake) renderExisting(lang string, problems map[string]string) app.UI 
 
 func (c *intake) existingChoices(lang string, problems map[string]string) app.UI {
 	open := c.openTickets()
-	if len(open) == 0 {
-		return nil
+	if len(open) == 0 || c.draft.Type == "" {
+		return nil // offered once type and account are chosen
 	}
 	values := []string{"0"}
 	labels := []string{t(lang, "NewProblem")}
