@@ -291,9 +291,10 @@ func TestFormClaireContract(t *testing.T) {
 	b.click("a#support-form-link")
 	b.waitText("address after the Support menu's form link", jsPath, "/tickets/new")
 	b.waitTrue("form#ticket-form", qExists("form#ticket-form"))
-	b.waitOpenTicketChoices(p.numbers(t, lumiere, true))
+	b.waitFalse("no existing-ticket choice before a type is chosen", qExists("#f-existingTicket-0"))
 
 	b.choose("f-type", "admin_request")
+	b.waitOpenTicketChoices(p.numbers(t, lumiere, true))
 	b.choose("f-category", "contract")
 	if eval[bool](b, qExists("select#f-organizationId")) {
 		t.Errorf("the form offers select#f-organizationId to Claire, who has one account; want no account choice")
@@ -391,6 +392,7 @@ func TestDraftSurvivesReload(t *testing.T) {
 	sonnenschein := p.org(t, "100200")
 	b.click("a#start-form")
 	b.waitText("address after the dashboard's form link", jsPath, "/tickets/new")
+	b.choose("f-type", "login_problem")
 	b.waitOpenTicketChoices(p.numbers(t, sonnenschein, true))
 	b.typeIn("input#f-subject", subject)
 	b.typeIn("textarea#f-description", description)
