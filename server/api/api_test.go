@@ -74,7 +74,8 @@ func (r response) decode(tb testing.TB, v any) {
 	}
 }
 
-func (c *client) do(method, path, contentType string, body []byte) response {
+// do sends one request; header holds extra header name/value pairs.
+func (c *client) do(method, path, contentType string, body []byte, header ...string) response {
 	c.tb.Helper()
 	req, err := http.NewRequest(method, c.base+path, bytes.NewReader(body))
 	if err != nil {
@@ -85,6 +86,9 @@ func (c *client) do(method, path, contentType string, body []byte) response {
 	}
 	if c.lang != "" {
 		req.Header.Set("Accept-Language", c.lang)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
 	}
 	res, err := c.http.Do(req)
 	if err != nil {

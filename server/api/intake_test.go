@@ -1,10 +1,8 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strconv"
@@ -21,22 +19,10 @@ import (
 func (c *client) post(path string, v any, key string) response {
 	c.tb.Helper()
 	b, _ := json.Marshal(v)
-	req, _ := http.NewRequest("POST", c.base+path, bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	if key != "" {
-		req.Header.Set("Idempotency-Key", key)
+	if key == "" {
+		return c.do("POST", path, "application/json", b)
 	}
-	if c.lang != "" {
-		req.Header.Set("Accept-Language", c.lang)
-	}
-	res, err := c.http.Do(req)
-	if err != nil {
-		c.tb.Fatal(err)
-	}
-	defer res.Body.Close()
-	var buf bytes.Buffer
-	buf.ReadFrom(res.Body)
-	return response{status: res.StatusCode, header: res.Header, body: buf.Bytes()}
+	return c.do("POST", path, "application/json", b, "Idempotency-Key", key)
 }
 
 // accounts returns the caller's organizations by account number.
