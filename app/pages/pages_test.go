@@ -198,7 +198,7 @@ func TestIntakeFieldKinds(t *testing.T) {
 		t.Errorf("money control = %q, want inputmode decimal", tag)
 	}
 	mustContain(t, html,
-		">aok<", // option labels fall back to the value
+		">aok<",                     // option labels fall back to the value
 		">claims<", ">era_missing<", // type and category ids stand in for missing labels
 		"Rechnungsnummer", "Die Rechnungsnummer finden Sie", // known labels and help are translated
 		"So hilft Ihr Ticket am besten")
