@@ -20,6 +20,8 @@ func (s *Server) routes() {
 		{"POST", "/api/v1/tickets", s.authed(s.createTicket)},
 		{"GET", "/api/v1/tickets/counts", s.authed(s.countTickets)},
 		{"GET", "/api/v1/tickets/{number}", s.authed(s.getTicket)},
+		{"PATCH", "/api/v1/tickets/{number}", s.authed(s.patchTicket)},
+		{"POST", "/api/v1/tickets/{number}/messages", s.authed(s.addMessage)},
 	}
 	for _, r := range table {
 		s.mux.HandleFunc(r.method+" "+r.path, r.h)

@@ -346,3 +346,61 @@ func (s *DB) Replayed(ctx context.Context, once Once) (number, messageID int64, 
 	defer tx.Rollback()
 	return once.replay(ctx, tx)
 }
+
+// ErrChanged is returned when a ticket's status changed between reading it
+// and writing: the caller reads again.
+var ErrChanged = ticket.Errorf(ticket.CodeConflict, "ErrTicketChanged", "")
+
+// Reply appends m to its ticket and moves the ticket from status from to
+// status to, in one transaction; ErrChanged when the ticket is no longer in
+// status from.
+func (s *DB) Reply(ctx context.Context, m ticket.Message, from, to ticket.Status) (ticket.Message, error) {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := moveStatus(ctx, tx, m.TicketNumber, from, to, m.CreatedAt, !m.Internal); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO messages (ticket_number, author_id, body, internal, created_at) VALUES (?, ?, ?, ?, ?)`,
+			m.TicketNumber, m.Author.ID, m.Body, m.Internal, millis(m.CreatedAt))
+		if err != nil {
+			return err
+		}
+		m.ID, err = res.LastInsertId()
+		return err
+	})
+	if err != nil {
+		return m, err
+	}
+	return s.Message(ctx, m.ID)
+}
+
+// SetStatus moves ticket number from status from to status to;
+// ErrChanged when it is no longer in status from.
+func (s *DB) SetStatus(ctx context.Context, number int64, from, to ticket.Status, at time.Time) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		return moveStatus(ctx, tx, number, from, to, at, true)
+	})
+}
+
+// moveStatus checks the ticket is in status from and sets to; touch moves
+// the update time customers see.
+func moveStatus(ctx context.Context, tx *sql.Tx, number int64, from, to ticket.Status, at time.Time, touch bool) error {
+	q := `UPDATE tickets SET status = ? WHERE number = ? AND status = ?`
+	if touch {
+		q = `UPDATE tickets SET status = ?, updated_at = max(updated_at, ?) WHERE number = ? AND status = ?`
+	}
+	args := []any{string(to), number, string(from)}
+	if touch {
+		args = []any{string(to), millis(at), number, string(from)}
+	}
+	res, err := tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		if err != nil {
+			return err
+		}
+		return ErrChanged
+	}
+	return nil
+}

@@ -1,0 +1,128 @@
+package api_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/server/api"
+	"github.com/supportal/supportal/server/seed"
+	"github.com/supportal/supportal/server/store"
+)
+
+// firstTicket returns the newest ticket of account in one of statuses,
+// requested by requester when that is not 0.
+func firstTicket(t *testing.T, db *store.DB, account string, requester int64, statuses ...ticket.Status) ticket.Ticket {
+	t.Helper()
+	all, _, _ := db.ListTickets(context.Background(), store.ListQuery{Scope: ticket.Scope{All: true}, Statuses: statuses, Limit: 500})
+	for _, tk := range all {
+		if tk.Organization.AccountNumber == account && (requester == 0 || tk.Requester.ID == requester) {
+			return tk
+		}
+	}
+	t.Fatalf("no ticket of %s in %v", account, statuses)
+	return ticket.Ticket{}
+}
+
+func path(n int64, rest string) string { return "/api/v1/tickets/" + strconv.FormatInt(n, 10) + rest }
+
+func TestReplies(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	ctx := context.Background()
+	anna := newClient(t, srv)
+	anna.lang = "de"
+	anna.login(seed.AnnaEmail)
+	sam := newClient(t, srv)
+	sam.login(seed.SamEmail)
+
+	// A customer's reply to a ticket awaiting them puts it back in progress.
+	waiting := firstTicket(t, db, "100200", 0, ticket.StatusWaitingExternal)
+	r := anna.send("POST", path(waiting.Number, "/messages"), map[string]any{"body": "Hier die Rechnungsnummer: RE-2026-10977.\nViele Grüße"})
+	var res struct {
+		Message ticket.MessageView
+		Ticket  ticket.TicketView
+	}
+	r.decode(t, &res)
+	if r.status != 201 || res.Message.Author.Name != "Anna Admin" || res.Message.Internal != nil || res.Ticket.Status != ticket.PortalInProgress || res.Ticket.InternalStatus != "" {
+		t.Fatalf("reply: %d %s", r.status, r.body)
+	}
+	if got, _ := db.Ticket(ctx, waiting.Number); got.Status != ticket.StatusOpen {
+		t.Errorf("status after the customer's reply = %s, want open", got.Status)
+	}
+
+	// Internal notes: agents only; they change neither status nor update time.
+	mustError(t, anna.send("POST", path(waiting.Number, "/messages"), map[string]any{"body": "x", "internal": true}), 403, ticket.CodeForbidden)
+	before, _ := db.Ticket(ctx, waiting.Number)
+	r = sam.send("POST", path(waiting.Number, "/messages"), map[string]any{"body": "NOTE-SECRET-4711 Buchhaltung fragen", "internal": true})
+	if r.status != 201 || !strings.Contains(string(r.body), `"internal":true`) {
+		t.Fatalf("internal note: %d %s", r.status, r.body)
+	}
+	after, _ := db.Ticket(ctx, waiting.Number)
+	if after.Status != before.Status || !after.UpdatedAt.Equal(before.UpdatedAt) {
+		t.Errorf("internal note moved the ticket: %s %v -> %s %v", before.Status, before.UpdatedAt, after.Status, after.UpdatedAt)
+	}
+	if body := string(anna.get(path(waiting.Number, "")).body); strings.Contains(body, "NOTE-SECRET-4711") {
+		t.Error("the customer receives the internal note")
+	}
+
+	// Bad replies.
+	for _, tt := range []struct {
+		body  string
+		field string
+	}{{"   ", "ErrReplyRequired"}, {strings.Repeat("ä", ticket.MaxDescription+1), "ErrReplyTooLong"}} {
+		r := anna.send("POST", path(waiting.Number, "/messages"), map[string]any{"body": tt.body})
+		var e validationBody
+		r.decode(t, &e)
+		if r.status != 422 || e.Error.Field != "body" || len(e.Error.Fields) != 1 || e.Error.Fields[0].MessageID != tt.field {
+			t.Errorf("reply %.10q: %d %+v, want 422 %s at body", tt.body, r.status, e.Error, tt.field)
+		}
+	}
+	mustError(t, anna.do("POST", path(waiting.Number, "/messages"), "application/json", []byte(`{"body":`)), 400, ticket.CodeInvalid)
+	// Another organization's ticket is 404; a closed ticket takes no reply.
+	foreign := firstTicket(t, db, "300400", 0, ticket.Statuses()...)
+	mustError(t, anna.send("POST", path(foreign.Number, "/messages"), map[string]any{"body": "Hallo"}), 404, ticket.CodeNotFound)
+	closed := firstTicket(t, db, "100200", 0, ticket.StatusClosed)
+	mustError(t, anna.send("POST", path(closed.Number, "/messages"), map[string]any{"body": "Hallo"}), 409, ticket.CodeConflict)
+}
+
+func TestStatusChanges(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	ctx := context.Background()
+	bernd := newClient(t, srv)
+	bernd.login(seed.BerndEmail)
+	anna := newClient(t, srv)
+	anna.login(seed.AnnaEmail)
+	sam := newClient(t, srv)
+	sam.login(seed.SamEmail)
+	var me struct{ User ticket.User }
+	bernd.get("/api/v1/me").decode(t, &me)
+
+	own := firstTicket(t, db, "100200", me.User.ID, ticket.StatusNew, ticket.StatusOpen, ticket.StatusWaitingExternal, ticket.StatusWaitingInternal, ticket.StatusPostponed)
+	// Anna may see Bernd's ticket, but only Bernd closes it.
+	mustError(t, anna.send("PATCH", path(own.Number, ""), map[string]string{"status": "closed"}), 403, ticket.CodeForbidden)
+	mustError(t, bernd.send("PATCH", path(own.Number, ""), map[string]string{"status": "in_progress"}), 403, ticket.CodeForbidden)
+	mustError(t, bernd.send("PATCH", path(own.Number, ""), map[string]string{"status": "waiting_internal"}), 403, ticket.CodeForbidden)
+	r := bernd.send("PATCH", path(own.Number, ""), map[string]string{"status": "closed"})
+	if r.status != 200 || !strings.Contains(string(r.body), `"status":"closed"`) || strings.Contains(string(r.body), "internalStatus") {
+		t.Fatalf("customer close: %d %s", r.status, r.body)
+	}
+	mustError(t, bernd.send("PATCH", path(own.Number, ""), map[string]string{"status": "closed"}), 409, ticket.CodeConflict)
+
+	// Agents: along the workflow; a closed ticket is reopened first.
+	mustError(t, sam.send("PATCH", path(own.Number, ""), map[string]string{"status": "waiting_external"}), 409, ticket.CodeConflict)
+	if r := sam.send("PATCH", path(own.Number, ""), map[string]string{"status": "open"}); r.status != 200 {
+		t.Fatalf("reopen: %d %s", r.status, r.body)
+	}
+	if r := sam.send("PATCH", path(own.Number, ""), map[string]string{"status": "waiting_external"}); r.status != 200 || !strings.Contains(string(r.body), `"internalStatus":"waiting_external"`) {
+		t.Fatalf("agent set: %d %s", r.status, r.body)
+	}
+	if got, _ := db.Ticket(ctx, own.Number); got.Status != ticket.StatusWaitingExternal {
+		t.Errorf("stored status = %s", got.Status)
+	}
+	mustError(t, sam.send("PATCH", path(own.Number, ""), map[string]string{"status": "bogus"}), 400, ticket.CodeInvalid)
+	mustError(t, sam.send("PATCH", path(own.Number, ""), map[string]any{"status": "open", "colour": "red"}), 400, ticket.CodeInvalid)
+	foreign := firstTicket(t, db, "300400", 0, ticket.Statuses()...)
+	mustError(t, bernd.send("PATCH", path(foreign.Number, ""), map[string]string{"status": "closed"}), 404, ticket.CodeNotFound)
+}
