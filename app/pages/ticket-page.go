@@ -17,8 +17,14 @@ type ticketPage struct {
 
 	session state.Session
 	detail  state.TicketDetail
+	reply   state.Reply
 	number  int64
 	loaded  int64
+
+	replyBody     string // the reply being written, kept in browser storage
+	replyFor      int64  // ticket whose reply draft is loaded
+	replyInternal bool   // agents: an internal note
+	replyTried    bool
 }
 
 func newTicketPage() *ticketPage { return &ticketPage{} }
@@ -34,10 +40,20 @@ func (p *ticketPage) OnNav(ctx app.Context) {
 
 func (p *ticketPage) OnMount(ctx app.Context) {
 	ctx.ObserveState(state.TicketState, &p.detail)
+	ctx.ObserveState(state.ReplyState, &p.reply).OnChange(func() {
+		if p.reply.Status == state.Loaded && p.reply.Number == p.number && p.reply.Sent != 0 {
+			p.replyBody, p.replyTried = "", false
+		}
+	})
 	observeSession(ctx, &p.session, p.load)
 }
 
 func (p *ticketPage) load(ctx app.Context) {
+	if p.session.LoggedIn && p.number != 0 && p.replyFor != p.number {
+		p.replyFor = p.number
+		p.replyBody = state.LoadReplyDraft(ctx, p.session.User.ID, p.number)
+		p.replyTried = false
+	}
 	if !p.session.LoggedIn || p.number == 0 || p.loaded == p.number {
 		return
 	}
@@ -115,6 +131,7 @@ func (p *ticketPage) Render() app.UI {
 				app.If(len(d.Messages) == 0, func() app.UI {
 					return app.P().Class("muted").Text(t(lang, "NoMessages"))
 				}),
+				p.renderReply(lang, tk),
 			),
 		),
 	)
@@ -124,3 +141,93 @@ func dt(lang, id string) app.UI { return app.Dt().Text(t(lang, id)) }
 
 // row groups a term and its description (a div inside a dl is valid HTML).
 func row(term, desc app.UI) app.UI { return app.Div().Class("dl-row").Body(term, desc) }
+
+// renderReply is the reply box under the conversation: customers reply and
+// may close a ticket they raised ("Problem solved"); agents also write
+// internal notes and set the internal status. A closed ticket is read-only
+// for customers.
+func (p *ticketPage) renderReply(lang string, tk ticket.TicketView) app.UI {
+	agent := p.session.User.Agent
+	closed := tk.Status == ticket.PortalClosed
+	mine := p.reply.Number == p.number
+	busy := mine && p.reply.Status == state.Loading
+	var failed *state.Error
+	problem := ""
+	if mine && p.reply.Status == state.Failed {
+		failed = p.reply.Err
+		for _, f := range p.reply.Fields {
+			if f.Field == "body" {
+				problem, failed = f.MessageID, nil
+			}
+		}
+	}
+	if p.replyTried && strings.TrimSpace(p.replyBody) == "" {
+		problem = "ErrReplyRequired"
+	}
+	if !agent && closed {
+		return app.P().ID("ticket-closed").Class("panel muted").Text(t(lang, "TicketClosedNotice"))
+	}
+	sendLabel := "SendReply"
+	if busy {
+		sendLabel = "Sending"
+	}
+	return app.Form().ID("reply").Class("reply panel").NoValidate(true).OnSubmit(p.onReply).Body(
+		app.Label().For("reply-body").Text(t(lang, "ReplyLabel")),
+		app.Textarea().ID("reply-body").Rows(5).MaxLength(ticket.MaxDescription).
+			Aria("invalid", ariaBool(problem != "")).Aria("describedby", "err-reply-body").
+			OnInput(p.onReplyInput).Text(p.replyBody),
+		fieldError(lang, "reply-body", problem),
+		app.If(agent, func() app.UI {
+			return app.Label().For("reply-internal").Class("check").Body(
+				app.Input().Type("checkbox").ID("reply-internal").Checked(p.replyInternal).OnChange(p.onInternal),
+				app.Span().Text(t(lang, "InternalNoteToggle")),
+			)
+		}),
+		errorBox(lang, failed),
+		app.Div().Class("actions").Body(
+			app.Button().ID("reply-send").Type("submit").Class("primary").Disabled(busy).Text(t(lang, sendLabel)),
+			app.If(!agent && !closed && tk.Requester.ID == p.session.User.ID, func() app.UI {
+				return app.Button().ID("problem-solved").Type("button").Disabled(busy).OnClick(p.onSolved).Text(t(lang, "ProblemSolved"))
+			}),
+		),
+		app.If(agent, func() app.UI { return p.renderAgentStatus(lang, tk, busy) }),
+	)
+}
+
+func (p *ticketPage) renderAgentStatus(lang string, tk ticket.TicketView, busy bool) app.UI {
+	return app.Div().Class("field agent-status").Body(
+		app.Label().For("agent-status").Text(t(lang, "ColInternalStatus")),
+		app.Select().ID("agent-status").Disabled(busy).OnChange(p.onAgentStatus).Body(
+			app.Range(ticket.Statuses()).Slice(func(i int) app.UI {
+				st := ticket.Statuses()[i]
+				return app.Option().Value(string(st)).Selected(st == tk.InternalStatus).Text(t(lang, st.MessageID()))
+			}),
+		),
+	)
+}
+
+func (p *ticketPage) onReplyInput(ctx app.Context, e app.Event) {
+	p.replyBody = ctx.JSSrc().Get("value").String()
+	state.SaveReplyDraft(ctx, p.session.User.ID, p.number, p.replyBody)
+}
+
+func (p *ticketPage) onInternal(ctx app.Context, e app.Event) {
+	p.replyInternal = ctx.JSSrc().Get("checked").Bool()
+}
+
+func (p *ticketPage) onReply(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	p.replyTried = true
+	if strings.TrimSpace(p.replyBody) == "" || p.reply.Status == state.Loading {
+		return
+	}
+	ctx.NewActionWithValue(state.SendReply, state.ReplyInput{Number: p.number, Body: p.replyBody, Internal: p.replyInternal})
+}
+
+func (p *ticketPage) onSolved(ctx app.Context, e app.Event) {
+	ctx.NewActionWithValue(state.ChangeStatus, state.StatusInput{Number: p.number, Status: string(ticket.PortalClosed)})
+}
+
+func (p *ticketPage) onAgentStatus(ctx app.Context, e app.Event) {
+	ctx.NewActionWithValue(state.ChangeStatus, state.StatusInput{Number: p.number, Status: ctx.JSSrc().Get("value").String()})
+}

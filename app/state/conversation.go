@@ -1,0 +1,126 @@
+package state
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/supportal/supportal/app/ticket"
+)
+
+// State names.
+const (
+	ReplyState = "reply" // the last reply or status change on the ticket page
+)
+
+// Action names.
+const (
+	SendReply    = "/ticket/reply"
+	ChangeStatus = "/ticket/status"
+)
+
+// ReplyInput is the value of SendReply.
+type ReplyInput struct {
+	Number   int64  `json:"-"`
+	Body     string `json:"body"`
+	Internal bool   `json:"internal"`
+}
+
+// StatusInput is the value of ChangeStatus: an internal status (agents) or
+// "closed" (customers).
+type StatusInput struct {
+	Number int64  `json:"-"`
+	Status string `json:"status"`
+}
+
+// Reply is the outcome of the last reply or status change.
+type Reply struct {
+	Status Load
+	Number int64
+	Sent   int64 // id of the message just sent
+	Err    *Error
+	Fields []ticket.FieldError
+}
+
+func init() {
+	app.Handle(SendReply, handleSendReply)
+	app.Handle(ChangeStatus, handleChangeStatus)
+}
+
+func replyKey(userID, number int64) string {
+	return "supportal.reply." + strconv.FormatInt(userID, 10) + "." + strconv.FormatInt(number, 10)
+}
+
+// LoadReplyDraft returns the reply the user was writing on ticket number.
+func LoadReplyDraft(ctx app.Context, userID, number int64) string {
+	var s string
+	ctx.LocalStorage().Get(replyKey(userID, number), &s)
+	return s
+}
+
+// SaveReplyDraft keeps the reply being written, on the UI goroutine, so no
+// keystroke is lost.
+func SaveReplyDraft(ctx app.Context, userID, number int64, body string) {
+	if body == "" {
+		ctx.LocalStorage().Del(replyKey(userID, number))
+		return
+	}
+	ctx.LocalStorage().Set(replyKey(userID, number), body)
+}
+
+func handleSendReply(ctx app.Context, a app.Action) {
+	in, _ := a.Value.(ReplyInput)
+	s := CurrentSession(ctx)
+	ctx.SetState(ReplyState, Reply{Status: Loading, Number: in.Number})
+	var res struct {
+		Message ticket.MessageView `json:"message"`
+		Ticket  ticket.TicketView  `json:"ticket"`
+	}
+	status, body, err := send(context.Background(), "POST", "/api/v1/tickets/"+strconv.FormatInt(in.Number, 10)+"/messages", in, nil, &res)
+	if err != nil {
+		expired(ctx, err)
+		out := Reply{Status: Failed, Number: in.Number, Err: err}
+		if status == 422 {
+			out.Fields = body.Fields
+		}
+		ctx.SetState(ReplyState, out)
+		return
+	}
+	ctx.Dispatch(func(ctx app.Context) { SaveReplyDraft(ctx, s.User.ID, in.Number, "") })
+	updateDetail(ctx, in.Number, res.Ticket, &res.Message)
+	ctx.SetState(ReplyState, Reply{Status: Loaded, Number: in.Number, Sent: res.Message.ID})
+	ctx.NewActionWithValue(LoadOpen, TicketQuery{OrganizationID: s.Account, Open: "true"})
+}
+
+func handleChangeStatus(ctx app.Context, a app.Action) {
+	in, _ := a.Value.(StatusInput)
+	s := CurrentSession(ctx)
+	ctx.SetState(ReplyState, Reply{Status: Loading, Number: in.Number})
+	var res struct {
+		Ticket ticket.TicketView `json:"ticket"`
+	}
+	if err := call(context.Background(), "PATCH", "/api/v1/tickets/"+strconv.FormatInt(in.Number, 10), in, &res); err != nil {
+		expired(ctx, err)
+		ctx.SetState(ReplyState, Reply{Status: Failed, Number: in.Number, Err: err})
+		return
+	}
+	updateDetail(ctx, in.Number, res.Ticket, nil)
+	ctx.SetState(ReplyState, Reply{Status: Loaded, Number: in.Number})
+	ctx.NewActionWithValue(LoadOpen, TicketQuery{OrganizationID: s.Account, Open: "true"})
+	ctx.NewActionWithValue(LoadCounts, TicketQuery{OrganizationID: s.Account})
+}
+
+// updateDetail puts the server's answer into the open ticket page.
+func updateDetail(ctx app.Context, number int64, t ticket.TicketView, m *ticket.MessageView) {
+	var cur TicketDetail
+	ctx.GetState(TicketState, &cur)
+	if cur.Number != number {
+		return
+	}
+	next := TicketDetail{Status: Loaded, Number: number, Ticket: t, Messages: cur.Messages}
+	if m != nil {
+		next.Messages = append(append([]ticket.MessageView{}, cur.Messages...), *m)
+	}
+	ctx.SetState(TicketState, next)
+}

@@ -1,0 +1,82 @@
+package e2e
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/server/seed"
+	"github.com/supportal/supportal/server/store"
+)
+
+// Sam asks Anna something on a ticket of Praxis Sonnenschein and notes
+// something internally; Anna sees "Antwort erwartet" in red and the public
+// reply but never the note, writes an answer that survives a reload, sends
+// it, and the ticket turns orange "In Bearbeitung".
+func TestConversationAgentAndCustomer(t *testing.T) {
+	p := startPortal(t)
+	ctx := context.Background()
+	sonnenschein := p.org(t, "100200")
+	list, _, err := p.DB.ListTickets(ctx, store.ListQuery{Scope: ticket.Scope{All: true}, OrganizationID: sonnenschein.ID, Statuses: []ticket.Status{ticket.StatusOpen, ticket.StatusNew}, Limit: 1})
+	if err != nil || len(list) == 0 {
+		t.Fatalf("no open ticket of 100200: %v", err)
+	}
+	n := list[0].Number
+	page := "/tickets/" + strconv.FormatInt(n, 10)
+	const (
+		question = "Could you send us the invoice number, please?"
+		secret   = "ZEBRA-7319 check the ERP first"
+		answer   = "Die Rechnungsnummer lautet RE-2026-10977.\nViele Grüße"
+	)
+
+	sam := newBrowser(t, p, "en-US")
+	sam.open("/login")
+	sam.login(seed.SamEmail, seed.Password)
+	sam.waitText("path after login", jsPath, "/")
+	sam.open(page)
+	sam.waitTrue("agent status select", qExists("select#agent-status"))
+	sam.choose("agent-status", string(ticket.StatusWaitingExternal))
+	sam.waitContains("status after the agent's change", qText("#ticket-status"), msg(t, "en", "PortalStatus_response_expected"))
+	sam.typeIn("textarea#reply-body", question)
+	sam.click("button#reply-send")
+	sam.waitContains("the agent's public reply", qText("section.conversation"), question)
+	sam.typeIn("textarea#reply-body", secret)
+	sam.jsClick("input#reply-internal")
+	sam.click("button#reply-send")
+	sam.waitContains("the internal note, marked", qText("article.message-internal"), secret)
+	if got := storedTicket(t, p, n).Status; got != ticket.StatusWaitingExternal {
+		t.Fatalf("stored status after the agent's reply = %s, want waiting_external", got)
+	}
+
+	anna := loginTo(t, p, "de-DE", seed.AnnaEmail)
+	anna.open(page)
+	anna.waitContains("status seen by the customer", qText("#ticket-status"), msg(t, "de", "PortalStatus_response_expected"))
+	anna.waitTrue("red light", qExists("#ticket-status .status-red"))
+	anna.waitContains("the agent's question", qText("section.conversation"), question)
+	if html := anna.html(); strings.Contains(html, "ZEBRA-7319") || strings.Contains(html, "message-internal") || strings.Contains(html, "reply-internal") {
+		t.Fatalf("the customer's page shows the internal note or the note toggle")
+	}
+
+	// The answer being written survives a reload.
+	anna.typeIn("textarea#reply-body", answer)
+	anna.do("reloading the ticket page", chromedp.Reload())
+	anna.waitApp()
+	anna.waitText("reply after the reload", qValue("textarea#reply-body"), answer)
+
+	anna.click("button#reply-send")
+	anna.waitContains("status after the customer's answer", qText("#ticket-status"), msg(t, "de", "PortalStatus_in_progress"))
+	anna.waitTrue("orange light", qExists("#ticket-status .status-orange"))
+	anna.waitContains("the answer in the conversation", qText("section.conversation"), "RE-2026-10977")
+	anna.waitText("reply box emptied", qValue("textarea#reply-body"), "")
+	if got := storedTicket(t, p, n).Status; got != ticket.StatusOpen {
+		t.Errorf("stored status after the customer's answer = %s, want open", got)
+	}
+	ms, _ := p.DB.Messages(ctx, n)
+	if last := ms[len(ms)-1]; last.Body != answer || last.Internal {
+		t.Errorf("last message = %+v, want Anna's answer, public", last)
+	}
+}
