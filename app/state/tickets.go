@@ -32,6 +32,7 @@ const (
 type TicketQuery struct {
 	OrganizationID int64
 	Open           string
+	Search         string
 }
 
 func (q TicketQuery) values() url.Values {
@@ -41,6 +42,9 @@ func (q TicketQuery) values() url.Values {
 	}
 	if q.Open != "" {
 		v.Set("open", q.Open)
+	}
+	if q.Search != "" {
+		v.Set("q", q.Search)
 	}
 	return v
 }

@@ -126,3 +126,55 @@ func TestStatusChanges(t *testing.T) {
 	foreign := firstTicket(t, db, "300400", 0, ticket.Statuses()...)
 	mustError(t, bernd.send("PATCH", path(foreign.Number, ""), map[string]string{"status": "closed"}), 404, ticket.CodeNotFound)
 }
+
+// TestSearchNeverFindsInternalNotes: words written only in internal notes
+// find nothing for any customer; agents find them; a customer finds their
+// ticket by a word of a public message.
+func TestSearchNeverFindsInternalNotes(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	ctx := context.Background()
+	markers := []string{"INTERN-NOTIZ", "NOTE-INTERNE", "NOTA-INTERNA", "INTERNAL-NOTE"}
+	for email := range visibleAccounts {
+		c := newClient(t, srv)
+		c.login(email)
+		for _, m := range markers {
+			var list struct{ Tickets []ticket.TicketView }
+			c.get("/api/v1/tickets?limit=500&q=" + m).decode(t, &list)
+			if agent := email == seed.SamEmail; agent != (len(list.Tickets) > 0) {
+				t.Errorf("%s searching %s: %d tickets (agent %v)", email, m, len(list.Tickets), agent)
+			}
+		}
+	}
+
+	diego := newClient(t, srv)
+	diego.login(seed.DiegoEmail)
+	sol := diego.accounts()["300400"]
+	mine, _, _ := db.ListTickets(ctx, store.ListQuery{Scope: ticket.Scope{All: true}, OrganizationID: sol, Limit: 1})
+	ms, _ := db.Messages(ctx, mine[0].Number)
+	var word string
+	for _, m := range ms {
+		if !m.Internal {
+			for _, w := range strings.Fields(m.Body) {
+				if w = strings.Trim(w, ".,:;!?¿¡()«»\""); len([]rune(w)) > 6 && word == "" {
+					word = w
+				}
+			}
+		}
+	}
+	if word == "" {
+		t.Fatal("no searchable word in Diego's ticket")
+	}
+	var found struct{ Tickets []ticket.TicketView }
+	diego.get("/api/v1/tickets?q=" + word).decode(t, &found)
+	ok := false
+	for _, tk := range found.Tickets {
+		ok = ok || tk.Number == mine[0].Number
+		if tk.Organization.AccountNumber != "300400" {
+			t.Errorf("Diego's search found ticket %d of %s", tk.Number, tk.Organization.AccountNumber)
+		}
+	}
+	if !ok {
+		t.Errorf("Diego searching %q does not find ticket %d", word, mine[0].Number)
+	}
+	mustError(t, diego.get("/api/v1/tickets?q="+strings.Repeat("x", 201)), 400, ticket.CodeInvalid)
+}

@@ -26,6 +26,12 @@ func listQuery(r *http.Request, v ticket.Viewer) (store.ListQuery, error) {
 		}
 		q.OrganizationID = id
 	}
+	if search := p.Get("q"); search != "" {
+		if len([]rune(search)) > 200 {
+			return q, ticket.Errorf(ticket.CodeInvalid, "ErrBadParameter", "q")
+		}
+		q.Search = search
+	}
 	var portal []ticket.PortalStatus
 	if s := p.Get("status"); s != "" {
 		for _, part := range strings.Split(s, ",") {

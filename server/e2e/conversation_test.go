@@ -80,3 +80,40 @@ func TestConversationAgentAndCustomer(t *testing.T) {
 		t.Errorf("last message = %+v, want Anna's answer, public", last)
 	}
 }
+
+// Diego searches a word of a public message of his ticket and finds it;
+// the address keeps the search.
+func TestSearchDiego(t *testing.T) {
+	p := startPortal(t)
+	ctx := context.Background()
+	sol := p.org(t, "300400")
+	open := append(ticket.PortalInProgress.InternalStatuses(), ticket.PortalResponseExpected.InternalStatuses()...)
+	mine, _, err := p.DB.ListTickets(ctx, store.ListQuery{Scope: ticket.Scope{All: true}, OrganizationID: sol.ID, Statuses: open, Limit: 1})
+	if err != nil || len(mine) == 0 {
+		t.Fatalf("Diego has no ticket: %v", err)
+	}
+	ms, _ := p.DB.Messages(ctx, mine[0].Number)
+	word := ""
+	for _, m := range ms {
+		for _, w := range strings.Fields(m.Body) {
+			if w = strings.Trim(w, ".,:;!?¿¡()«»\""); !m.Internal && word == "" && len([]rune(w)) > 6 {
+				word = w
+			}
+		}
+	}
+	if word == "" {
+		t.Fatal("no word to search")
+	}
+	b := loginTo(t, p, "es-ES", seed.DiegoEmail)
+	b.click(`nav.sidenav a[href="/tickets"]`)
+	b.waitTrue("search box", qExists("input#ticket-search"))
+	b.typeIn("input#ticket-search", word)
+	b.click("button#ticket-search-button")
+	b.waitContains("address with the search", "location.search", "q=")
+	want := strconv.FormatInt(mine[0].Number, 10)
+	b.waitTrue("the ticket in the results", qExists("tr#ticket-row-"+want))
+	b.do("reloading the results", chromedp.Reload())
+	b.waitApp()
+	b.waitTrue("the ticket in the results after a reload", qExists("tr#ticket-row-"+want))
+	b.waitText("search box after a reload", qValue("input#ticket-search"), word)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -362,5 +363,62 @@ func TestClosedStoreRefusesWrites(t *testing.T) {
 	db.Close()
 	if _, err := db.CreateUser(context.Background(), ticket.User{Email: "x@example.com"}, "h"); err != store.ErrClosed {
 		t.Fatalf("write after Close: %v, want ErrClosed", err)
+	}
+}
+
+func TestSearch(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			ctx := context.Background()
+			db := mode.open(t)
+			f := mustFixture(t, db)
+			mk := func(subject, desc string) ticket.Ticket {
+				tk, err := db.CreateTicket(ctx, ticket.Ticket{Organization: f.orgA.Ref(), Requester: f.user.Ref(), Type: "login_problem",
+					Category: "password", Subject: subject, Description: desc, Status: ticket.StatusOpen, CreatedAt: time.Now()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return tk
+			}
+			a := mk("Rücklastschrift zur Rechnung", "Bitte erneut einziehen.")
+			b := mk("Drucker", "Umlaute fehlen im Ausdruck.")
+			if _, err := db.AddMessage(ctx, ticket.Message{TicketNumber: b.Number, Author: f.sam.Ref(), Body: "Welche Druckerfirmware?", CreatedAt: time.Now()}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.AddMessage(ctx, ticket.Message{TicketNumber: a.Number, Author: f.sam.Ref(), Body: "Geheimwort Quokka", Internal: true, CreatedAt: time.Now()}); err != nil {
+				t.Fatal(err)
+			}
+			customer := ticket.Scope{OrganizationIDs: []int64{f.orgA.ID}}
+			agent := ticket.Scope{All: true}
+			tests := []struct {
+				scope  ticket.Scope
+				search string
+				want   []int64
+			}{
+				{customer, "rucklastschrift", []int64{a.Number}}, // diacritics removed
+				{customer, "Rechn", []int64{a.Number}},           // prefix
+				{customer, "druckerfirm", []int64{b.Number}},     // in a public message
+				{customer, "drucker umlaute", []int64{b.Number}}, // every word
+				{customer, "drucker rechnung", nil},              // not both anywhere
+				{customer, "#" + strconv.FormatInt(b.Number, 10), []int64{b.Number}},
+				{customer, strconv.FormatInt(a.Number, 10), []int64{a.Number}},
+				{customer, "quokka", nil},                     // internal notes: not for customers
+				{agent, "quokka", []int64{a.Number}},          // agents find them
+				{customer, `"); DROP TABLE tickets; --`, nil}, // just words
+			}
+			for _, tt := range tests {
+				ts, _, err := db.ListTickets(ctx, store.ListQuery{Scope: tt.scope, Search: tt.search})
+				if err != nil {
+					t.Fatalf("search %q: %v", tt.search, err)
+				}
+				var got []int64
+				for _, tk := range ts {
+					got = append(got, tk.Number)
+				}
+				if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+					t.Errorf("search %q (agent %v) = %v, want %v", tt.search, tt.scope.All, got, tt.want)
+				}
+			}
+		})
 	}
 }

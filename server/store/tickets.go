@@ -6,8 +6,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/supportal/supportal/app/ticket"
 )
@@ -97,6 +99,9 @@ func (s *DB) CreateTicketOnce(ctx context.Context, once Once, t ticket.Ticket) (
 		if number, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		if err := index(ctx, tx, number, t.Subject+" "+t.Description, false); err != nil {
+			return err
+		}
 		return once.record(ctx, tx, number, 0, t.CreatedAt)
 	})
 	if err != nil {
@@ -128,6 +133,9 @@ func (s *DB) AddMessageOnce(ctx context.Context, once Once, m ticket.Message) (t
 			return err
 		}
 		if m.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if err := index(ctx, tx, m.TicketNumber, m.Body, m.Internal); err != nil {
 			return err
 		}
 		// Internal notes do not touch the ticket: its update time is what
@@ -211,6 +219,7 @@ type ListQuery struct {
 	Scope          ticket.Scope
 	OrganizationID int64           // 0: every organization in scope
 	Statuses       []ticket.Status // empty: any status
+	Search         string          // full-text words (prefixes) or a ticket number ("#10005", "10005")
 	Before         int64           // keyset cursor: only numbers below it; 0: from the newest
 	Limit          int             // 1..500, default 50
 }
@@ -233,6 +242,19 @@ func (q ListQuery) where() (string, []any) {
 		for _, st := range q.Statuses {
 			args = append(args, string(st))
 		}
+	}
+	if match, number := searchTerms(q.Search); match != "" || number != 0 {
+		// Internal notes are searchable by agents (scope All) only.
+		cond := "t.number IN (SELECT ticket_number FROM search WHERE search MATCH ? AND (internal = 0 OR ?))"
+		args = append(args, match, q.Scope.All)
+		if match == "" {
+			cond, args = "0", args[:len(args)-2]
+		}
+		if number != 0 {
+			cond = "(" + cond + " OR t.number = ?)"
+			args = append(args, number)
+		}
+		conds = append(conds, cond)
 	}
 	if q.Before > 0 {
 		conds = append(conds, "t.number < ?")
@@ -325,8 +347,16 @@ func (s *DB) ImportTickets(ctx context.Context, ts []ticket.Ticket) error {
 			if t.UpdatedAt.IsZero() {
 				t.UpdatedAt = t.CreatedAt
 			}
-			if _, err := stmt.ExecContext(ctx, t.Organization.ID, t.Requester.ID, t.Type, t.Category, t.Subject, t.Description,
-				string(fj), string(t.Status), millis(t.CreatedAt), millis(t.UpdatedAt)); err != nil {
+			res, err := stmt.ExecContext(ctx, t.Organization.ID, t.Requester.ID, t.Type, t.Category, t.Subject, t.Description,
+				string(fj), string(t.Status), millis(t.CreatedAt), millis(t.UpdatedAt))
+			if err != nil {
+				return err
+			}
+			number, err := res.LastInsertId()
+			if err != nil {
+				return err
+			}
+			if err := index(ctx, tx, number, t.Subject+" "+t.Description, false); err != nil {
 				return err
 			}
 		}
@@ -364,8 +394,10 @@ func (s *DB) Reply(ctx context.Context, m ticket.Message, from, to ticket.Status
 		if err != nil {
 			return err
 		}
-		m.ID, err = res.LastInsertId()
-		return err
+		if m.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return index(ctx, tx, m.TicketNumber, m.Body, m.Internal)
 	})
 	if err != nil {
 		return m, err
@@ -403,4 +435,26 @@ func moveStatus(ctx context.Context, tx *sql.Tx, number int64, from, to ticket.S
 		return ErrChanged
 	}
 	return nil
+}
+
+// index adds text to the search index of ticket number.
+func index(ctx context.Context, tx *sql.Tx, number int64, text string, internal bool) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO search (text, ticket_number, internal) VALUES (?, ?, ?)`, text, number, internal)
+	return err
+}
+
+// searchTerms turns what a user typed into an FTS5 query of prefix terms
+// (every word must match) and, when it is one, a ticket number.
+func searchTerms(input string) (match string, number int64) {
+	input = strings.TrimSpace(input)
+	if n, err := strconv.ParseInt(strings.TrimPrefix(input, "#"), 10, 64); err == nil && n > 0 {
+		number = n
+	}
+	var terms []string
+	for _, word := range strings.FieldsFunc(input, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}) {
+		terms = append(terms, `"`+word+`"*`)
+	}
+	return strings.Join(terms, " "), number
 }
