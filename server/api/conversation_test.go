@@ -139,7 +139,7 @@ func TestSearchNeverFindsInternalNotes(t *testing.T) {
 		c.login(email)
 		for _, m := range markers {
 			var list struct{ Tickets []ticket.TicketView }
-			c.get("/api/v1/tickets?limit=500&q=" + m).decode(t, &list)
+			c.get("/api/v1/tickets?limit=500&q="+m).decode(t, &list)
 			if agent := email == seed.SamEmail; agent != (len(list.Tickets) > 0) {
 				t.Errorf("%s searching %s: %d tickets (agent %v)", email, m, len(list.Tickets), agent)
 			}
@@ -165,7 +165,7 @@ func TestSearchNeverFindsInternalNotes(t *testing.T) {
 		t.Fatal("no searchable word in Diego's ticket")
 	}
 	var found struct{ Tickets []ticket.TicketView }
-	diego.get("/api/v1/tickets?q=" + word).decode(t, &found)
+	diego.get("/api/v1/tickets?q="+word).decode(t, &found)
 	ok := false
 	for _, tk := range found.Tickets {
 		ok = ok || tk.Number == mine[0].Number
