@@ -127,15 +127,7 @@ func (s *DB) AddMessageOnce(ctx context.Context, once Once, m ticket.Message) (t
 		if _, m.ID, replayed, err = once.replay(ctx, tx); err != nil || replayed {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO messages (ticket_number, author_id, body, internal, created_at) VALUES (?, ?, ?, ?, ?)`,
-			m.TicketNumber, m.Author.ID, m.Body, m.Internal, millis(m.CreatedAt))
-		if err != nil {
-			return err
-		}
-		if m.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		if err := index(ctx, tx, m.TicketNumber, m.Body, m.Internal); err != nil {
+		if m.ID, err = insertMessage(ctx, tx, m); err != nil {
 			return err
 		}
 		// Internal notes do not touch the ticket: its update time is what
@@ -389,15 +381,9 @@ func (s *DB) Reply(ctx context.Context, m ticket.Message, from, to ticket.Status
 		if err := moveStatus(ctx, tx, m.TicketNumber, from, to, m.CreatedAt, !m.Internal); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO messages (ticket_number, author_id, body, internal, created_at) VALUES (?, ?, ?, ?, ?)`,
-			m.TicketNumber, m.Author.ID, m.Body, m.Internal, millis(m.CreatedAt))
-		if err != nil {
-			return err
-		}
-		if m.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		return index(ctx, tx, m.TicketNumber, m.Body, m.Internal)
+		var err error
+		m.ID, err = insertMessage(ctx, tx, m)
+		return err
 	})
 	if err != nil {
 		return m, err
@@ -457,4 +443,18 @@ func searchTerms(input string) (match string, number int64) {
 		terms = append(terms, `"`+word+`"*`)
 	}
 	return strings.Join(terms, " "), number
+}
+
+// insertMessage stores m and indexes it for search; it returns m's id.
+func insertMessage(ctx context.Context, tx *sql.Tx, m ticket.Message) (int64, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO messages (ticket_number, author_id, body, internal, created_at) VALUES (?, ?, ?, ?, ?)`,
+		m.TicketNumber, m.Author.ID, m.Body, m.Internal, millis(m.CreatedAt))
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	return id, index(ctx, tx, m.TicketNumber, m.Body, m.Internal)
 }
