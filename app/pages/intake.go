@@ -31,6 +31,13 @@ type intake struct {
 	attempted  bool // the user tried to go on: show every problem
 	previewing bool // the form shows its preview
 	existingOf int64
+
+	// A follow-up of a closed ticket (/tickets/new?followUp=N): the draft
+	// keeps the number in FollowUpOf and takes that ticket's account.
+	followUp     int64              // the ticket the address names (the form only)
+	followTicket state.TicketDetail // the ticket followed up, to take its account
+	followLoad   int64              // follow-up whose ticket was asked for
+	followOrgFor int64              // follow-up whose account was taken
 }
 
 func newIntake(flow string) *intake { return &intake{Flow: flow} }
@@ -59,7 +66,14 @@ func (c *intake) OnPreRender(ctx app.Context) {
 func (c *intake) OnNav(ctx app.Context) {
 	c.step = strings.TrimPrefix(strings.TrimPrefix(ctx.Page().URL().Path, "/assistant"), "/")
 	c.attempted = false
+	c.followUp = 0
+	if c.Flow == state.FlowForm {
+		if n, err := strconv.ParseInt(ctx.Page().URL().Query().Get("followUp"), 10, 64); err == nil && n > 0 {
+			c.followUp = n
+		}
+	}
 	if c.draftFor != 0 {
+		c.applyFollowUp(ctx)
 		c.settle(ctx)
 	}
 }
@@ -69,6 +83,7 @@ func (c *intake) OnMount(ctx app.Context) {
 	ctx.ObserveState(state.CatalogState, &c.catalog).OnChange(func() { c.settle(ctx) })
 	ctx.ObserveState(state.ExistingState, &c.existing)
 	ctx.ObserveState(state.SubmitState, &c.submit).OnChange(func() { c.submitted(ctx) })
+	ctx.ObserveState(state.TicketState, &c.followTicket).OnChange(func() { c.takeFollowUpAccount(ctx) })
 	observeSession(ctx, &c.session, c.sessionChanged)
 }
 
@@ -82,7 +97,70 @@ func (c *intake) sessionChanged(ctx app.Context) {
 		ctx.NewAction(state.LoadCatalog)
 	}
 	ctx.SetState(state.SubmitState, state.Submit{})
+	c.applyFollowUp(ctx)
 	c.settle(ctx)
+}
+
+// applyFollowUp makes the draft a follow-up of the ticket the address
+// names and gets that ticket, to take its account. A draft saved as a
+// follow-up stays one (until the user removes the link).
+func (c *intake) applyFollowUp(ctx app.Context) {
+	if c.followUp != 0 && c.draft.FollowUpOf != c.followUp {
+		c.set(ctx, "followUpOf", strconv.FormatInt(c.followUp, 10))
+	}
+	n := c.draft.FollowUpOf
+	if n == 0 {
+		return
+	}
+	if c.followTicket.Number == n && c.followTicket.Status != state.Idle {
+		c.takeFollowUpAccount(ctx) // known (the user comes from its page) or on its way
+		return
+	}
+	if c.followLoad != n {
+		c.followLoad = n
+		ctx.NewActionWithValue(state.LoadTicket, n)
+	}
+}
+
+// takeFollowUpAccount chooses the account of the ticket followed up, once,
+// when it is known: a follow-up belongs to the same account. When the
+// ticket cannot be loaded the account choice stays as it is.
+func (c *intake) takeFollowUpAccount(ctx app.Context) {
+	n := c.draft.FollowUpOf
+	if c.draftFor == 0 || n == 0 || c.followOrgFor == n || c.followTicket.Number != n {
+		return
+	}
+	if c.followTicket.Status != state.Loaded && c.followTicket.Status != state.Failed {
+		return
+	}
+	c.followOrgFor = n
+	if id, ok := c.followUpAccount(); ok && id != c.draft.OrganizationID {
+		c.set(ctx, "organizationId", strconv.FormatInt(id, 10))
+	}
+}
+
+// followUpAccount is the account of the ticket followed up, if known and
+// the user may raise the draft's type of ticket there.
+func (c *intake) followUpAccount() (int64, bool) {
+	ft := c.followTicket
+	id := ft.Ticket.Organization.ID
+	if c.draft.FollowUpOf == 0 || ft.Number != c.draft.FollowUpOf || ft.Status != state.Loaded || id == 0 {
+		return 0, false
+	}
+	if !containsOrg(c.accountsFor(c.draft.Type), id) {
+		return 0, false
+	}
+	return id, true
+}
+
+// onRemoveFollowUp makes the draft an ordinary new ticket.
+func (c *intake) onRemoveFollowUp(ctx app.Context, e app.Event) {
+	c.followUp = 0
+	c.set(ctx, "followUpOf", "0")
+	if u := *ctx.Page().URL(); u.Query().Has("followUp") {
+		u.RawQuery = ""
+		ctx.NavigateTo(&u)
+	}
 }
 
 // settle fills what follows from the catalog (the only account a type may
@@ -252,6 +330,11 @@ func (c *intake) set(ctx app.Context, field, value string) {
 		d.Category = value
 	case "existingTicket":
 		d.ExistingTicket, _ = strconv.ParseInt(value, 10, 64)
+	case "followUpOf":
+		d.FollowUpOf, _ = strconv.ParseInt(value, 10, 64)
+		if d.FollowUpOf != 0 {
+			d.ExistingTicket = 0 // a follow-up is a new ticket
+		}
 	case "subject":
 		d.Subject = value
 	case "description":
@@ -407,9 +490,29 @@ func (c *intake) Render() app.UI {
 	}
 	problems := c.problems()
 	if c.Flow == state.FlowAssistant {
-		return shell.Body(c.renderAssistant(lang, problems))
+		return shell.Body(c.renderFollowUp(lang, problems), c.renderAssistant(lang, problems))
 	}
-	return shell.Body(c.renderForm(lang, problems))
+	return shell.Body(c.renderFollowUp(lang, problems), c.renderForm(lang, problems))
+}
+
+// renderFollowUp names the closed ticket the draft follows up. Its
+// container is always there, so that the form below keeps its elements.
+func (c *intake) renderFollowUp(lang string, problems map[string]string) app.UI {
+	n := c.draft.FollowUpOf
+	return app.Div().ID("follow-up").Body(
+		app.If(n != 0, func() app.UI {
+			return app.Div().ID("follow-up-notice").Class("panel follow-up-notice").Body(
+				app.Div().Class("follow-up-text").Body(
+					app.P().Class("follow-up-title").Body(
+						app.A().ID("follow-up-link").Href(ticketHref(n)).Text(t(lang, "FollowUpFormNotice", "Number", n)),
+					),
+					app.P().Class("muted small").Text(t(lang, "FollowUpFormHint")),
+					fieldError(lang, "follow-up", c.visible(problems, "followUpOf")),
+				),
+				app.Button().ID("follow-up-remove").Type("button").OnClick(c.onRemoveFollowUp).Text(t(lang, "FollowUpRemove")),
+			)
+		}),
+	)
 }
 
 func (c *intake) renderAssistant(lang string, problems map[string]string) app.UI {
@@ -588,8 +691,8 @@ func (c *intake) renderExisting(lang string, problems map[string]string) app.UI 
 
 func (c *intake) existingChoices(lang string, problems map[string]string) app.UI {
 	open := c.openTickets()
-	if len(open) == 0 || c.draft.Type == "" {
-		return nil // offered once type and account are chosen
+	if len(open) == 0 || c.draft.Type == "" || c.draft.FollowUpOf != 0 {
+		return nil // offered once type and account are chosen; a follow-up is a new ticket
 	}
 	values := []string{"0"}
 	labels := []string{t(lang, "NewProblem")}

@@ -203,3 +203,237 @@ func TestIntakeFieldKinds(t *testing.T) {
 		"Rechnungsnummer", "Die Rechnungsnummer finden Sie", // known labels and help are translated
 		"So hilft Ihr Ticket am besten")
 }
+
+// closedTicketPage is a closed ticket of Anna's with a conversation, seen by
+// the session given.
+func closedTicketPage(s state.Session) *ticketPage {
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	p := newTicketPage()
+	p.session = s
+	p.number = 10004
+	tk := tv(10004, "Passwort abgelaufen", ticket.StatusClosed, now)
+	tk.InternalStatus = ticket.StatusClosed
+	p.detail = state.TicketDetail{Status: state.Loaded, Number: 10004, Ticket: tk, Messages: []ticket.MessageView{
+		{ID: 1, Author: ticket.UserRef{ID: 9, Name: "Sam Agent"}, Body: "Erledigt.", CreatedAt: now},
+	}}
+	return p
+}
+
+func TestTicketPageColumns(t *testing.T) {
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	p := newTicketPage()
+	p.session = annaSession("en")
+	p.number = 10012
+	tk := tv(10012, "Printer again", ticket.StatusOpen, now)
+	tk.FollowUpOf = 10004
+	p.detail = state.TicketDetail{Status: state.Loaded, Number: 10012, Ticket: tk, Messages: []ticket.MessageView{
+		{ID: 1, Author: ticket.UserRef{ID: 9, Name: "Sam Agent"}, Body: "Which printer?", CreatedAt: now},
+		{ID: 2, Author: ticket.UserRef{ID: 1, Name: "Anna Admin"}, Body: "The one at the desk.", CreatedAt: now},
+		{ID: 3, Author: ticket.UserRef{ID: 9, Name: "Sam Agent"}, Body: "Thanks.", CreatedAt: now},
+		{ID: 4, Author: ticket.UserRef{ID: 5, Name: "Paula Partner"}, Body: "Driver updated.", CreatedAt: now},
+	}}
+	html := render(t, p)
+
+	// Each column is a landmark named by its heading (the data by a label).
+	for _, c := range []struct{ attr, heading string }{
+		{`class="ticket-meta"`, ""},
+		{`aria-labelledby="conversation-heading"`, `id="conversation-heading"`},
+		{`aria-labelledby="linked-heading"`, `id="linked-heading"`},
+		{`aria-labelledby="linked-contacts-heading"`, `id="linked-contacts-heading"`},
+		{`aria-labelledby="linked-assets-heading"`, `id="linked-assets-heading"`},
+		{`aria-labelledby="linked-articles-heading"`, `id="linked-articles-heading"`},
+	} {
+		tag := openingTag(html, c.attr)
+		if !strings.HasPrefix(tag, "<section") && !strings.HasPrefix(tag, "<aside") {
+			t.Errorf("column %s = %q, want a section or aside", c.attr, tag)
+		}
+		if c.heading != "" && !strings.Contains(html, c.heading) {
+			t.Errorf("column %s: its heading %s is missing", c.attr, c.heading)
+		}
+	}
+	if tag := openingTag(html, `class="ticket-meta"`); !strings.Contains(tag, `aria-label="Ticket data"`) {
+		t.Errorf("data column = %q, want it labelled", tag)
+	}
+	if tag := openingTag(html, `aria-labelledby="linked-heading"`); !strings.HasPrefix(tag, "<aside") {
+		t.Errorf("linked column = %q, want an aside", tag)
+	}
+	// The columns come in reading order: data, conversation, linked.
+	meta, conv, linked := strings.Index(html, `class="ticket-meta"`), strings.Index(html, `id="conversation-heading"`), strings.Index(html, `id="linked-heading"`)
+	if !(meta >= 0 && meta < conv && conv < linked) {
+		t.Errorf("columns at %d, %d, %d: want data, conversation, linked in this order", meta, conv, linked)
+	}
+
+	mustContain(t, html, ">Linked<", ">Contacts<", ">Assets<", ">Articles<",
+		"No assets linked to this ticket.", "No articles linked to this ticket.")
+	if tag := openingTag(html, `id="ticket-follow-up-of"`); !strings.HasPrefix(tag, "<a") || !strings.Contains(tag, `href="/tickets/10004"`) {
+		t.Errorf("follow-up link = %q, want a link to /tickets/10004", tag)
+	}
+	mustContain(t, html, "Follow-up to #10004")
+
+	// Contacts: the requester first, then every author once.
+	contacts := html[strings.Index(html, `id="linked-contacts"`):strings.Index(html, `id="linked-assets"`)]
+	var names []string
+	for _, part := range strings.Split(contacts, `class="contact-name">`)[1:] {
+		names = append(names, part[:strings.Index(part, "<")])
+	}
+	if got, want := strings.Join(names, ", "), "Anna Admin, Sam Agent, Paula Partner"; got != want {
+		t.Errorf("contacts = %s, want %s", got, want)
+	}
+	if n := strings.Count(contacts, "contact-role"); n != 1 {
+		t.Errorf("%d contacts marked as requester, want 1", n)
+	}
+
+	// Without a follow-up, no follow-up line.
+	q := newTicketPage()
+	q.session, q.number, q.detail = p.session, p.number, p.detail
+	q.detail.Ticket.FollowUpOf = 0
+	if html := render(t, q); strings.Contains(html, "ticket-follow-up-of") {
+		t.Error("a ticket that follows up nothing shows a follow-up link")
+	}
+}
+
+func TestTicketPageLinksAddresses(t *testing.T) {
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	p := newTicketPage()
+	p.session = annaSession("de")
+	p.number = 10013
+	tk := tv(10013, "Link", ticket.StatusOpen, now)
+	tk.Description = "Anleitung: https://example.com/hilfe?a=1&b=2.\nZweite Zeile"
+	p.detail = state.TicketDetail{Status: state.Loaded, Number: 10013, Ticket: tk, Messages: []ticket.MessageView{
+		{ID: 1, Author: ticket.UserRef{Name: "Sam Agent"}, Body: "Siehe (http://docs.example/x_(y)) und javascript:alert(1) <script>x</script>", CreatedAt: now},
+	}}
+	html := render(t, p)
+	for _, href := range []string{`href="https://example.com/hilfe?a=1&b=2"`, `href="http://docs.example/x_(y)"`} {
+		tag := openingTag(html, href)
+		if !strings.HasPrefix(tag, "<a") {
+			t.Errorf("link %s = %q, want an a element", href, tag)
+			continue
+		}
+		for _, attr := range []string{`target="_blank"`, `rel="noopener noreferrer nofollow"`} {
+			if !strings.Contains(tag, attr) {
+				t.Errorf("link %s = %q, want %s", href, tag, attr)
+			}
+		}
+	}
+	// (HTMLString indents elements; the browser gets the text as it is.)
+	mustContain(t, html, "Anleitung: ", ">https://example.com/hilfe?a=1&amp;b=2</a>", ".\nZweite Zeile",
+		"Siehe (", ">http://docs.example/x_(y)</a>", ") und javascript:alert(1) &lt;script&gt;x&lt;/script&gt;")
+	if strings.Contains(html, `href="javascript`) || strings.Contains(html, "<script>") {
+		t.Error("a message made a javascript link or a script element")
+	}
+	if n := strings.Count(html, `rel="noopener noreferrer nofollow"`); n != 2 {
+		t.Errorf("%d links in the messages, want 2", n)
+	}
+}
+
+func TestTicketPageClosedOffersFollowUp(t *testing.T) {
+	// A customer: no reply box, no "Problem solved", but a follow-up.
+	html := render(t, closedTicketPage(annaSession("de")))
+	for _, gone := range []string{`id="reply-body"`, `id="reply-send"`, `id="problem-solved"`} {
+		if strings.Contains(html, gone) {
+			t.Errorf("a customer's closed ticket offers %s", gone)
+		}
+	}
+	if tag := openingTag(html, `id="create-follow-up"`); !strings.HasPrefix(tag, "<a") || !strings.Contains(tag, `href="/tickets/new?followUp=10004"`) {
+		t.Errorf("follow-up action = %q, want a link to /tickets/new?followUp=10004", tag)
+	}
+	mustContain(t, html, "Folgeticket erstellen", "Dieses Ticket ist geschlossen und kann nicht mehr beantwortet werden.")
+
+	// An agent still answers a closed ticket and is offered no follow-up.
+	sam := state.Session{Status: state.Loaded, LoggedIn: true, Lang: "en", User: ticket.User{ID: 9, Name: "Sam Agent", Agent: true}}
+	html = render(t, closedTicketPage(sam))
+	mustContain(t, html, `id="reply-body"`, `id="agent-status"`)
+	if strings.Contains(html, "create-follow-up") {
+		t.Error("an agent is offered a follow-up")
+	}
+
+	// An open ticket of the customer's: reply box and "Problem solved", no follow-up.
+	p := closedTicketPage(annaSession("en"))
+	p.detail.Ticket.Status = ticket.PortalInProgress
+	html = render(t, p)
+	mustContain(t, html, `id="reply-body"`, `id="problem-solved"`)
+	if strings.Contains(html, "create-follow-up") {
+		t.Error("an open ticket offers a follow-up")
+	}
+}
+
+// followUpForm is the ticket form of Anna's with a draft that follows up
+// ticket 10004.
+func followUpForm(lang string) *intake {
+	c := newIntake(state.FlowForm)
+	c.session = annaSession(lang)
+	c.catalog = state.Catalog{Status: state.Loaded, Types: []state.CatalogType{{
+		Type:            ticket.Type{ID: "login_problem", Categories: []ticket.Category{{ID: "password"}}},
+		OrganizationIDs: []int64{praxis.ID, potsdam.ID},
+	}}}
+	c.draftFor = 1
+	c.touched = map[string]bool{}
+	c.draft = state.Draft{Flow: state.FlowForm, Draft: ticket.Draft{OrganizationID: praxis.ID, Type: "login_problem", FollowUpOf: 10004}}
+	c.existing = state.TicketList{Status: state.Loaded, Query: state.TicketQuery{OrganizationID: praxis.ID, Open: "true"},
+		Tickets: []ticket.TicketView{tv(10009, "Offen", ticket.StatusOpen, time.Now())}}
+	return c
+}
+
+func TestIntakeFollowUpNotice(t *testing.T) {
+	for _, tt := range []struct{ lang, want string }{
+		{"en", "Follow-up to ticket #10004"},
+		{"de", "Folgeticket zu Ticket #10004"},
+		{"fr", "Suite de la demande n° 10004"},
+		{"es", "Seguimiento del ticket n.º 10004"},
+	} {
+		t.Run(tt.lang, func(t *testing.T) {
+			html := render(t, followUpForm(tt.lang))
+			if tag := openingTag(html, `id="follow-up-link"`); !strings.HasPrefix(tag, "<a") || !strings.Contains(tag, `href="/tickets/10004"`) {
+				t.Errorf("follow-up notice link = %q, want a link to /tickets/10004", tag)
+			}
+			mustContain(t, html, ">"+tt.want+"<", `id="follow-up-remove"`)
+			// The notice comes before the form; a follow-up is a new
+			// ticket, so the account's open tickets are not offered.
+			if i, j := strings.Index(html, `id="follow-up-notice"`), strings.Index(html, `id="ticket-form"`); i < 0 || j < 0 || i > j {
+				t.Errorf("notice at %d, form at %d: want the notice above the form", i, j)
+			}
+			if strings.Contains(html, `id="f-existingTicket`) {
+				t.Error("a follow-up offers to add to an open ticket")
+			}
+		})
+	}
+
+	// A draft that follows nothing up has no notice, and is offered the open tickets.
+	c := followUpForm("en")
+	c.draft.FollowUpOf = 0
+	html := render(t, c)
+	if strings.Contains(html, "follow-up-notice") {
+		t.Error("an ordinary draft shows a follow-up notice")
+	}
+	mustContain(t, html, `id="f-existingTicket"`)
+}
+
+func TestIntakeFollowUpAccount(t *testing.T) {
+	closed := func(org ticket.Organization) state.TicketDetail {
+		tk := tv(10004, "Passwort", ticket.StatusClosed, time.Now())
+		tk.Organization = org.Ref()
+		return state.TicketDetail{Status: state.Loaded, Number: 10004, Ticket: tk}
+	}
+	tests := []struct {
+		name   string
+		ticket state.TicketDetail
+		types  []int64 // accounts the draft's type may be used in
+		want   int64
+		ok     bool
+	}{
+		{"the ticket's account", closed(potsdam), []int64{praxis.ID, potsdam.ID}, potsdam.ID, true},
+		{"type not allowed there", closed(potsdam), []int64{praxis.ID}, 0, false},
+		{"another ticket loaded", state.TicketDetail{Status: state.Loaded, Number: 10005, Ticket: closed(potsdam).Ticket}, []int64{praxis.ID, potsdam.ID}, 0, false},
+		{"not loaded", state.TicketDetail{Status: state.Failed, Number: 10004}, []int64{praxis.ID, potsdam.ID}, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := followUpForm("en")
+			c.catalog.Types[0].OrganizationIDs = tt.types
+			c.followTicket = tt.ticket
+			if got, ok := c.followUpAccount(); got != tt.want || ok != tt.ok {
+				t.Errorf("followUpAccount() = %d, %v; want %d, %v", got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}

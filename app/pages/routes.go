@@ -13,6 +13,7 @@ const (
 	PathAssistant = "^/assistant(/[a-z]+)?$"
 	PathNewTicket = "/tickets/new"
 	PathSent      = "/tickets/sent"
+	PathAgent     = "/agent"
 )
 
 // Register registers every page. Both the browser app and the server call it.
@@ -24,4 +25,5 @@ func Register() {
 	app.RouteWithRegexp(PathAssistant, func() app.Composer { return newAssistantPage() })
 	app.Route(PathNewTicket, func() app.Composer { return newTicketFormPage() })
 	app.Route(PathSent, func() app.Composer { return newSentPage() })
+	app.Route(PathAgent, func() app.Composer { return newAgentPage() })
 }

@@ -22,7 +22,11 @@ type shell struct {
 	Session   state.Session // the page's view of the session (the shell observes it too)
 	Actions   []app.UI      // shown beside the page title
 
+	Heading string // the page's heading, when not Title's translation
+
 	open       state.TicketList
+	views      state.Views
+	viewID     string // the saved view the address names
 	loadedFor  string
 	menuOpen   string // "user", "support", "plus" or ""
 	redirected bool
@@ -55,18 +59,24 @@ func (s *shell) WithActions(v ...app.UI) *shell { s.Actions = v; return s }
 // Body sets the page's content.
 func (s *shell) Body(v ...app.UI) *shell { s.Content = v; return s }
 
+// WithHeading sets the page's heading (and the tab's title) to a text.
+func (s *shell) WithHeading(v string) *shell { s.Heading, s.TitleText = v, v; return s }
+
 func (s *shell) OnPreRender(ctx app.Context) {
 	s.Session.Lang = sessionLang(ctx, s.Session)
 }
 
 func (s *shell) OnNav(ctx app.Context) {
 	s.path = ctx.Page().URL().Path
+	s.viewID = ctx.Page().URL().Query().Get("view")
 	s.menuOpen = ""
 }
 
 func (s *shell) OnMount(ctx app.Context) {
 	s.path = ctx.Page().URL().Path
+	s.viewID = ctx.Page().URL().Query().Get("view")
 	ctx.ObserveState(state.OpenState, &s.open)
+	ctx.ObserveState(state.ViewsState, &s.views)
 	observeSession(ctx, &s.Session, s.sessionChanged)
 }
 
@@ -100,6 +110,13 @@ func (s *shell) sessionChanged(ctx app.Context) {
 		s.loadedFor = key
 		ctx.NewActionWithValue(state.LoadOpen, state.TicketQuery{OrganizationID: s.Session.Account, Open: "true"})
 	}
+	if s.views.UserID != s.Session.User.ID || s.views.Status == state.Idle {
+		var cur state.Views
+		ctx.GetState(state.ViewsState, &cur)
+		if cur.UserID != s.Session.User.ID || cur.Status == state.Idle {
+			ctx.NewAction(state.LoadViews)
+		}
+	}
 }
 
 func (s *shell) Render() app.UI {
@@ -121,7 +138,8 @@ func (s *shell) Render() app.UI {
 		s.renderNav(lang),
 		app.Main().ID("main").Class("content").TabIndex(-1).Body(
 			app.Div().Class("page-head").Body(
-				app.H1().Text(t(lang, s.Title)),
+				app.If(s.Heading != "", func() app.UI { return app.H1().Text(s.Heading) }).
+					Else(func() app.UI { return app.H1().Text(t(lang, s.Title)) }),
 				app.If(len(s.Actions) > 0, func() app.UI {
 					return app.Div().Class("page-actions").Body(app.Range(s.Actions).Slice(func(i int) app.UI { return s.Actions[i] }))
 				}),
@@ -182,6 +200,15 @@ func (s *shell) renderTopBar(lang string) app.UI {
 	)
 }
 
+// currentNav is the address the navigation marks as current: none while a
+// saved view is shown (the view is marked instead).
+func (s *shell) currentNav() string {
+	if s.viewID != "" {
+		return ""
+	}
+	return s.path
+}
+
 func (s *shell) renderNav(lang string) app.UI {
 	return app.Nav().Class("sidenav").Aria("label", t(lang, "Navigation")).Body(
 		app.If(len(s.Session.Accounts()) > 0, func() app.UI {
@@ -192,8 +219,27 @@ func (s *shell) renderNav(lang string) app.UI {
 		}),
 		app.Ul().Body(
 			app.Li().Body(navLink(s.path, "/", t(lang, "Dashboard"))),
-			app.Li().Body(navLink(s.path, "/tickets", t(lang, "Tickets"))),
+			app.Li().Body(navLink(s.currentNav(), "/tickets", t(lang, "Tickets"))),
+			app.If(s.Session.User.Agent, func() app.UI {
+				return app.Li().Body(navLink(s.currentNav(), PathAgent, t(lang, "AgentQueue")))
+			}),
 		),
+		app.If(len(s.views.Views) > 0, func() app.UI {
+			views := sortViews(s.views.Views)
+			return app.Div().Class("nav-views").Body(
+				app.H2().ID("nav-views-heading").Text(t(lang, "MyViews")),
+				app.Ul().Aria("labelledby", "nav-views-heading").Body(
+					app.Range(views).Slice(func(i int) app.UI {
+						v := views[i]
+						a := app.A().ID("nav-view-" + strconv.FormatInt(v.ID, 10)).Href(viewHref(v)).Text(v.Name)
+						if s.viewID == strconv.FormatInt(v.ID, 10) {
+							a = a.Aria("current", "page").Class("nav-current")
+						}
+						return app.Li().Body(a)
+					}),
+				),
+			)
+		}),
 		app.If(s.Session.User.Agent || len(s.Session.Accounts()) > 0, func() app.UI {
 			return app.H2().ID("nav-open-heading").Text(t(lang, "OpenTickets"))
 		}),

@@ -76,32 +76,7 @@ func (p *ticketPage) Render() app.UI {
 	tk := d.Ticket
 	return newShell().WithTitle("TicketTitle").WithTitleText(number(tk.Number) + " " + tk.Subject).WithSession(p.session).Body(
 		app.Div().Class("ticket-detail").Body(
-			app.Section().Class("ticket-meta").Aria("label", t(lang, "TicketData")).Body(
-				app.H2().ID("ticket-heading").Body(
-					app.Span().Class("ticket-number").Text(number(tk.Number)),
-					app.Text(" "),
-					app.Span().ID("ticket-subject").Text(tk.Subject),
-				),
-				app.Dl().Body(
-					row(dt(lang, "ColStatus"), app.Dd().ID("ticket-status").Body(statusBadge(lang, tk.Status))),
-					app.If(p.session.User.Agent, func() app.UI {
-						return app.Div().Class("dl-row").Body(
-							dt(lang, "ColInternalStatus"), app.Dd().Text(t(lang, tk.InternalStatus.MessageID())),
-						)
-					}),
-					row(dt(lang, "TicketType"), app.Dd().Text(t(lang, ticket.TypeMessageID(tk.Type)))),
-					row(dt(lang, "TicketCategory"), app.Dd().Text(t(lang, ticket.CategoryMessageID(tk.Category)))),
-					app.Range(tk.Fields).Map(func(k string) app.UI {
-						return app.Div().Class("dl-row").Body(
-							dt(lang, ticket.FieldMessageID(k)), app.Dd().Text(tk.Fields[k]),
-						)
-					}),
-					row(dt(lang, "ColAccount"), app.Dd().Text(t(lang, "AccountOption", "Name", tk.Organization.Name, "Number", tk.Organization.AccountNumber))),
-					row(dt(lang, "Requester"), app.Dd().Text(tk.Requester.Name)),
-					row(dt(lang, "Created"), app.Dd().Text(when(lang, tk.CreatedAt))),
-					row(dt(lang, "ColUpdated"), app.Dd().Text(when(lang, tk.UpdatedAt))),
-				),
-			),
+			p.renderMeta(lang, tk),
 			app.Section().Class("conversation").Aria("labelledby", "conversation-heading").Body(
 				app.H2().ID("conversation-heading").Text(t(lang, "Conversation")),
 				app.Article().Class("message message-description").Body(
@@ -110,7 +85,7 @@ func (p *ticketPage) Render() app.UI {
 						app.Text(" · "),
 						app.Time().DateTime(tk.CreatedAt.Format("2006-01-02T15:04:05Z07:00")).Text(when(lang, tk.CreatedAt)),
 					),
-					app.P().Class("message-body").Text(tk.Description),
+					app.P().Class("message-body").Body(messageText(tk.Description)...),
 				),
 				app.Range(d.Messages).Slice(func(i int) app.UI {
 					m := d.Messages[i]
@@ -125,7 +100,7 @@ func (p *ticketPage) Render() app.UI {
 								return app.Span().Class("internal-badge").Text(t(lang, "InternalNote"))
 							}),
 						),
-						app.P().Class("message-body").Text(m.Body),
+						app.P().Class("message-body").Body(messageText(m.Body)...),
 					).Class(map[bool]string{true: "message-internal"}[internal])
 				}),
 				app.If(len(d.Messages) == 0, func() app.UI {
@@ -133,8 +108,92 @@ func (p *ticketPage) Render() app.UI {
 				}),
 				p.renderReply(lang, tk),
 			),
+			p.renderLinked(lang, tk, d.Messages),
 		),
 	)
+}
+
+// renderMeta is the left column: the ticket's data.
+func (p *ticketPage) renderMeta(lang string, tk ticket.TicketView) app.UI {
+	return app.Section().Class("ticket-meta").Aria("label", t(lang, "TicketData")).Body(
+		app.H2().ID("ticket-heading").Body(
+			app.Span().Class("ticket-number").Text(number(tk.Number)),
+			app.Text(" "),
+			app.Span().ID("ticket-subject").Text(tk.Subject),
+		),
+		app.If(tk.FollowUpOf != 0, func() app.UI {
+			return app.P().Class("follow-up-of").Body(
+				app.A().ID("ticket-follow-up-of").Href(ticketHref(tk.FollowUpOf)).Text(t(lang, "TicketFollowUpOf", "Number", tk.FollowUpOf)),
+			)
+		}),
+		app.Dl().Body(
+			row(dt(lang, "ColStatus"), app.Dd().ID("ticket-status").Body(statusBadge(lang, tk.Status))),
+			app.If(p.session.User.Agent, func() app.UI {
+				return app.Div().Class("dl-row").Body(
+					dt(lang, "ColInternalStatus"), app.Dd().Text(t(lang, tk.InternalStatus.MessageID())),
+				)
+			}),
+			row(dt(lang, "TicketType"), app.Dd().Text(t(lang, ticket.TypeMessageID(tk.Type)))),
+			row(dt(lang, "TicketCategory"), app.Dd().Text(t(lang, ticket.CategoryMessageID(tk.Category)))),
+			app.Range(tk.Fields).Map(func(k string) app.UI {
+				return app.Div().Class("dl-row").Body(
+					dt(lang, ticket.FieldMessageID(k)), app.Dd().Text(tk.Fields[k]),
+				)
+			}),
+			row(dt(lang, "ColAccount"), app.Dd().Text(t(lang, "AccountOption", "Name", tk.Organization.Name, "Number", tk.Organization.AccountNumber))),
+			row(dt(lang, "Requester"), app.Dd().Text(tk.Requester.Name)),
+			row(dt(lang, "Created"), app.Dd().Text(when(lang, tk.CreatedAt))),
+			row(dt(lang, "ColUpdated"), app.Dd().Text(when(lang, tk.UpdatedAt))),
+		),
+	)
+}
+
+// renderLinked is the right column: who takes part in the ticket, and the
+// assets and knowledge articles linked to it (none yet).
+func (p *ticketPage) renderLinked(lang string, tk ticket.TicketView, messages []ticket.MessageView) app.UI {
+	people := contacts(tk, messages)
+	return app.Aside().Class("ticket-linked").Aria("labelledby", "linked-heading").Body(
+		app.H2().ID("linked-heading").Text(t(lang, "LinkedHeading")),
+		app.Section().ID("linked-contacts").Class("linked-section").Aria("labelledby", "linked-contacts-heading").Body(
+			app.H3().ID("linked-contacts-heading").Text(t(lang, "LinkedContacts")),
+			app.Ul().Class("linked-list").Body(
+				app.Range(people).Slice(func(i int) app.UI {
+					return app.Li().Body(
+						app.Span().Class("contact-name").Text(people[i].Name),
+						app.If(people[i] == tk.Requester, func() app.UI {
+							return app.Span().Class("contact-role muted").Text(t(lang, "Requester"))
+						}),
+					)
+				}),
+			),
+		),
+		app.Section().ID("linked-assets").Class("linked-section").Aria("labelledby", "linked-assets-heading").Body(
+			app.H3().ID("linked-assets-heading").Text(t(lang, "LinkedAssets")),
+			app.P().Class("muted").Text(t(lang, "NoLinkedAssets")),
+		),
+		app.Section().ID("linked-articles").Class("linked-section").Aria("labelledby", "linked-articles-heading").Body(
+			app.H3().ID("linked-articles-heading").Text(t(lang, "LinkedArticles")),
+			app.P().Class("muted").Text(t(lang, "NoLinkedArticles")),
+		),
+	)
+}
+
+// contacts are the people of a ticket: its requester first, then the
+// authors of the messages the viewer sees, in order, each name once.
+func contacts(tk ticket.TicketView, messages []ticket.MessageView) []ticket.UserRef {
+	seen := map[string]bool{}
+	var out []ticket.UserRef
+	add := func(u ticket.UserRef) {
+		if u.Name != "" && !seen[u.Name] {
+			seen[u.Name] = true
+			out = append(out, u)
+		}
+	}
+	add(tk.Requester)
+	for _, m := range messages {
+		add(m.Author)
+	}
+	return out
 }
 
 func dt(lang, id string) app.UI { return app.Dt().Text(t(lang, id)) }
@@ -145,7 +204,7 @@ func row(term, desc app.UI) app.UI { return app.Div().Class("dl-row").Body(term,
 // renderReply is the reply box under the conversation: customers reply and
 // may close a ticket they raised ("Problem solved"); agents also write
 // internal notes and set the internal status. A closed ticket is read-only
-// for customers.
+// for customers: they get a follow-up instead.
 func (p *ticketPage) renderReply(lang string, tk ticket.TicketView) app.UI {
 	agent := p.session.User.Agent
 	closed := tk.Status == ticket.PortalClosed
@@ -165,7 +224,7 @@ func (p *ticketPage) renderReply(lang string, tk ticket.TicketView) app.UI {
 		problem = "ErrReplyRequired"
 	}
 	if !agent && closed {
-		return app.P().ID("ticket-closed").Class("panel muted").Text(t(lang, "TicketClosedNotice"))
+		return p.renderFollowUp(lang, tk)
 	}
 	sendLabel := "SendReply"
 	if busy {
@@ -191,6 +250,18 @@ func (p *ticketPage) renderReply(lang string, tk ticket.TicketView) app.UI {
 			}),
 		),
 		app.If(agent, func() app.UI { return p.renderAgentStatus(lang, tk, busy) }),
+	)
+}
+
+// renderFollowUp replaces the reply box of a closed ticket for customers:
+// a closed ticket takes no more replies, a follow-up ticket refers to it.
+func (p *ticketPage) renderFollowUp(lang string, tk ticket.TicketView) app.UI {
+	return app.Div().ID("ticket-closed").Class("panel closed-notice").Body(
+		app.P().ID("ticket-closed-text").Text(t(lang, "FollowUpClosedNotice")),
+		app.Div().Class("actions").Body(
+			app.A().ID("create-follow-up").Class("button primary").
+				Href("/tickets/new?followUp="+strconv.FormatInt(tk.Number, 10)).Text(t(lang, "CreateFollowUp")),
+		),
 	)
 }
 

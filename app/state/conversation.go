@@ -28,10 +28,12 @@ type ReplyInput struct {
 }
 
 // StatusInput is the value of ChangeStatus: an internal status (agents) or
-// "closed" (customers).
+// "closed" (customers); agents also postpone to a day and assign.
 type StatusInput struct {
-	Number int64  `json:"-"`
-	Status string `json:"status"`
+	Number         int64  `json:"-"`
+	Status         string `json:"status,omitempty"`
+	PostponedUntil string `json:"postponedUntil,omitempty"` // YYYY-MM-DD
+	AssigneeID     *int64 `json:"assigneeId,omitempty"`     // 0 unassigns
 }
 
 // Reply is the outcome of the last reply or status change.
@@ -100,12 +102,21 @@ func handleChangeStatus(ctx app.Context, a app.Action) {
 	var res struct {
 		Ticket ticket.TicketView `json:"ticket"`
 	}
-	if err := call(context.Background(), "PATCH", "/api/v1/tickets/"+strconv.FormatInt(in.Number, 10), in, &res); err != nil {
+	if in.PostponedUntil != "" {
+		in.PostponedUntil = localDay(in.PostponedUntil, 0)
+	}
+	status, body, err := send(context.Background(), "PATCH", "/api/v1/tickets/"+strconv.FormatInt(in.Number, 10), in, nil, &res)
+	if err != nil {
 		expired(ctx, err)
-		ctx.SetState(ReplyState, Reply{Status: Failed, Number: in.Number, Err: err})
+		out := Reply{Status: Failed, Number: in.Number, Err: err}
+		if status == 422 {
+			out.Fields = body.Fields
+		}
+		ctx.SetState(ReplyState, out)
 		return
 	}
 	updateDetail(ctx, in.Number, res.Ticket, nil)
+	updateRow(ctx, res.Ticket)
 	ctx.SetState(ReplyState, Reply{Status: Loaded, Number: in.Number})
 	ctx.NewActionWithValue(LoadOpen, TicketQuery{OrganizationID: s.Account, Open: "true"})
 	ctx.NewActionWithValue(LoadCounts, TicketQuery{OrganizationID: s.Account})
@@ -123,4 +134,19 @@ func updateDetail(ctx app.Context, number int64, t ticket.TicketView, m *ticket.
 		next.Messages = append(append([]ticket.MessageView{}, cur.Messages...), *m)
 	}
 	ctx.SetState(TicketState, next)
+}
+
+// updateRow puts a changed ticket into the ticket list, where it is listed.
+func updateRow(ctx app.Context, t ticket.TicketView) {
+	var cur TicketList
+	ctx.GetState(TicketsState, &cur)
+	for i, row := range cur.Tickets {
+		if row.Number == t.Number {
+			rows := append([]ticket.TicketView{}, cur.Tickets...)
+			rows[i] = t
+			cur.Tickets = rows
+			ctx.SetState(TicketsState, cur)
+			return
+		}
+	}
 }

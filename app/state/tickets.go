@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -27,26 +28,35 @@ const (
 	LoadTicket     = "/ticket/load"
 )
 
-// TicketQuery selects tickets: of one organization (0: all the user may
-// see) and open ("true"), closed ("false") or all ("").
-type TicketQuery struct {
-	OrganizationID int64
-	Open           string
-	Search         string
-}
+// TicketQuery selects tickets: the search of the list as the address bar
+// holds it (see ticket.Query).
+type TicketQuery = ticket.Query
 
-func (q TicketQuery) values() url.Values {
-	v := url.Values{}
-	if q.OrganizationID != 0 {
-		v.Set("organizationId", strconv.FormatInt(q.OrganizationID, 10))
+// apiValues encodes q for the API: the user's own days become instants
+// of their time zone (the server reads a plain date as a UTC day).
+func apiValues(q TicketQuery) url.Values {
+	v := q.Values()
+	if q.CreatedFrom != "" {
+		v.Set("createdFrom", localDay(q.CreatedFrom, 0))
 	}
-	if q.Open != "" {
-		v.Set("open", q.Open)
-	}
-	if q.Search != "" {
-		v.Set("q", q.Search)
+	if q.CreatedTo != "" {
+		v.Set("createdTo", localDay(q.CreatedTo, 1))
 	}
 	return v
+}
+
+// localDay returns the start of day (YYYY-MM-DD) plus days in the
+// browser's time zone as an RFC 3339 instant; other input is kept.
+func localDay(day string, days int) string {
+	d, err := time.Parse(time.DateOnly, day)
+	if err != nil || !app.IsClient {
+		return day
+	}
+	d = d.AddDate(0, 0, days)
+	// The offset of that day's midnight, daylight saving included.
+	date := app.Window().Get("Date").New(d.Year(), int(d.Month())-1, d.Day())
+	minutes := date.Call("getTimezoneOffset").Int()
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.FixedZone("", -minutes*60)).Format(time.RFC3339)
 }
 
 // TicketList is a loaded list of tickets.
@@ -94,17 +104,18 @@ func loadList(ctx app.Context, a app.Action, name string, more bool) {
 	var cur TicketList
 	ctx.GetState(name, &cur)
 	q, _ := a.Value.(TicketQuery)
-	params := q.values()
+	params := apiValues(q)
 	if more {
 		if cur.Next == "" {
 			return
 		}
 		q = cur.Query
-		params = q.values()
+		params = apiValues(q)
 		params.Set("cursor", cur.Next)
 	} else {
+		same := cur.Query.Values().Encode() == q.Values().Encode()
 		cur = TicketList{Query: q, Tickets: cur.Tickets}
-		if cur.Query != q {
+		if !same {
 			cur.Tickets = nil
 		}
 	}
@@ -130,7 +141,7 @@ func handleLoadCounts(ctx app.Context, a app.Action) {
 	var res struct {
 		Counts map[ticket.PortalStatus]int `json:"counts"`
 	}
-	if err := call(context.Background(), "GET", "/api/v1/tickets/counts?"+q.values().Encode(), nil, &res); err != nil {
+	if err := call(context.Background(), "GET", "/api/v1/tickets/counts?"+apiValues(q).Encode(), nil, &res); err != nil {
 		expired(ctx, err)
 		ctx.SetState(CountsState, Counts{Status: Failed, OrganizationID: q.OrganizationID, Err: err})
 		return

@@ -77,6 +77,10 @@ type TicketView struct {
 	InternalStatus Status            `json:"internalStatus,omitempty"`
 	CreatedAt      time.Time         `json:"createdAt"`
 	UpdatedAt      time.Time         `json:"updatedAt"`
+	FollowUpOf     int64             `json:"followUpOf,omitempty"`
+	// Agents only:
+	Assignee       *UserRef   `json:"assignee,omitempty"`
+	PostponedUntil *time.Time `json:"postponedUntil,omitempty"`
 }
 
 // MessageView is a message as one viewer receives it. Internal is set only
@@ -100,9 +104,12 @@ func (v Viewer) View(t Ticket) TicketView {
 		Type: t.Type, Category: t.Category, Fields: fields,
 		Organization: t.Organization, Requester: t.Requester,
 		Status: t.Status.Portal(), CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
+		FollowUpOf: t.FollowUpOf,
 	}
 	if v.User.Agent {
 		tv.InternalStatus = t.Status
+		tv.Assignee = t.Assignee
+		tv.PostponedUntil = t.PostponedUntil
 	}
 	return tv
 }

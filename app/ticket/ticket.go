@@ -85,6 +85,12 @@ type Ticket struct {
 	Status       Status            `json:"-"` // internal: reaches the wire only through View
 	CreatedAt    time.Time         `json:"createdAt"`
 	UpdatedAt    time.Time         `json:"updatedAt"`
+	// FollowUpOf is the closed ticket this one follows up, 0 if none.
+	FollowUpOf int64 `json:"followUpOf,omitempty"`
+	// Assignee is the agent working on the ticket (internal).
+	Assignee *UserRef `json:"-"`
+	// PostponedUntil is when a postponed ticket comes back (internal).
+	PostponedUntil *time.Time `json:"-"`
 }
 
 // Message is one entry of a ticket's conversation. Internal messages (notes

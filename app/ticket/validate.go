@@ -20,6 +20,9 @@ type Draft struct {
 	// ExistingTicket, when set, adds the description as a new public
 	// message to that open ticket instead of creating a ticket.
 	ExistingTicket int64 `json:"existingTicket,omitempty"`
+	// FollowUpOf, when set, names the closed ticket of the same account
+	// this new ticket follows up ("Create follow-up").
+	FollowUpOf int64 `json:"followUpOf,omitempty"`
 }
 
 // Limits of a draft's texts, in characters.
@@ -49,6 +52,11 @@ func (e *ValidationError) Error() string {
 		parts[i] = f.Field + ": " + f.MessageID
 	}
 	return "invalid draft: " + strings.Join(parts, ", ")
+}
+
+// ValidationFailed is a ValidationError of one field.
+func ValidationFailed(field, messageID string) *ValidationError {
+	return &ValidationError{Fields: []FieldError{{Field: field, MessageID: messageID}}}
 }
 
 // For returns the translation id of the problem with field, "" if none.

@@ -374,33 +374,65 @@ func TestListFiltersAndPages(t *testing.T) {
 		}
 	}
 
-	// Pages of 5 cover the whole list once, newest first.
-	seen := map[int64]bool{}
-	var last int64 = 1 << 62
-	cursor := ""
-	for i := 0; i < 20; i++ {
-		var p struct {
-			Tickets    []ticket.TicketView
-			NextCursor string
-		}
-		c.get("/api/v1/tickets?limit=5&cursor="+cursor).decode(t, &p)
-		for _, tk := range p.Tickets {
-			if seen[tk.Number] || tk.Number >= last {
-				t.Fatalf("ticket %d repeated or out of order", tk.Number)
-			}
-			seen[tk.Number] = true
-			last = tk.Number
-		}
-		if p.NextCursor == "" {
-			break
-		}
-		cursor = p.NextCursor
-	}
+	// In every order, pages of 5 cover the whole list once, in the order
+	// of the list asked in one page.
 	var full struct{ Tickets []ticket.TicketView }
 	c.get("/api/v1/tickets?limit=500").decode(t, &full)
-	if len(seen) != len(full.Tickets) {
-		t.Fatalf("pages covered %d tickets, the list has %d", len(seen), len(full.Tickets))
+	for _, sort := range []string{"", "updated", "created", "number", "status", "relevance"} {
+		var whole struct{ Tickets []ticket.TicketView }
+		c.get("/api/v1/tickets?limit=500&sort="+sort).decode(t, &whole)
+		if len(whole.Tickets) != len(full.Tickets) {
+			t.Fatalf("sort %q: %d tickets, want %d", sort, len(whole.Tickets), len(full.Tickets))
+		}
+		var paged []int64
+		cursor := ""
+		for i := 0; i < 50; i++ {
+			var p struct {
+				Tickets    []ticket.TicketView
+				NextCursor string
+			}
+			c.get("/api/v1/tickets?limit=5&sort="+sort+"&cursor="+cursor).decode(t, &p)
+			for _, tk := range p.Tickets {
+				paged = append(paged, tk.Number)
+			}
+			if p.NextCursor == "" {
+				break
+			}
+			cursor = p.NextCursor
+		}
+		for i, tk := range whole.Tickets {
+			if i >= len(paged) || paged[i] != tk.Number {
+				t.Fatalf("sort %q: pages give %v, one page gives ticket %d at %d", sort, paged, tk.Number, i)
+			}
+			if i == 0 {
+				continue
+			}
+			prev := whole.Tickets[i-1]
+			var ordered bool
+			switch sort {
+			case "", "updated", "relevance": // no search: relevance is by update
+				ordered = !prev.UpdatedAt.Before(tk.UpdatedAt)
+			case "created":
+				ordered = !prev.CreatedAt.Before(tk.CreatedAt)
+			case "number":
+				ordered = prev.Number > tk.Number
+			case "status":
+				ordered = rank(prev.Status) < rank(tk.Status) || (rank(prev.Status) == rank(tk.Status) && !prev.UpdatedAt.Before(tk.UpdatedAt))
+			}
+			if !ordered {
+				t.Errorf("sort %q: ticket %d before %d", sort, prev.Number, tk.Number)
+			}
+		}
+		if len(paged) != len(whole.Tickets) {
+			t.Errorf("sort %q: pages cover %d tickets, want %d", sort, len(paged), len(whole.Tickets))
+		}
 	}
+	// A cursor is opaque but checked.
+	mustError(t, c.get("/api/v1/tickets?cursor=garbage"), http.StatusBadRequest, ticket.CodeInvalid)
+	mustError(t, c.get("/api/v1/tickets?sort=random"), http.StatusBadRequest, ticket.CodeInvalid)
+	mustError(t, c.get("/api/v1/tickets?internalStatus=new"), http.StatusForbidden, ticket.CodeForbidden)
+	mustError(t, c.get("/api/v1/tickets?assignee=me"), http.StatusForbidden, ticket.CodeForbidden)
+	mustError(t, c.get("/api/v1/tickets?createdFrom=31.12.2026"), http.StatusBadRequest, ticket.CodeInvalid)
 
 	// Open and closed split the list.
 	var open, closed struct{ Tickets []ticket.TicketView }
@@ -549,4 +581,14 @@ func TestSessionIdleExpiry(t *testing.T) {
 	now = now.Add(61 * time.Minute)
 	mu.Unlock()
 	mustError(t, c.get("/api/v1/me"), 401, ticket.CodeUnauthorized)
+}
+
+// rank is the position of a portal status in the dashboard order.
+func rank(ps ticket.PortalStatus) int {
+	for i, p := range ticket.PortalStatuses() {
+		if p == ps {
+			return i
+		}
+	}
+	return -1
 }

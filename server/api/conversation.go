@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/supportal/supportal/app/ticket"
@@ -100,11 +101,19 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request) error {
 }
 
 type patchTicketRequest struct {
-	Status *string `json:"status"`
+	Status         *string `json:"status"`
+	AssigneeID     *int64  `json:"assigneeId"`     // agents: 0 unassigns
+	PostponedUntil *string `json:"postponedUntil"` // agents, with status postponed: YYYY-MM-DD or RFC 3339
 }
 
-// patchTicket changes a ticket's status: customers may only close their own
-// ticket ("Problem solved"); agents move it along the workflow.
+var (
+	errAssigneeForbidden = ticket.Errorf(ticket.CodeForbidden, "ErrForbidden", "assigneeId")
+	errPostponeForbidden = ticket.Errorf(ticket.CodeForbidden, "ErrForbidden", "postponedUntil")
+)
+
+// patchTicket changes a ticket's status and assignee: customers may only
+// close their own ticket ("Problem solved"); agents move it along the
+// workflow, postpone it to a date and assign it.
 func (s *Server) patchTicket(w http.ResponseWriter, r *http.Request) error {
 	v := viewerOf(r)
 	var req patchTicketRequest
@@ -115,6 +124,14 @@ func (s *Server) patchTicket(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if !v.Agent() && req.AssigneeID != nil {
+		return errAssigneeForbidden
+	}
+	if !v.Agent() && req.PostponedUntil != nil {
+		return errPostponeForbidden
+	}
+	now := s.cfg.Now()
+	u := store.Update{From: t.Status, At: now}
 	if req.Status != nil {
 		to := ticket.Status(*req.Status)
 		if !v.Agent() {
@@ -138,16 +155,48 @@ func (s *Server) patchTicket(w http.ResponseWriter, r *http.Request) error {
 				if _, err := ticket.Next(ticket.ActorAgent, ticket.ActionReopen, t.Status); err != nil {
 					return err
 				}
+			case to == ticket.StatusPostponed && t.Status == to:
+				// a new date for a postponed ticket
 			case !ticket.AgentMaySet(t.Status, to):
 				return ticket.ErrTransition
 			}
 		}
-		if err := s.store.SetStatus(r.Context(), t.Number, t.Status, to, s.cfg.Now()); err != nil {
-			return err
+		u.To = to
+	}
+	// A postponed ticket needs the day it comes back, in the future.
+	if u.To == ticket.StatusPostponed || req.PostponedUntil != nil {
+		if u.To != ticket.StatusPostponed {
+			return ticket.ValidationFailed("postponedUntil", "ErrPostponeStatus")
 		}
-		if t, err = s.store.Ticket(r.Context(), t.Number); err != nil {
-			return err
+		var until time.Time
+		if req.PostponedUntil != nil {
+			until, _ = ticket.Query{CreatedFrom: *req.PostponedUntil}.CreatedRange()
 		}
+		if until.IsZero() {
+			return ticket.ValidationFailed("postponedUntil", "ErrPostponeDate")
+		}
+		if !until.After(now) {
+			return ticket.ValidationFailed("postponedUntil", "ErrPostponePast")
+		}
+		u.Until = until
+	}
+	if req.AssigneeID != nil {
+		if id := *req.AssigneeID; id != 0 {
+			agent, err := s.store.User(r.Context(), id)
+			if err != nil && ticket.ErrorCode(err) != ticket.CodeNotFound {
+				return err
+			}
+			if err != nil || !agent.Agent {
+				return ticket.ValidationFailed("assigneeId", "ErrAssignee")
+			}
+		}
+		u.Assign, u.Assignee = true, *req.AssigneeID
+	}
+	if err := s.store.UpdateTicket(r.Context(), t.Number, u); err != nil {
+		return err
+	}
+	if t, err = s.store.Ticket(r.Context(), t.Number); err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusOK, struct {
 		Ticket ticket.TicketView `json:"ticket"`

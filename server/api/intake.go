@@ -34,7 +34,11 @@ func (s *Server) getCatalog(w http.ResponseWriter, r *http.Request) error {
 				ct.OrganizationIDs = append(ct.OrganizationIDs, o.ID)
 			}
 		}
-		if len(ct.OrganizationIDs) > 0 {
+		// Agents file no tickets but filter by every type.
+		if len(ct.OrganizationIDs) > 0 || v.Agent() {
+			if ct.OrganizationIDs == nil {
+				ct.OrganizationIDs = []int64{}
+			}
 			resp.Types = append(resp.Types, ct)
 		}
 	}
@@ -104,6 +108,16 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.respondCreated(w, r, v, statusFor(replayed), m.TicketNumber, m.ID)
 	}
+	if d.FollowUpOf != 0 {
+		// A follow-up names a closed ticket of the same account.
+		prev, err := s.store.Ticket(ctx, d.FollowUpOf)
+		if err != nil && ticket.ErrorCode(err) != ticket.CodeNotFound {
+			return err
+		}
+		if err != nil || !v.CanSeeTicket(prev) || prev.Organization.ID != d.OrganizationID || !prev.Status.Closed() {
+			return ticket.ValidationFailed("followUpOf", "ErrFollowUpOf")
+		}
+	}
 	fields := map[string]string{}
 	for k, val := range d.Fields {
 		if strings.TrimSpace(val) != "" {
@@ -113,7 +127,7 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 	t, replayed, err := s.store.CreateTicketOnce(ctx, once, ticket.Ticket{
 		Organization: ticket.OrgRef{ID: d.OrganizationID}, Requester: v.User.Ref(),
 		Type: d.Type, Category: d.Category, Subject: d.Subject, Description: d.Description, Fields: fields,
-		Status: ticket.StatusNew, CreatedAt: now,
+		Status: ticket.StatusNew, CreatedAt: now, FollowUpOf: d.FollowUpOf,
 	})
 	if err != nil {
 		return err

@@ -22,6 +22,11 @@ func (s *Server) routes() {
 		{"GET", "/api/v1/tickets/{number}", s.authed(s.getTicket)},
 		{"PATCH", "/api/v1/tickets/{number}", s.authed(s.patchTicket)},
 		{"POST", "/api/v1/tickets/{number}/messages", s.authed(s.addMessage)},
+		{"GET", "/api/v1/organizations", s.authed(s.listOrganizations)},
+		{"GET", "/api/v1/views", s.authed(s.listViews)},
+		{"POST", "/api/v1/views", s.authed(s.createView)},
+		{"PATCH", "/api/v1/views/{id}", s.authed(s.patchView)},
+		{"DELETE", "/api/v1/views/{id}", s.authed(s.deleteView)},
 	}
 	for _, r := range table {
 		s.mux.HandleFunc(r.method+" "+r.path, r.h)

@@ -14,51 +14,59 @@ type listResponse struct {
 	NextCursor string              `json:"nextCursor,omitempty"`
 }
 
-// listQuery reads the filters shared by the list and the counts:
-// organizationId, status (portal statuses, comma separated), open=true|false.
+// listQuery reads the search of the list and the counts (ticket.Query's
+// parameters) and turns it into a store query within v's scope.
 func listQuery(r *http.Request, v ticket.Viewer) (store.ListQuery, error) {
-	q := store.ListQuery{Scope: v.Scope()}
-	p := r.URL.Query()
-	if s := p.Get("organizationId"); s != "" {
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || id <= 0 {
-			return q, ticket.Errorf(ticket.CodeInvalid, "ErrBadParameter", "organizationId")
-		}
-		q.OrganizationID = id
+	q, err := ticket.ParseQuery(r.URL.Query())
+	if err != nil {
+		return store.ListQuery{}, err
 	}
-	if search := p.Get("q"); search != "" {
-		if len([]rune(search)) > 200 {
-			return q, ticket.Errorf(ticket.CodeInvalid, "ErrBadParameter", "q")
-		}
-		q.Search = search
+	return storeQuery(q, v)
+}
+
+// storeQuery turns q, asked by v, into a store query within v's scope.
+func storeQuery(q ticket.Query, v ticket.Viewer) (store.ListQuery, error) {
+	if err := v.QueryFor(q); err != nil {
+		return store.ListQuery{}, err
 	}
-	var portal []ticket.PortalStatus
-	if s := p.Get("status"); s != "" {
-		for _, part := range strings.Split(s, ",") {
-			ps := ticket.PortalStatus(strings.TrimSpace(part))
-			if !ps.Valid() {
-				return q, ticket.Errorf(ticket.CodeInvalid, "ErrBadParameter", "status")
+	lq := store.ListQuery{
+		Scope: v.Scope(), OrganizationID: q.OrganizationID, Statuses: q.Statuses(),
+		Type: q.Type, Category: q.Category, Search: q.Search, Sort: q.Effective(),
+	}
+	lq.CreatedFrom, lq.CreatedTo = q.CreatedRange()
+	switch q.Assignee {
+	case "me":
+		lq.AssigneeID = v.User.ID
+	case "none":
+		lq.AssigneeID = store.Unassigned
+	}
+	if q.Awaiting == "me" {
+		// Waiting for the caller: a customer's answer on their own
+		// tickets, an agent's work on the tickets assigned to them.
+		if v.Agent() {
+			lq.AssigneeID = v.User.ID
+		} else {
+			lq.RequesterID = v.User.ID
+		}
+		lq.Statuses = intersect(lq.Statuses, v.AwaitingStatuses())
+	}
+	return lq, nil
+}
+
+// intersect returns the statuses in both a (nil: any) and b.
+func intersect(a, b []ticket.Status) []ticket.Status {
+	if a == nil {
+		return b
+	}
+	out := []ticket.Status{}
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				out = append(out, x)
 			}
-			portal = append(portal, ps)
 		}
 	}
-	switch p.Get("open") {
-	case "":
-	case "true":
-		for _, ps := range ticket.PortalStatuses() {
-			if ps != ticket.PortalClosed {
-				portal = append(portal, ps)
-			}
-		}
-	case "false":
-		portal = append(portal, ticket.PortalClosed)
-	default:
-		return q, ticket.Errorf(ticket.CodeInvalid, "ErrBadParameter", "open")
-	}
-	for _, ps := range portal {
-		q.Statuses = append(q.Statuses, ps.InternalStatuses()...)
-	}
-	return q, nil
+	return out
 }
 
 func (s *Server) listTickets(w http.ResponseWriter, r *http.Request) error {
@@ -69,11 +77,10 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := r.URL.Query()
 	if c := p.Get("cursor"); c != "" {
-		n, err := strconv.ParseInt(c, 10, 64)
-		if err != nil || n <= 0 {
-			return ticket.Errorf(ticket.CodeInvalid, "ErrBadParameter", "cursor")
+		if len(c) > 1000 {
+			return store.ErrBadCursor
 		}
-		q.Before = n
+		q.Cursor = c
 	}
 	if l := p.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
@@ -91,9 +98,7 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request) error {
 		for _, t := range ts {
 			resp.Tickets = append(resp.Tickets, v.View(t))
 		}
-		if next != 0 {
-			resp.NextCursor = strconv.FormatInt(next, 10)
-		}
+		resp.NextCursor = next
 	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil

@@ -117,3 +117,33 @@ func TestSearchDiego(t *testing.T) {
 	b.waitTrue("the ticket in the results after a reload", qExists("tr#ticket-row-"+want))
 	b.waitText("search box after a reload", qValue("input#ticket-search"), word)
 }
+
+// Diego opens one of his closed tickets: it takes no reply, but offers
+// "Create follow-up", which opens the ticket form as a follow-up of that
+// ticket, of its account, and the draft in the browser keeps both.
+func TestFollowUpDiego(t *testing.T) {
+	p := startPortal(t)
+	sol := p.org(t, "300400")
+	n := strconv.FormatInt(p.numbers(t, sol, false)[0], 10)
+
+	b := loginTo(t, p, "es-ES", seed.DiegoEmail)
+	b.open("/tickets/" + n)
+	b.waitContains("status of the closed ticket", qText("#ticket-status"), msg(t, "es", "PortalStatus_closed"))
+	b.waitText("notice instead of the reply box", qText("#ticket-closed-text"), msg(t, "es", "FollowUpClosedNotice"))
+	b.waitText("follow-up action", qText("a#create-follow-up"), msg(t, "es", "CreateFollowUp"))
+	b.waitText("follow-up address", `document.querySelector('a#create-follow-up')?.getAttribute('href') ?? ''`, "/tickets/new?followUp="+n)
+	for _, sel := range []string{"textarea#reply-body", "button#reply-send", "button#problem-solved"} {
+		if eval[bool](b, qExists(sel)) {
+			t.Errorf("the closed ticket offers %s to the customer", sel)
+		}
+	}
+
+	b.click("a#create-follow-up")
+	b.waitText("address of the form", jsPath+` + location.search`, "/tickets/new?followUp="+n)
+	b.waitText("follow-up notice", qText("a#follow-up-link"), fill(msg(t, "es", "FollowUpFormNotice"), "Number", n))
+	b.waitText("the notice links the closed ticket", `document.querySelector('a#follow-up-link')?.getAttribute('href') ?? ''`, "/tickets/"+n)
+	b.waitTrue("the form under the notice", qExists("form#ticket-form"))
+	drafts := `Object.values(localStorage).join('\n')`
+	b.waitContains("the draft keeps the follow-up", drafts, `"followUpOf":`+n)
+	b.waitContains("the draft has the ticket's account", drafts, `"organizationId":`+idString(sol))
+}

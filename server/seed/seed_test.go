@@ -44,8 +44,8 @@ func allTickets(t *testing.T, db *store.DB) []ticket.Ticket {
 	if err != nil {
 		t.Fatalf("ListTickets: %v", err)
 	}
-	if next != 0 {
-		t.Fatalf("ListTickets: more than one page (next = %d)", next)
+	if next != "" {
+		t.Fatalf("ListTickets: more than one page (next = %q)", next)
 	}
 	return ts
 }

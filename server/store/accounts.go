@@ -36,6 +36,26 @@ func (s *DB) Organization(ctx context.Context, id int64) (ticket.Organization, e
 	return o, notFound(err)
 }
 
+// Organizations returns every organization, by name.
+func (s *DB) Organizations(ctx context.Context) ([]ticket.Organization, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name, account_number, kind, parent_id FROM organizations ORDER BY name, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []ticket.Organization{}
+	for rows.Next() {
+		var o ticket.Organization
+		var parent sql.NullInt64
+		if err := rows.Scan(&o.ID, &o.Name, &o.AccountNumber, &o.Kind, &parent); err != nil {
+			return nil, err
+		}
+		o.ParentID = parent.Int64
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
 // CreateUser stores u with its password hash and returns it with its id.
 func (s *DB) CreateUser(ctx context.Context, u ticket.User, passwordHash string) (ticket.User, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {

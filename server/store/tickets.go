@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -89,10 +90,14 @@ func (s *DB) CreateTicketOnce(ctx context.Context, once Once, t ticket.Ticket) (
 		if number, _, replayed, err = once.replay(ctx, tx); err != nil || replayed {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO tickets (organization_id, requester_id, type, category, subject, description, fields, status, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		var followUp any
+		if t.FollowUpOf != 0 {
+			followUp = t.FollowUpOf
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO tickets (organization_id, requester_id, type, category, subject, description, fields, status, created_at, updated_at, follow_up_of)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.Organization.ID, t.Requester.ID, t.Type, t.Category, t.Subject, t.Description, string(fj), string(t.Status),
-			millis(t.CreatedAt), millis(t.UpdatedAt))
+			millis(t.CreatedAt), millis(t.UpdatedAt), followUp)
 		if err != nil {
 			return err
 		}
@@ -158,19 +163,33 @@ func (s *DB) Message(ctx context.Context, id int64) (ticket.Message, error) {
 }
 
 const ticketSelect = `SELECT t.number, t.organization_id, o.name, o.account_number, t.requester_id, u.name,
-	t.type, t.category, t.subject, t.description, t.fields, t.status, t.created_at, t.updated_at
-	FROM tickets t JOIN organizations o ON o.id = t.organization_id JOIN users u ON u.id = t.requester_id`
+	t.type, t.category, t.subject, t.description, t.fields, t.status, t.created_at, t.updated_at,
+	t.assignee_id, a.name, t.postponed_until, t.follow_up_of`
 
-func scanTicket(row interface{ Scan(...any) error }) (ticket.Ticket, error) {
+const ticketJoins = ` JOIN organizations o ON o.id = t.organization_id JOIN users u ON u.id = t.requester_id
+	LEFT JOIN users a ON a.id = t.assignee_id`
+
+func scanTicket(row interface{ Scan(...any) error }, extra ...any) (ticket.Ticket, error) {
 	var t ticket.Ticket
 	var fields string
 	var created, updated int64
-	err := row.Scan(&t.Number, &t.Organization.ID, &t.Organization.Name, &t.Organization.AccountNumber,
-		&t.Requester.ID, &t.Requester.Name, &t.Type, &t.Category, &t.Subject, &t.Description, &fields, &t.Status, &created, &updated)
+	var assignee, postponed, followUp sql.NullInt64
+	var assigneeName sql.NullString
+	err := row.Scan(append([]any{&t.Number, &t.Organization.ID, &t.Organization.Name, &t.Organization.AccountNumber,
+		&t.Requester.ID, &t.Requester.Name, &t.Type, &t.Category, &t.Subject, &t.Description, &fields, &t.Status, &created, &updated,
+		&assignee, &assigneeName, &postponed, &followUp}, extra...)...)
 	if err != nil {
 		return t, err
 	}
 	t.CreatedAt, t.UpdatedAt = fromMillis(created), fromMillis(updated)
+	if assignee.Valid {
+		t.Assignee = &ticket.UserRef{ID: assignee.Int64, Name: assigneeName.String}
+	}
+	if postponed.Valid {
+		at := fromMillis(postponed.Int64)
+		t.PostponedUntil = &at
+	}
+	t.FollowUpOf = followUp.Int64
 	if err := json.Unmarshal([]byte(fields), &t.Fields); err != nil {
 		return t, err
 	}
@@ -179,7 +198,7 @@ func scanTicket(row interface{ Scan(...any) error }) (ticket.Ticket, error) {
 
 // Ticket returns the ticket with number.
 func (s *DB) Ticket(ctx context.Context, number int64) (ticket.Ticket, error) {
-	t, err := scanTicket(s.db.QueryRowContext(ctx, ticketSelect+` WHERE t.number = ?`, number))
+	t, err := scanTicket(s.db.QueryRowContext(ctx, ticketSelect+` FROM tickets t`+ticketJoins+` WHERE t.number = ?`, number))
 	return t, notFound(err)
 }
 
@@ -210,17 +229,98 @@ func (s *DB) Messages(ctx context.Context, number int64) ([]ticket.Message, erro
 type ListQuery struct {
 	Scope          ticket.Scope
 	OrganizationID int64           // 0: every organization in scope
-	Statuses       []ticket.Status // empty: any status
+	Statuses       []ticket.Status // nil: any status; empty: none
+	Type           string          // "": any
+	Category       string          // "": any
+	CreatedFrom    time.Time       // inclusive; zero: open
+	CreatedTo      time.Time       // exclusive; zero: open
+	RequesterID    int64           // 0: anyone's
+	AssigneeID     int64           // 0: anyone's; Unassigned: nobody's
 	Search         string          // full-text words (prefixes) or a ticket number ("#10005", "10005")
-	Before         int64           // keyset cursor: only numbers below it; 0: from the newest
+	Sort           ticket.Sort     // "": by number, highest first
+	Cursor         string          // from the previous page; "": the first page
 	Limit          int             // 1..500, default 50
+}
+
+// Unassigned as ListQuery.AssigneeID selects tickets nobody works on.
+const Unassigned = -1
+
+// ErrBadCursor is returned for a cursor this query did not produce.
+var ErrBadCursor = ticket.Errorf(ticket.CodeInvalid, "ErrBadParameter", "cursor")
+
+// sortKey is one column of an order: an SQL expression and its direction.
+type sortKey struct {
+	expr string
+	desc bool
+}
+
+// statusRank orders internal statuses as their portal statuses are shown
+// (what needs the customer first).
+func statusRank() string {
+	var b strings.Builder
+	b.WriteString("CASE t.status")
+	for i, ps := range ticket.PortalStatuses() {
+		for _, st := range ps.InternalStatuses() {
+			b.WriteString(" WHEN '" + string(st) + "' THEN " + strconv.Itoa(i))
+		}
+	}
+	b.WriteString(" ELSE 99 END")
+	return b.String()
+}
+
+var statusRankExpr = statusRank()
+
+// keys returns the order of q; the last key is unique (the number).
+func (q ListQuery) keys() []sortKey {
+	switch q.Sort {
+	case ticket.SortCreated:
+		return []sortKey{{"t.created_at", true}, {"t.number", true}}
+	case ticket.SortUpdated:
+		return []sortKey{{"t.updated_at", true}, {"t.number", true}}
+	case ticket.SortStatus:
+		return []sortKey{{statusRankExpr, false}, {"t.updated_at", true}, {"t.number", true}}
+	case ticket.SortRelevance:
+		if q.searching() {
+			return []sortKey{{"s.score", false}, {"t.number", true}}
+		}
+	}
+	return []sortKey{{"t.number", true}}
+}
+
+func (q ListQuery) searching() bool { return strings.TrimSpace(q.Search) != "" }
+
+// from returns the tables of q: the tickets, joined with the ranked search
+// matches when q searches.
+func (q ListQuery) from() (string, []any) {
+	if !q.searching() {
+		return " FROM tickets t", nil
+	}
+	match, number := searchTerms(q.Search)
+	var parts []string
+	var args []any
+	if match != "" {
+		// Internal notes are searchable by agents (scope All) only.
+		parts = append(parts, `SELECT ticket_number, rank AS score FROM search WHERE search MATCH ? AND (internal = 0 OR ?)`)
+		args = append(args, match, q.Scope.All)
+	}
+	if number != 0 {
+		// The ticket a number names comes first.
+		parts = append(parts, `SELECT ?, -1e300`)
+		args = append(args, number)
+	}
+	if len(parts) == 0 {
+		parts = append(parts, `SELECT NULL, 0 WHERE 0`)
+	}
+	return ` FROM (SELECT ticket_number AS n, min(score) AS score FROM (` + strings.Join(parts, " UNION ALL ") +
+		`) GROUP BY ticket_number) s JOIN tickets t ON t.number = s.n`, args
 }
 
 func (q ListQuery) where() (string, []any) {
 	var conds []string
 	var args []any
+	in := func(col string, n int) string { return col + " IN (" + placeholders(n) + ")" }
 	if !q.Scope.All {
-		conds = append(conds, "t.organization_id IN ("+placeholders(len(q.Scope.OrganizationIDs))+")")
+		conds = append(conds, in("t.organization_id", len(q.Scope.OrganizationIDs)))
 		for _, id := range q.Scope.OrganizationIDs {
 			args = append(args, id)
 		}
@@ -229,33 +329,75 @@ func (q ListQuery) where() (string, []any) {
 		conds = append(conds, "t.organization_id = ?")
 		args = append(args, q.OrganizationID)
 	}
-	if len(q.Statuses) > 0 {
-		conds = append(conds, "t.status IN ("+placeholders(len(q.Statuses))+")")
+	if q.Statuses != nil {
+		conds = append(conds, in("t.status", len(q.Statuses)))
 		for _, st := range q.Statuses {
 			args = append(args, string(st))
 		}
 	}
-	if match, number := searchTerms(q.Search); match != "" || number != 0 {
-		// Internal notes are searchable by agents (scope All) only.
-		cond := "t.number IN (SELECT ticket_number FROM search WHERE search MATCH ? AND (internal = 0 OR ?))"
-		args = append(args, match, q.Scope.All)
-		if match == "" {
-			cond, args = "0", args[:len(args)-2]
-		}
-		if number != 0 {
-			cond = "(" + cond + " OR t.number = ?)"
-			args = append(args, number)
-		}
-		conds = append(conds, cond)
+	if q.Type != "" {
+		conds = append(conds, "t.type = ?")
+		args = append(args, q.Type)
 	}
-	if q.Before > 0 {
-		conds = append(conds, "t.number < ?")
-		args = append(args, q.Before)
+	if q.Category != "" {
+		conds = append(conds, "t.category = ?")
+		args = append(args, q.Category)
+	}
+	if !q.CreatedFrom.IsZero() {
+		conds = append(conds, "t.created_at >= ?")
+		args = append(args, millis(q.CreatedFrom))
+	}
+	if !q.CreatedTo.IsZero() {
+		conds = append(conds, "t.created_at < ?")
+		args = append(args, millis(q.CreatedTo))
+	}
+	if q.RequesterID != 0 {
+		conds = append(conds, "t.requester_id = ?")
+		args = append(args, q.RequesterID)
+	}
+	switch {
+	case q.AssigneeID == Unassigned:
+		conds = append(conds, "t.assignee_id IS NULL")
+	case q.AssigneeID != 0:
+		conds = append(conds, "t.assignee_id = ?")
+		args = append(args, q.AssigneeID)
 	}
 	if len(conds) == 0 {
 		return "", nil
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// after returns the condition "comes after the row with values" in the
+// order of keys.
+func after(keys []sortKey, values []any) (string, []any) {
+	uniform := true
+	for _, k := range keys {
+		uniform = uniform && k.desc == keys[0].desc
+	}
+	if uniform {
+		// A row value comparison lets SQLite walk the index.
+		cols := make([]string, len(keys))
+		for i, k := range keys {
+			cols[i] = k.expr
+		}
+		op := ">"
+		if keys[0].desc {
+			op = "<"
+		}
+		return "(" + strings.Join(cols, ", ") + ") " + op + " (" + placeholders(len(keys)) + ")", values
+	}
+	// (k1 op v1) OR (k1 = v1 AND (rest))
+	k := keys[0]
+	op := ">"
+	if k.desc {
+		op = "<"
+	}
+	if len(keys) == 1 {
+		return k.expr + " " + op + " ?", values[:1]
+	}
+	rest, restArgs := after(keys[1:], values[1:])
+	return "(" + k.expr + " " + op + " ? OR (" + k.expr + " = ? AND " + rest + "))", append([]any{values[0], values[0]}, restArgs...)
 }
 
 func placeholders(n int) string {
@@ -265,46 +407,115 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
 
-// ListTickets returns the tickets q selects, newest first, and the cursor
-// of the next page (0 when this is the last page).
-func (s *DB) ListTickets(ctx context.Context, q ListQuery) ([]ticket.Ticket, int64, error) {
+// encodeCursor and decodeCursor turn the sort values of a page's last row
+// into an opaque string and back.
+func encodeCursor(values []any) string {
+	b, _ := json.Marshal(values)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string, n int) ([]any, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, ErrBadCursor
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var raw []json.Number
+	if err := d.Decode(&raw); err != nil || len(raw) != n {
+		return nil, ErrBadCursor
+	}
+	out := make([]any, n)
+	for i, num := range raw {
+		if v, err := num.Int64(); err == nil {
+			out[i] = v
+		} else if f, err := num.Float64(); err == nil {
+			out[i] = f
+		} else {
+			return nil, ErrBadCursor
+		}
+	}
+	return out, nil
+}
+
+// ListTickets returns the tickets q selects in q's order, and the cursor
+// of the next page ("" when this is the last page).
+func (s *DB) ListTickets(ctx context.Context, q ListQuery) ([]ticket.Ticket, string, error) {
 	if q.Limit <= 0 {
 		q.Limit = 50
 	}
 	if q.Limit > 500 {
 		q.Limit = 500
 	}
-	where, args := q.where()
-	rows, err := s.db.QueryContext(ctx, ticketSelect+where+` ORDER BY t.number DESC LIMIT ?`, append(args, q.Limit+1)...)
+	keys := q.keys()
+	from, args := q.from()
+	where, whereArgs := q.where()
+	args = append(args, whereArgs...)
+	if q.Cursor != "" {
+		values, err := decodeCursor(q.Cursor, len(keys))
+		if err != nil {
+			return nil, "", err
+		}
+		cond, condArgs := after(keys, values)
+		if where == "" {
+			where = " WHERE " + cond
+		} else {
+			where += " AND " + cond
+		}
+		args = append(args, condArgs...)
+	}
+	cols := make([]string, len(keys))
+	order := make([]string, len(keys))
+	for i, k := range keys {
+		cols[i] = k.expr
+		order[i] = k.expr
+		if k.desc {
+			order[i] += " DESC"
+		}
+	}
+	query := ticketSelect + ", " + strings.Join(cols, ", ") + from + ticketJoins + where +
+		" ORDER BY " + strings.Join(order, ", ") + " LIMIT ?"
+	rows, err := s.db.QueryContext(ctx, query, append(args, q.Limit+1)...)
 	if err != nil {
-		return nil, 0, err
+		return nil, "", err
 	}
 	defer rows.Close()
 	out := []ticket.Ticket{}
+	var last []any
+	more := false
 	for rows.Next() {
-		t, err := scanTicket(rows)
+		values := make([]any, len(keys))
+		ptrs := make([]any, len(keys))
+		for i := range values {
+			ptrs[i] = &values[i]
+		}
+		t, err := scanTicket(rows, ptrs...)
 		if err != nil {
-			return nil, 0, err
+			return nil, "", err
+		}
+		if len(out) == q.Limit {
+			more = true
+			break
 		}
 		out = append(out, t)
+		last = values
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, err
+		return nil, "", err
 	}
-	var next int64
-	if len(out) > q.Limit {
-		out = out[:q.Limit]
-		next = out[len(out)-1].Number
+	var next string
+	if more {
+		next = encodeCursor(last)
 	}
 	return out, next, nil
 }
 
-// CountByStatus counts the tickets q selects per internal status (Before and
-// Limit are ignored).
+// CountByStatus counts the tickets q selects per internal status (Sort,
+// Cursor and Limit are ignored).
 func (s *DB) CountByStatus(ctx context.Context, q ListQuery) (map[ticket.Status]int, error) {
-	q.Before = 0
-	where, args := q.where()
-	rows, err := s.db.QueryContext(ctx, `SELECT t.status, count(*) FROM tickets t`+where+` GROUP BY t.status`, args...)
+	from, args := q.from()
+	where, whereArgs := q.where()
+	rows, err := s.db.QueryContext(ctx, `SELECT t.status, count(*)`+from+where+` GROUP BY t.status`, append(args, whereArgs...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -394,8 +605,48 @@ func (s *DB) Reply(ctx context.Context, m ticket.Message, from, to ticket.Status
 // SetStatus moves ticket number from status from to status to;
 // ErrChanged when it is no longer in status from.
 func (s *DB) SetStatus(ctx context.Context, number int64, from, to ticket.Status, at time.Time) error {
+	return s.UpdateTicket(ctx, number, Update{From: from, To: to, At: at})
+}
+
+// Update is a change of a ticket by an agent or its customer.
+type Update struct {
+	From, To ticket.Status // To "": the status stays
+	Until    time.Time     // To postponed: when the ticket comes back
+	Assign   bool          // set the assignee to AssigneeID (0: nobody)
+	Assignee int64
+	At       time.Time
+}
+
+// UpdateTicket applies u to ticket number in one transaction; ErrChanged
+// when the ticket is no longer in status u.From.
+func (s *DB) UpdateTicket(ctx context.Context, number int64, u Update) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		return moveStatus(ctx, tx, number, from, to, at, true)
+		if u.To != "" && u.To != u.From {
+			if err := moveStatus(ctx, tx, number, u.From, u.To, u.At, true); err != nil {
+				return err
+			}
+		}
+		if u.To != "" {
+			var until any
+			if u.To == ticket.StatusPostponed && !u.Until.IsZero() {
+				until = millis(u.Until)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE tickets SET postponed_until = ? WHERE number = ?`, until, number); err != nil {
+				return err
+			}
+		}
+		if u.Assign {
+			// Assignment is internal: it does not move the update time
+			// customers see.
+			var who any
+			if u.Assignee != 0 {
+				who = u.Assignee
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE tickets SET assignee_id = ? WHERE number = ?`, who, number); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
@@ -403,11 +654,9 @@ func (s *DB) SetStatus(ctx context.Context, number int64, from, to ticket.Status
 // the update time customers see.
 func moveStatus(ctx context.Context, tx *sql.Tx, number int64, from, to ticket.Status, at time.Time, touch bool) error {
 	q := `UPDATE tickets SET status = ? WHERE number = ? AND status = ?`
-	if touch {
-		q = `UPDATE tickets SET status = ?, updated_at = max(updated_at, ?) WHERE number = ? AND status = ?`
-	}
 	args := []any{string(to), number, string(from)}
 	if touch {
+		q = `UPDATE tickets SET status = ?, updated_at = max(updated_at, ?) WHERE number = ? AND status = ?`
 		args = []any{string(to), millis(at), number, string(from)}
 	}
 	res, err := tx.ExecContext(ctx, q, args...)
