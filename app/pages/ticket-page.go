@@ -8,6 +8,7 @@ import (
 
 	"github.com/supportal/supportal/app/state"
 	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/locales"
 )
 
 // ticketPage shows one ticket: its data and its public conversation
@@ -25,6 +26,8 @@ type ticketPage struct {
 	replyFor      int64  // ticket whose reply draft is loaded
 	replyInternal bool   // agents: an internal note
 	replyTried    bool
+	postponing    bool   // agents: "postponed" chosen, the date is asked
+	postponeDate  string // YYYY-MM-DD
 }
 
 func newTicketPage() *ticketPage { return &ticketPage{} }
@@ -107,6 +110,7 @@ func (p *ticketPage) Render() app.UI {
 					return app.P().Class("muted").Text(t(lang, "NoMessages"))
 				}),
 				p.renderReply(lang, tk),
+				app.If(p.session.User.Agent, func() app.UI { return p.renderAgentPanel(lang, tk) }),
 			),
 			p.renderLinked(lang, tk, d.Messages),
 		),
@@ -130,8 +134,20 @@ func (p *ticketPage) renderMeta(lang string, tk ticket.TicketView) app.UI {
 			row(dt(lang, "ColStatus"), app.Dd().ID("ticket-status").Body(statusBadge(lang, tk.Status))),
 			app.If(p.session.User.Agent, func() app.UI {
 				return app.Div().Class("dl-row").Body(
-					dt(lang, "ColInternalStatus"), app.Dd().Text(t(lang, tk.InternalStatus.MessageID())),
+					dt(lang, "ColInternalStatus"), app.Dd().ID("ticket-internal-status").Text(t(lang, tk.InternalStatus.MessageID())),
 				)
+			}),
+			app.If(p.session.User.Agent && tk.PostponedUntil != nil, func() app.UI {
+				return app.Div().Class("dl-row").Body(
+					dt(lang, "PostponedUntil"), app.Dd().ID("ticket-postponed-until").Text(locales.Date(lang, local(*tk.PostponedUntil), nil)),
+				)
+			}),
+			app.If(p.session.User.Agent, func() app.UI {
+				name := t(lang, "Unassigned")
+				if tk.Assignee != nil {
+					name = tk.Assignee.Name
+				}
+				return app.Div().Class("dl-row").Body(dt(lang, "ColAssignee"), app.Dd().ID("ticket-assignee").Text(name))
 			}),
 			row(dt(lang, "TicketType"), app.Dd().Text(t(lang, ticket.TypeMessageID(tk.Type)))),
 			row(dt(lang, "TicketCategory"), app.Dd().Text(t(lang, ticket.CategoryMessageID(tk.Category)))),
@@ -249,7 +265,6 @@ func (p *ticketPage) renderReply(lang string, tk ticket.TicketView) app.UI {
 				return app.Button().ID("problem-solved").Type("button").Disabled(busy).OnClick(p.onSolved).Text(t(lang, "ProblemSolved"))
 			}),
 		),
-		app.If(agent, func() app.UI { return p.renderAgentStatus(lang, tk, busy) }),
 	)
 }
 
@@ -265,16 +280,86 @@ func (p *ticketPage) renderFollowUp(lang string, tk ticket.TicketView) app.UI {
 	)
 }
 
-func (p *ticketPage) renderAgentStatus(lang string, tk ticket.TicketView, busy bool) app.UI {
-	return app.Div().Class("field agent-status").Body(
-		app.Label().For("agent-status").Text(t(lang, "ColInternalStatus")),
-		app.Select().ID("agent-status").Disabled(busy).OnChange(p.onAgentStatus).Body(
-			app.Range(ticket.Statuses()).Slice(func(i int) app.UI {
-				st := ticket.Statuses()[i]
-				return app.Option().Value(string(st)).Selected(st == tk.InternalStatus).Text(t(lang, st.MessageID()))
+// renderAgentPanel holds what only agents do with a ticket: set the
+// internal status (postponed asks for the day the ticket comes back) and
+// assign it.
+func (p *ticketPage) renderAgentPanel(lang string, tk ticket.TicketView) app.UI {
+	mine := p.reply.Number == p.number
+	busy := mine && p.reply.Status == state.Loading
+	dateProblem := ""
+	var failed *state.Error
+	if mine && p.reply.Status == state.Failed {
+		failed = p.reply.Err
+		for _, f := range p.reply.Fields {
+			if f.Field == "postponedUntil" {
+				dateProblem, failed = f.MessageID, nil
+			}
+		}
+	}
+	current := string(tk.InternalStatus)
+	if p.postponing {
+		current = string(ticket.StatusPostponed)
+	}
+	assigned := tk.Assignee != nil && tk.Assignee.ID == p.session.User.ID
+	return app.Section().ID("agent-panel").Class("panel agent-panel").Aria("labelledby", "agent-panel-heading").Body(
+		app.H2().ID("agent-panel-heading").Text(t(lang, "AgentActions")),
+		app.Div().Class("field agent-status").Body(
+			app.Label().For("agent-status").Text(t(lang, "ColInternalStatus")),
+			app.Select().ID("agent-status").Disabled(busy).OnChange(p.onAgentStatus).Body(
+				app.Range(ticket.Statuses()).Slice(func(i int) app.UI {
+					st := ticket.Statuses()[i]
+					return app.Option().Value(string(st)).Selected(string(st) == current).Text(t(lang, st.MessageID()))
+				}),
+			),
+		),
+		app.If(p.postponing || tk.InternalStatus == ticket.StatusPostponed, func() app.UI {
+			value := p.postponeDate
+			if value == "" && tk.PostponedUntil != nil {
+				value = local(*tk.PostponedUntil).Format("2006-01-02")
+			}
+			return app.Form().ID("postpone-form").Class("postpone").OnSubmit(p.onPostpone).Body(
+				app.Div().Class("field").Body(
+					app.Label().For("postpone-date").Text(t(lang, "PostponeUntilLabel")),
+					app.Input().ID("postpone-date").Type("date").Required(true).Value(value).
+						Aria("invalid", ariaBool(dateProblem != "")).Aria("describedby", "err-postpone-date").OnChange(p.onPostponeDate),
+					fieldError(lang, "postpone-date", dateProblem),
+				),
+				app.Button().ID("postpone-save").Type("submit").Disabled(busy).Text(t(lang, "Postpone")),
+			)
+		}),
+		app.Div().Class("actions").Body(
+			app.If(!assigned, func() app.UI {
+				return app.Button().ID("assign-me").Type("button").Disabled(busy).OnClick(p.onAssignMe).Text(t(lang, "AssignToMe"))
+			}),
+			app.If(tk.Assignee != nil, func() app.UI {
+				return app.Button().ID("unassign").Type("button").Class("secondary").Disabled(busy).OnClick(p.onUnassign).Text(t(lang, "Unassign"))
 			}),
 		),
+		errorBox(lang, failed),
 	)
+}
+
+func (p *ticketPage) onPostponeDate(ctx app.Context, e app.Event) {
+	p.postponeDate = ctx.JSSrc().Get("value").String()
+}
+
+func (p *ticketPage) onPostpone(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	date := p.postponeDate
+	if date == "" && p.detail.Ticket.PostponedUntil != nil {
+		date = local(*p.detail.Ticket.PostponedUntil).Format("2006-01-02")
+	}
+	ctx.NewActionWithValue(state.ChangeStatus, state.StatusInput{Number: p.number, Status: string(ticket.StatusPostponed), PostponedUntil: date})
+}
+
+func (p *ticketPage) onAssignMe(ctx app.Context, e app.Event) {
+	me := p.session.User.ID
+	ctx.NewActionWithValue(state.ChangeStatus, state.StatusInput{Number: p.number, AssigneeID: &me})
+}
+
+func (p *ticketPage) onUnassign(ctx app.Context, e app.Event) {
+	var nobody int64
+	ctx.NewActionWithValue(state.ChangeStatus, state.StatusInput{Number: p.number, AssigneeID: &nobody})
 }
 
 func (p *ticketPage) onReplyInput(ctx app.Context, e app.Event) {
@@ -299,6 +384,15 @@ func (p *ticketPage) onSolved(ctx app.Context, e app.Event) {
 	ctx.NewActionWithValue(state.ChangeStatus, state.StatusInput{Number: p.number, Status: string(ticket.PortalClosed)})
 }
 
+// onAgentStatus sets the chosen internal status; "postponed" first asks
+// for the day the ticket comes back.
 func (p *ticketPage) onAgentStatus(ctx app.Context, e app.Event) {
-	ctx.NewActionWithValue(state.ChangeStatus, state.StatusInput{Number: p.number, Status: ctx.JSSrc().Get("value").String()})
+	st := ctx.JSSrc().Get("value").String()
+	if st == string(ticket.StatusPostponed) {
+		p.postponing = true
+		ctx.Defer(func(app.Context) { focus("postpone-date") })
+		return
+	}
+	p.postponing = false
+	ctx.NewActionWithValue(state.ChangeStatus, state.StatusInput{Number: p.number, Status: st})
 }

@@ -6,9 +6,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/server/seed"
 )
 
@@ -128,4 +130,47 @@ func userID(t *testing.T, p *portal, email string) int64 {
 		t.Fatal(err)
 	}
 	return u.ID
+}
+
+// Sam postpones a ticket from its page: the day is asked first, a past
+// day is refused in his language; he assigns the ticket to himself.
+func TestAgentPostponeAndAssign(t *testing.T) {
+	p := startPortal(t)
+	sonnenschein := p.org(t, "100200")
+	var n int64
+	for _, tk := range p.tickets(t, sonnenschein.ID) {
+		if tk.Status == ticket.StatusOpen || tk.Status == ticket.StatusNew {
+			n = tk.Number
+			break
+		}
+	}
+	b := newBrowser(t, p, "en-US")
+	b.open("/login")
+	b.login(seed.SamEmail, seed.Password)
+	b.waitText("path after login", jsPath, "/")
+	b.open("/tickets/" + strconv.FormatInt(n, 10))
+	b.waitTrue("agent panel", qExists("section#agent-panel select#agent-status"))
+	b.waitText("nobody assigned", qText("#ticket-assignee"), msg(t, "en", "Unassigned"))
+	b.click("button#assign-me")
+	b.waitText("assigned to Sam", qText("#ticket-assignee"), "Sam Agent")
+
+	b.choose("agent-status", string(ticket.StatusPostponed))
+	b.waitTrue("the day is asked", qExists("input#postpone-date"))
+	if got := storedTicket(t, p, n).Status; got == ticket.StatusPostponed {
+		t.Fatal("postponed before the day was given")
+	}
+	b.do("a past day", chromedp.SetValue(chromedp.ID("postpone-date"), "2020-01-01"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("postpone-date").dispatchEvent(new Event("change", {bubbles: true}))`))
+	b.click("button#postpone-save")
+	b.waitText("past day refused", qText("#err-postpone-date"), msg(t, "en", "ErrPostponePast"))
+	day := time.Now().AddDate(0, 1, 0).Format("2006-01-02")
+	b.do("a future day", chromedp.SetValue(chromedp.ID("postpone-date"), day),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("postpone-date").dispatchEvent(new Event("change", {bubbles: true}))`))
+	b.click("button#postpone-save")
+	b.waitText("internal status", qText("#ticket-internal-status"), msg(t, "en", "Status_postponed"))
+	b.waitTrue("the day shown", qExists("#ticket-postponed-until"))
+	got := storedTicket(t, p, n)
+	if got.Status != ticket.StatusPostponed || got.PostponedUntil == nil || got.PostponedUntil.Before(time.Now()) || got.Assignee == nil {
+		t.Fatalf("stored: status %s, until %v, assignee %+v", got.Status, got.PostponedUntil, got.Assignee)
+	}
 }
