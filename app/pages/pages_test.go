@@ -437,3 +437,37 @@ func TestIntakeFollowUpAccount(t *testing.T) {
 		})
 	}
 }
+
+// The list's filters and sort are labelled in the user's language, show
+// the query of the address, and a saved view names the page.
+func TestTicketsPageFiltersAndView(t *testing.T) {
+	for _, lang := range []string{"en", "de", "fr", "es"} {
+		p := newTicketsPage()
+		p.session = annaSession(lang)
+		p.query = ticket.Query{Open: "true", Category: "invoice", Sort: ticket.SortStatus}
+		p.catalog = state.Catalog{Status: state.Loaded, Types: []state.CatalogType{{Type: ticket.DefaultCatalog.Types[0]}}}
+		p.views = state.Views{Status: state.Loaded, Views: []ticket.View{{ID: 4, Name: "Rechnungen", Query: ticket.Query{Category: "invoice"}}}}
+		p.viewID = 4
+		html := render(t, p)
+		mustContain(t, html, "<h1>Rechnungen</h1>", t_(lang, "FilterAndSortActive", "Count", 1), t_(lang, "RenameView"), t_(lang, "DeleteView"),
+			t_(lang, "CreatedFrom"), t_(lang, "SortBy"), t_(lang, "AwaitingMe"))
+		// The category and the sort of the address are selected.
+		if tag := openingTag(html, `value="invoice"`); !strings.Contains(tag, "selected") {
+			t.Errorf("%s: invoice not selected: %s", lang, tag)
+		}
+		if tag := openingTag(html, `value="status"`); !strings.Contains(tag, "selected") {
+			t.Errorf("%s: sort by status not selected: %s", lang, tag)
+		}
+		// Customers get no agent filters; the closed status is not offered on the open tab.
+		for _, absent := range []string{`id="filter-internal-status"`, `id="filter-assignee"`, `value="closed"`} {
+			if strings.Contains(html, absent) {
+				t.Errorf("%s: customer list has %s", lang, absent)
+			}
+		}
+		// The query differs from the view's (sort): the view can be updated.
+		mustContain(t, html, `id="view-update"`)
+	}
+}
+
+// t_ translates like t; named apart from the test's t.
+func t_(lang, id string, kv ...any) string { return t(lang, id, kv...) }

@@ -56,6 +56,9 @@ func (p *ticketsPage) OnNav(ctx app.Context) {
 }
 
 func (p *ticketsPage) readURL(ctx app.Context) {
+	if ctx.Page().URL().Path != p.base {
+		return // not this page's address (host tests)
+	}
 	values := ctx.Page().URL().Query()
 	q, err := ticket.ParseQuery(values)
 	p.queryErr = nil
