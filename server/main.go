@@ -21,6 +21,7 @@ import (
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/server/api"
+	"github.com/supportal/supportal/server/live"
 	"github.com/supportal/supportal/server/seed"
 	"github.com/supportal/supportal/server/site"
 	"github.com/supportal/supportal/server/store"
@@ -88,7 +89,14 @@ func run(ctx context.Context, args []string) error {
 		}
 	}
 
-	handler, st, err := site.Portal(db, web.Files, api.Config{Log: log, Catalog: catalog})
+	// The live hub runs until shutdown; stopping it closes every websocket
+	// (browsers resume from their last event id).
+	hubCtx, stopHub := context.WithCancel(context.Background())
+	defer stopHub()
+	hub := live.NewHub(db, log, 0)
+	go hub.Run(hubCtx)
+
+	handler, st, err := site.Portal(db, web.Files, api.Config{Log: log, Catalog: catalog, Hub: hub})
 	if err != nil {
 		return err
 	}
@@ -122,6 +130,7 @@ func run(ctx context.Context, args []string) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	stopHub()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -78,6 +78,8 @@ type TicketView struct {
 	CreatedAt      time.Time         `json:"createdAt"`
 	UpdatedAt      time.Time         `json:"updatedAt"`
 	FollowUpOf     int64             `json:"followUpOf,omitempty"`
+	// Unread counts the messages of others the viewer has not seen yet.
+	Unread int `json:"unread"`
 	// Agents only:
 	Assignee       *UserRef   `json:"assignee,omitempty"`
 	PostponedUntil *time.Time `json:"postponedUntil,omitempty"`

@@ -11,6 +11,7 @@ import (
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/locales"
+	"github.com/supportal/supportal/server/live"
 	"github.com/supportal/supportal/server/store"
 )
 
@@ -29,6 +30,9 @@ type Config struct {
 	Log *slog.Logger
 	// Catalog is the ticket catalog (default ticket.DefaultCatalog).
 	Catalog ticket.Catalog
+	// Hub sends live events; the caller runs it (default: a hub started
+	// here that runs as long as the process).
+	Hub *live.Hub
 }
 
 // Server answers /api/v1/.
@@ -39,6 +43,7 @@ type Server struct {
 	throttle *throttle
 	mux      *http.ServeMux
 	cop      *http.CrossOriginProtection
+	hub      *live.Hub
 }
 
 // New returns the API over db.
@@ -61,7 +66,12 @@ func New(db *store.DB, cfg Config) *Server {
 	if len(cfg.Catalog.Types) == 0 {
 		cfg.Catalog = ticket.DefaultCatalog
 	}
-	s := &Server{store: db, cfg: cfg, log: cfg.Log, throttle: newThrottle(cfg.LoginFailures, cfg.LoginWindow)}
+	s := &Server{store: db, cfg: cfg, log: cfg.Log, throttle: newThrottle(cfg.LoginFailures, cfg.LoginWindow), hub: cfg.Hub}
+	if s.hub == nil {
+		s.hub = live.NewHub(db, cfg.Log, 0)
+		go s.hub.Run(context.Background())
+	}
+	db.OnEvents(s.hub.Notify)
 	s.cop = http.NewCrossOriginProtection()
 	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errCrossOrigin)

@@ -95,8 +95,18 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		numbers := make([]int64, len(ts))
+		for i, t := range ts {
+			numbers[i] = t.Number
+		}
+		unread, err := s.unreadOf(r.Context(), v, numbers)
+		if err != nil {
+			return err
+		}
 		for _, t := range ts {
-			resp.Tickets = append(resp.Tickets, v.View(t))
+			tv := v.View(t)
+			tv.Unread = unread[t.Number]
+			resp.Tickets = append(resp.Tickets, tv)
 		}
 		resp.NextCursor = next
 	}
@@ -159,6 +169,12 @@ func (s *Server) getTicket(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, ticketResponse{Ticket: v.View(t), Messages: v.ViewMessages(ms)})
+	unread, err := s.unreadOf(r.Context(), v, []int64{number})
+	if err != nil {
+		return err
+	}
+	tv := v.View(t)
+	tv.Unread = unread[number]
+	writeJSON(w, http.StatusOK, ticketResponse{Ticket: tv, Messages: v.ViewMessages(ms)})
 	return nil
 }

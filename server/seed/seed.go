@@ -579,8 +579,9 @@ func Load(ctx context.Context, db *store.DB, passwordHash string, now time.Time)
 		if err != nil {
 			return false, fmt.Errorf("seed: ticket %q: %w", d.subject, err)
 		}
+		var seen int64 // the newest message older than two days
 		for _, m := range d.messages {
-			_, err := db.AddMessage(ctx, ticket.Message{
+			added, err := db.AddMessage(ctx, ticket.Message{
 				TicketNumber: t.Number,
 				Author:       userRefs[m.by],
 				Body:         m.body,
@@ -590,10 +591,29 @@ func Load(ctx context.Context, db *store.DB, passwordHash string, now time.Time)
 			if err != nil {
 				return false, fmt.Errorf("seed: message on ticket %d: %w", t.Number, err)
 			}
+			if !m.internal && now.Sub(added.CreatedAt) > readAge {
+				seen = added.ID
+			}
+		}
+		// The demo users have read what is older than two days: newer
+		// answers show as unread.
+		if seen != 0 {
+			for _, u := range users {
+				for _, m := range u.memberships {
+					if m.account == d.account && m.ticketAccess {
+						if err := db.SetRead(ctx, userRefs[u.email].ID, t.Number, seen); err != nil {
+							return false, fmt.Errorf("seed: read marker: %w", err)
+						}
+					}
+				}
+			}
 		}
 	}
 	return true, nil
 }
+
+// readAge is how old a demo message is when the demo users have read it.
+const readAge = 48 * time.Hour
 
 // check reports the first inconsistency in the demo data: unknown accounts,
 // users, types or categories, requesters without (admin) access, missing

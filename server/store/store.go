@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
@@ -38,6 +39,12 @@ type DB struct {
 	closing   chan struct{}
 	closeOnce sync.Once
 	writerWG  sync.WaitGroup
+
+	// Live updates: a commit that appended events calls onEvents; every
+	// membership change moves accessVersion.
+	onEvents      atomic.Pointer[func()]
+	eventsPending atomic.Bool
+	accessVersion atomic.Int64
 }
 
 // write is one caller's transaction body and where its result goes.
@@ -203,6 +210,7 @@ func (s *DB) writer() {
 
 func (s *DB) commit(batch []write) {
 	ctx := context.Background()
+	defer s.notifyEvents()
 	if len(batch) == 1 {
 		batch[0].done <- s.direct(ctx, batch[0].fn)
 		return

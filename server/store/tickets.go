@@ -107,6 +107,9 @@ func (s *DB) CreateTicketOnce(ctx context.Context, once Once, t ticket.Ticket) (
 		if err := index(ctx, tx, number, t.Subject+" "+t.Description, false); err != nil {
 			return err
 		}
+		if err := s.appendEvent(ctx, tx, ticket.EventTicketCreated, number, 0, false, 0, t.CreatedAt); err != nil {
+			return err
+		}
 		return once.record(ctx, tx, number, 0, t.CreatedAt)
 	})
 	if err != nil {
@@ -132,7 +135,7 @@ func (s *DB) AddMessageOnce(ctx context.Context, once Once, m ticket.Message) (t
 		if _, m.ID, replayed, err = once.replay(ctx, tx); err != nil || replayed {
 			return err
 		}
-		if m.ID, err = insertMessage(ctx, tx, m); err != nil {
+		if m.ID, err = s.insertMessage(ctx, tx, m); err != nil {
 			return err
 		}
 		// Internal notes do not touch the ticket: its update time is what
@@ -593,7 +596,7 @@ func (s *DB) Reply(ctx context.Context, m ticket.Message, from, to ticket.Status
 			return err
 		}
 		var err error
-		m.ID, err = insertMessage(ctx, tx, m)
+		m.ID, err = s.insertMessage(ctx, tx, m)
 		return err
 	})
 	if err != nil {
@@ -646,7 +649,12 @@ func (s *DB) UpdateTicket(ctx context.Context, number int64, u Update) error {
 				return err
 			}
 		}
-		return nil
+		if u.To == "" && !u.Assign {
+			return nil
+		}
+		// Customers learn of a change only when their status light moves.
+		visible := u.To != "" && u.To.Portal() != u.From.Portal()
+		return s.appendEvent(ctx, tx, ticket.EventTicketUpdated, number, 0, !visible, 0, u.At)
 	})
 }
 
@@ -694,8 +702,9 @@ func searchTerms(input string) (match string, number int64) {
 	return strings.Join(terms, " "), number
 }
 
-// insertMessage stores m and indexes it for search; it returns m's id.
-func insertMessage(ctx context.Context, tx *sql.Tx, m ticket.Message) (int64, error) {
+// insertMessage stores m, indexes it for search and records the event;
+// it returns m's id.
+func (s *DB) insertMessage(ctx context.Context, tx *sql.Tx, m ticket.Message) (int64, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO messages (ticket_number, author_id, body, internal, created_at) VALUES (?, ?, ?, ?, ?)`,
 		m.TicketNumber, m.Author.ID, m.Body, m.Internal, millis(m.CreatedAt))
 	if err != nil {
@@ -705,5 +714,8 @@ func insertMessage(ctx context.Context, tx *sql.Tx, m ticket.Message) (int64, er
 	if err != nil {
 		return 0, err
 	}
-	return id, index(ctx, tx, m.TicketNumber, m.Body, m.Internal)
+	if err := index(ctx, tx, m.TicketNumber, m.Body, m.Internal); err != nil {
+		return 0, err
+	}
+	return id, s.appendEvent(ctx, tx, ticket.EventMessageCreated, m.TicketNumber, id, m.Internal, 0, m.CreatedAt)
 }

@@ -1,0 +1,202 @@
+// Package live sends ticket events to browsers over websockets: one hub
+// goroutine owns the subscribers and fans out each batch of new events;
+// every connection has its own writer that filters the events through the
+// visibility policy for its user and resumes after the last event id the
+// browser saw. Events are rows of the store, numbered in commit order, so
+// nothing is lost across a dropped connection or a restart.
+package live
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/supportal/supportal/app/ticket"
+)
+
+// Source is where events come from: the store.
+type Source interface {
+	// EventsAfter returns up to limit events with ids above after, in id order.
+	EventsAfter(ctx context.Context, after int64, limit int) ([]ticket.Event, error)
+	// LastEventID returns the id of the newest event (0 if none).
+	LastEventID(ctx context.Context) (int64, error)
+}
+
+// Hub fans out new events to subscribers. Its Run goroutine owns the
+// subscriber map; nothing else touches it. A subscriber whose buffer is
+// full is dropped (its connection closes, the browser resumes): the hub
+// never waits for a slow client.
+type Hub struct {
+	src        Source
+	log        *slog.Logger
+	maxPerUser int
+
+	notify     chan struct{}
+	register   chan registration
+	unregister chan *Subscriber
+	stats      chan chan int
+	done       chan struct{} // closed when Run returns
+
+	last atomic.Int64 // newest event id fanned out
+}
+
+// Subscriber receives batches of events, in id order, after Start.
+type Subscriber struct {
+	UserID int64
+	// Start is the newest event id when the subscriber joined: events up to
+	// it are read from the store, later ones arrive on C.
+	Start   int64
+	C       chan []ticket.Event
+	Dropped chan struct{} // closed when the hub drops the subscriber
+}
+
+type registration struct {
+	sub   *Subscriber
+	reply chan error
+}
+
+// ErrTooManyConnections is returned when a user has the most connections
+// allowed already.
+var ErrTooManyConnections = ticket.Errorf(ticket.CodeTooMany, "ErrTooManyConnections", "")
+
+var errHubStopped = errors.New("live: the hub has stopped")
+
+// subscriberBuffer is how many batches a subscriber may lag behind.
+const subscriberBuffer = 64
+
+// NewHub returns a hub reading from src; maxPerUser limits the connections
+// of one user (0: 20).
+func NewHub(src Source, log *slog.Logger, maxPerUser int) *Hub {
+	if maxPerUser <= 0 {
+		maxPerUser = 20
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Hub{
+		src: src, log: log, maxPerUser: maxPerUser,
+		notify:     make(chan struct{}, 1),
+		register:   make(chan registration),
+		unregister: make(chan *Subscriber),
+		stats:      make(chan chan int),
+		done:       make(chan struct{}),
+	}
+}
+
+// Notify tells the hub new events were committed. It never blocks; many
+// notifications while the hub is busy count as one.
+func (h *Hub) Notify() {
+	select {
+	case h.notify <- struct{}{}:
+	default:
+	}
+}
+
+// Subscribe adds a subscriber for user userID.
+func (h *Hub) Subscribe(ctx context.Context, userID int64) (*Subscriber, error) {
+	s := &Subscriber{UserID: userID, C: make(chan []ticket.Event, subscriberBuffer), Dropped: make(chan struct{})}
+	reply := make(chan error, 1)
+	select {
+	case h.register <- registration{s, reply}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-h.done:
+		return nil, errHubStopped
+	}
+	select {
+	case err := <-reply:
+		return s, err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Unsubscribe removes s; it is safe to call after the hub dropped s.
+func (h *Hub) Unsubscribe(s *Subscriber) {
+	select {
+	case h.unregister <- s:
+	case <-h.done:
+	}
+}
+
+// Subscribers returns how many subscribers the hub has.
+func (h *Hub) Subscribers() int {
+	reply := make(chan int, 1)
+	select {
+	case h.stats <- reply:
+		return <-reply
+	case <-h.done:
+		return 0
+	}
+}
+
+// Run runs the hub until ctx ends.
+func (h *Hub) Run(ctx context.Context) {
+	defer close(h.done)
+	last, err := h.src.LastEventID(ctx)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		h.log.Error("live: reading the last event", "err", err)
+	}
+	h.last.Store(last)
+	subs := map[*Subscriber]bool{}
+	perUser := map[int64]int{}
+	drop := func(s *Subscriber) {
+		if subs[s] {
+			delete(subs, s)
+			perUser[s.UserID]--
+			close(s.Dropped)
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			for s := range subs {
+				drop(s)
+			}
+			return
+		case r := <-h.register:
+			if perUser[r.sub.UserID] >= h.maxPerUser {
+				r.reply <- ErrTooManyConnections
+				continue
+			}
+			r.sub.Start = last
+			subs[r.sub] = true
+			perUser[r.sub.UserID]++
+			r.reply <- nil
+		case s := <-h.unregister:
+			drop(s)
+		case reply := <-h.stats:
+			reply <- len(subs)
+		case <-h.notify:
+			for {
+				batch, err := h.src.EventsAfter(ctx, last, 500)
+				if err != nil {
+					if ctx.Err() == nil {
+						h.log.Error("live: reading events", "err", err, "after", last)
+						time.Sleep(100 * time.Millisecond)
+						h.Notify() // try again
+					}
+					break
+				}
+				if len(batch) == 0 {
+					break
+				}
+				last = batch[len(batch)-1].ID
+				h.last.Store(last)
+				for s := range subs {
+					select {
+					case s.C <- batch:
+					default:
+						h.log.Info("live: dropping a slow subscriber", "user", s.UserID)
+						drop(s)
+					}
+				}
+				if len(batch) < 500 {
+					break
+				}
+			}
+		}
+	}
+}
