@@ -195,7 +195,7 @@ func TestEventsFilteredPerRecipient(t *testing.T) {
 
 	// Reading on one device clears the badge on the others.
 	var list listPage
-	anna.get("/api/v1/tickets?limit=500&organizationId=" + strconv.FormatInt(tk.Organization.ID, 10)).decode(t, &list)
+	anna.get("/api/v1/tickets?limit=500&organizationId="+strconv.FormatInt(tk.Organization.ID, 10)).decode(t, &list)
 	unread := -1
 	for _, row := range list.Tickets {
 		if row.Number == tk.Number {
