@@ -42,6 +42,7 @@ func run(ctx context.Context, args []string) error {
 	memory := fs.Bool("memory", false, "keep everything in memory; nothing is written to disk")
 	demo := fs.Bool("demo", false, "load the demo organizations, users and tickets into an empty store")
 	catalogFile := fs.String("catalog", "", "JSON file replacing the built-in ticket catalog")
+	livePerUser := fs.Int("live-per-user", 20, "most live-update websockets one user may have open (load tests raise it)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -93,7 +94,7 @@ func run(ctx context.Context, args []string) error {
 	// (browsers resume from their last event id).
 	hubCtx, stopHub := context.WithCancel(context.Background())
 	defer stopHub()
-	hub := live.NewHub(db, log, 0)
+	hub := live.NewHub(db, log, *livePerUser)
 	go hub.Run(hubCtx)
 
 	handler, st, err := site.Portal(db, web.Files, api.Config{Log: log, Catalog: catalog, Hub: hub})

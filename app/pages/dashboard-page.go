@@ -19,6 +19,7 @@ type dashboardPage struct {
 	session   state.Session
 	counts    state.Counts
 	open      state.TicketList
+	unread    state.Unread
 	loadedFor string
 }
 
@@ -31,6 +32,7 @@ func (p *dashboardPage) OnPreRender(ctx app.Context) {
 func (p *dashboardPage) OnMount(ctx app.Context) {
 	ctx.ObserveState(state.CountsState, &p.counts)
 	ctx.ObserveState(state.OpenState, &p.open)
+	ctx.ObserveState(state.UnreadState, &p.unread)
 	observeSession(ctx, &p.session, p.sessionChanged)
 }
 
@@ -78,6 +80,10 @@ func (p *dashboardPage) Render() app.UI {
 			return app.A().ID("start-form").Class("button").Href("/tickets/new").Text(t(lang, "CreateTicket"))
 		}),
 	).Body(
+		app.If(p.unread.Total() > 0, func() app.UI {
+			return app.P().ID("unread-notice").Class("unread-notice panel").Role("status").
+				Text(locales.N(lang, "UnreadMessagesNotice", p.unread.Total(), nil))
+		}),
 		app.Section().Class("cards").Aria("label", t(lang, "TicketsByStatus")).Body(
 			errorBox(lang, p.counts.Err),
 			app.Range(ticket.PortalStatuses()).Slice(func(i int) app.UI {
@@ -101,7 +107,7 @@ func (p *dashboardPage) Render() app.UI {
 			}),
 			app.If(p.open.Status == state.Loading && len(open) == 0, func() app.UI { return loading(lang) }),
 			errorBox(lang, p.open.Err),
-			newTicketTable().WithLang(lang).WithTickets(open).WithAgent(p.session.User.Agent),
+			newTicketTable().WithLang(lang).WithTickets(open).WithAgent(p.session.User.Agent).WithUserID(p.session.User.ID).WithUnread(p.unread),
 		),
 	)
 }

@@ -26,6 +26,8 @@ type shell struct {
 
 	open       state.TicketList
 	views      state.Views
+	unread     state.Unread
+	live       state.Live
 	viewID     string // the saved view the address names
 	loadedFor  string
 	menuOpen   string // "user", "support", "plus" or ""
@@ -77,6 +79,8 @@ func (s *shell) OnMount(ctx app.Context) {
 	s.viewID = ctx.Page().URL().Query().Get("view")
 	ctx.ObserveState(state.OpenState, &s.open)
 	ctx.ObserveState(state.ViewsState, &s.views)
+	ctx.ObserveState(state.UnreadState, &s.unread).OnChange(func() { s.setTitle(ctx) })
+	ctx.ObserveState(state.LiveState, &s.live)
 	observeSession(ctx, &s.Session, s.sessionChanged)
 }
 
@@ -87,6 +91,10 @@ func (s *shell) setTitle(ctx app.Context) {
 	title := t(sessionLang(ctx, s.Session), s.Title)
 	if s.TitleText != "" {
 		title = s.TitleText
+	}
+	if n := s.unread.Total(); n > 0 && s.Session.LoggedIn {
+		ctx.Page().SetTitle("(%d) %s · supportal", n, title)
+		return
 	}
 	ctx.Page().SetTitle("%s · supportal", title)
 }
@@ -105,6 +113,7 @@ func (s *shell) sessionChanged(ctx app.Context) {
 		return
 	}
 	s.redirected = false
+	ctx.NewAction(state.StartLive) // once per user; it keeps itself connected
 	key := strconv.FormatInt(s.Session.User.ID, 10) + "/" + strconv.FormatInt(s.Session.Account, 10)
 	if key != s.loadedFor {
 		s.loadedFor = key
@@ -186,6 +195,9 @@ func (s *shell) renderTopBar(lang string) app.UI {
 				)
 			}),
 		),
+		app.If(s.live.Reconnecting, func() app.UI {
+			return app.Span().ID("live-reconnecting").Class("live-status").Role("status").Text(t(lang, "Reconnecting"))
+		}),
 		newLangSwitch().WithLang(lang),
 		app.If(len(s.Session.Accounts()) > 0, func() app.UI {
 			return s.menu("support", "top-menu", t(lang, "SupportMenu"), t(lang, "SupportMenu"), "support-assistant-link",
@@ -219,7 +231,9 @@ func (s *shell) renderNav(lang string) app.UI {
 		}),
 		app.Ul().Body(
 			app.Li().Body(navLink(s.path, "/", t(lang, "Dashboard"))),
-			app.Li().Body(navLink(s.currentNav(), "/tickets", t(lang, "Tickets"))),
+			app.Li().Body(navLink(s.currentNav(), "/tickets", t(lang, "Tickets")).Body(
+				app.Text(t(lang, "Tickets")), unreadBadge(lang, s.unread.Total()),
+			)),
 			app.If(s.Session.User.Agent, func() app.UI {
 				return app.Li().Body(navLink(s.currentNav(), PathAgent, t(lang, "AgentQueue")))
 			}),
@@ -253,6 +267,7 @@ func (s *shell) renderNav(lang string) app.UI {
 				return app.Li().Body(app.A().Href(ticketHref(tk.Number)).Title(tk.Subject).Body(
 					app.Span().Class("nav-number").Text(number(tk.Number)),
 					app.Span().Class("nav-subject").Text(tk.Subject),
+					unreadBadge(lang, s.unread.For(tk.Number)),
 				))
 			}),
 		),

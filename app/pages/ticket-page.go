@@ -38,8 +38,12 @@ func (p *ticketPage) OnPreRender(ctx app.Context) {
 
 func (p *ticketPage) OnNav(ctx app.Context) {
 	p.number, _ = strconv.ParseInt(strings.TrimPrefix(ctx.Page().URL().Path, "/tickets/"), 10, 64)
+	state.SetViewing(p.number)
 	p.load(ctx)
 }
+
+// OnDismount: the ticket is no longer on screen; new messages are unread.
+func (p *ticketPage) OnDismount() { state.SetViewing(0) }
 
 func (p *ticketPage) OnMount(ctx app.Context) {
 	ctx.ObserveState(state.TicketState, &p.detail)
@@ -62,6 +66,7 @@ func (p *ticketPage) load(ctx app.Context) {
 	}
 	p.loaded = p.number
 	ctx.NewActionWithValue(state.LoadTicket, p.number)
+	ctx.NewActionWithValue(state.MarkRead, p.number) // opening a ticket reads it
 }
 
 func (p *ticketPage) Render() app.UI {

@@ -17,6 +17,7 @@ type ticketTable struct {
 	Tickets []ticket.TicketView
 	Agent   bool
 	UserID  int64 // agents: who "assign to me" assigns
+	Unread  state.Unread
 }
 
 func newTicketTable() *ticketTable { return &ticketTable{} }
@@ -28,6 +29,9 @@ func (c *ticketTable) WithTickets(ts []ticket.TicketView) *ticketTable { c.Ticke
 func (c *ticketTable) WithAgent(agent bool) *ticketTable { c.Agent = agent; return c }
 
 func (c *ticketTable) WithUserID(id int64) *ticketTable { c.UserID = id; return c }
+
+// WithUnread sets the unread counts the rows show as badges.
+func (c *ticketTable) WithUnread(u state.Unread) *ticketTable { c.Unread = u; return c }
 
 // onAssign assigns the row's ticket (data-number) to the agent. The
 // handler reads the number from the element: go-app keeps the first
@@ -61,7 +65,7 @@ func (c *ticketTable) Render() app.UI {
 				tk := c.Tickets[i]
 				return app.Tr().ID("ticket-row-"+number(tk.Number)[1:]).Body(
 					app.Td().Class("ticket-number").Text(number(tk.Number)),
-					app.Td().Body(app.A().Href(ticketHref(tk.Number)).Text(tk.Subject)),
+					app.Td().Class("ticket-subject").Body(app.A().Href(ticketHref(tk.Number)).Text(tk.Subject), unreadBadge(lang, c.Unread.For(tk.Number))),
 					app.Td().Body(
 						app.Span().Text(tk.Organization.Name),
 						app.Span().Class("muted small").Text(" "+tk.Organization.AccountNumber),

@@ -25,6 +25,7 @@ type ticketsPage struct {
 	views     state.Views
 	catalog   state.Catalog
 	orgs      state.Organizations
+	unread    state.Unread
 	query     ticket.Query // from the address
 	queryErr  *state.Error // the address holds a bad query
 	viewID    int64        // the saved view the address names
@@ -78,6 +79,7 @@ func (p *ticketsPage) OnMount(ctx app.Context) {
 	ctx.ObserveState(state.TicketsState, &p.list)
 	ctx.ObserveState(state.CatalogState, &p.catalog)
 	ctx.ObserveState(state.OrganizationsState, &p.orgs)
+	ctx.ObserveState(state.UnreadState, &p.unread)
 	ctx.ObserveState(state.ViewsState, &p.views).OnChange(func() {
 		if p.views.Changing {
 			return
@@ -349,7 +351,7 @@ func (p *ticketsPage) Render() app.UI {
 		app.If(p.list.Status == state.Loaded && len(p.list.Tickets) == 0, func() app.UI {
 			return app.P().Class("muted").ID("no-tickets").Role("status").Text(t(lang, "NoTickets"))
 		}),
-		newTicketTable().WithLang(lang).WithTickets(p.list.Tickets).WithAgent(p.session.User.Agent).WithUserID(p.session.User.ID),
+		newTicketTable().WithLang(lang).WithTickets(p.list.Tickets).WithAgent(p.session.User.Agent).WithUserID(p.session.User.ID).WithUnread(p.unread),
 		app.If(p.list.Next != "", func() app.UI {
 			return app.Button().ID("load-more").Disabled(p.list.Status == state.Loading).OnClick(p.onMore).Text(t(lang, "LoadMore"))
 		}),

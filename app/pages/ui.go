@@ -91,3 +91,15 @@ func observeSession(ctx app.Context, s *state.Session, changed func(ctx app.Cont
 	}
 	changed(ctx)
 }
+
+// unreadBadge shows how many messages of a ticket (or of all) the user has
+// not read; nothing when there are none.
+func unreadBadge(lang string, n int) app.UI {
+	if n <= 0 {
+		return nil
+	}
+	return app.Span().Class("badge").Title(locales.N(lang, "UnreadMessages", n, nil)).Body(
+		app.Span().Aria("hidden", "true").Text(strconv.Itoa(n)),
+		app.Span().Class("visually-hidden").Text(locales.N(lang, "UnreadMessages", n, nil)),
+	)
+}

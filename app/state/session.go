@@ -222,8 +222,10 @@ func handleLogin(ctx app.Context, a app.Action) {
 
 func handleLogout(ctx app.Context, a app.Action) {
 	cur := CurrentSession(ctx)
+	stopLive()
 	call(context.Background(), "POST", "/api/v1/logout", nil, nil)
 	ctx.SetState(SessionState, Session{Status: Loaded, Lang: cur.Lang})
+	ctx.SetState(UnreadState, Unread{})
 	ctx.Dispatch(func(ctx app.Context) { ctx.Navigate("/login") })
 }
 

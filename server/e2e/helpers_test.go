@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/server/api"
+	"github.com/supportal/supportal/server/live"
 	"github.com/supportal/supportal/server/seed"
 	"github.com/supportal/supportal/server/site"
 	"github.com/supportal/supportal/server/store"
@@ -79,6 +81,51 @@ type portal struct {
 	URL  string
 	DB   *store.DB
 	orgs map[string]ticket.OrgRef // by account number
+
+	srv     *httptest.Server
+	stopHub context.CancelFunc
+}
+
+// serve starts the portal's HTTP side (a new API with its own live hub)
+// over p.DB, on addr ("" for any port).
+func (p *portal) serve(t *testing.T, addr string) {
+	t.Helper()
+	hubCtx, stopHub := context.WithCancel(context.Background())
+	hub := live.NewHub(p.DB, nil, 0)
+	go hub.Run(hubCtx)
+	h, st, err := site.Portal(p.DB, web.Files, api.Config{Hub: hub})
+	if err != nil {
+		t.Fatalf("site.Portal: %v", err)
+	}
+	if !st.HasWasm() {
+		unavailable(t, "web/app.wasm is not built into the test binary (run make wasm)")
+	}
+	srv := httptest.NewUnstartedServer(h)
+	if addr != "" {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			t.Fatalf("listening on %s again: %v", addr, err)
+		}
+		srv.Listener.Close()
+		srv.Listener = ln
+	}
+	srv.Start()
+	p.srv, p.stopHub, p.URL = srv, stopHub, srv.URL
+	t.Cleanup(func() { stopHub(); srv.Close() })
+}
+
+// stop stops the portal's HTTP side as a killed server would: every
+// connection, websockets included, ends. The store stays.
+func (p *portal) stop() {
+	p.stopHub()
+	p.srv.CloseClientConnections()
+	p.srv.Close()
+}
+
+// restart starts the HTTP side again on the same address.
+func (p *portal) restart(t *testing.T) {
+	t.Helper()
+	p.serve(t, strings.TrimPrefix(p.URL, "http://"))
 }
 
 // startPortal starts the whole portal (API and app) with fresh demo data on
@@ -102,17 +149,8 @@ func startPortal(t *testing.T) *portal {
 	if ok, err := seed.Load(ctx, db, hash, time.Now()); err != nil || !ok {
 		t.Fatalf("seed.Load = %v, %v; want true, nil", ok, err)
 	}
-	h, st, err := site.Portal(db, web.Files, api.Config{})
-	if err != nil {
-		t.Fatalf("site.Portal: %v", err)
-	}
-	if !st.HasWasm() {
-		unavailable(t, "web/app.wasm is not built into the test binary (run make wasm)")
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-
-	p := &portal{URL: srv.URL, DB: db, orgs: map[string]ticket.OrgRef{}}
+	p := &portal{DB: db, orgs: map[string]ticket.OrgRef{}}
+	p.serve(t, "")
 	for _, tk := range p.tickets(t, 0) {
 		p.orgs[tk.Organization.AccountNumber] = tk.Organization
 	}

@@ -1,0 +1,313 @@
+package state
+
+import (
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/supportal/supportal/app/ticket"
+)
+
+// State names.
+const (
+	LiveState   = "live"   // the event stream's connection
+	UnreadState = "unread" // unread messages per ticket: every badge
+)
+
+// Action names.
+const (
+	StartLive  = "/live/start"  // after login: connect (once per user)
+	LoadUnread = "/unread/load" // reload the unread counts
+	MarkRead   = "/ticket/read" // value int64: the ticket the user reads now
+)
+
+// Live is the event stream's connection as the page shows it.
+type Live struct {
+	Connected    bool
+	Reconnecting bool // lost, trying again: the page says so
+}
+
+// Unread counts the unseen messages per ticket.
+type Unread struct {
+	UserID   int64
+	ByTicket map[int64]int
+}
+
+// Total is the number of unread messages over all tickets.
+func (u Unread) Total() int {
+	n := 0
+	for _, c := range u.ByTicket {
+		n += c
+	}
+	return n
+}
+
+// For returns the unread messages of ticket number.
+func (u Unread) For(number int64) int { return u.ByTicket[number] }
+
+func init() {
+	app.Handle(StartLive, handleStartLive)
+	app.Handle(LoadUnread, handleLoadUnread)
+	app.Handle(MarkRead, handleMarkRead)
+}
+
+// viewing is the ticket whose page is open (0: none): its messages are
+// read as they arrive.
+var viewing atomic.Int64
+
+// SetViewing tells which ticket's page is open (0 when it closes).
+func SetViewing(number int64) { viewing.Store(number) }
+
+// liveRun is the running stream: one per tab, for one user.
+var liveRun struct {
+	sync.Mutex
+	userID int64
+	stop   context.CancelFunc
+}
+
+func lastEventKey(userID int64) string { return "supportal.events." + strconv.FormatInt(userID, 10) }
+
+// handleStartLive connects the event stream of the logged-in user and
+// keeps it connected: on loss it reconnects with backoff and jitter and
+// resumes after the last event it saw (kept in browser storage, so a
+// reload resumes too). A different user (after logout/login) restarts it.
+func handleStartLive(ctx app.Context, a app.Action) {
+	if !app.IsClient {
+		return
+	}
+	s := CurrentSession(ctx)
+	liveRun.Lock()
+	if !s.LoggedIn || liveRun.userID == s.User.ID {
+		liveRun.Unlock()
+		return
+	}
+	if liveRun.stop != nil {
+		liveRun.stop()
+	}
+	runCtx, stop := context.WithCancel(context.Background())
+	liveRun.userID, liveRun.stop = s.User.ID, stop
+	liveRun.Unlock()
+	ctx.NewAction(LoadUnread)
+	ctx.Async(func() { runLive(runCtx, ctx, s.User.ID) })
+}
+
+// stopLive ends the stream (logout).
+func stopLive() {
+	liveRun.Lock()
+	defer liveRun.Unlock()
+	if liveRun.stop != nil {
+		liveRun.stop()
+	}
+	liveRun.userID, liveRun.stop = 0, nil
+}
+
+func runLive(runCtx context.Context, ctx app.Context, userID int64) {
+	attempt := 0
+	for runCtx.Err() == nil {
+		var last int64
+		ctx.LocalStorage().Get(lastEventKey(userID), &last)
+		path := "/api/v1/events"
+		if last > 0 {
+			path += "?after=" + strconv.FormatInt(last, 10)
+		}
+		frames := make(chan []byte, 256)
+		closed := make(chan struct{}, 1)
+		closeSocket := dialSocket(path, frames, closed)
+	read:
+		for {
+			select {
+			case <-runCtx.Done():
+				break read
+			case <-closed:
+				break read
+			case data := <-frames:
+				var ev ticket.EventView
+				if json.Unmarshal(data, &ev) != nil {
+					continue
+				}
+				if ev.Type == ticket.EventSync || ev.Type == ticket.EventReset {
+					attempt = 0
+					ctx.SetState(LiveState, Live{Connected: true})
+				}
+				applyEvent(ctx, userID, ev)
+				if ev.ID > 0 {
+					ctx.LocalStorage().Set(lastEventKey(userID), ev.ID)
+				}
+			}
+		}
+		closeSocket()
+		if runCtx.Err() != nil {
+			ctx.SetState(LiveState, Live{})
+			return
+		}
+		if expiredSession(ctx) {
+			return
+		}
+		ctx.SetState(LiveState, Live{Reconnecting: true})
+		attempt++
+		select {
+		case <-time.After(backoff(attempt)):
+		case <-runCtx.Done():
+		}
+	}
+}
+
+// backoff is the wait before reconnect attempt n: doubling from half a
+// second up to 30 s, with ±50 % jitter so many browsers do not come back
+// at the same instant.
+func backoff(n int) time.Duration {
+	d := 500 * time.Millisecond << min(n-1, 6)
+	d = min(d, 30*time.Second)
+	return time.Duration(float64(d) * (0.5 + rand.Float64()))
+}
+
+// expiredSession checks, after a lost connection, whether the session
+// still holds; when it ended, the app goes to login and the stream stops.
+func expiredSession(ctx app.Context) bool {
+	var me meResponse
+	err := call(context.Background(), "GET", "/api/v1/me", nil, &me)
+	if err != nil && expired(ctx, err) {
+		stopLive()
+		return true
+	}
+	return false
+}
+
+// applyEvent puts what an event says into every state that shows it.
+func applyEvent(ctx app.Context, userID int64, ev ticket.EventView) {
+	switch ev.Type {
+	case ticket.EventReset:
+		reloadAll(ctx)
+		return
+	case ticket.EventSync:
+		ctx.NewAction(LoadUnread) // what changed while away
+		return
+	case ticket.EventTicketRead:
+		setUnread(ctx, userID, ev.Ticket, 0)
+		return
+	}
+	if ev.Data.Ticket == nil {
+		return
+	}
+	tv := *ev.Data.Ticket
+	var cur TicketDetail
+	ctx.GetState(TicketState, &cur)
+	open := cur.Number == ev.Ticket && cur.Status == Loaded
+	if open {
+		next := TicketDetail{Status: Loaded, Number: cur.Number, Ticket: tv, Messages: cur.Messages}
+		if m := ev.Data.Message; m != nil && !hasMessage(cur.Messages, m.ID) {
+			next.Messages = append(append([]ticket.MessageView{}, cur.Messages...), *m)
+		}
+		ctx.SetState(TicketState, next)
+	}
+	if m := ev.Data.Message; m != nil && m.Author.ID != userID {
+		if viewing.Load() == ev.Ticket {
+			ctx.NewActionWithValue(MarkRead, ev.Ticket)
+		} else {
+			var u Unread
+			ctx.GetState(UnreadState, &u)
+			setUnread(ctx, userID, ev.Ticket, u.For(ev.Ticket)+1)
+		}
+	}
+	updateRow(ctx, tv)
+	if ev.Type == ticket.EventTicketCreated {
+		var list TicketList
+		ctx.GetState(TicketsState, &list)
+		if list.Status == Loaded {
+			ctx.NewActionWithValue(LoadTickets, list.Query)
+		}
+	}
+	s := CurrentSession(ctx)
+	ctx.NewActionWithValue(LoadOpen, TicketQuery{OrganizationID: s.Account, Open: "true"})
+	ctx.NewActionWithValue(LoadCounts, TicketQuery{OrganizationID: s.Account})
+}
+
+func hasMessage(ms []ticket.MessageView, id int64) bool {
+	for _, m := range ms {
+		if m.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// reloadAll reloads what the pages show, after the stream lost its place.
+func reloadAll(ctx app.Context) {
+	s := CurrentSession(ctx)
+	ctx.NewAction(LoadUnread)
+	ctx.NewActionWithValue(LoadOpen, TicketQuery{OrganizationID: s.Account, Open: "true"})
+	ctx.NewActionWithValue(LoadCounts, TicketQuery{OrganizationID: s.Account})
+	var list TicketList
+	ctx.GetState(TicketsState, &list)
+	if list.Status == Loaded {
+		ctx.NewActionWithValue(LoadTickets, list.Query)
+	}
+	var cur TicketDetail
+	ctx.GetState(TicketState, &cur)
+	if cur.Number != 0 {
+		ctx.NewActionWithValue(LoadTicket, cur.Number)
+	}
+}
+
+func setUnread(ctx app.Context, userID, number int64, n int) {
+	var u Unread
+	ctx.GetState(UnreadState, &u)
+	next := Unread{UserID: userID, ByTicket: map[int64]int{}}
+	if u.UserID == userID {
+		for k, v := range u.ByTicket {
+			next.ByTicket[k] = v
+		}
+	}
+	if n > 0 {
+		next.ByTicket[number] = n
+	} else {
+		delete(next.ByTicket, number)
+	}
+	ctx.SetState(UnreadState, next)
+}
+
+func handleLoadUnread(ctx app.Context, a app.Action) {
+	s := CurrentSession(ctx)
+	if !s.LoggedIn {
+		return
+	}
+	var res struct {
+		Unread map[string]int `json:"unread"`
+	}
+	if err := call(context.Background(), "GET", "/api/v1/tickets/unread", nil, &res); err != nil {
+		expired(ctx, err)
+		return
+	}
+	u := Unread{UserID: s.User.ID, ByTicket: map[int64]int{}}
+	for k, v := range res.Unread {
+		if n, err := strconv.ParseInt(k, 10, 64); err == nil && v > 0 {
+			u.ByTicket[n] = v
+		}
+	}
+	// The ticket on screen is read (its read marker may be on its way).
+	if n := viewing.Load(); n != 0 && u.ByTicket[n] > 0 {
+		delete(u.ByTicket, n)
+		ctx.NewActionWithValue(MarkRead, n)
+	}
+	ctx.SetState(UnreadState, u)
+}
+
+// handleMarkRead tells the server the user has read a ticket (their other
+// devices clear its badge) and clears it here.
+func handleMarkRead(ctx app.Context, a app.Action) {
+	number, _ := a.Value.(int64)
+	s := CurrentSession(ctx)
+	if number == 0 || !s.LoggedIn {
+		return
+	}
+	setUnread(ctx, s.User.ID, number, 0)
+	if err := call(context.Background(), "POST", "/api/v1/tickets/"+strconv.FormatInt(number, 10)+"/read", nil, nil); err != nil {
+		expired(ctx, err)
+	}
+}

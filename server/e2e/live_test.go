@@ -1,0 +1,83 @@
+package e2e
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/server/seed"
+)
+
+// Anna has a ticket open; Sam's reply appears on her page without a
+// reload, a reply on another ticket shows as a badge in her navigation, in
+// the page title and in a second tab's list, and clears when she opens
+// that ticket. After the server was killed and restarted, her page
+// catches up with what Sam wrote meanwhile.
+func TestLiveRepliesAndBadges(t *testing.T) {
+	p := startPortal(t)
+	ctx := context.Background()
+	sonnenschein := p.org(t, "100200")
+	var open []ticket.Ticket
+	for _, tk := range p.tickets(t, sonnenschein.ID) {
+		if !tk.Status.Closed() {
+			open = append(open, tk)
+		}
+	}
+	if len(open) < 2 {
+		t.Fatal("the demo data needs two open tickets of 100200")
+	}
+	x, y := open[0], open[1]
+	sam, _, err := p.DB.UserByEmail(ctx, seed.SamEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply := func(n int64, body string) {
+		t.Helper()
+		if _, err := p.DB.AddMessage(ctx, ticket.Message{TicketNumber: n, Author: sam.Ref(), Body: body, CreatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	anna := loginTo(t, p, "de-DE", seed.AnnaEmail)
+	anna.open("/tickets/" + strconv.FormatInt(x.Number, 10))
+	anna.waitContains("ticket page", qText("#ticket-subject"), x.Subject)
+	anna.waitTrue("live stream connected", `localStorage.getItem("supportal.events.`+strconv.FormatInt(userID(t, p, seed.AnnaEmail), 10)+`") !== null`)
+
+	start := time.Now()
+	reply(x.Number, "Live-Antwort eins")
+	anna.waitContains("Sam's reply without a reload", qText("section.conversation"), "Live-Antwort eins")
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("the reply took %v to appear, want ≤ 2 s", d)
+	}
+	// Seen while open: no badge for x.
+	anna.waitFalse("no badge on the open ticket", qExists(`nav.sidenav a[href="/tickets/`+strconv.FormatInt(x.Number, 10)+`"] .badge`))
+
+	// A reply on y: badges in the navigation and the title.
+	reply(y.Number, "Live-Antwort zwei")
+	yNav := `nav.sidenav a[href="/tickets/` + strconv.FormatInt(y.Number, 10) + `"] .badge`
+	anna.waitTrue("badge on y in the navigation", qExists(yNav))
+	anna.waitContains("unread count in the title", "document.title", "(")
+
+	// Anna's second window (another browser: another device): the list
+	// shows the badge.
+	second := loginTo(t, p, "de-DE", seed.AnnaEmail)
+	second.click(`nav.sidenav a[href="/tickets"]`)
+	row := "tr#ticket-row-" + strconv.FormatInt(y.Number, 10)
+	second.waitTrue("badge on y's row in the second tab", qExists(row+" .badge"))
+	// Opening y in the second tab clears the badge in the first.
+	second.click(row + " a")
+	second.waitContains("y opened", qText("#ticket-subject"), y.Subject)
+	anna.waitFalse("badge cleared in the first tab", qExists(yNav))
+
+	// Kill the server; Sam writes; the server comes back: Anna catches up.
+	p.stop()
+	anna.waitTrue("reconnecting shown", qExists("#live-reconnecting"))
+	reply(x.Number, "Live-Antwort drei, während der Server weg war")
+	p.restart(t)
+	anna.waitContains("caught up after the restart", qText("section.conversation"), "Live-Antwort drei")
+	anna.waitFalse("reconnected", qExists("#live-reconnecting"))
+	reply(x.Number, "Live-Antwort vier")
+	anna.waitContains("live again after the restart", qText("section.conversation"), "Live-Antwort vier")
+}
