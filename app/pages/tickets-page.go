@@ -351,6 +351,9 @@ func (p *ticketsPage) Render() app.UI {
 		app.If(p.list.Status == state.Loaded && len(p.list.Tickets) == 0, func() app.UI {
 			return app.P().Class("muted").ID("no-tickets").Role("status").Text(t(lang, "NoTickets"))
 		}),
+		app.If(p.list.Truncated, func() app.UI {
+			return app.P().ID("search-truncated").Class("muted").Role("status").Text(t(lang, "SearchTruncated"))
+		}),
 		newTicketTable().WithLang(lang).WithTickets(p.list.Tickets).WithAgent(p.session.User.Agent).WithUserID(p.session.User.ID).WithUnread(p.unread),
 		app.If(p.list.Next != "", func() app.UI {
 			return app.Button().ID("load-more").Disabled(p.list.Status == state.Loading).OnClick(p.onMore).Text(t(lang, "LoadMore"))

@@ -65,7 +65,10 @@ type TicketList struct {
 	Query   TicketQuery
 	Tickets []ticket.TicketView
 	Next    string
-	Err     *Error
+	// Truncated: the search matched so much that only its newest matches
+	// are listed.
+	Truncated bool
+	Err       *Error
 }
 
 // Counts is the number of tickets per portal status.
@@ -88,6 +91,7 @@ type TicketDetail struct {
 type listResponse struct {
 	Tickets    []ticket.TicketView `json:"tickets"`
 	NextCursor string              `json:"nextCursor"`
+	Truncated  bool                `json:"truncated"`
 }
 
 func init() {
@@ -132,7 +136,7 @@ func loadList(ctx app.Context, a app.Action, name string, more bool) {
 	if more {
 		tickets = append(append([]ticket.TicketView{}, cur.Tickets...), res.Tickets...)
 	}
-	ctx.SetState(name, TicketList{Status: Loaded, Query: q, Tickets: tickets, Next: res.NextCursor})
+	ctx.SetState(name, TicketList{Status: Loaded, Query: q, Tickets: tickets, Next: res.NextCursor, Truncated: res.Truncated || (more && cur.Truncated)})
 }
 
 func handleLoadCounts(ctx app.Context, a app.Action) {

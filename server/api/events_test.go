@@ -301,3 +301,34 @@ func TestEventsResumeAcrossRestart(t *testing.T) {
 		t.Fatalf("unknown position: first frame %+v, want reset", ev)
 	}
 }
+
+// Access revoked while the socket is open: the next event is filtered
+// with the new access.
+func TestEventsFollowRevokedAccess(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	ctx := context.Background()
+	bernd, sam := newClient(t, srv), newClient(t, srv)
+	bernd.login(seed.BerndEmail)
+	sam.login(seed.SamEmail)
+	ws := bernd.mustDial(t, "")
+	ws.next(func(ev ticket.EventView) bool { return ev.Type == ticket.EventSync })
+	tk := firstTicket(t, db, "100200", 0, ticket.StatusNew, ticket.StatusOpen, ticket.StatusWaitingExternal)
+	sam.send("POST", path(tk.Number, "/messages"), map[string]any{"body": "vorher"})
+	ws.next(func(ev ticket.EventView) bool {
+		return ev.Type == ticket.EventMessageCreated && ev.Data.Message.Body == "vorher"
+	})
+
+	u, _, err := db.UserByEmail(ctx, seed.BerndEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetMembership(ctx, u.ID, tk.Organization.ID, ticket.RoleMember, false); err != nil {
+		t.Fatal(err)
+	}
+	sam.send("POST", path(tk.Number, "/messages"), map[string]any{"body": "nachher"})
+	for _, ev := range ws.collect(time.Second) {
+		if ev.Ticket == tk.Number {
+			t.Fatalf("revoked user received %+v", ev)
+		}
+	}
+}

@@ -12,6 +12,9 @@ import (
 type listResponse struct {
 	Tickets    []ticket.TicketView `json:"tickets"`
 	NextCursor string              `json:"nextCursor,omitempty"`
+	// Truncated: the search matched so much that only its newest matches
+	// are listed (store.SearchWindow); the user should be more precise.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // listQuery reads the search of the list and the counts (ticket.Query's
@@ -109,6 +112,11 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request) error {
 			resp.Tickets = append(resp.Tickets, tv)
 		}
 		resp.NextCursor = next
+		if q.Search != "" && q.Cursor == "" {
+			if resp.Truncated, err = s.store.SearchTruncated(r.Context(), q); err != nil {
+				return err
+			}
+		}
 	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil

@@ -102,11 +102,14 @@ func TestSearchRankedAndByNumber(t *testing.T) {
 	sam.login(seed.SamEmail)
 	a := firstTicket(t, db, "300400", 0, ticket.StatusNew, ticket.StatusOpen, ticket.StatusWaitingExternal)
 	b := firstTicket(t, db, "300400", 0, ticket.StatusClosed, ticket.StatusResolved)
-	// b mentions the word once in a long text, a three times in a short one.
-	sam.send("POST", path(b.Number, "/messages"), map[string]any{"body": "Revisamos el servidor de facturación, la base de datos, la red y varias otras cosas: zanahoria."})
-	if a.Status != ticket.StatusClosed {
-		sam.send("POST", path(a.Number, "/messages"), map[string]any{"body": "zanahoria zanahoria zanahoria"})
+	// a mentions the word in two messages, b in one, written last: more
+	// matching texts rank first, whatever the update time.
+	if a.Status == ticket.StatusClosed {
+		t.Fatal("a must take replies")
 	}
+	sam.send("POST", path(a.Number, "/messages"), map[string]any{"body": "Revisamos la zanahoria."})
+	sam.send("POST", path(a.Number, "/messages"), map[string]any{"body": "La zanahoria sigue ahí."})
+	sam.send("POST", path(b.Number, "/messages"), map[string]any{"body": "Revisamos el servidor de facturación, la base de datos, la red y varias otras cosas: zanahoria."})
 	got := diego.list(t, url.Values{"q": {"zanahor"}})
 	if len(got) != 2 || got[0].Number != a.Number || got[1].Number != b.Number {
 		t.Fatalf("ranked search = %v, want [%d %d]", numbersOf(got), a.Number, b.Number)

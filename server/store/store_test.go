@@ -420,6 +420,39 @@ func TestSearch(t *testing.T) {
 					t.Errorf("search %q (agent %v) = %v, want %v", tt.search, tt.scope.All, got, tt.want)
 				}
 			}
+			// Another organization's customer finds none of it.
+			other := ticket.Scope{OrganizationIDs: []int64{f.orgB.ID}}
+			if ts, _, _ := db.ListTickets(ctx, store.ListQuery{Scope: other, Search: "drucker"}); len(ts) != 0 {
+				t.Errorf("organization B finds %d tickets of A", len(ts))
+			}
+
+			// Relevance: more matching texts first; a search matching more
+			// than the window lists the newest matches and says so.
+			c := mk("Kartenleser", "Der Kartenleser meldet einen Fehler.")
+			for i := 0; i < 2; i++ {
+				if _, err := db.AddMessage(ctx, ticket.Message{TicketNumber: c.Number, Author: f.sam.Ref(), Body: "Kartenleser neu gestartet?", CreatedAt: time.Now()}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			d := mk("Kartenleser Praxis 2", "Neu.")
+			q := store.ListQuery{Scope: customer, Search: "kartenleser", Sort: ticket.SortRelevance}
+			ts, _, _ := db.ListTickets(ctx, q)
+			if len(ts) != 2 || ts[0].Number != c.Number || ts[1].Number != d.Number {
+				t.Errorf("relevance order = %v, want [%d %d]", ts, c.Number, d.Number)
+			}
+			if cut, err := db.SearchTruncated(ctx, q); cut || err != nil {
+				t.Errorf("truncated = %v, %v with 4 matches", cut, err)
+			}
+			defer func(w int) { store.SearchWindow = w }(store.SearchWindow)
+			store.SearchWindow = 2
+			ts, _, _ = db.ListTickets(ctx, q)
+			// The two newest texts: d's own and c's last message, one each.
+			if len(ts) != 2 || ts[0].Number != d.Number || ts[1].Number != c.Number {
+				t.Errorf("with a window of 2 = %v, want [%d %d]", ts, d.Number, c.Number)
+			}
+			if cut, err := db.SearchTruncated(ctx, q); !cut || err != nil {
+				t.Errorf("truncated = %v, %v; want true", cut, err)
+			}
 		})
 	}
 }

@@ -284,7 +284,7 @@ func (q ListQuery) keys() []sortKey {
 		return []sortKey{{statusRankExpr, false}, {"t.updated_at", true}, {"t.number", true}}
 	case ticket.SortRelevance:
 		if q.searching() {
-			return []sortKey{{"s.score", false}, {"t.number", true}}
+			return []sortKey{{"s.score", false}, {"t.updated_at", true}, {"t.number", true}}
 		}
 	}
 	return []sortKey{{"t.number", true}}
@@ -292,30 +292,76 @@ func (q ListQuery) keys() []sortKey {
 
 func (q ListQuery) searching() bool { return strings.TrimSpace(q.Search) != "" }
 
-// from returns the tables of q: the tickets, joined with the ranked search
-// matches when q searches.
+// SearchWindow is how many matching texts a search considers, newest
+// first (a variable for tests).
+var SearchWindow = 5000
+
+// SearchTruncated reports whether q's search matches more texts than
+// SearchWindow, so that older matches are left out.
+func (s *DB) SearchTruncated(ctx context.Context, q ListQuery) (bool, error) {
+	match, _ := q.match()
+	if match == "" || q.Scope.Empty() {
+		return false, nil
+	}
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? AND (internal = 0 OR ?) LIMIT `+
+		strconv.Itoa(SearchWindow+1)+`)`, match, q.Scope.All).Scan(&n)
+	return n > SearchWindow, err
+}
+
+// match returns the FTS5 query of q's words within what q's scope may
+// see: portal users only their organizations' public text, agents all.
+func (q ListQuery) match() (match string, number int64) {
+	words, number := searchTerms(q.Search)
+	if words == "" {
+		return "", number
+	}
+	match = "{text} : (" + words + ")"
+	if !q.Scope.All {
+		orgs := make([]string, len(q.Scope.OrganizationIDs))
+		for i, id := range q.Scope.OrganizationIDs {
+			orgs[i] = "o" + strconv.FormatInt(id, 10) + "p" // public text only
+		}
+		match += " AND {scope} : (" + strings.Join(orgs, " OR ") + ")"
+	}
+	return match, number
+}
+
+// from returns the tables of q: the tickets, joined with the search
+// matches when q searches, each with its relevance (more matching texts
+// first; the ticket a number names before all).
 func (q ListQuery) from() (string, []any) {
 	if !q.searching() {
 		return " FROM tickets t", nil
 	}
-	match, number := searchTerms(q.Search)
+	match, number := q.match()
 	var parts []string
 	var args []any
-	if match != "" {
-		// Internal notes are searchable by agents (scope All) only.
-		parts = append(parts, `SELECT ticket_number, rank AS score FROM search WHERE search MATCH ? AND (internal = 0 OR ?)`)
+	if match != "" && !q.Scope.Empty() {
+		// Relevance is how many of a ticket's texts (subject and
+		// description, each message) match: bm25 would first scan every
+		// row of a common word to weigh it (50 ms and more for a word in
+		// 100,000 messages). The scope tokens already keep internal notes
+		// out of a customer's matches; the column says so a second time.
+		// Only the newest SearchWindow matching texts count (rowids grow
+		// with time): a word in 40,000 tickets lists the recent ones and
+		// the user is asked to be more precise (SearchTruncated).
+		parts = append(parts, `SELECT * FROM (SELECT ticket_number, -1 AS score FROM search WHERE search MATCH ? AND (internal = 0 OR ?)
+			ORDER BY rowid DESC LIMIT `+strconv.Itoa(SearchWindow)+`)`)
 		args = append(args, match, q.Scope.All)
 	}
 	if number != 0 {
 		// The ticket a number names comes first.
-		parts = append(parts, `SELECT ?, -1e300`)
+		parts = append(parts, `SELECT ?, -1e9`)
 		args = append(args, number)
 	}
 	if len(parts) == 0 {
 		parts = append(parts, `SELECT NULL, 0 WHERE 0`)
 	}
-	return ` FROM (SELECT ticket_number AS n, min(score) AS score FROM (` + strings.Join(parts, " UNION ALL ") +
-		`) GROUP BY ticket_number) s JOIN tickets t ON t.number = s.n`, args
+	// CROSS JOIN keeps the matches the outer loop: SQLite would otherwise
+	// walk a customer's tickets and scan the matches for each.
+	return ` FROM (SELECT ticket_number AS n, sum(score) AS score FROM (` + strings.Join(parts, " UNION ALL ") +
+		`) GROUP BY ticket_number) s CROSS JOIN tickets t ON t.number = s.n`, args
 }
 
 func (q ListQuery) where() (string, []any) {
@@ -680,9 +726,15 @@ func moveStatus(ctx context.Context, tx *sql.Tx, number int64, from, to ticket.S
 	return nil
 }
 
-// index adds text to the search index of ticket number.
+// index adds text to the search index of ticket number, with its scope:
+// the ticket's organization and whether the text is public.
 func index(ctx context.Context, tx *sql.Tx, number int64, text string, internal bool) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO search (text, ticket_number, internal) VALUES (?, ?, ?)`, text, number, internal)
+	kind := "p"
+	if internal {
+		kind = "i"
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO search (text, scope, ticket_number, internal)
+		SELECT ?, 'o' || organization_id || ?, number, ? FROM tickets WHERE number = ?`, text, kind, internal, number)
 	return err
 }
 
