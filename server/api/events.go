@@ -30,13 +30,12 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	defer s.hub.Unsubscribe(sub)
 	userID := v.User.ID
 	live.Serve(w, r, s.hub, sub, live.Client{
 		UserID:        userID,
 		Viewer:        func(ctx context.Context) (ticket.Viewer, error) { return s.store.Viewer(ctx, userID) },
 		AccessVersion: s.store.AccessVersion,
-	}, after)
+	}, after, func() { s.hub.Unsubscribe(sub) })
 	return nil
 }
 

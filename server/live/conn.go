@@ -2,7 +2,12 @@ package live
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -20,7 +25,8 @@ const (
 
 // upgrader refuses a foreign Origin: CheckOrigin is nil, so gorilla
 // accepts only an Origin whose host is the request's Host.
-var upgrader = websocket.Upgrader{ReadBufferSize: 512, WriteBufferSize: 4096}
+// Write buffers come from a pool: an idle socket holds none.
+var upgrader = websocket.Upgrader{ReadBufferSize: 512, WriteBufferSize: 4096, WriteBufferPool: &sync.Pool{}}
 
 // Client is what a connection needs to know about its user: the viewer as
 // it is now (memberships change while a socket is open) and a version that
@@ -35,17 +41,24 @@ type Client struct {
 
 // Serve upgrades r to a websocket and sends c's user every event after
 // after that they may see, then live events, in id order. The caller has
-// authenticated the request and subscribed sub.
-func Serve(w http.ResponseWriter, r *http.Request, h *Hub, sub *Subscriber, c Client, after int64) error {
+// authenticated the request and subscribed sub; done runs when the
+// connection has ended. Serve returns once the connection is handed to its
+// own goroutines: the request's goroutine (and the stack it grew) ends.
+func Serve(w http.ResponseWriter, r *http.Request, h *Hub, sub *Subscriber, c Client, after int64, done func()) error {
 	ws, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		done()
 		return err // the upgrader has answered
 	}
-	defer ws.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	go readPump(ws, cancel)
-	return writePump(ctx, ws, h, sub, c, after)
+	go func() {
+		defer done()
+		defer ws.Close()
+		defer cancel()
+		writePump(ctx, ws, h, sub, c, after)
+	}()
+	return nil
 }
 
 // readPump reads (and ignores) what the browser sends, so pongs and the
@@ -77,21 +90,21 @@ func writePump(ctx context.Context, ws *websocket.Conn, h *Hub, sub *Subscriber,
 		// browser must reload what it shows.
 		last, reset = sub.Start, true
 	}
-	send := func(events []ticket.Event) error {
-		for _, e := range events {
+	send := func(b *Batch) error {
+		for i, e := range b.Events {
 			if e.ID <= last {
 				continue // sent already (caught up from the store)
 			}
-			ev, ok, err := f.view(ctx, e)
+			frame, err := f.frame(ctx, b, i)
 			if err != nil {
 				return err
 			}
 			last = e.ID
-			if !ok {
+			if frame == nil {
 				continue
 			}
 			ws.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := ws.WriteJSON(ev); err != nil {
+			if err := ws.WriteMessage(websocket.TextMessage, frame); err != nil {
 				return err
 			}
 		}
@@ -114,7 +127,7 @@ func writePump(ctx context.Context, ws *websocket.Conn, h *Hub, sub *Subscriber,
 			}
 			events = events[:cut]
 		}
-		if err := send(events); err != nil {
+		if err := send(&Batch{Events: events}); err != nil {
 			return err
 		}
 		if len(events) == 0 || last >= sub.Start {
@@ -158,18 +171,55 @@ func writePump(ctx context.Context, ws *websocket.Conn, h *Hub, sub *Subscriber,
 type filter struct {
 	client  Client
 	viewer  ticket.Viewer
+	key     string
 	version int64
 	loaded  bool
 }
 
-func (f *filter) view(ctx context.Context, e ticket.Event) (ticket.EventView, bool, error) {
+func (f *filter) refresh(ctx context.Context) error {
 	if v := f.client.AccessVersion(); !f.loaded || v != f.version {
 		viewer, err := f.client.Viewer(ctx)
 		if err != nil {
-			return ticket.EventView{}, false, err
+			return err
 		}
 		f.viewer, f.version, f.loaded = viewer, v, true
+		f.key = viewerKey(viewer)
 	}
-	ev, ok := f.viewer.ViewEvent(e)
-	return ev, ok, nil
+	return nil
+}
+
+// frame returns event i of b encoded for this client, nil when the client
+// may not see it. Frames are shared with every client of the same kind.
+func (f *filter) frame(ctx context.Context, b *Batch, i int) ([]byte, error) {
+	if err := f.refresh(ctx); err != nil {
+		return nil, err
+	}
+	key := f.key
+	if b.Events[i].UserID != 0 {
+		key = "u" + strconv.FormatInt(f.client.UserID, 10) // a user's own event
+	}
+	return b.frame(i, key, func() ([]byte, error) {
+		ev, ok := f.viewer.ViewEvent(b.Events[i])
+		if !ok {
+			return nil, nil
+		}
+		return json.Marshal(ev)
+	})
+}
+
+// viewerKey names the kind of viewer v is: viewers of the same kind see
+// exactly the same of every event (agents; or portal users of the same
+// organizations).
+func viewerKey(v ticket.Viewer) string {
+	if v.Agent() {
+		return "agent"
+	}
+	ids := append([]int64(nil), v.Scope().OrganizationIDs...)
+	slices.Sort(ids)
+	var b strings.Builder
+	b.WriteString("orgs")
+	for _, id := range ids {
+		b.WriteString(":" + strconv.FormatInt(id, 10))
+	}
+	return b.String()
 }

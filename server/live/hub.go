@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -48,8 +49,36 @@ type Subscriber struct {
 	// Start is the newest event id when the subscriber joined: events up to
 	// it are read from the store, later ones arrive on C.
 	Start   int64
-	C       chan []ticket.Event
+	C       chan *Batch
 	Dropped chan struct{} // closed when the hub drops the subscriber
+}
+
+// Batch is events fanned out together. Recipients who may see the same
+// (same organizations, or agents) get the same frames: each frame is
+// encoded once per batch and kind of recipient, not once per socket.
+type Batch struct {
+	Events []ticket.Event
+	frames sync.Map // frameKey -> []byte (nil: not for them)
+}
+
+type frameKey struct {
+	event  int64
+	viewer string
+}
+
+// frame returns event i encoded for viewers of kind key, encoding it with
+// encode the first time.
+func (b *Batch) frame(i int, key string, encode func() ([]byte, error)) ([]byte, error) {
+	k := frameKey{b.Events[i].ID, key}
+	if f, ok := b.frames.Load(k); ok {
+		return f.([]byte), nil
+	}
+	f, err := encode()
+	if err != nil {
+		return nil, err
+	}
+	b.frames.Store(k, f)
+	return f, nil
 }
 
 type registration struct {
@@ -96,7 +125,7 @@ func (h *Hub) Notify() {
 
 // Subscribe adds a subscriber for user userID.
 func (h *Hub) Subscribe(ctx context.Context, userID int64) (*Subscriber, error) {
-	s := &Subscriber{UserID: userID, C: make(chan []ticket.Event, subscriberBuffer), Dropped: make(chan struct{})}
+	s := &Subscriber{UserID: userID, C: make(chan *Batch, subscriberBuffer), Dropped: make(chan struct{})}
 	reply := make(chan error, 1)
 	select {
 	case h.register <- registration{s, reply}:
@@ -185,9 +214,10 @@ func (h *Hub) Run(ctx context.Context) {
 				}
 				last = batch[len(batch)-1].ID
 				h.last.Store(last)
+				shared := &Batch{Events: batch}
 				for s := range subs {
 					select {
-					case s.C <- batch:
+					case s.C <- shared:
 					default:
 						h.log.Info("live: dropping a slow subscriber", "user", s.UserID)
 						drop(s)

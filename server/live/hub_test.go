@@ -57,7 +57,7 @@ func receive(s *Subscriber, n int) []int64 {
 	for len(ids) < n {
 		select {
 		case batch := <-s.C:
-			for _, e := range batch {
+			for _, e := range batch.Events {
 				ids = append(ids, e.ID)
 			}
 		case <-timeout:
