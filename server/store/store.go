@@ -296,3 +296,10 @@ func (s *DB) Settings(ctx context.Context) (Settings, error) {
 	err := s.db.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&st.ForeignKeys)
 	return st, err
 }
+
+// IndexSQL returns the CREATE statement of index name.
+func (s *DB) IndexSQL(ctx context.Context, name string) (string, error) {
+	var q string
+	err := s.db.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?`, name).Scan(&q)
+	return q, notFound(err)
+}

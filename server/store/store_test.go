@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"strings"
 	"testing"
 	"time"
 
@@ -454,5 +455,23 @@ func TestSearch(t *testing.T) {
 				t.Errorf("truncated = %v, %v; want true", cut, err)
 			}
 		})
+	}
+}
+
+// The index of migration 0007 orders by the same expression the list
+// sorts by; otherwise SQLite would not use it.
+func TestStatusOrderIndex(t *testing.T) {
+	db, err := store.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	sql, err := db.IndexSQL(context.Background(), "tickets_status_order")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.ReplaceAll(store.StatusRankExpr, "t.status", "status")
+	if !strings.Contains(sql, want) {
+		t.Fatalf("index\n%s\ndoes not order by\n%s", sql, want)
 	}
 }

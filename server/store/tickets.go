@@ -275,11 +275,20 @@ var statusRankExpr = statusRank()
 
 // keys returns the order of q; the last key is unique (the number).
 func (q ListQuery) keys() []sortKey {
+	// A few organizations' tickets are found by their organization's index
+	// and sorted; "+" keeps SQLite from walking the global order index of
+	// all tickets instead, looking for the few of these organizations.
+	col := func(c string) string {
+		if !q.Scope.All || q.OrganizationID != 0 {
+			return "+" + c
+		}
+		return c
+	}
 	switch q.Sort {
 	case ticket.SortCreated:
-		return []sortKey{{"t.created_at", true}, {"t.number", true}}
+		return []sortKey{{col("t.created_at"), true}, {"t.number", true}}
 	case ticket.SortUpdated:
-		return []sortKey{{"t.updated_at", true}, {"t.number", true}}
+		return []sortKey{{col("t.updated_at"), true}, {"t.number", true}}
 	case ticket.SortStatus:
 		return []sortKey{{statusRankExpr, false}, {"t.updated_at", true}, {"t.number", true}}
 	case ticket.SortRelevance:
