@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
