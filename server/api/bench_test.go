@@ -111,12 +111,14 @@ func benchCreateHTTP(b *testing.B, clients int) {
 
 // BenchmarkListTicketsHTTP asks GET /api/v1/tickets (the first page of 50
 // in the default order, last update first) end to end over HTTP: session
-// lookup, the viewer's memberships, the list query and the JSON answer,
+// lookup, the viewer's memberships, the list query, the unread counts of
+// the listed tickets and the JSON answer,
 // from 64 concurrent keep-alive connections, against the big store (1,000
 // organizations, 100,000 tickets, 1,000,000 messages; see bigAPIStore) as a
 // customer (two accounts: the biggest, about 1,500 tickets, and a middling
-// one) and as an agent (all tickets). It reports req/s and the p50/p99
-// latency of one request; the load generator shares the machine.
+// one) and as an agent (all tickets). It reports req/s, the p50/p99
+// latency of one request and the size of one answer; the load generator
+// shares the machine.
 func BenchmarkListTicketsHTTP(b *testing.B) {
 	w := bigAPIStore(b)
 	for _, who := range []struct{ name, email string }{
@@ -145,10 +147,10 @@ func benchListHTTP(b *testing.B, db *store.DB, email string, clients int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	json.NewDecoder(res.Body).Decode(&page)
+	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if res.StatusCode != 200 || len(page.Tickets) != 50 {
-		b.Fatalf("list: status %d, %d tickets", res.StatusCode, len(page.Tickets))
+	if err := json.Unmarshal(body, &page); err != nil || res.StatusCode != 200 || len(page.Tickets) != 50 {
+		b.Fatalf("list: status %d, %d tickets (%v)", res.StatusCode, len(page.Tickets), err)
 	}
 
 	var next atomic.Int64
@@ -190,6 +192,7 @@ func benchListHTTP(b *testing.B, db *store.DB, email string, clients int) {
 	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "req/s")
+	b.ReportMetric(float64(len(body)), "bytes/resp")
 	for _, p := range []float64{50, 99} {
 		i := int(math.Ceil(p/100*float64(len(lat)))) - 1
 		b.ReportMetric(float64(lat[max(i, 0)].Microseconds())/1000, fmt.Sprintf("p%.0f-ms", p))
