@@ -31,6 +31,7 @@ type ticketsPage struct {
 	viewID    int64        // the saved view the address names
 	typed     string       // the search box as typed
 	loadedFor string
+	urlRead   bool // the query is the address's: the list may load
 
 	naming   bool   // the "save as view" form is open
 	renaming bool   // the rename form is open
@@ -60,6 +61,7 @@ func (p *ticketsPage) readURL(ctx app.Context) {
 	if ctx.Page().URL().Path != p.base {
 		return // not this page's address (host tests)
 	}
+	p.urlRead = true
 	values := ctx.Page().URL().Query()
 	q, err := ticket.ParseQuery(values)
 	p.queryErr = nil
@@ -97,7 +99,7 @@ func (p *ticketsPage) OnMount(ctx app.Context) {
 }
 
 func (p *ticketsPage) load(ctx app.Context) {
-	if !p.session.LoggedIn || (p.agentMode() && !p.session.User.Agent) {
+	if !p.session.LoggedIn || (p.agentMode() && !p.session.User.Agent) || !p.urlRead {
 		return
 	}
 	q := p.listQuery()

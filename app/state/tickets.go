@@ -132,6 +132,12 @@ func loadList(ctx app.Context, a app.Action, name string, more bool) {
 		ctx.SetState(name, cur)
 		return
 	}
+	// A newer query (the user moved on) wins over this late answer.
+	var now TicketList
+	ctx.GetState(name, &now)
+	if now.Query.Values().Encode() != q.Values().Encode() {
+		return
+	}
 	tickets := res.Tickets
 	if more {
 		tickets = append(append([]ticket.TicketView{}, cur.Tickets...), res.Tickets...)
