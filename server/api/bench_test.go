@@ -114,8 +114,8 @@ func benchCreateHTTP(b *testing.B, clients int) {
 // the listed tickets and the JSON answer,
 // from 64 concurrent keep-alive connections, against the big store (1,000
 // organizations, 100,000 tickets, 1,000,000 messages; see bigAPIStore) as a
-// customer (two accounts: the biggest, about 1,500 tickets, and a middling
-// one) and as an agent (all tickets). It reports req/s, the p50/p99
+// customer (two accounts: one of the two biggest, 1,512 tickets, and a
+// middling one) and as an agent (all tickets). It reports req/s, the p50/p99
 // latency of one request and the size of one answer; the load generator
 // shares the machine.
 func BenchmarkListTicketsHTTP(b *testing.B) {

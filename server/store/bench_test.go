@@ -48,8 +48,8 @@ func BenchmarkCreateTicket(b *testing.B) {
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "tickets/s")
 }
 
-// BenchmarkListVisible lists pages of a customer's (two accounts: the
-// biggest one, about 1,500 tickets, and a middling one) and an agent's
+// BenchmarkListVisible lists pages of a customer's (two accounts: one of
+// the two biggest, 1,512 tickets, and a middling one) and an agent's
 // visible tickets in the big store (100,000 tickets, 1,000,000 messages,
 // see bigStore), in the UI's default order (last update) and by status,
 // first pages and deep pages reached through cursors (page 1,001 by last
@@ -252,7 +252,7 @@ const (
 type bigWorld struct {
 	dir            string
 	db             *store.DB
-	customer       ticket.Scope // two accounts: the biggest and a middling one
+	customer       ticket.Scope // two accounts: one of the two biggest and a middling one
 	customerTicket int64        // a ticket the customer sees
 }
 
