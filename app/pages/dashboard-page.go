@@ -80,9 +80,9 @@ func (p *dashboardPage) Render() app.UI {
 			return app.A().ID("start-form").Class("button").Href("/tickets/new").Text(t(lang, "CreateTicket"))
 		}),
 	).Body(
-		app.If(p.unread.Total() > 0, func() app.UI {
+		app.If(p.unread.In(p.session.Account) > 0, func() app.UI {
 			return app.P().ID("unread-notice").Class("unread-notice panel").Role("status").
-				Text(locales.N(lang, "UnreadMessagesNotice", p.unread.Total(), nil))
+				Text(locales.N(lang, "UnreadMessagesNotice", p.unread.In(p.session.Account), nil))
 		}),
 		app.Section().Class("cards").Aria("label", t(lang, "TicketsByStatus")).Body(
 			errorBox(lang, p.counts.Err),

@@ -172,11 +172,19 @@ func (s *shell) renderTopBar(lang string) app.UI {
 					app.Select().ID("account-select").OnChange(s.onAccount).Body(
 						app.Range(accounts).Slice(func(i int) app.UI {
 							o := accounts[i]
+							text := t(lang, "AccountOption", "Name", o.Name, "Number", o.AccountNumber)
+							if n := s.unread.In(o.ID); n > 0 {
+								text = t(lang, "AccountWithUnread", "Account", text, "Unread", locales.N(lang, "UnreadMessages", n, nil))
+							}
 							return app.Option().Value(strconv.FormatInt(o.ID, 10)).
 								Selected(o.ID == current.ID).
-								Text(t(lang, "AccountOption", "Name", o.Name, "Number", o.AccountNumber))
+								Text(text)
 						}),
 					),
+					// What waits in the other accounts: the tickets page
+					// lists the current account only.
+					labelledBadge("account-unread", s.unread.Total()-s.unread.In(current.ID),
+						func(n int) string { return locales.N(lang, "UnreadElsewhere", n, nil) }),
 				)
 			}).ElseIf(hasAccount, func() app.UI {
 				return app.Span().Class("account-current").Body(
@@ -232,7 +240,7 @@ func (s *shell) renderNav(lang string) app.UI {
 		app.Ul().Body(
 			app.Li().Body(navLink(s.path, "/", t(lang, "Dashboard"))),
 			app.Li().Body(navLink(s.currentNav(), "/tickets", t(lang, "Tickets")).Body(
-				app.Text(t(lang, "Tickets")), unreadBadge(lang, s.unread.Total()),
+				app.Text(t(lang, "Tickets")), unreadBadge(lang, s.unread.In(s.Session.Account)),
 			)),
 			app.If(s.Session.User.Agent, func() app.UI {
 				return app.Li().Body(navLink(s.currentNav(), PathAgent, t(lang, "AgentQueue")))

@@ -95,11 +95,21 @@ func observeSession(ctx app.Context, s *state.Session, changed func(ctx app.Cont
 // unreadBadge shows how many messages of a ticket (or of all) the user has
 // not read; nothing when there are none.
 func unreadBadge(lang string, n int) app.UI {
+	return labelledBadge("", n, func(n int) string { return locales.N(lang, "UnreadMessages", n, nil) })
+}
+
+// labelledBadge shows n (nothing when n is 0), read out and titled as
+// label(n); id may be empty.
+func labelledBadge(id string, n int, label func(int) string) app.UI {
 	if n <= 0 {
 		return nil
 	}
-	return app.Span().Class("badge").Title(locales.N(lang, "UnreadMessages", n, nil)).Body(
+	b := app.Span().Class("badge").Title(label(n))
+	if id != "" {
+		b = b.ID(id)
+	}
+	return b.Body(
 		app.Span().Aria("hidden", "true").Text(strconv.Itoa(n)),
-		app.Span().Class("visually-hidden").Text(locales.N(lang, "UnreadMessages", n, nil)),
+		app.Span().Class("visually-hidden").Text(label(n)),
 	)
 }

@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"math/rand/v2"
 	"strconv"
 	"sync"
@@ -37,6 +38,20 @@ type Live struct {
 type Unread struct {
 	UserID   int64
 	ByTicket map[int64]int
+	// Account gives the organization of each ticket in ByTicket.
+	Account map[int64]int64
+}
+
+// In is the number of unread messages on tickets of organization account
+// (0: of every account).
+func (u Unread) In(account int64) int {
+	n := 0
+	for number, c := range u.ByTicket {
+		if account == 0 || u.Account[number] == account {
+			n += c
+		}
+	}
+	return n
 }
 
 // Total is the number of unread messages over all tickets.
@@ -189,7 +204,7 @@ func applyEvent(ctx app.Context, userID int64, ev ticket.EventView) {
 		ctx.NewAction(LoadUnread) // what changed while away
 		return
 	case ticket.EventTicketRead:
-		setUnread(ctx, userID, ev.Ticket, 0)
+		setUnread(ctx, userID, ev.Ticket, 0, 0)
 		return
 	}
 	if ev.Data.Ticket == nil {
@@ -212,7 +227,7 @@ func applyEvent(ctx app.Context, userID int64, ev ticket.EventView) {
 		} else {
 			var u Unread
 			ctx.GetState(UnreadState, &u)
-			setUnread(ctx, userID, ev.Ticket, u.For(ev.Ticket)+1)
+			setUnread(ctx, userID, ev.Ticket, tv.Organization.ID, u.For(ev.Ticket)+1)
 		}
 	}
 	updateRow(ctx, tv)
@@ -255,19 +270,22 @@ func reloadAll(ctx app.Context) {
 	}
 }
 
-func setUnread(ctx app.Context, userID, number int64, n int) {
+// setUnread sets the unread count of ticket number, of organization
+// account, to n.
+func setUnread(ctx app.Context, userID, number, account int64, n int) {
 	var u Unread
 	ctx.GetState(UnreadState, &u)
-	next := Unread{UserID: userID, ByTicket: map[int64]int{}}
+	next := Unread{UserID: userID, ByTicket: map[int64]int{}, Account: map[int64]int64{}}
 	if u.UserID == userID {
-		for k, v := range u.ByTicket {
-			next.ByTicket[k] = v
-		}
+		maps.Copy(next.ByTicket, u.ByTicket)
+		maps.Copy(next.Account, u.Account)
 	}
 	if n > 0 {
 		next.ByTicket[number] = n
+		next.Account[number] = account
 	} else {
 		delete(next.ByTicket, number)
+		delete(next.Account, number)
 	}
 	ctx.SetState(UnreadState, next)
 }
@@ -278,16 +296,18 @@ func handleLoadUnread(ctx app.Context, a app.Action) {
 		return
 	}
 	var res struct {
-		Unread map[string]int `json:"unread"`
+		Unread        map[string]int   `json:"unread"`
+		Organizations map[string]int64 `json:"organizations"`
 	}
 	if err := call(context.Background(), "GET", "/api/v1/tickets/unread", nil, &res); err != nil {
 		expired(ctx, err)
 		return
 	}
-	u := Unread{UserID: s.User.ID, ByTicket: map[int64]int{}}
+	u := Unread{UserID: s.User.ID, ByTicket: map[int64]int{}, Account: map[int64]int64{}}
 	for k, v := range res.Unread {
 		if n, err := strconv.ParseInt(k, 10, 64); err == nil && v > 0 {
 			u.ByTicket[n] = v
+			u.Account[n] = res.Organizations[k]
 		}
 	}
 	// The ticket on screen is read (its read marker may be on its way).
@@ -306,7 +326,7 @@ func handleMarkRead(ctx app.Context, a app.Action) {
 	if number == 0 || !s.LoggedIn {
 		return
 	}
-	setUnread(ctx, s.User.ID, number, 0)
+	setUnread(ctx, s.User.ID, number, 0, 0)
 	if err := call(context.Background(), "POST", "/api/v1/tickets/"+strconv.FormatInt(number, 10)+"/read", nil, nil); err != nil {
 		expired(ctx, err)
 	}

@@ -33,6 +33,9 @@ type Config struct {
 	// Hub sends live events; the caller runs it (default: a hub started
 	// here that runs as long as the process).
 	Hub *live.Hub
+	// AnswerCache bounds the memory of answers kept until the next write
+	// (the ticket list and its counts; default 32 MB, negative: none).
+	AnswerCache int
 }
 
 // Server answers /api/v1/.
@@ -44,6 +47,8 @@ type Server struct {
 	mux      *http.ServeMux
 	cop      *http.CrossOriginProtection
 	hub      *live.Hub
+	answers  *answers // nil: not kept
+	sessions sessions
 }
 
 // New returns the API over db.
@@ -67,6 +72,12 @@ func New(db *store.DB, cfg Config) *Server {
 		cfg.Catalog = ticket.DefaultCatalog
 	}
 	s := &Server{store: db, cfg: cfg, log: cfg.Log, throttle: newThrottle(cfg.LoginFailures, cfg.LoginWindow), hub: cfg.Hub}
+	switch {
+	case cfg.AnswerCache == 0:
+		s.answers = newAnswers(32 << 20)
+	case cfg.AnswerCache > 0:
+		s.answers = newAnswers(cfg.AnswerCache)
+	}
 	if s.hub == nil {
 		s.hub = live.NewHub(db, cfg.Log, 0)
 		go s.hub.Run(context.Background())

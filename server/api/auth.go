@@ -57,7 +57,12 @@ func (s *Server) sessionViewer(r *http.Request) (ticket.Viewer, error) {
 		return ticket.Viewer{}, ticket.ErrUnauthorized
 	}
 	now := s.cfg.Now()
-	userID, err := s.store.Session(r.Context(), tokenHash(token), now, now.Add(-s.cfg.SessionIdle), sessionTouch)
+	hash := tokenHash(token)
+	version := s.store.Version() // before reading: what is read is at least this new
+	if v, ok := s.sessions.get(version, string(hash), now); ok {
+		return v, nil
+	}
+	userID, err := s.store.Session(r.Context(), hash, now, now.Add(-s.cfg.SessionIdle), sessionTouch)
 	if ticket.ErrorCode(err) == ticket.CodeNotFound {
 		return ticket.Viewer{}, ticket.ErrUnauthorized
 	}
@@ -68,7 +73,51 @@ func (s *Server) sessionViewer(r *http.Request) (ticket.Viewer, error) {
 	if ticket.ErrorCode(err) == ticket.CodeNotFound {
 		return ticket.Viewer{}, ticket.ErrUnauthorized
 	}
+	if err == nil {
+		s.sessions.put(version, string(hash), v, now)
+	}
 	return v, err
+}
+
+// sessions remembers for a second who a session belongs to, while nothing
+// is written (a logout, a membership change and a session's own "last
+// used" are writes): a burst of requests reads the session, the user and
+// the memberships once.
+type sessions struct {
+	mu      sync.Mutex
+	version int64
+	m       map[string]cachedViewer
+}
+
+type cachedViewer struct {
+	v  ticket.Viewer
+	at time.Time
+}
+
+// sessionsKept bounds how many sessions are remembered.
+const sessionsKept = 10000
+
+func (c *sessions) get(version int64, hash string, now time.Time) (ticket.Viewer, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[hash]
+	if !ok || c.version != version || now.Before(e.at) || now.Sub(e.at) >= time.Second {
+		return ticket.Viewer{}, false
+	}
+	return e.v, true
+}
+
+func (c *sessions) put(version int64, hash string, v ticket.Viewer, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if version < c.version {
+		return
+	}
+	if version > c.version || c.m == nil || len(c.m) >= sessionsKept {
+		c.m = map[string]cachedViewer{}
+		c.version = version
+	}
+	c.m[hash] = cachedViewer{v, now}
 }
 
 func setSessionCookie(w http.ResponseWriter, r *http.Request, value string, maxAge int) {

@@ -117,20 +117,55 @@ func benchCreateHTTP(b *testing.B, clients int) {
 // customer (two accounts: one of the two biggest, 1,512 tickets, and a
 // middling one) and as an agent (all tickets). It reports req/s, the p50/p99
 // latency of one request and the size of one answer; the load generator
-// shares the machine.
+// shares the machine. Nothing is written meanwhile, so every answer after
+// the first comes from the answer cache; "writes=100/s" writes something
+// (a user's language) every 10 ms, after which the next answers are read
+// again; "uncached" turns the cache off (what every request costs right
+// after a write).
 func BenchmarkListTicketsHTTP(b *testing.B) {
 	w := bigAPIStore(b)
 	for _, who := range []struct{ name, email string }{
 		{"customer", bigCustomerEmail},
 		{"agent", bigAgentEmail},
 	} {
-		b.Run(who.name+"/clients=64", func(b *testing.B) { benchListHTTP(b, w.db, who.email, 64) })
+		b.Run(who.name+"/clients=64", func(b *testing.B) { benchListHTTP(b, w.db, who.email, 64, api.Config{}, 0) })
+		b.Run(who.name+"/writes=100/s/clients=64", func(b *testing.B) {
+			benchListHTTP(b, w.db, who.email, 64, api.Config{}, 10*time.Millisecond)
+		})
+		b.Run(who.name+"/uncached/clients=64", func(b *testing.B) {
+			benchListHTTP(b, w.db, who.email, 64, api.Config{AnswerCache: -1}, 0)
+		})
 	}
 }
 
-func benchListHTTP(b *testing.B, db *store.DB, email string, clients int) {
-	srv := httptest.NewServer(api.New(db, api.Config{}))
+func benchListHTTP(b *testing.B, db *store.DB, email string, clients int, cfg api.Config, writeEvery time.Duration) {
+	srv := httptest.NewServer(api.New(db, cfg))
 	defer srv.Close()
+	if writeEvery > 0 {
+		agent, _, err := db.UserByEmail(context.Background(), bigAgentEmail)
+		if err != nil {
+			b.Fatal(err)
+		}
+		stop := make(chan struct{})
+		done := make(chan struct{})
+		defer func() { close(stop); <-done }()
+		go func() {
+			defer close(done)
+			tick := time.NewTicker(writeEvery)
+			defer tick.Stop()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				case <-tick.C:
+				}
+				if err := db.SetUserLocale(context.Background(), agent.ID, []string{"de", "en"}[i%2]); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
 	transport := &http.Transport{MaxIdleConns: clients, MaxIdleConnsPerHost: clients}
 	defer transport.CloseIdleConnections()
 	jar, _ := cookiejar.New(nil)

@@ -26,17 +26,12 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 		}
 		after = n
 	}
-	sub, err := s.hub.Subscribe(r.Context(), v.User.ID)
-	if err != nil {
-		return err
-	}
 	userID := v.User.ID
-	live.Serve(w, r, s.hub, sub, live.Client{
+	return live.Serve(w, r, s.hub, live.Client{
 		UserID:        userID,
 		Viewer:        func(ctx context.Context) (ticket.Viewer, error) { return s.store.Viewer(ctx, userID) },
 		AccessVersion: s.store.AccessVersion,
-	}, after, func() { s.hub.Unsubscribe(sub) })
-	return nil
+	}, after)
 }
 
 // markRead records that the caller has read a ticket; the caller's other
@@ -56,13 +51,16 @@ func (s *Server) markRead(w http.ResponseWriter, r *http.Request) error {
 
 // unreadOf counts the caller's unread messages on the given tickets (nil:
 // every ticket they follow).
-func (s *Server) unreadOf(ctx context.Context, v ticket.Viewer, numbers []int64) (map[int64]int, error) {
+func (s *Server) unreadOf(ctx context.Context, v ticket.Viewer, numbers []int64) (map[int64]store.TicketUnread, error) {
 	return s.store.Unread(ctx, store.UnreadQuery{UserID: v.User.ID, Agent: v.Agent(), Scope: v.Scope(), Numbers: numbers})
 }
 
 type unreadResponse struct {
 	Unread map[string]int `json:"unread"` // ticket number -> unread messages
-	Total  int            `json:"total"`
+	// Organizations gives each ticket's organization: the badges of an
+	// account count its own tickets.
+	Organizations map[string]int64 `json:"organizations"`
+	Total         int              `json:"total"`
 }
 
 // listUnread answers the caller's unread messages per ticket: the badges
@@ -73,10 +71,12 @@ func (s *Server) listUnread(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	resp := unreadResponse{Unread: map[string]int{}}
+	resp := unreadResponse{Unread: map[string]int{}, Organizations: map[string]int64{}}
 	for n, c := range counts {
-		resp.Unread[strconv.FormatInt(n, 10)] = c
-		resp.Total += c
+		key := strconv.FormatInt(n, 10)
+		resp.Unread[key] = c.Count
+		resp.Organizations[key] = c.OrganizationID
+		resp.Total += c.Count
 	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil

@@ -206,12 +206,18 @@ func TestEventsFilteredPerRecipient(t *testing.T) {
 		t.Fatalf("unread after Sam's reply = %d", unread)
 	}
 	var totals struct {
-		Unread map[string]int
-		Total  int
+		Unread        map[string]int
+		Organizations map[string]int64
+		Total         int
 	}
 	anna.get("/api/v1/tickets/unread").decode(t, &totals)
-	if totals.Unread[strconv.FormatInt(tk.Number, 10)] != unread || totals.Total < unread {
+	key := strconv.FormatInt(tk.Number, 10)
+	if totals.Unread[key] != unread || totals.Total < unread {
 		t.Fatalf("unread totals = %+v", totals)
+	}
+	// Each ticket names its account: a badge per account (Anna has two).
+	if totals.Organizations[key] != tk.Organization.ID || len(totals.Organizations) != len(totals.Unread) {
+		t.Fatalf("organizations of the unread tickets = %v, want %d for %s", totals.Organizations, tk.Organization.ID, key)
 	}
 	if r := anna.send("POST", path(tk.Number, "/read"), nil); r.status != 204 {
 		t.Fatalf("read: %d %s", r.status, r.body)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -92,34 +93,39 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request) error {
 		}
 		q.Limit = n
 	}
+	return s.cachedJSON(w, r, func() (any, error) { return s.list(r.Context(), v, q) })
+}
+
+// list reads the page q selects for v.
+func (s *Server) list(ctx context.Context, v ticket.Viewer, q store.ListQuery) (listResponse, error) {
 	resp := listResponse{Tickets: []ticket.TicketView{}}
-	if !q.Scope.Empty() {
-		ts, next, err := s.store.ListTickets(r.Context(), q)
-		if err != nil {
-			return err
-		}
-		numbers := make([]int64, len(ts))
-		for i, t := range ts {
-			numbers[i] = t.Number
-		}
-		unread, err := s.unreadOf(r.Context(), v, numbers)
-		if err != nil {
-			return err
-		}
-		for _, t := range ts {
-			tv := v.View(t)
-			tv.Unread = unread[t.Number]
-			resp.Tickets = append(resp.Tickets, tv)
-		}
-		resp.NextCursor = next
-		if q.Search != "" && q.Cursor == "" {
-			if resp.Truncated, err = s.store.SearchTruncated(r.Context(), q); err != nil {
-				return err
-			}
+	if q.Scope.Empty() {
+		return resp, nil
+	}
+	ts, next, err := s.store.ListTickets(ctx, q)
+	if err != nil {
+		return resp, err
+	}
+	numbers := make([]int64, len(ts))
+	for i, t := range ts {
+		numbers[i] = t.Number
+	}
+	unread, err := s.unreadOf(ctx, v, numbers)
+	if err != nil {
+		return resp, err
+	}
+	for _, t := range ts {
+		tv := v.View(t)
+		tv.Unread = unread[t.Number].Count
+		resp.Tickets = append(resp.Tickets, tv)
+	}
+	resp.NextCursor = next
+	if q.Search != "" && q.Cursor == "" {
+		if resp.Truncated, err = s.store.SearchTruncated(ctx, q); err != nil {
+			return resp, err
 		}
 	}
-	writeJSON(w, http.StatusOK, resp)
-	return nil
+	return resp, nil
 }
 
 // countsResponse counts tickets per portal status (and, for agents, per
@@ -135,14 +141,17 @@ func (s *Server) countTickets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	resp := countsResponse{Counts: map[ticket.PortalStatus]int{}}
-	for _, ps := range ticket.PortalStatuses() {
-		resp.Counts[ps] = 0
-	}
-	if !q.Scope.Empty() {
+	return s.cachedJSON(w, r, func() (any, error) {
+		resp := countsResponse{Counts: map[ticket.PortalStatus]int{}}
+		for _, ps := range ticket.PortalStatuses() {
+			resp.Counts[ps] = 0
+		}
+		if q.Scope.Empty() {
+			return resp, nil
+		}
 		byStatus, err := s.store.CountByStatus(r.Context(), q)
 		if err != nil {
-			return err
+			return resp, err
 		}
 		for st, n := range byStatus {
 			resp.Counts[st.Portal()] += n
@@ -150,9 +159,8 @@ func (s *Server) countTickets(w http.ResponseWriter, r *http.Request) error {
 		if v.Agent() {
 			resp.InternalCounts = byStatus
 		}
-	}
-	writeJSON(w, http.StatusOK, resp)
-	return nil
+		return resp, nil
+	})
 }
 
 type ticketResponse struct {
@@ -182,7 +190,7 @@ func (s *Server) getTicket(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	tv := v.View(t)
-	tv.Unread = unread[number]
+	tv.Unread = unread[number].Count
 	writeJSON(w, http.StatusOK, ticketResponse{Ticket: tv, Messages: v.ViewMessages(ms)})
 	return nil
 }

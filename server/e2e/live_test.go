@@ -60,12 +60,27 @@ func TestLiveRepliesAndBadges(t *testing.T) {
 	anna.waitTrue("badge on y in the navigation", qExists(yNav))
 	anna.waitContains("unread count in the title", "document.title", "(")
 
+	// A reply in Anna's other account (the Potsdam branch) counts there,
+	// not in the badge of the account she works in.
+	potsdam := p.tickets(t, p.org(t, "100201").ID)
+	if len(potsdam) == 0 {
+		t.Fatal("the demo data needs a ticket of 100201")
+	}
+	reply(potsdam[0].Number, "Antwort an die Filiale")
+
 	// Anna's second window (another browser: another device): the list
 	// shows the badge.
 	second := loginTo(t, p, "de-DE", seed.AnnaEmail)
 	second.click(`nav.sidenav a[href="/tickets"]`)
 	row := "tr#ticket-row-" + strconv.FormatInt(y.Number, 10)
 	second.waitTrue("badge on y's row in the second tab", qExists(row+" .badge"))
+	second.waitTrue("the other account's unread shown beside the account switcher", qExists("#account-unread"))
+	second.waitTrue("the Tickets badge counts the rows of the account's list", `(() => {
+		const nav = document.querySelector('nav.sidenav a[href="/tickets"] .badge [aria-hidden]');
+		let rows = 0;
+		document.querySelectorAll('tr[id^="ticket-row-"] .badge [aria-hidden]').forEach(e => rows += Number(e.textContent));
+		return nav !== null && Number(nav.textContent) === rows;
+	})()`)
 	// Opening y in the second tab clears the badge in the first.
 	second.click(row + " a")
 	second.waitContains("y opened", qText("#ticket-subject"), y.Subject)

@@ -41,129 +41,209 @@ type Client struct {
 
 // Serve upgrades r to a websocket and sends c's user every event after
 // after that they may see, then live events, in id order. The caller has
-// authenticated the request and subscribed sub; done runs when the
-// connection has ended. Serve returns once the connection is handed to its
-// own goroutines: the request's goroutine (and the stack it grew) ends.
-func Serve(w http.ResponseWriter, r *http.Request, h *Hub, sub *Subscriber, c Client, after int64, done func()) error {
+// authenticated the request. An error (too many connections of the user) means nothing
+// was answered yet; a failed upgrade has been answered. Serve returns once the connection is handed over: the request's
+// goroutine (and the stack it grew) ends. An open connection then keeps one
+// goroutine, its reader; a writer runs only while there is something to
+// write (the catch-up, a batch, a ping), so idle sockets cost little.
+func Serve(w http.ResponseWriter, r *http.Request, h *Hub, c Client, after int64) error {
+	// The first writer, started below, catches up: until it runs, the hub
+	// only queues.
+	cn := &conn{h: h, f: filter{client: c}, after: after, writing: true}
+	sub, err := h.Subscribe(r.Context(), c.UserID, cn.kick)
+	if err != nil {
+		return err
+	}
+	cn.sub = sub
 	ws, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
-		done()
-		return err // the upgrader has answered
+		h.Unsubscribe(sub)
+		return nil // the upgrader has answered
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	go readPump(ws, cancel)
-	go func() {
-		defer done()
-		defer ws.Close()
-		defer cancel()
-		writePump(ctx, ws, h, sub, c, after)
-	}()
+	cn.ws = ws
+	cn.ctx, cn.cancel = context.WithCancel(context.Background())
+	cn.ping = time.AfterFunc(pingPeriod, cn.pingDue)
+	go cn.read()
+	go cn.write(true)
 	return nil
 }
 
-// readPump reads (and ignores) what the browser sends, so pongs and the
-// close frame are handled; it cancels when the connection ends.
-func readPump(ws *websocket.Conn, cancel context.CancelFunc) {
-	defer cancel()
-	ws.SetReadLimit(maxMessageSize)
-	ws.SetReadDeadline(time.Now().Add(pongWait))
-	ws.SetPongHandler(func(string) error { return ws.SetReadDeadline(time.Now().Add(pongWait)) })
+// conn is one open websocket.
+type conn struct {
+	h      *Hub
+	sub    *Subscriber
+	ws     *websocket.Conn
+	f      filter
+	after  int64 // the browser's position, then the last event id handled
+	ctx    context.Context // ends with the connection
+	cancel context.CancelFunc
+	ping   *time.Timer
+	once   sync.Once
+
+	mu       sync.Mutex
+	writing  bool // a writer goroutine is running
+	pingWant bool
+}
+
+// kick starts a writer unless one runs: the hub calls it after queueing.
+func (c *conn) kick() {
+	c.mu.Lock()
+	if c.writing {
+		c.mu.Unlock()
+		return
+	}
+	c.writing = true
+	c.mu.Unlock()
+	go c.write(false)
+}
+
+func (c *conn) pingDue() {
+	c.mu.Lock()
+	c.pingWant = true
+	c.mu.Unlock()
+	c.kick()
+	c.ping.Reset(pingPeriod)
+}
+
+// end closes the connection once and lets the hub know.
+func (c *conn) end() {
+	c.once.Do(func() {
+		c.cancel()
+		c.ping.Stop()
+		c.ws.Close()
+		c.h.Unsubscribe(c.sub)
+	})
+}
+
+// read reads (and ignores) what the browser sends, so pongs and the close
+// frame are handled; the connection ends with it.
+func (c *conn) read() {
+	defer c.end()
+	c.ws.SetReadLimit(maxMessageSize)
+	c.ws.SetReadDeadline(time.Now().Add(pongWait))
+	c.ws.SetPongHandler(func(string) error { return c.ws.SetReadDeadline(time.Now().Add(pongWait)) })
 	for {
-		if _, _, err := ws.NextReader(); err != nil {
+		if _, _, err := c.ws.NextReader(); err != nil {
 			return
 		}
 	}
 }
 
-// writePump is the connection's only writer.
-func writePump(ctx context.Context, ws *websocket.Conn, h *Hub, sub *Subscriber, c Client, after int64) error {
-	ticker := time.NewTicker(pingPeriod)
-	defer ticker.Stop()
-	f := filter{client: c}
-	last := after
-	reset := false
-	switch {
-	case after <= 0:
-		last = sub.Start // a browser without a position starts now
-	case after > sub.Start:
-		// A position this server never gave (its store was replaced): the
-		// browser must reload what it shows.
-		last, reset = sub.Start, true
+// write is the connection's only writer while it runs: it writes what is
+// due and returns when nothing is left. The first one catches up first.
+func (c *conn) write(first bool) {
+	if first {
+		if err := c.catchUp(); err != nil {
+			c.end()
+			return
+		}
 	}
-	send := func(b *Batch) error {
-		for i, e := range b.Events {
-			if e.ID <= last {
-				continue // sent already (caught up from the store)
-			}
-			frame, err := f.frame(ctx, b, i)
-			if err != nil {
-				return err
-			}
-			last = e.ID
-			if frame == nil {
-				continue
-			}
-			ws.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := ws.WriteMessage(websocket.TextMessage, frame); err != nil {
-				return err
+	for {
+		if c.ctx.Err() != nil { // ended meanwhile
+			return
+		}
+		batches := c.sub.Take()
+		c.mu.Lock()
+		ping := c.pingWant
+		c.pingWant = false
+		dropped := isClosed(c.sub.Dropped)
+		if len(batches) == 0 && !ping && !dropped {
+			c.writing = false
+			c.mu.Unlock()
+			return
+		}
+		c.mu.Unlock()
+		for _, b := range batches {
+			if err := c.send(b); err != nil {
+				c.end()
+				return
 			}
 		}
-		return nil
+		if dropped {
+			// Too far behind: the browser resumes from its last event.
+			c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+			c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "slow"))
+			c.end()
+			return
+		}
+		if ping {
+			c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := c.ws.WriteMessage(websocket.PingMessage, nil); err != nil {
+				c.end()
+				return
+			}
+		}
 	}
-	// What happened since after, up to the moment of subscribing, comes
-	// from the store; later events arrive from the hub.
-	for last < sub.Start {
-		events, err := h.src.EventsAfter(ctx, last, 500)
+}
+
+func isClosed(ch chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
+// catchUp sends what happened after the browser's position up to the
+// moment of subscribing, from the store (later events are queued by the
+// hub), then tells the browser where it stands: up to date ("sync"), or
+// to reload what it shows ("reset").
+func (c *conn) catchUp() error {
+	start := c.sub.Start
+	reset := false
+	switch {
+	case c.after <= 0:
+		c.after = start // a browser without a position starts now
+	case c.after > start:
+		// A position this server never gave (its store was replaced).
+		c.after, reset = start, true
+	}
+	for c.after < start {
+		events, err := c.h.src.EventsAfter(c.ctx, c.after, 500)
 		if err != nil {
 			return err
 		}
-		if len(events) == 0 {
+		cut := 0
+		for cut < len(events) && events[cut].ID <= start {
+			cut++
+		}
+		if cut == 0 {
 			break
 		}
-		if events[len(events)-1].ID > sub.Start {
-			cut := 0
-			for cut < len(events) && events[cut].ID <= sub.Start {
-				cut++
-			}
-			events = events[:cut]
-		}
-		if err := send(&Batch{Events: events}); err != nil {
+		if err := c.send(&Batch{Events: events[:cut]}); err != nil {
 			return err
 		}
-		if len(events) == 0 || last >= sub.Start {
-			break
-		}
 	}
-	last = max(last, sub.Start) // events up to Start the user may not see were skipped
-	// Tell the browser where it stands: up to date ("sync"), or to reload
-	// ("reset").
-	mark := ticket.EventView{ID: last, Type: ticket.EventSync}
+	c.after = max(c.after, start) // events up to Start the user may not see were skipped
+	mark := ticket.EventView{ID: c.after, Type: ticket.EventSync}
 	if reset {
 		mark.Type = ticket.EventReset
 	}
-	ws.SetWriteDeadline(time.Now().Add(writeWait))
-	if err := ws.WriteJSON(mark); err != nil {
-		return err
-	}
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-sub.Dropped:
-			ws.SetWriteDeadline(time.Now().Add(writeWait))
-			ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "slow"))
-			return nil
-		case batch := <-sub.C:
-			if err := send(batch); err != nil {
-				return err
-			}
-		case <-ticker.C:
-			ws.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := ws.WriteMessage(websocket.PingMessage, nil); err != nil {
-				return err
-			}
+	c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+	return c.ws.WriteJSON(mark)
+}
+
+// send writes the events of b the client may see and has not had yet.
+func (c *conn) send(b *Batch) error {
+	for i, e := range b.Events {
+		if e.ID <= c.after {
+			continue // sent already (caught up from the store)
+		}
+		frame, err := c.f.frame(c.ctx, b, i)
+		if err != nil {
+			return err
+		}
+		c.after = e.ID
+		if frame == nil {
+			continue
+		}
+		c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+		if err := c.ws.WritePreparedMessage(frame); err != nil {
+			return err
 		}
 	}
+	return nil
 }
 
 // filter applies the visibility policy of one client, reloading the
@@ -188,9 +268,9 @@ func (f *filter) refresh(ctx context.Context) error {
 	return nil
 }
 
-// frame returns event i of b encoded for this client, nil when the client
+// frame returns event i of b prepared for this client, nil when the client
 // may not see it. Frames are shared with every client of the same kind.
-func (f *filter) frame(ctx context.Context, b *Batch, i int) ([]byte, error) {
+func (f *filter) frame(ctx context.Context, b *Batch, i int) (*websocket.PreparedMessage, error) {
 	if err := f.refresh(ctx); err != nil {
 		return nil, err
 	}

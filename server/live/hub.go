@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/supportal/supportal/app/ticket"
 )
 
@@ -43,22 +45,54 @@ type Hub struct {
 	last atomic.Int64 // newest event id fanned out
 }
 
-// Subscriber receives batches of events, in id order, after Start.
+// Subscriber receives batches of events, in id order, after Start. The
+// hub never waits for it: it queues each batch and calls ready; the
+// subscriber takes what is queued when it can. No goroutine has to wait
+// on an idle subscriber.
 type Subscriber struct {
 	UserID int64
 	// Start is the newest event id when the subscriber joined: events up to
-	// it are read from the store, later ones arrive on C.
+	// it are read from the store, later ones are queued.
 	Start   int64
-	C       chan *Batch
 	Dropped chan struct{} // closed when the hub drops the subscriber
+
+	ready func() // called after every batch queued, and on drop; must not block
+
+	mu      sync.Mutex
+	pending []*Batch
+}
+
+// Take returns the batches queued since the last Take, oldest first.
+func (s *Subscriber) Take() []*Batch {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.pending
+	s.pending = nil
+	return out
+}
+
+// queue adds b; it reports false when the subscriber is too far behind.
+func (s *Subscriber) queue(b *Batch) bool {
+	s.mu.Lock()
+	ok := len(s.pending) < subscriberBuffer
+	if ok {
+		s.pending = append(s.pending, b)
+	}
+	s.mu.Unlock()
+	if ok {
+		s.ready()
+	}
+	return ok
 }
 
 // Batch is events fanned out together. Recipients who may see the same
 // (same organizations, or agents) get the same frames: each frame is
-// encoded once per batch and kind of recipient, not once per socket.
+// encoded once per batch and kind of recipient, not once per socket, and
+// prepared once as a websocket frame that every connection writes as it
+// is.
 type Batch struct {
 	Events []ticket.Event
-	frames sync.Map // frameKey -> []byte (nil: not for them)
+	frames sync.Map // frameKey -> *websocket.PreparedMessage (nil: not for them)
 }
 
 type frameKey struct {
@@ -66,19 +100,27 @@ type frameKey struct {
 	viewer string
 }
 
-// frame returns event i encoded for viewers of kind key, encoding it with
-// encode the first time.
-func (b *Batch) frame(i int, key string, encode func() ([]byte, error)) ([]byte, error) {
+// frame returns event i prepared for viewers of kind key, encoding it with
+// encode the first time (nil: not for them).
+func (b *Batch) frame(i int, key string, encode func() ([]byte, error)) (*websocket.PreparedMessage, error) {
 	k := frameKey{b.Events[i].ID, key}
 	if f, ok := b.frames.Load(k); ok {
-		return f.([]byte), nil
+		return f.(*websocket.PreparedMessage), nil
 	}
-	f, err := encode()
+	data, err := encode()
 	if err != nil {
 		return nil, err
 	}
-	b.frames.Store(k, f)
-	return f, nil
+	if data == nil {
+		b.frames.Store(k, (*websocket.PreparedMessage)(nil))
+		return nil, nil
+	}
+	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, data)
+	if err != nil {
+		return nil, err
+	}
+	f, _ := b.frames.LoadOrStore(k, pm)
+	return f.(*websocket.PreparedMessage), nil
 }
 
 type registration struct {
@@ -123,9 +165,11 @@ func (h *Hub) Notify() {
 	}
 }
 
-// Subscribe adds a subscriber for user userID.
-func (h *Hub) Subscribe(ctx context.Context, userID int64) (*Subscriber, error) {
-	s := &Subscriber{UserID: userID, C: make(chan *Batch, subscriberBuffer), Dropped: make(chan struct{})}
+// Subscribe adds a subscriber for user userID; ready is called whenever
+// batches are queued for it or it is dropped, from the hub's goroutine: it
+// must return at once.
+func (h *Hub) Subscribe(ctx context.Context, userID int64, ready func()) (*Subscriber, error) {
+	s := &Subscriber{UserID: userID, Dropped: make(chan struct{}), ready: ready}
 	reply := make(chan error, 1)
 	select {
 	case h.register <- registration{s, reply}:
@@ -176,6 +220,7 @@ func (h *Hub) Run(ctx context.Context) {
 			delete(subs, s)
 			perUser[s.UserID]--
 			close(s.Dropped)
+			s.ready()
 		}
 	}
 	for {
@@ -216,9 +261,7 @@ func (h *Hub) Run(ctx context.Context) {
 				h.last.Store(last)
 				shared := &Batch{Events: batch}
 				for s := range subs {
-					select {
-					case s.C <- shared:
-					default:
+					if !s.queue(shared) {
 						h.log.Info("live: dropping a slow subscriber", "user", s.UserID)
 						drop(s)
 					}

@@ -50,16 +50,38 @@ func startHub(t *testing.T, src Source, maxPerUser int) *Hub {
 	return h
 }
 
-// receive collects ids from s until it has n or a second passes.
-func receive(s *Subscriber, n int) []int64 {
+// sub is a subscriber and the signal of its ready calls.
+type sub struct {
+	*Subscriber
+	ready chan struct{}
+}
+
+func subscribe(t *testing.T, h *Hub, userID int64) (sub, error) {
+	ready := make(chan struct{}, 1)
+	s, err := h.Subscribe(context.Background(), userID, func() {
+		select {
+		case ready <- struct{}{}:
+		default:
+		}
+	})
+	return sub{s, ready}, err
+}
+
+// receive collects ids from s until it has n or two seconds pass.
+func receive(s sub, n int) []int64 {
 	var ids []int64
 	timeout := time.After(2 * time.Second)
 	for len(ids) < n {
-		select {
-		case batch := <-s.C:
+		for _, batch := range s.Take() {
 			for _, e := range batch.Events {
 				ids = append(ids, e.ID)
 			}
+		}
+		if len(ids) >= n {
+			break
+		}
+		select {
+		case <-s.ready:
 		case <-timeout:
 			return ids
 		}
@@ -71,12 +93,11 @@ func TestHubFanOutInOrder(t *testing.T) {
 	src := &memSource{}
 	src.add(3) // before anyone subscribed
 	h := startHub(t, src, 0)
-	ctx := context.Background()
-	a, err := h.Subscribe(ctx, 1)
+	a, err := subscribe(t, h, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := h.Subscribe(ctx, 2)
+	b, _ := subscribe(t, h, 2)
 	if a.Start != 3 || b.Start != 3 {
 		t.Fatalf("start = %d, %d; want 3", a.Start, b.Start)
 	}
@@ -84,7 +105,7 @@ func TestHubFanOutInOrder(t *testing.T) {
 		src.add(7)
 		h.Notify()
 	}
-	for name, s := range map[string]*Subscriber{"a": a, "b": b} {
+	for name, s := range map[string]sub{"a": a, "b": b} {
 		ids := receive(s, 70)
 		if len(ids) != 70 {
 			t.Fatalf("%s received %d events, want 70", name, len(ids))
@@ -98,8 +119,8 @@ func TestHubFanOutInOrder(t *testing.T) {
 	if n := h.Subscribers(); n != 2 {
 		t.Errorf("subscribers = %d", n)
 	}
-	h.Unsubscribe(a)
-	h.Unsubscribe(a) // twice is fine
+	h.Unsubscribe(a.Subscriber)
+	h.Unsubscribe(a.Subscriber) // twice is fine
 	if n := h.Subscribers(); n != 1 {
 		t.Errorf("subscribers after unsubscribe = %d", n)
 	}
@@ -108,9 +129,8 @@ func TestHubFanOutInOrder(t *testing.T) {
 func TestHubDropsSlowSubscriber(t *testing.T) {
 	src := &memSource{}
 	h := startHub(t, src, 0)
-	ctx := context.Background()
-	slow, _ := h.Subscribe(ctx, 1)
-	fast, _ := h.Subscribe(ctx, 2)
+	slow, _ := subscribe(t, h, 1)
+	fast, _ := subscribe(t, h, 2)
 	got := make(chan []int64)
 	go func() { got <- receive(fast, 200) }()
 	for i := 0; i < subscriberBuffer+10; i++ {
@@ -133,16 +153,15 @@ func TestHubDropsSlowSubscriber(t *testing.T) {
 
 func TestHubLimitsConnectionsPerUser(t *testing.T) {
 	h := startHub(t, &memSource{}, 2)
-	ctx := context.Background()
 	for i := 0; i < 2; i++ {
-		if _, err := h.Subscribe(ctx, 7); err != nil {
+		if _, err := subscribe(t, h, 7); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := h.Subscribe(ctx, 7); err != ErrTooManyConnections {
+	if _, err := subscribe(t, h, 7); err != ErrTooManyConnections {
 		t.Fatalf("third connection: %v, want ErrTooManyConnections", err)
 	}
-	if _, err := h.Subscribe(ctx, 8); err != nil {
+	if _, err := subscribe(t, h, 8); err != nil {
 		t.Fatalf("another user: %v", err)
 	}
 }

@@ -119,10 +119,17 @@ type UnreadQuery struct {
 	Numbers []int64      // only these tickets; nil: every ticket in scope (agents: assigned to them)
 }
 
+// TicketUnread is how many messages of a ticket a user has not seen, and
+// the ticket's organization.
+type TicketUnread struct {
+	OrganizationID int64
+	Count          int
+}
+
 // Unread counts, per ticket, the messages of others the user has not seen
 // (newer than their read marker); tickets without any are left out.
-func (s *DB) Unread(ctx context.Context, q UnreadQuery) (map[int64]int, error) {
-	out := map[int64]int{}
+func (s *DB) Unread(ctx context.Context, q UnreadQuery) (map[int64]TicketUnread, error) {
+	out := map[int64]TicketUnread{}
 	if q.Scope.Empty() || (q.Numbers != nil && len(q.Numbers) == 0) {
 		return out, nil
 	}
@@ -148,7 +155,7 @@ func (s *DB) Unread(ctx context.Context, q UnreadQuery) (map[int64]int, error) {
 	if len(conds) > 0 {
 		where = " AND " + strings.Join(conds, " AND ")
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT m.ticket_number, count(*) FROM tickets t
+	rows, err := s.db.QueryContext(ctx, `SELECT m.ticket_number, t.organization_id, count(*) FROM tickets t
 		JOIN messages m ON m.ticket_number = t.number
 		LEFT JOIN reads r ON r.user_id = ? AND r.ticket_number = t.number
 		WHERE m.author_id != ? AND (m.internal = 0 OR ?) AND m.id > coalesce(r.message_id, 0)`+where+`
@@ -159,11 +166,11 @@ func (s *DB) Unread(ctx context.Context, q UnreadQuery) (map[int64]int, error) {
 	defer rows.Close()
 	for rows.Next() {
 		var n int64
-		var c int
-		if err := rows.Scan(&n, &c); err != nil {
+		var u TicketUnread
+		if err := rows.Scan(&n, &u.OrganizationID, &u.Count); err != nil {
 			return nil, err
 		}
-		out[n] = c
+		out[n] = u
 	}
 	return out, rows.Err()
 }

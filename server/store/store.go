@@ -45,6 +45,10 @@ type DB struct {
 	onEvents      atomic.Pointer[func()]
 	eventsPending atomic.Bool
 	accessVersion atomic.Int64
+
+	// version moves after every commit, before its writers hear of it:
+	// an answer computed at one version is current while it stays.
+	version atomic.Int64
 }
 
 // write is one caller's transaction body and where its result goes.
@@ -212,7 +216,9 @@ func (s *DB) commit(batch []write) {
 	ctx := context.Background()
 	defer s.notifyEvents()
 	if len(batch) == 1 {
-		batch[0].done <- s.direct(ctx, batch[0].fn)
+		err := s.direct(ctx, batch[0].fn)
+		s.version.Add(1)
+		batch[0].done <- err
 		return
 	}
 	results := make([]error, len(batch))
@@ -241,10 +247,16 @@ func (s *DB) commit(batch []write) {
 			results[i] = err
 		}
 	}
+	s.version.Add(1)
 	for i, w := range batch {
 		w.done <- results[i]
 	}
 }
+
+// Version changes after every write is committed and before the writer
+// returns: whatever was read at one version may be reused, by anyone, as
+// long as Version still returns it.
+func (s *DB) Version() int64 { return s.version.Load() }
 
 // direct runs fn in its own transaction on the calling goroutine.
 func (s *DB) direct(ctx context.Context, fn func(*sql.Tx) error) error {

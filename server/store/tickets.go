@@ -522,17 +522,25 @@ func (s *DB) ListTickets(ctx context.Context, q ListQuery) ([]ticket.Ticket, str
 		}
 		args = append(args, condArgs...)
 	}
-	cols := make([]string, len(keys))
-	order := make([]string, len(keys))
+	// The page's keys come first, from the indexes alone where they
+	// cover the query; only the page's rows are read whole and joined.
+	keyCols := make([]string, len(keys)) // computed in the inner query
+	sel := make([]string, len(keys))     // read from it
+	inner := make([]string, len(keys))
+	outer := make([]string, len(keys))
 	for i, k := range keys {
-		cols[i] = k.expr
-		order[i] = k.expr
+		sel[i] = "k.k" + strconv.Itoa(i)
+		keyCols[i] = k.expr + " AS k" + strconv.Itoa(i)
+		inner[i], outer[i] = k.expr, sel[i]
 		if k.desc {
-			order[i] += " DESC"
+			inner[i] += " DESC"
+			outer[i] += " DESC"
 		}
 	}
-	query := ticketSelect + ", " + strings.Join(cols, ", ") + from + ticketJoins + where +
-		" ORDER BY " + strings.Join(order, ", ") + " LIMIT ?"
+	query := ticketSelect + ", " + strings.Join(sel, ", ") +
+		" FROM (SELECT t.number AS kn, " + strings.Join(keyCols, ", ") + from + where +
+		" ORDER BY " + strings.Join(inner, ", ") + " LIMIT ?) k CROSS JOIN tickets t ON t.number = k.kn" + ticketJoins +
+		" ORDER BY " + strings.Join(outer, ", ")
 	rows, err := s.db.QueryContext(ctx, query, append(args, q.Limit+1)...)
 	if err != nil {
 		return nil, "", err
