@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -43,6 +44,7 @@ func run(ctx context.Context, args []string) error {
 	demo := fs.Bool("demo", false, "load the demo organizations, users and tickets into an empty store")
 	catalogFile := fs.String("catalog", "", "JSON file replacing the built-in ticket catalog")
 	livePerUser := fs.Int("live-per-user", 20, "most live-update websockets one user may have open (load tests raise it)")
+	debugAddr := fs.String("debug-addr", "", "address of the Go profiler (net/http/pprof), e.g. 127.0.0.1:6060; keep it private (default: off)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -120,6 +122,18 @@ func run(ctx context.Context, args []string) error {
 		host = "localhost" + host[strings.LastIndex(host, ":"):]
 	}
 	log.Info("supportal is serving", "url", "http://"+host, "version", st.Version(), "memory", *memory)
+	if *debugAddr != "" {
+		dl, err := net.Listen("tcp", *debugAddr)
+		if err != nil {
+			return err
+		}
+		defer dl.Close()
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		go (&http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}).Serve(dl)
+		log.Info("profiler", "url", "http://"+dl.Addr().String()+"/debug/pprof/")
+	}
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -49,7 +50,7 @@ type Client struct {
 func Serve(w http.ResponseWriter, r *http.Request, h *Hub, c Client, after int64) error {
 	// The first writer, started below, catches up: until it runs, the hub
 	// only queues.
-	cn := &conn{h: h, f: filter{client: c}, after: after, writing: true}
+	cn := &conn{h: h, f: filter{client: c, viewers: &h.viewers}, after: after, writing: true}
 	sub, err := h.Subscribe(r.Context(), c.UserID, cn.kick)
 	if err != nil {
 		return err
@@ -61,7 +62,6 @@ func Serve(w http.ResponseWriter, r *http.Request, h *Hub, c Client, after int64
 		return nil // the upgrader has answered
 	}
 	cn.ws = ws
-	cn.ctx, cn.cancel = context.WithCancel(context.Background())
 	cn.ping = time.AfterFunc(pingPeriod, cn.pingDue)
 	go cn.read()
 	go cn.write(true)
@@ -70,15 +70,18 @@ func Serve(w http.ResponseWriter, r *http.Request, h *Hub, c Client, after int64
 
 // conn is one open websocket.
 type conn struct {
-	h      *Hub
-	sub    *Subscriber
-	ws     *websocket.Conn
-	f      filter
-	after  int64 // the browser's position, then the last event id handled
-	ctx    context.Context // ends with the connection
-	cancel context.CancelFunc
-	ping   *time.Timer
-	once   sync.Once
+	h     *Hub
+	sub   *Subscriber
+	ws    *websocket.Conn
+	f     filter
+	after int64 // the browser's position, then the last event id handled
+	ended atomic.Bool
+	ping  *time.Timer
+	once  sync.Once
+
+	// deadline is the write deadline set last; only the writer running
+	// touches it.
+	deadline time.Time
 
 	mu       sync.Mutex
 	writing  bool // a writer goroutine is running
@@ -108,7 +111,7 @@ func (c *conn) pingDue() {
 // end closes the connection once and lets the hub know.
 func (c *conn) end() {
 	c.once.Do(func() {
-		c.cancel()
+		c.ended.Store(true)
 		c.ping.Stop()
 		c.ws.Close()
 		c.h.Unsubscribe(c.sub)
@@ -139,7 +142,7 @@ func (c *conn) write(first bool) {
 		}
 	}
 	for {
-		if c.ctx.Err() != nil { // ended meanwhile
+		if c.ended.Load() { // ended meanwhile
 			return
 		}
 		batches := c.sub.Take()
@@ -161,18 +164,29 @@ func (c *conn) write(first bool) {
 		}
 		if dropped {
 			// Too far behind: the browser resumes from its last event.
-			c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+			c.armWrite()
 			c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "slow"))
 			c.end()
 			return
 		}
 		if ping {
-			c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+			c.armWrite()
 			if err := c.ws.WriteMessage(websocket.PingMessage, nil); err != nil {
 				c.end()
 				return
 			}
 		}
+	}
+}
+
+// armWrite makes sure the next write has at least writeWait/2 to finish.
+// Setting a deadline costs a timer update; 10,000 sockets written at once
+// would pay it 10,000 times, so it is moved only when half used.
+func (c *conn) armWrite() {
+	now := time.Now()
+	if c.deadline.Sub(now) < writeWait/2 {
+		c.deadline = now.Add(writeWait)
+		c.ws.SetWriteDeadline(c.deadline)
 	}
 }
 
@@ -190,6 +204,11 @@ func isClosed(ch chan struct{}) bool {
 // hub), then tells the browser where it stands: up to date ("sync"), or
 // to reload what it shows ("reset").
 func (c *conn) catchUp() error {
+	// The viewer is read now, not with the first event that 10,000
+	// sockets receive at once.
+	if err := c.f.refresh(context.Background()); err != nil {
+		return err
+	}
 	start := c.sub.Start
 	reset := false
 	switch {
@@ -200,7 +219,7 @@ func (c *conn) catchUp() error {
 		c.after, reset = start, true
 	}
 	for c.after < start {
-		events, err := c.h.src.EventsAfter(c.ctx, c.after, 500)
+		events, err := c.h.src.EventsAfter(context.Background(), c.after, 500)
 		if err != nil {
 			return err
 		}
@@ -220,7 +239,7 @@ func (c *conn) catchUp() error {
 	if reset {
 		mark.Type = ticket.EventReset
 	}
-	c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+	c.armWrite()
 	return c.ws.WriteJSON(mark)
 }
 
@@ -230,7 +249,7 @@ func (c *conn) send(b *Batch) error {
 		if e.ID <= c.after {
 			continue // sent already (caught up from the store)
 		}
-		frame, err := c.f.frame(c.ctx, b, i)
+		frame, err := c.f.frame(context.Background(), b, i)
 		if err != nil {
 			return err
 		}
@@ -238,7 +257,7 @@ func (c *conn) send(b *Batch) error {
 		if frame == nil {
 			continue
 		}
-		c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+		c.armWrite()
 		if err := c.ws.WritePreparedMessage(frame); err != nil {
 			return err
 		}
@@ -250,22 +269,66 @@ func (c *conn) send(b *Batch) error {
 // viewer whenever access changed anywhere.
 type filter struct {
 	client  Client
-	viewer  ticket.Viewer
-	key     string
-	version int64
-	loaded  bool
+	viewers *viewers
+	access  *access // nil: not read yet
 }
 
 func (f *filter) refresh(ctx context.Context) error {
-	if v := f.client.AccessVersion(); !f.loaded || v != f.version {
-		viewer, err := f.client.Viewer(ctx)
+	if v := f.client.AccessVersion(); f.access == nil || v != f.access.version {
+		a, err := f.viewers.get(ctx, f.client, v)
 		if err != nil {
 			return err
 		}
-		f.viewer, f.version, f.loaded = viewer, v, true
-		f.key = viewerKey(viewer)
+		f.access = a
 	}
 	return nil
+}
+
+// access is what a user may see, as of an access version. A user's
+// connections share it: it is read once, not once per socket.
+type access struct {
+	version int64
+	viewer  ticket.Viewer
+	key     string // viewerKey(viewer)
+}
+
+// viewers keeps the access of every user with an open connection.
+type viewers struct {
+	mu sync.Mutex
+	m  map[int64]*access
+}
+
+// get returns c's user's access as of version, reading it when the kept
+// one is older.
+func (vs *viewers) get(ctx context.Context, c Client, version int64) (*access, error) {
+	vs.mu.Lock()
+	a := vs.m[c.UserID]
+	vs.mu.Unlock()
+	if a != nil && a.version == version {
+		return a, nil
+	}
+	// Read after the version: the viewer is at least that new.
+	viewer, err := c.Viewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a = &access{version: version, viewer: viewer, key: viewerKey(viewer)}
+	vs.mu.Lock()
+	if vs.m == nil {
+		vs.m = map[int64]*access{}
+	}
+	if old := vs.m[c.UserID]; old == nil || old.version <= version {
+		vs.m[c.UserID] = a
+	}
+	vs.mu.Unlock()
+	return a, nil
+}
+
+// forget drops what is kept of user userID (their last connection ended).
+func (vs *viewers) forget(userID int64) {
+	vs.mu.Lock()
+	delete(vs.m, userID)
+	vs.mu.Unlock()
 }
 
 // frame returns event i of b prepared for this client, nil when the client
@@ -274,12 +337,12 @@ func (f *filter) frame(ctx context.Context, b *Batch, i int) (*websocket.Prepare
 	if err := f.refresh(ctx); err != nil {
 		return nil, err
 	}
-	key := f.key
+	key := f.access.key
 	if b.Events[i].UserID != 0 {
 		key = "u" + strconv.FormatInt(f.client.UserID, 10) // a user's own event
 	}
 	return b.frame(i, key, func() ([]byte, error) {
-		ev, ok := f.viewer.ViewEvent(b.Events[i])
+		ev, ok := f.access.viewer.ViewEvent(b.Events[i])
 		if !ok {
 			return nil, nil
 		}

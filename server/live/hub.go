@@ -43,6 +43,8 @@ type Hub struct {
 	done       chan struct{} // closed when Run returns
 
 	last atomic.Int64 // newest event id fanned out
+
+	viewers viewers // the access of users with open connections
 }
 
 // Subscriber receives batches of events, in id order, after Start. The
@@ -218,7 +220,10 @@ func (h *Hub) Run(ctx context.Context) {
 	drop := func(s *Subscriber) {
 		if subs[s] {
 			delete(subs, s)
-			perUser[s.UserID]--
+			if perUser[s.UserID]--; perUser[s.UserID] == 0 {
+				delete(perUser, s.UserID)
+				h.viewers.forget(s.UserID)
+			}
 			close(s.Dropped)
 			s.ready()
 		}

@@ -9,10 +9,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html"
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,20 +31,20 @@ type Site struct {
 	files   fs.FS
 	version string
 	pages   map[string]*app.Handler // per language
-	wasm    map[string][]byte       // "", "br", "gzip"
+	wasm    map[string]string       // "", "br", "gzip": the file's name
 }
 
 // New serves the static files in files (the web package's).
 func New(files fs.FS) (*Site, error) {
-	s := &Site{files: files, pages: map[string]*app.Handler{}, wasm: map[string][]byte{}}
+	s := &Site{files: files, pages: map[string]*app.Handler{}, wasm: map[string]string{}}
 	v, err := version(files)
 	if err != nil {
 		return nil, err
 	}
 	s.version = v
 	for enc, name := range map[string]string{"": "app.wasm", "br": "app.wasm.br", "gzip": "app.wasm.gz"} {
-		if b, err := fs.ReadFile(files, name); err == nil {
-			s.wasm[enc] = b
+		if st, err := fs.Stat(files, name); err == nil && st.Size() > 0 {
+			s.wasm[enc] = name
 		}
 	}
 	for _, lang := range locales.Supported {
@@ -74,7 +76,7 @@ func New(files fs.FS) (*Site, error) {
 func (s *Site) Version() string { return s.version }
 
 // HasWasm reports whether app.wasm was built into the binary.
-func (s *Site) HasWasm() bool { return len(s.wasm[""]) > 0 }
+func (s *Site) HasWasm() bool { return s.wasm[""] != "" }
 
 func version(files fs.FS) (string, error) {
 	var names []string
@@ -91,17 +93,30 @@ func version(files fs.FS) (string, error) {
 		return "", err
 	}
 	sort.Strings(names)
+	brotli := slices.Contains(names, "app.wasm.br")
 	h := sha256.New()
 	for _, n := range names {
-		b, err := fs.ReadFile(files, n)
+		if brotli && derived[n] {
+			continue
+		}
+		f, err := files.Open(n)
 		if err != nil {
 			return "", err
 		}
 		h.Write([]byte(n))
-		h.Write(b)
+		_, err = io.Copy(h, f)
+		f.Close()
+		if err != nil {
+			return "", err
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil))[:20], nil
 }
+
+// derived are app.wasm and its gzip form: when app.wasm.br (made from the
+// same app.wasm) is there, hashing it covers them, and the 11 MB of the
+// binary holding them are not read at every start.
+var derived = map[string]bool{"app.wasm": true, "app.wasm.gz": true}
 
 // ServeHTTP serves static files under /web/ and pages elsewhere.
 func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -191,19 +206,31 @@ func (s *Site) serveFile(w http.ResponseWriter, r *http.Request, name string) {
 		http.NotFound(w, r)
 		return
 	}
-	b, err := fs.ReadFile(s.files, name)
+	w.Header().Set("Content-Type", ctype)
+	s.serveContent(w, r, name, `"`+s.version+`"`)
+}
+
+// serveContent serves the embedded file name, read in place (an embedded
+// file is not copied into memory to be served).
+func (s *Site) serveContent(w http.ResponseWriter, r *http.Request, name, etag string) {
+	f, err := s.files.Open(name)
 	if err != nil {
 		http.NotFound(w, r)
 		return
 	}
-	w.Header().Set("Content-Type", ctype)
-	s.serveContent(w, r, b)
-}
-
-func (s *Site) serveContent(w http.ResponseWriter, r *http.Request, b []byte) {
+	defer f.Close()
+	content, ok := f.(io.ReadSeeker)
+	if !ok {
+		b, err := io.ReadAll(f)
+		if err != nil {
+			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+			return
+		}
+		content = bytes.NewReader(b)
+	}
 	w.Header().Set("Cache-Control", "no-cache")
-	w.Header().Set("ETag", `"`+s.version+`"`)
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
+	w.Header().Set("ETag", etag)
+	http.ServeContent(w, r, "", time.Time{}, content)
 }
 
 // serveWasm serves app.wasm brotli- or gzip-compressed when the browser
@@ -212,22 +239,20 @@ func (s *Site) serveWasm(w http.ResponseWriter, r *http.Request) {
 	w.Header().Add("Vary", "Accept-Encoding")
 	accept := r.Header.Get("Accept-Encoding")
 	for _, enc := range []string{"br", "gzip"} {
-		if b, ok := s.wasm[enc]; ok && acceptsEncoding(accept, enc) {
+		if name, ok := s.wasm[enc]; ok && acceptsEncoding(accept, enc) {
 			w.Header().Set("Content-Encoding", enc)
 			w.Header().Set("Content-Type", "application/wasm")
-			w.Header().Set("Cache-Control", "no-cache")
-			w.Header().Set("ETag", `"`+s.version+"-"+enc+`"`)
-			http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
+			s.serveContent(w, r, name, `"`+s.version+"-"+enc+`"`)
 			return
 		}
 	}
-	b, ok := s.wasm[""]
+	name, ok := s.wasm[""]
 	if !ok {
 		http.NotFound(w, r)
 		return
 	}
 	w.Header().Set("Content-Type", "application/wasm")
-	s.serveContent(w, r, b)
+	s.serveContent(w, r, name, `"`+s.version+`"`)
 }
 
 // acceptsEncoding reports whether an Accept-Encoding header allows enc.
