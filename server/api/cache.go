@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -21,21 +22,54 @@ type answers struct {
 	entries map[string][]byte
 	size    int // bytes in entries
 	max     int // bytes at most
+	// reading: the answers being read. Right after a write every reader
+	// misses at once; those asking the same wait for one read.
+	reading map[readKey]*reading
+}
+
+type readKey struct {
+	version int64
+	key     string
+}
+
+type reading struct {
+	done chan struct{}
+	b    []byte
+	err  error
 }
 
 func newAnswers(maxBytes int) *answers {
-	return &answers{entries: map[string][]byte{}, max: maxBytes}
+	return &answers{entries: map[string][]byte{}, max: maxBytes, reading: map[readKey]*reading{}}
 }
 
-// get returns the answer for key read at version, if there is one.
-func (c *answers) get(version int64, key string) ([]byte, bool) {
+// answer returns the answer for key at version: kept, being read by
+// another request (then it waits for it), or read now by read.
+func (c *answers) answer(version int64, key string, read func() ([]byte, error)) ([]byte, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.version != version {
-		return nil, false
+	if b, ok := c.entries[key]; ok && c.version == version {
+		c.mu.Unlock()
+		return b, nil
 	}
-	b, ok := c.entries[key]
-	return b, ok
+	k := readKey{version, key}
+	if r, ok := c.reading[k]; ok {
+		c.mu.Unlock()
+		<-r.done
+		return r.b, r.err
+	}
+	r := &reading{done: make(chan struct{})}
+	c.reading[k] = r
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.reading, k)
+		c.mu.Unlock()
+		close(r.done)
+	}()
+	r.b, r.err = read()
+	if r.err == nil {
+		c.put(version, key, r.b)
+	}
+	return r.b, r.err
 }
 
 // put keeps b as the answer for key read at version. An older version's
@@ -70,9 +104,9 @@ func (c *answers) put(version int64, key string, b []byte) {
 // cachedJSON answers r (a read of the logged-in user) with what compute
 // returns, from s.answers while the store has not changed since the same
 // user asked the same.
-func (s *Server) cachedJSON(w http.ResponseWriter, r *http.Request, compute func() (any, error)) error {
+func (s *Server) cachedJSON(w http.ResponseWriter, r *http.Request, compute func(context.Context) (any, error)) error {
 	if s.answers == nil {
-		v, err := compute()
+		v, err := compute(r.Context())
 		if err != nil {
 			return err
 		}
@@ -81,17 +115,18 @@ func (s *Server) cachedJSON(w http.ResponseWriter, r *http.Request, compute func
 	}
 	key := strconv.FormatInt(viewerOf(r).User.ID, 10) + " " + r.URL.Path + "?" + r.URL.RawQuery
 	version := s.store.Version() // before reading: the answer is at least this new
-	b, ok := s.answers.get(version, key)
-	if !ok {
-		v, err := compute()
+	b, err := s.answers.answer(version, key, func() ([]byte, error) {
+		// Others may wait for this answer: it is read to the end even if
+		// this request's client leaves.
+		v, err := compute(context.WithoutCancel(r.Context()))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if b, err = json.Marshal(v); err != nil {
-			return err
-		}
-		b = append(b, '\n')
-		s.answers.put(version, key, b)
+		b, err := json.Marshal(v)
+		return append(b, '\n'), err
+	})
+	if err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")

@@ -2,39 +2,57 @@ package api
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
+
+// answerOf returns what c answers for key at version, and whether it was
+// read (not kept).
+func answerOf(t *testing.T, c *answers, version int64, key, fresh string) (string, bool) {
+	t.Helper()
+	read := false
+	b, err := c.answer(version, key, func() ([]byte, error) {
+		read = true
+		return []byte(fresh), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b), read
+}
 
 func TestAnswersKeepOneVersion(t *testing.T) {
 	c := newAnswers(10)
-	c.put(1, "a", []byte("aaaa"))
-	if b, ok := c.get(1, "a"); !ok || string(b) != "aaaa" {
-		t.Fatalf("get(1, a) = %q, %v", b, ok)
+	if b, read := answerOf(t, c, 1, "a", "aaaa"); b != "aaaa" || !read {
+		t.Fatalf("first answer %q, read %v", b, read)
 	}
-	if _, ok := c.get(2, "a"); ok {
-		t.Fatal("an answer read at version 1 served at version 2")
+	if b, read := answerOf(t, c, 1, "a", "other"); b != "aaaa" || read {
+		t.Fatalf("same version: %q, read %v; want the kept aaaa", b, read)
+	}
+	if b, read := answerOf(t, c, 2, "a", "new"); b != "new" || !read {
+		t.Fatalf("after a write: %q, read %v; want new, read", b, read)
 	}
 	// A slow reader that started before the write comes back late: its
 	// answer is not kept over the newer one.
-	c.put(2, "a", []byte("new"))
 	c.put(1, "a", []byte("old"))
-	if b, _ := c.get(2, "a"); string(b) != "new" {
-		t.Fatalf("get(2, a) = %q, want new", b)
-	}
-	if _, ok := c.get(1, "a"); ok {
-		t.Fatal("version 1 served after version 2 was kept")
+	if b, read := answerOf(t, c, 2, "a", "x"); b != "new" || read {
+		t.Fatalf("after a late put of version 1: %q, read %v", b, read)
 	}
 	// The bound holds: room is made, the newest answer is kept.
-	c.put(2, "b", []byte("bbbb"))
-	c.put(2, "c", []byte("cccccc"))
+	answerOf(t, c, 2, "b", "bbbb")
+	answerOf(t, c, 2, "c", "cccccc")
 	if c.size > c.max {
 		t.Fatalf("size %d over max %d", c.size, c.max)
 	}
-	if b, ok := c.get(2, "c"); !ok || string(b) != "cccccc" {
-		t.Fatalf("get(2, c) = %q, %v", b, ok)
+	if b, read := answerOf(t, c, 2, "c", "x"); b != "cccccc" || read {
+		t.Fatalf("c: %q, read %v", b, read)
 	}
-	c.put(2, "huge", []byte(strings.Repeat("x", 11)))
-	if _, ok := c.get(2, "huge"); ok {
+	if _, read := answerOf(t, c, 2, "huge", strings.Repeat("x", 11)); !read {
+		t.Fatal("not read")
+	}
+	if _, read := answerOf(t, c, 2, "huge", "x"); !read {
 		t.Fatal("an answer over the bound was kept")
 	}
 	size := 0
@@ -43,5 +61,46 @@ func TestAnswersKeepOneVersion(t *testing.T) {
 	}
 	if size != c.size {
 		t.Fatalf("size %d, entries hold %d", c.size, size)
+	}
+}
+
+// Right after a write, everyone asking the same waits for one read.
+func TestAnswersReadOnceForConcurrentMisses(t *testing.T) {
+	c := newAnswers(1 << 20)
+	var reads atomic.Int64
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	got := make([]string, 16)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b, _ := c.answer(5, "list", func() ([]byte, error) {
+				reads.Add(1)
+				<-release
+				return []byte("page"), nil
+			})
+			got[i] = string(b)
+		}()
+	}
+	// Let every goroutine arrive, then finish the one read.
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		c.mu.Lock()
+		n := len(c.reading)
+		c.mu.Unlock()
+		if n == 1 {
+			break
+		}
+	}
+	time.Sleep(50 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	if n := reads.Load(); n != 1 {
+		t.Fatalf("%d reads for 16 concurrent requests, want 1", n)
+	}
+	for i, b := range got {
+		if b != "page" {
+			t.Fatalf("request %d got %q", i, b)
+		}
 	}
 }

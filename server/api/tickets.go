@@ -93,7 +93,7 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request) error {
 		}
 		q.Limit = n
 	}
-	return s.cachedJSON(w, r, func() (any, error) { return s.list(r.Context(), v, q) })
+	return s.cachedJSON(w, r, func(ctx context.Context) (any, error) { return s.list(ctx, v, q) })
 }
 
 // list reads the page q selects for v.
@@ -141,7 +141,7 @@ func (s *Server) countTickets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.cachedJSON(w, r, func() (any, error) {
+	return s.cachedJSON(w, r, func(ctx context.Context) (any, error) {
 		resp := countsResponse{Counts: map[ticket.PortalStatus]int{}}
 		for _, ps := range ticket.PortalStatuses() {
 			resp.Counts[ps] = 0
@@ -149,7 +149,7 @@ func (s *Server) countTickets(w http.ResponseWriter, r *http.Request) error {
 		if q.Scope.Empty() {
 			return resp, nil
 		}
-		byStatus, err := s.store.CountByStatus(r.Context(), q)
+		byStatus, err := s.store.CountByStatus(ctx, q)
 		if err != nil {
 			return resp, err
 		}
