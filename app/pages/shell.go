@@ -172,8 +172,10 @@ func (s *shell) renderTopBar(lang string) app.UI {
 					app.Select().ID("account-select").OnChange(s.onAccount).Body(
 						app.Range(accounts).Slice(func(i int) app.UI {
 							o := accounts[i]
+							// Other accounts say what waits there (the current
+							// one's count is in the navigation).
 							text := t(lang, "AccountOption", "Name", o.Name, "Number", o.AccountNumber)
-							if n := s.unread.In(o.ID); n > 0 {
+							if n := s.unread.In(o.ID); n > 0 && o.ID != current.ID {
 								text = t(lang, "AccountWithUnread", "Account", text, "Unread", locales.N(lang, "UnreadMessages", n, nil))
 							}
 							return app.Option().Value(strconv.FormatInt(o.ID, 10)).
