@@ -22,6 +22,7 @@ import (
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/server/api"
+	"github.com/supportal/supportal/server/files"
 	"github.com/supportal/supportal/server/live"
 	"github.com/supportal/supportal/server/seed"
 	"github.com/supportal/supportal/server/site"
@@ -44,9 +45,14 @@ func run(ctx context.Context, args []string) error {
 	demo := fs.Bool("demo", false, "load the demo organizations, users and tickets into an empty store")
 	catalogFile := fs.String("catalog", "", "JSON file replacing the built-in ticket catalog")
 	livePerUser := fs.Int("live-per-user", 20, "most live-update websockets one user may have open (load tests raise it)")
+	maxFileMB := fs.Int("max-file-mb", ticket.DefaultMaxFileBytes>>20, "largest file that may be uploaded, in MB")
+	maxFiles := fs.Int("max-files", ticket.DefaultMaxFiles, "most files attached to one ticket or message")
 	debugAddr := fs.String("debug-addr", "", "address of the Go profiler (net/http/pprof), e.g. 127.0.0.1:6060; keep it private (default: off)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *maxFileMB < 1 || *maxFiles < 1 {
+		return errors.New("-max-file-mb and -max-files must be at least 1")
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 
@@ -99,10 +105,31 @@ func run(ctx context.Context, args []string) error {
 	hub := live.NewHub(db, log, *livePerUser)
 	go hub.Run(hubCtx)
 
-	handler, st, err := site.Portal(db, web.Files, api.Config{Log: log, Catalog: catalog, Hub: hub})
+	var blobs files.Blobs = files.NewMemory()
+	if !*memory {
+		if blobs, err = files.OpenDir(filepath.Join(*dataDir, "attachments")); err != nil {
+			return err
+		}
+	}
+	apiServer := api.New(db, api.Config{Log: log, Catalog: catalog, Hub: hub, Blobs: blobs,
+		MaxFileBytes: int64(*maxFileMB) << 20, MaxFiles: *maxFiles})
+	handler, st, err := site.Portal(apiServer, web.Files)
 	if err != nil {
 		return err
 	}
+	// Uploads never attached are removed after a day.
+	go func() {
+		for {
+			if err := apiServer.RemoveStaleUploads(hubCtx); err != nil && hubCtx.Err() == nil {
+				log.Error("removing stale uploads", "err", err)
+			}
+			select {
+			case <-hubCtx.Done():
+				return
+			case <-time.After(time.Hour):
+			}
+		}
+	}()
 	if !st.HasWasm() {
 		log.Warn("web/app.wasm was not built into this binary: pages will not start; build with `make build`")
 	}

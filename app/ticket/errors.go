@@ -14,6 +14,7 @@ const (
 	CodeConflict      Code = "conflict"
 	CodeUnprocessable Code = "unprocessable" // a well-formed request that breaks the rules (validation)
 	CodeTooLarge      Code = "too_large"
+	CodeUnsupported   Code = "unsupported_type" // a file type that may not be uploaded
 	CodeTooMany       Code = "too_many_requests"
 	CodeInternal      Code = "internal"
 )

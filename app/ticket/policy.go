@@ -80,6 +80,8 @@ type TicketView struct {
 	FollowUpOf     int64             `json:"followUpOf,omitempty"`
 	// Unread counts the messages of others the viewer has not seen yet.
 	Unread int `json:"unread"`
+	// Attachments came with the description (on the detail only).
+	Attachments []Attachment `json:"attachments,omitempty"`
 	// Agents only:
 	Assignee       *UserRef   `json:"assignee,omitempty"`
 	PostponedUntil *time.Time `json:"postponedUntil,omitempty"`
@@ -93,6 +95,8 @@ type MessageView struct {
 	Body      string    `json:"body"`
 	Internal  *bool     `json:"internal,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
+	// Attachments are the message's files.
+	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
 // View returns t as v may receive it. The caller has checked CanSeeTicket.
@@ -106,7 +110,7 @@ func (v Viewer) View(t Ticket) TicketView {
 		Type: t.Type, Category: t.Category, Fields: fields,
 		Organization: t.Organization, Requester: t.Requester,
 		Status: t.Status.Portal(), CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
-		FollowUpOf: t.FollowUpOf,
+		FollowUpOf: t.FollowUpOf, Attachments: t.Attachments,
 	}
 	if v.User.Agent {
 		tv.InternalStatus = t.Status
@@ -123,7 +127,7 @@ func (v Viewer) ViewMessages(ms []Message) []MessageView {
 		if !v.CanSeeMessage(m) {
 			continue
 		}
-		mv := MessageView{ID: m.ID, Author: m.Author, Body: m.Body, CreatedAt: m.CreatedAt}
+		mv := MessageView{ID: m.ID, Author: m.Author, Body: m.Body, CreatedAt: m.CreatedAt, Attachments: m.Attachments}
 		if v.User.Agent {
 			internal := m.Internal
 			mv.Internal = &internal

@@ -23,6 +23,8 @@ type Organization struct {
 	AccountNumber string  `json:"accountNumber"`
 	Kind          OrgKind `json:"kind"`
 	ParentID      int64   `json:"parentId,omitempty"`
+	// PrivacyRegime words the confirmation before uploads.
+	PrivacyRegime PrivacyRegime `json:"privacyRegime"`
 }
 
 // OrgRef is how a ticket names its organization on the wire.
@@ -91,6 +93,8 @@ type Ticket struct {
 	Assignee *UserRef `json:"-"`
 	// PostponedUntil is when a postponed ticket comes back (internal).
 	PostponedUntil *time.Time `json:"-"`
+	// Attachments came with the description.
+	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
 // Message is one entry of a ticket's conversation. Internal messages (notes
@@ -102,6 +106,9 @@ type Message struct {
 	Body         string    `json:"body"`
 	Internal     bool      `json:"internal"`
 	CreatedAt    time.Time `json:"createdAt"`
+	// Attachments are the message's files (an internal note's are as
+	// internal as the note).
+	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
 // FirstTicketNumber is the number of the first ticket of a new store.

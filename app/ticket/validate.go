@@ -23,6 +23,8 @@ type Draft struct {
 	// FollowUpOf, when set, names the closed ticket of the same account
 	// this new ticket follows up ("Create follow-up").
 	FollowUpOf int64 `json:"followUpOf,omitempty"`
+	// Attachments are ids of the caller's uploads (POST /api/v1/uploads).
+	Attachments []string `json:"attachments,omitempty"`
 }
 
 // Limits of a draft's texts, in characters.

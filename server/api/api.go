@@ -7,10 +7,12 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/locales"
+	"github.com/supportal/supportal/server/files"
 	"github.com/supportal/supportal/server/live"
 	"github.com/supportal/supportal/server/store"
 )
@@ -33,6 +35,12 @@ type Config struct {
 	// Hub sends live events; the caller runs it (default: a hub started
 	// here that runs as long as the process).
 	Hub *live.Hub
+	// Blobs keeps uploaded files (default: in memory).
+	Blobs files.Blobs
+	// MaxFileBytes and MaxFiles limit uploads: per file, and per ticket or
+	// message (defaults 25 MB and 10).
+	MaxFileBytes int64
+	MaxFiles     int
 	// AnswerCache bounds the memory of answers kept until the next write
 	// (the ticket list and its counts; default 32 MB, negative: none).
 	AnswerCache int
@@ -49,6 +57,10 @@ type Server struct {
 	hub      *live.Hub
 	answers  *answers // nil: not kept
 	sessions sessions
+	blobs    files.Blobs
+	// uploads is held (read) while a file is stored and recorded, and
+	// (write) while stale uploads and their bytes are removed.
+	uploads sync.RWMutex
 }
 
 // New returns the API over db.
@@ -71,7 +83,16 @@ func New(db *store.DB, cfg Config) *Server {
 	if len(cfg.Catalog.Types) == 0 {
 		cfg.Catalog = ticket.DefaultCatalog
 	}
-	s := &Server{store: db, cfg: cfg, log: cfg.Log, throttle: newThrottle(cfg.LoginFailures, cfg.LoginWindow), hub: cfg.Hub}
+	if cfg.Blobs == nil {
+		cfg.Blobs = files.NewMemory()
+	}
+	if cfg.MaxFileBytes == 0 {
+		cfg.MaxFileBytes = ticket.DefaultMaxFileBytes
+	}
+	if cfg.MaxFiles == 0 {
+		cfg.MaxFiles = ticket.DefaultMaxFiles
+	}
+	s := &Server{store: db, cfg: cfg, log: cfg.Log, throttle: newThrottle(cfg.LoginFailures, cfg.LoginWindow), hub: cfg.Hub, blobs: cfg.Blobs}
 	switch {
 	case cfg.AnswerCache == 0:
 		s.answers = newAnswers(32 << 20)

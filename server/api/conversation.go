@@ -43,8 +43,9 @@ func actorOf(v ticket.Viewer) ticket.Actor {
 }
 
 type replyRequest struct {
-	Body     string `json:"body"`
-	Internal bool   `json:"internal"`
+	Body        string   `json:"body"`
+	Internal    bool     `json:"internal"`
+	Attachments []string `json:"attachments"` // upload ids; with files the text may be empty
 }
 
 type replyResponse struct {
@@ -67,8 +68,12 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request) error {
 	if req.Internal && !v.Agent() {
 		return errInternalForbidden
 	}
+	attachments, err := s.attachmentsOf(req.Attachments)
+	if err != nil {
+		return err
+	}
 	switch {
-	case strings.TrimSpace(req.Body) == "":
+	case strings.TrimSpace(req.Body) == "" && len(attachments) == 0:
 		return &ticket.ValidationError{Fields: []ticket.FieldError{{Field: "body", MessageID: "ErrReplyRequired"}}}
 	case utf8.RuneCountInString(req.Body) > ticket.MaxDescription:
 		return &ticket.ValidationError{Fields: []ticket.FieldError{{Field: "body", MessageID: "ErrReplyTooLong"}}}
@@ -82,7 +87,7 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 		}
-		m, err := s.store.Reply(r.Context(), ticket.Message{TicketNumber: t.Number, Author: v.User.Ref(), Body: req.Body, Internal: req.Internal, CreatedAt: s.cfg.Now()}, t.Status, next)
+		m, err := s.store.Reply(r.Context(), ticket.Message{TicketNumber: t.Number, Author: v.User.Ref(), Body: req.Body, Internal: req.Internal, CreatedAt: s.cfg.Now(), Attachments: attachments}, t.Status, next)
 		if err == store.ErrChanged && attempt < 3 {
 			if t, err = s.store.Ticket(r.Context(), t.Number); err != nil {
 				return err

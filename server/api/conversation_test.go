@@ -14,7 +14,7 @@ import (
 
 // firstTicket returns the newest ticket of account in one of statuses,
 // requested by requester when that is not 0.
-func firstTicket(t *testing.T, db *store.DB, account string, requester int64, statuses ...ticket.Status) ticket.Ticket {
+func firstTicket(t testing.TB, db *store.DB, account string, requester int64, statuses ...ticket.Status) ticket.Ticket {
 	t.Helper()
 	all, _, _ := db.ListTickets(context.Background(), store.ListQuery{Scope: ticket.Scope{All: true}, Statuses: statuses, Limit: 500})
 	for _, tk := range all {

@@ -24,6 +24,7 @@ var statusOf = map[ticket.Code]int{
 	ticket.CodeConflict:      http.StatusConflict,
 	ticket.CodeUnprocessable: http.StatusUnprocessableEntity,
 	ticket.CodeTooLarge:      http.StatusRequestEntityTooLarge,
+	ticket.CodeUnsupported:   http.StatusUnsupportedMediaType,
 	ticket.CodeTooMany:       http.StatusTooManyRequests,
 	ticket.CodeInternal:      http.StatusInternalServerError,
 	CodeMethodNotAllowed:     http.StatusMethodNotAllowed,

@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/server/files"
 	"github.com/supportal/supportal/server/store"
 )
 
@@ -19,14 +20,24 @@ type catalogType struct {
 }
 
 type catalogResponse struct {
-	Types []catalogType `json:"types"`
+	Types       []catalogType     `json:"types"`
+	Attachments attachmentsLimits `json:"attachments"`
+}
+
+// attachmentsLimits is what may be uploaded.
+type attachmentsLimits struct {
+	MaxFileBytes int64    `json:"maxFileBytes"`
+	MaxFiles     int      `json:"maxFiles"`
+	Extensions   []string `json:"extensions"`
 }
 
 // getCatalog answers the types, categories and fields the caller may use,
 // each type with the accounts it may be used in.
 func (s *Server) getCatalog(w http.ResponseWriter, r *http.Request) error {
 	v := viewerOf(r)
-	resp := catalogResponse{Types: []catalogType{}}
+	resp := catalogResponse{Types: []catalogType{}, Attachments: attachmentsLimits{
+		MaxFileBytes: s.cfg.MaxFileBytes, MaxFiles: s.cfg.MaxFiles, Extensions: files.Extensions(),
+	}}
 	for _, t := range s.cfg.Catalog.Types {
 		ct := catalogType{Type: t}
 		for _, o := range v.Accounts() {
@@ -93,6 +104,10 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 	if err := ticket.Validate(s.cfg.Catalog, v, d); err != nil {
 		return err
 	}
+	attachments, err := s.attachmentsOf(d.Attachments)
+	if err != nil {
+		return err
+	}
 	now := s.cfg.Now()
 	if d.ExistingTicket != 0 {
 		t, err := s.store.Ticket(ctx, d.ExistingTicket)
@@ -102,7 +117,7 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 		if err != nil || !v.CanSeeTicket(t) || t.Organization.ID != d.OrganizationID || t.Status.Closed() {
 			return &ticket.ValidationError{Fields: []ticket.FieldError{{Field: "existingTicket", MessageID: "ErrExistingTicket"}}}
 		}
-		m, replayed, err := s.store.AddMessageOnce(ctx, once, ticket.Message{TicketNumber: t.Number, Author: v.User.Ref(), Body: d.Description, CreatedAt: now})
+		m, replayed, err := s.store.AddMessageOnce(ctx, once, ticket.Message{TicketNumber: t.Number, Author: v.User.Ref(), Body: d.Description, CreatedAt: now, Attachments: attachments})
 		if err != nil {
 			return err
 		}
@@ -127,7 +142,7 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 	t, replayed, err := s.store.CreateTicketOnce(ctx, once, ticket.Ticket{
 		Organization: ticket.OrgRef{ID: d.OrganizationID}, Requester: v.User.Ref(),
 		Type: d.Type, Category: d.Category, Subject: d.Subject, Description: d.Description, Fields: fields,
-		Status: ticket.StatusNew, CreatedAt: now, FollowUpOf: d.FollowUpOf,
+		Status: ticket.StatusNew, CreatedAt: now, FollowUpOf: d.FollowUpOf, Attachments: attachments,
 	})
 	if err != nil {
 		return err

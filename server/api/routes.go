@@ -26,6 +26,8 @@ func (s *Server) routes() {
 		{"PATCH", "/api/v1/tickets/{number}", s.authed(s.patchTicket)},
 		{"POST", "/api/v1/tickets/{number}/messages", s.authed(s.addMessage)},
 		{"GET", "/api/v1/organizations", s.authed(s.listOrganizations)},
+		{"POST", "/api/v1/uploads", s.authed(s.upload)},
+		{"GET", "/api/v1/attachments/{id}", s.authed(s.getAttachment)},
 		{"GET", "/api/v1/views", s.authed(s.listViews)},
 		{"POST", "/api/v1/views", s.authed(s.createView)},
 		{"PATCH", "/api/v1/views/{id}", s.authed(s.patchView)},

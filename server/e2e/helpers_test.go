@@ -20,6 +20,7 @@ import (
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/server/api"
+	"github.com/supportal/supportal/server/files"
 	"github.com/supportal/supportal/server/live"
 	"github.com/supportal/supportal/server/seed"
 	"github.com/supportal/supportal/server/site"
@@ -84,6 +85,7 @@ type portal struct {
 
 	srv     *httptest.Server
 	stopHub context.CancelFunc
+	blobs   files.Blobs // uploads, kept across restarts like the store
 }
 
 // serve starts the portal's HTTP side (a new API with its own live hub)
@@ -93,7 +95,7 @@ func (p *portal) serve(t *testing.T, addr string) {
 	hubCtx, stopHub := context.WithCancel(context.Background())
 	hub := live.NewHub(p.DB, nil, 0)
 	go hub.Run(hubCtx)
-	h, st, err := site.Portal(p.DB, web.Files, api.Config{Hub: hub})
+	h, st, err := site.Portal(api.New(p.DB, api.Config{Hub: hub, Blobs: p.blobs}), web.Files)
 	if err != nil {
 		t.Fatalf("site.Portal: %v", err)
 	}
@@ -149,7 +151,7 @@ func startPortal(t *testing.T) *portal {
 	if ok, err := seed.Load(ctx, db, hash, time.Now()); err != nil || !ok {
 		t.Fatalf("seed.Load = %v, %v; want true, nil", ok, err)
 	}
-	p := &portal{DB: db, orgs: map[string]ticket.OrgRef{}}
+	p := &portal{DB: db, orgs: map[string]ticket.OrgRef{}, blobs: files.NewMemory()}
 	p.serve(t, "")
 	for _, tk := range p.tickets(t, 0) {
 		p.orgs[tk.Organization.AccountNumber] = tk.Organization

@@ -51,15 +51,18 @@ type organization struct {
 	name    string
 	kind    ticket.OrgKind
 	parent  string // account number of the parent organization
+	privacy ticket.PrivacyRegime
 }
 
 // organizations are created in this order; parents come first.
 var organizations = []organization{
-	{account: sonnenschein, name: "Praxis Sonnenschein", kind: ticket.KindCustomer},
-	{account: potsdam, name: "Praxis Sonnenschein – Filiale Potsdam", kind: ticket.KindCustomer, parent: sonnenschein},
-	{account: lumiere, name: "Cabinet Lumière", kind: ticket.KindCustomer},
-	{account: clinicaSol, name: "Clínica Sol", kind: ticket.KindCustomer},
-	{account: medsoft, name: "MedSoft Solutions", kind: ticket.KindVendor},
+	// Praxis Sonnenschein's portal words the upload confirmation after
+	// HIPAA, as the seed portal it comes from does.
+	{account: sonnenschein, name: "Praxis Sonnenschein", kind: ticket.KindCustomer, privacy: ticket.PrivacyHIPAA},
+	{account: potsdam, name: "Praxis Sonnenschein – Filiale Potsdam", kind: ticket.KindCustomer, parent: sonnenschein, privacy: ticket.PrivacyHIPAA},
+	{account: lumiere, name: "Cabinet Lumière", kind: ticket.KindCustomer, privacy: ticket.PrivacyGDPR},
+	{account: clinicaSol, name: "Clínica Sol", kind: ticket.KindCustomer, privacy: ticket.PrivacyGDPR},
+	{account: medsoft, name: "MedSoft Solutions", kind: ticket.KindVendor, privacy: ticket.PrivacyHIPAA},
 }
 
 type membership struct {
@@ -538,7 +541,7 @@ func Load(ctx context.Context, db *store.DB, passwordHash string, now time.Time)
 
 	orgIDs := map[string]int64{} // by account number
 	for _, o := range organizations {
-		org := ticket.Organization{Name: o.name, AccountNumber: o.account, Kind: o.kind, ParentID: orgIDs[o.parent]}
+		org := ticket.Organization{Name: o.name, AccountNumber: o.account, Kind: o.kind, ParentID: orgIDs[o.parent], PrivacyRegime: o.privacy}
 		created, err := db.CreateOrganization(ctx, org)
 		if err != nil {
 			return false, fmt.Errorf("seed: organization %s: %w", o.account, err)

@@ -7,21 +7,20 @@ import (
 
 	"github.com/supportal/supportal/app/pages"
 	"github.com/supportal/supportal/server/api"
-	"github.com/supportal/supportal/server/store"
 )
 
 var registerOnce sync.Once
 
-// Portal is the whole HTTP side of supportal: the API under /api/, the app
-// everywhere else, security headers on every answer.
-func Portal(db *store.DB, files fs.FS, cfg api.Config) (http.Handler, *Site, error) {
+// Portal is the whole HTTP side of supportal: the API (api.New) under
+// /api/, the app everywhere else, security headers on every answer.
+func Portal(a *api.Server, files fs.FS) (http.Handler, *Site, error) {
 	registerOnce.Do(pages.Register)
 	st, err := New(files)
 	if err != nil {
 		return nil, nil, err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/", api.New(db, cfg))
+	mux.Handle("/api/", a)
 	mux.Handle("/", st)
 	return Headers(mux), st, nil
 }

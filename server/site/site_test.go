@@ -34,7 +34,7 @@ func mustPortal(t *testing.T, files fstest.MapFS) (*httptest.Server, *site.Site)
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	h, st, err := site.Portal(db, files, api.Config{})
+	h, st, err := site.Portal(api.New(db, api.Config{}), files)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,9 +14,12 @@ func (s *DB) CreateOrganization(ctx context.Context, o ticket.Organization) (tic
 	if o.ParentID != 0 {
 		parent = o.ParentID
 	}
+	if o.PrivacyRegime == "" {
+		o.PrivacyRegime = ticket.PrivacyGDPR
+	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO organizations (name, account_number, kind, parent_id) VALUES (?, ?, ?, ?)`,
-			o.Name, o.AccountNumber, string(o.Kind), parent)
+		res, err := tx.ExecContext(ctx, `INSERT INTO organizations (name, account_number, kind, parent_id, privacy_regime) VALUES (?, ?, ?, ?, ?)`,
+			o.Name, o.AccountNumber, string(o.Kind), parent, string(o.PrivacyRegime))
 		if err != nil {
 			return err
 		}
@@ -26,19 +29,26 @@ func (s *DB) CreateOrganization(ctx context.Context, o ticket.Organization) (tic
 	return o, err
 }
 
+// orgColumns are the columns scanOrg reads, of organizations o.
+const orgColumns = `o.id, o.name, o.account_number, o.kind, o.parent_id, o.privacy_regime`
+
+func scanOrg(row interface{ Scan(...any) error }, o *ticket.Organization, extra ...any) error {
+	var parent sql.NullInt64
+	err := row.Scan(append([]any{&o.ID, &o.Name, &o.AccountNumber, &o.Kind, &parent, &o.PrivacyRegime}, extra...)...)
+	o.ParentID = parent.Int64
+	return err
+}
+
 // Organization returns the organization with id.
 func (s *DB) Organization(ctx context.Context, id int64) (ticket.Organization, error) {
 	var o ticket.Organization
-	var parent sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `SELECT id, name, account_number, kind, parent_id FROM organizations WHERE id = ?`, id).
-		Scan(&o.ID, &o.Name, &o.AccountNumber, &o.Kind, &parent)
-	o.ParentID = parent.Int64
+	err := scanOrg(s.db.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organizations o WHERE o.id = ?`, id), &o)
 	return o, notFound(err)
 }
 
 // Organizations returns every organization, by name.
 func (s *DB) Organizations(ctx context.Context) ([]ticket.Organization, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name, account_number, kind, parent_id FROM organizations ORDER BY name, id`)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+orgColumns+` FROM organizations o ORDER BY o.name, o.id`)
 	if err != nil {
 		return nil, err
 	}
@@ -46,11 +56,9 @@ func (s *DB) Organizations(ctx context.Context) ([]ticket.Organization, error) {
 	out := []ticket.Organization{}
 	for rows.Next() {
 		var o ticket.Organization
-		var parent sql.NullInt64
-		if err := rows.Scan(&o.ID, &o.Name, &o.AccountNumber, &o.Kind, &parent); err != nil {
+		if err := scanOrg(rows, &o); err != nil {
 			return nil, err
 		}
-		o.ParentID = parent.Int64
 		out = append(out, o)
 	}
 	return out, rows.Err()
@@ -114,7 +122,7 @@ func (s *DB) SetMembership(ctx context.Context, userID, orgID int64, role ticket
 
 // Memberships returns the memberships of userID, ordered by account number.
 func (s *DB) Memberships(ctx context.Context, userID int64) ([]ticket.Membership, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT o.id, o.name, o.account_number, o.kind, o.parent_id, m.role, m.ticket_access
+	rows, err := s.db.QueryContext(ctx, `SELECT `+orgColumns+`, m.role, m.ticket_access
 		FROM memberships m JOIN organizations o ON o.id = m.organization_id
 		WHERE m.user_id = ? ORDER BY o.account_number`, userID)
 	if err != nil {
@@ -124,11 +132,9 @@ func (s *DB) Memberships(ctx context.Context, userID int64) ([]ticket.Membership
 	out := []ticket.Membership{}
 	for rows.Next() {
 		var m ticket.Membership
-		var parent sql.NullInt64
-		if err := rows.Scan(&m.Organization.ID, &m.Organization.Name, &m.Organization.AccountNumber, &m.Organization.Kind, &parent, &m.Role, &m.TicketAccess); err != nil {
+		if err := scanOrg(rows, &m.Organization, &m.Role, &m.TicketAccess); err != nil {
 			return nil, err
 		}
-		m.Organization.ParentID = parent.Int64
 		out = append(out, m)
 	}
 	return out, rows.Err()

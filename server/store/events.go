@@ -82,7 +82,16 @@ func (s *DB) EventsAfter(ctx context.Context, after int64, limit int) ([]ticket.
 		}
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var ms []*ticket.Message
+	for i := range out {
+		if out[i].Message != nil {
+			ms = append(ms, out[i].Message)
+		}
+	}
+	return out, s.withAttachments(ctx, ms)
 }
 
 // MarkRead records that user userID has seen ticket number up to its

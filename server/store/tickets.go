@@ -107,6 +107,9 @@ func (s *DB) CreateTicketOnce(ctx context.Context, once Once, t ticket.Ticket) (
 		if err := index(ctx, tx, number, t.Subject+" "+t.Description, false); err != nil {
 			return err
 		}
+		if err := attach(ctx, tx, t.Attachments, t.Requester.ID, number, 0); err != nil {
+			return err
+		}
 		if err := s.appendEvent(ctx, tx, ticket.EventTicketCreated, number, 0, false, 0, t.CreatedAt); err != nil {
 			return err
 		}
@@ -162,7 +165,10 @@ func (s *DB) Message(ctx context.Context, id int64) (ticket.Message, error) {
 		FROM messages m JOIN users u ON u.id = m.author_id WHERE m.id = ?`, id).
 		Scan(&m.ID, &m.TicketNumber, &m.Author.ID, &m.Author.Name, &m.Body, &m.Internal, &created)
 	m.CreatedAt = fromMillis(created)
-	return m, notFound(err)
+	if err != nil {
+		return m, notFound(err)
+	}
+	return m, s.withAttachments(ctx, []*ticket.Message{&m})
 }
 
 const ticketSelect = `SELECT t.number, t.organization_id, o.name, o.account_number, t.requester_id, u.name,
@@ -202,7 +208,12 @@ func scanTicket(row interface{ Scan(...any) error }, extra ...any) (ticket.Ticke
 // Ticket returns the ticket with number.
 func (s *DB) Ticket(ctx context.Context, number int64) (ticket.Ticket, error) {
 	t, err := scanTicket(s.db.QueryRowContext(ctx, ticketSelect+` FROM tickets t`+ticketJoins+` WHERE t.number = ?`, number))
-	return t, notFound(err)
+	if err != nil {
+		return t, notFound(err)
+	}
+	described, err := s.attachments(ctx, `ticket_number = ? AND message_id IS NULL`, number)
+	t.Attachments = described[0]
+	return t, err
 }
 
 // Messages returns the conversation of ticket number, oldest first,
@@ -224,7 +235,17 @@ func (s *DB) Messages(ctx context.Context, number int64) ([]ticket.Message, erro
 		m.CreatedAt = fromMillis(created)
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	byMessage, err := s.attachments(ctx, `ticket_number = ? AND message_id IS NOT NULL`, number)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Attachments = byMessage[out[i].ID]
+	}
+	return out, nil
 }
 
 // ListQuery selects tickets. Scope comes from the visibility policy
@@ -784,6 +805,9 @@ func (s *DB) insertMessage(ctx context.Context, tx *sql.Tx, m ticket.Message) (i
 		return 0, err
 	}
 	if err := index(ctx, tx, m.TicketNumber, m.Body, m.Internal); err != nil {
+		return 0, err
+	}
+	if err := attach(ctx, tx, m.Attachments, m.Author.ID, m.TicketNumber, id); err != nil {
 		return 0, err
 	}
 	return id, s.appendEvent(ctx, tx, ticket.EventMessageCreated, m.TicketNumber, id, m.Internal, 0, m.CreatedAt)

@@ -1,0 +1,326 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"mime/multipart"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/server/api"
+	"github.com/supportal/supportal/server/files"
+	"github.com/supportal/supportal/server/seed"
+)
+
+// countingBlobs counts the files stored.
+type countingBlobs struct {
+	files.Blobs
+	puts atomic.Int64
+}
+
+func (c *countingBlobs) Put(r io.Reader) (string, int64, error) {
+	c.puts.Add(1)
+	return c.Blobs.Put(r)
+}
+
+// form is a multipart upload: fields in order, then the file (if name or
+// content is set).
+type form struct {
+	fields  [][2]string
+	name    string
+	content []byte
+	noFile  bool
+	first   bool // the file before the fields
+}
+
+func (f form) encode() ([]byte, string) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	file := func() {
+		if !f.noFile {
+			w, _ := mw.CreateFormFile("file", f.name)
+			w.Write(f.content)
+		}
+	}
+	if f.first {
+		file()
+	}
+	for _, kv := range f.fields {
+		mw.WriteField(kv[0], kv[1])
+	}
+	if !f.first {
+		file()
+	}
+	mw.Close()
+	return buf.Bytes(), mw.FormDataContentType()
+}
+
+func (c *client) upload(f form) response {
+	c.tb.Helper()
+	body, ctype := f.encode()
+	return c.do("POST", "/api/v1/uploads", ctype, body)
+}
+
+// confirmed is an upload confirmed for the user's account.
+func confirmed(name string, content []byte, fields ...[2]string) form {
+	return form{fields: append([][2]string{{"privacyConfirmed", "true"}}, fields...), name: name, content: content}
+}
+
+func (c *client) mustUpload(f form) ticket.Attachment {
+	c.tb.Helper()
+	r := c.upload(f)
+	if r.status != 201 {
+		c.tb.Fatalf("upload %s: %d %s", f.name, r.status, r.body)
+	}
+	var res struct{ Upload ticket.Attachment }
+	r.decode(c.tb, &res)
+	return res.Upload
+}
+
+var (
+	pdf = []byte("%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n")
+	png = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\x0bIDATx\x9cc\x00\x01\x00\x00\x05\x00\x01\r\n-\xb4\x00\x00\x00\x00IEND\xaeB`\x82")
+)
+
+func orgField(id int64) [2]string { return [2]string{"organizationId", strconv.FormatInt(id, 10)} }
+
+// The hostile corpus: each file is refused with its status and code, or
+// stored and served inert.
+func TestUploadHostileFiles(t *testing.T) {
+	blobs := &countingBlobs{Blobs: files.NewMemory()}
+	srv, db := mustDemo(t, api.Config{Blobs: blobs})
+	anna := newClient(t, srv)
+	anna.lang = "de"
+	anna.login(seed.AnnaEmail)
+	sonnenschein := firstTicket(t, db, "100200", 0, ticket.StatusNew, ticket.StatusOpen).Organization.ID
+	org := orgField(sonnenschein)
+
+	for _, c := range []struct {
+		what   string
+		f      form
+		status int
+		code   ticket.Code
+		field  string
+	}{
+		{"svg with script", confirmed("logo.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), org), 415, ticket.CodeUnsupported, "file"},
+		{"html", confirmed("seite.html", []byte("<!DOCTYPE html><html><script>alert(1)</script></html>"), org), 415, ticket.CodeUnsupported, "file"},
+		{"html named .txt", confirmed("liesmich.txt", []byte("<html><body onload=alert(1)></body></html>"), org), 415, ticket.CodeUnsupported, "file"},
+		{"a png named .pdf", confirmed("rechnung.pdf", png, org), 415, ticket.CodeUnsupported, "file"},
+		{"no extension", confirmed("../../etc/passwd", []byte("root:x:0:0:root:/root:/bin/bash\n"), org), 415, ticket.CodeUnsupported, "file"},
+		{"right-to-left override to hide .exe", confirmed("rechnung\u202efdp.exe", []byte("MZ\x90\x00"), org), 415, ticket.CodeUnsupported, "file"},
+		{"zero bytes", confirmed("leer.pdf", nil, org), 422, ticket.CodeUnprocessable, "file"},
+		{"25 MB + 1 byte", confirmed("gross.pdf", append(append([]byte{}, pdf...), make([]byte, ticket.DefaultMaxFileBytes+1-len(pdf))...), org), 413, ticket.CodeTooLarge, "file"},
+		{"no confirmation", form{fields: [][2]string{org}, name: "rechnung.pdf", content: pdf}, 422, ticket.CodeUnprocessable, "privacyConfirmed"},
+		{"confirmation false", form{fields: [][2]string{{"privacyConfirmed", "false"}, org}, name: "rechnung.pdf", content: pdf}, 422, ticket.CodeUnprocessable, "privacyConfirmed"},
+		{"file before its confirmation", form{fields: [][2]string{{"privacyConfirmed", "true"}, org}, name: "rechnung.pdf", content: pdf, first: true}, 422, ticket.CodeUnprocessable, "privacyConfirmed"},
+		{"no file", form{fields: [][2]string{{"privacyConfirmed", "true"}, org}, noFile: true}, 422, ticket.CodeUnprocessable, "file"},
+		{"two accounts, none chosen", confirmed("rechnung.pdf", pdf), 422, ticket.CodeUnprocessable, "organizationId"},
+		{"another's account", confirmed("rechnung.pdf", pdf, orgField(firstTicket(t, db, "200300", 0, ticket.Statuses()...).Organization.ID)), 422, ticket.CodeUnprocessable, "organizationId"},
+	} {
+		before := blobs.puts.Load()
+		r := anna.upload(c.f)
+		e := mustError(t, r, c.status, c.code)
+		if e.Error.Field != c.field || e.Error.Message == "" {
+			t.Errorf("%s: field %q message %q, want field %q and a message", c.what, e.Error.Field, e.Error.Message, c.field)
+		}
+		if c.status == 415 && !strings.Contains(e.Error.Message, "PDF") {
+			t.Errorf("%s: the message does not say what is allowed: %q", c.what, e.Error.Message)
+		}
+		if c.status != 413 && blobs.puts.Load() != before {
+			t.Errorf("%s: refused, but bytes were stored", c.what)
+		}
+	}
+	// Not multipart at all.
+	mustError(t, anna.send("POST", "/api/v1/uploads", map[string]string{"file": "x"}), 400, ticket.CodeInvalid)
+
+	// Stored, but inert: a GIF that is also JavaScript, a text file with a
+	// path and invisible characters in its name.
+	polyglot := anna.mustUpload(confirmed("katze.gif", []byte("GIF89a/*\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00*/=alert(document.domain);//;"), org))
+	if polyglot.ContentType != "image/gif" {
+		t.Fatalf("polyglot stored as %q", polyglot.ContentType)
+	}
+	text := anna.mustUpload(confirmed("../../etc/\u202eliste\u200b.txt", []byte("Zeile 1\n"), org))
+	if text.Name != "liste.txt" {
+		t.Fatalf("name kept as %q, want liste.txt", text.Name)
+	}
+	for _, a := range []ticket.Attachment{polyglot, text} {
+		r := anna.get("/api/v1/attachments/" + a.ID)
+		if r.status != 200 {
+			t.Fatalf("download %s: %d", a.Name, r.status)
+		}
+		h := r.header
+		if h.Get("Content-Type") != a.ContentType || h.Get("X-Content-Type-Options") != "nosniff" ||
+			h.Get("Content-Security-Policy") != "sandbox; default-src 'none'" ||
+			!strings.HasPrefix(h.Get("Content-Disposition"), "attachment;") {
+			t.Errorf("%s served with %v", a.Name, h)
+		}
+	}
+	if d := anna.get("/api/v1/attachments/" + polyglot.ID + "?inline=1").header.Get("Content-Disposition"); !strings.HasPrefix(d, "inline;") {
+		t.Errorf("a GIF asked inline: %q", d)
+	}
+	if d := anna.get("/api/v1/attachments/" + text.ID + "?inline=1").header.Get("Content-Disposition"); !strings.HasPrefix(d, "attachment;") {
+		t.Errorf("a text file asked inline: %q (only pictures and PDF are shown inline)", d)
+	}
+}
+
+// Who may download is who may see the ticket and the message: everyone
+// else gets 404, as for an id that does not exist.
+func TestAttachmentsFollowTheTicket(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	ctx := context.Background()
+	anna, bernd, claire, sam := newClient(t, srv), newClient(t, srv), newClient(t, srv), newClient(t, srv)
+	anna.login(seed.AnnaEmail)
+	bernd.login(seed.BerndEmail)
+	claire.login(seed.ClaireEmail)
+	sam.login(seed.SamEmail)
+	tk := firstTicket(t, db, "100200", 0, ticket.StatusNew, ticket.StatusOpen)
+	org := orgField(tk.Organization.ID)
+
+	a := anna.mustUpload(confirmed("Rechnung RE-2026-10977.pdf", pdf, org))
+	stored, err := db.Upload(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.Regime != ticket.PrivacyHIPAA || stored.Wording != ticket.PrivacyWording || stored.ConfirmedAt.IsZero() {
+		t.Fatalf("confirmation stored as %q %q %v", stored.Regime, stored.Wording, stored.ConfirmedAt)
+	}
+	// Not attached yet: the uploader's alone.
+	if r := anna.get("/api/v1/attachments/" + a.ID); r.status != 200 || !bytes.Equal(r.body, pdf) {
+		t.Fatalf("the uploader's download: %d", r.status)
+	}
+	mustError(t, bernd.get("/api/v1/attachments/"+a.ID), 404, ticket.CodeNotFound)
+	// Bernd cannot attach Anna's upload.
+	mustError(t, bernd.send("POST", path(tk.Number, "/messages"), map[string]any{"body": "x", "attachments": []string{a.ID}}), 422, ticket.CodeUnprocessable)
+
+	// Anna replies with it; the reply may be the file alone.
+	r := anna.send("POST", path(tk.Number, "/messages"), map[string]any{"body": "", "attachments": []string{a.ID}})
+	if r.status != 201 {
+		t.Fatalf("reply with a file: %d %s", r.status, r.body)
+	}
+	var reply struct{ Message ticket.MessageView }
+	r.decode(t, &reply)
+	if len(reply.Message.Attachments) != 1 || reply.Message.Attachments[0].ID != a.ID {
+		t.Fatalf("reply's attachments: %+v", reply.Message.Attachments)
+	}
+	// Attached once only.
+	mustError(t, anna.send("POST", path(tk.Number, "/messages"), map[string]any{"body": "noch mal", "attachments": []string{a.ID}}), 422, ticket.CodeUnprocessable)
+
+	var detail struct{ Messages []ticket.MessageView }
+	bernd.get(path(tk.Number, "")).decode(t, &detail)
+	found := false
+	for _, m := range detail.Messages {
+		for _, at := range m.Attachments {
+			found = found || at.ID == a.ID
+		}
+	}
+	if !found {
+		t.Fatal("the attachment is not in the conversation Bernd sees")
+	}
+	for name, c := range map[string]*client{"bernd": bernd, "sam": sam} {
+		if r := c.get("/api/v1/attachments/" + a.ID); r.status != 200 || !bytes.Equal(r.body, pdf) {
+			t.Errorf("%s's download: %d", name, r.status)
+		}
+	}
+	mustError(t, claire.get("/api/v1/attachments/"+a.ID), 404, ticket.CodeNotFound)
+	mustError(t, claire.get("/api/v1/attachments/guessed-id-0000"), 404, ticket.CodeNotFound)
+
+	// A ticket created with a file; a file confirmed for the branch cannot
+	// go on a ticket of the main account.
+	b := anna.mustUpload(confirmed("screenshot.png", png, org))
+	branch := anna.mustUpload(confirmed("filiale.png", png, orgField(firstTicket(t, db, "100201", 0, ticket.Statuses()...).Organization.ID)))
+	draft := map[string]any{"organizationId": tk.Organization.ID, "type": "admin_request", "category": "invoice", "subject": "Rechnung mit Anhang",
+		"description": "Siehe Anhang.", "fields": map[string]string{"invoiceNumber": "RE-2026-10977"}}
+	draft["attachments"] = []string{b.ID, branch.ID}
+	mustError(t, anna.send("POST", "/api/v1/tickets", draft), 422, ticket.CodeUnprocessable)
+	draft["attachments"] = []string{b.ID}
+	r = anna.send("POST", "/api/v1/tickets", draft)
+	if r.status != 201 {
+		t.Fatalf("create with a file: %d %s", r.status, r.body)
+	}
+	var created struct{ Ticket ticket.TicketView }
+	r.decode(t, &created)
+	var got struct{ Ticket ticket.TicketView }
+	bernd.get(path(created.Ticket.Number, "")).decode(t, &got)
+	if len(got.Ticket.Attachments) != 1 || got.Ticket.Attachments[0].ID != b.ID {
+		t.Fatalf("the new ticket's attachments: %+v", got.Ticket.Attachments)
+	}
+	// At most ten files.
+	ids := make([]string, ticket.DefaultMaxFiles+1)
+	for i := range ids {
+		ids[i] = "id" + strconv.Itoa(i)
+	}
+	mustError(t, anna.send("POST", path(tk.Number, "/messages"), map[string]any{"body": "x", "attachments": ids}), 422, ticket.CodeUnprocessable)
+}
+
+// An internal note's file is as internal as the note.
+func TestInternalNoteAttachment(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	anna, sam := newClient(t, srv), newClient(t, srv)
+	anna.login(seed.AnnaEmail)
+	sam.login(seed.SamEmail)
+	tk := firstTicket(t, db, "100200", 0, ticket.StatusNew, ticket.StatusOpen)
+	// An agent names the account.
+	mustError(t, sam.upload(confirmed("notiz.txt", []byte("intern\n"))), 422, ticket.CodeUnprocessable)
+	a := sam.mustUpload(confirmed("notiz.txt", []byte("intern\n"), orgField(tk.Organization.ID)))
+	if r := sam.send("POST", path(tk.Number, "/messages"), map[string]any{"body": "Buchhaltung fragen", "internal": true, "attachments": []string{a.ID}}); r.status != 201 {
+		t.Fatalf("note: %d %s", r.status, r.body)
+	}
+	if r := sam.get("/api/v1/attachments/" + a.ID); r.status != 200 {
+		t.Fatalf("the agent's download: %d", r.status)
+	}
+	mustError(t, anna.get("/api/v1/attachments/"+a.ID), 404, ticket.CodeNotFound)
+	if r := anna.get(path(tk.Number, "")); strings.Contains(string(r.body), a.ID) || strings.Contains(string(r.body), "notiz.txt") {
+		t.Fatal("the note's file reached the customer")
+	}
+}
+
+// Uploads not attached within a day are removed, bytes and all; attached
+// ones and shared bytes stay.
+func TestStaleUploadsRemoved(t *testing.T) {
+	now := time.Now()
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	blobs := files.NewMemory()
+	_, db := mustDemo(t, api.Config{})
+	a := api.New(db, api.Config{Now: clock, Blobs: blobs, SessionIdle: 72 * time.Hour})
+	srv := httptest.NewServer(a)
+	defer srv.Close()
+	anna := newClient(t, srv)
+	anna.login(seed.AnnaEmail)
+	tk := firstTicket(t, db, "100200", 0, ticket.StatusNew, ticket.StatusOpen)
+	org := orgField(tk.Organization.ID)
+	stale := anna.mustUpload(confirmed("alt.pdf", pdf, org))
+	kept := anna.mustUpload(confirmed("bleibt.png", png, org))
+	if r := anna.send("POST", path(tk.Number, "/messages"), map[string]any{"body": "Anhang", "attachments": []string{kept.ID}}); r.status != 201 {
+		t.Fatalf("reply: %d %s", r.status, r.body)
+	}
+	unattached := anna.mustUpload(confirmed("neu.txt", []byte("neu\n"), org))
+
+	mu.Lock()
+	now = now.Add(api.StaleUploads - time.Minute)
+	mu.Unlock()
+	sameBytes := anna.mustUpload(confirmed("neu2.pdf", pdf, org)) // the same bytes as the stale one
+	mu.Lock()
+	now = now.Add(2 * time.Minute) // the first uploads are a day old
+	mu.Unlock()
+	if err := a.RemoveStaleUploads(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mustError(t, anna.get("/api/v1/attachments/"+stale.ID), 404, ticket.CodeNotFound)
+	mustError(t, anna.get("/api/v1/attachments/"+unattached.ID), 404, ticket.CodeNotFound)
+	for _, keep := range []ticket.Attachment{kept, sameBytes} {
+		if r := anna.get("/api/v1/attachments/" + keep.ID); r.status != 200 {
+			t.Errorf("%s: %d after removing stale uploads", keep.Name, r.status)
+		}
+	}
+	if _, err := db.Upload(context.Background(), stale.ID); ticket.ErrorCode(err) != ticket.CodeNotFound {
+		t.Fatalf("stale row: %v", err)
+	}
+}

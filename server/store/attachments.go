@@ -1,0 +1,169 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/supportal/supportal/app/ticket"
+)
+
+// Upload is a stored file: an upload until it is attached (once) to a new
+// ticket or to a message, an attachment after.
+type Upload struct {
+	ticket.Attachment
+	UploaderID     int64
+	OrganizationID int64 // the account it was confirmed for; it may only be attached there
+	SHA256         string
+	// The privacy confirmation the upload was made under.
+	Regime      ticket.PrivacyRegime
+	Wording     string
+	ConfirmedAt time.Time
+	CreatedAt   time.Time
+	// Where it is attached (0: not yet), and whether that message is an
+	// internal note.
+	TicketNumber int64
+	MessageID    int64
+	Internal     bool
+}
+
+// ErrAttachment is returned when an upload cannot be attached: unknown,
+// someone else's, attached already, or confirmed for another account.
+var ErrAttachment = ticket.ValidationFailed("attachments", "ErrAttachment")
+
+// CreateUpload stores u (not attached).
+func (s *DB) CreateUpload(ctx context.Context, u Upload) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO attachments (id, uploader_id, organization_id, name, size, content_type, sha256,
+			privacy_regime, privacy_wording, privacy_confirmed_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			u.ID, u.UploaderID, u.OrganizationID, u.Name, u.Size, u.ContentType, u.SHA256,
+			string(u.Regime), u.Wording, millis(u.ConfirmedAt), millis(u.CreatedAt))
+		return err
+	})
+}
+
+// Upload returns the upload or attachment with id.
+func (s *DB) Upload(ctx context.Context, id string) (Upload, error) {
+	var u Upload
+	var confirmed, created int64
+	var number, message sql.NullInt64
+	var internal sql.NullBool
+	err := s.db.QueryRowContext(ctx, `SELECT a.id, a.name, a.size, a.content_type, a.uploader_id, a.organization_id, a.sha256,
+		a.privacy_regime, a.privacy_wording, a.privacy_confirmed_at, a.created_at, a.ticket_number, a.message_id, m.internal
+		FROM attachments a LEFT JOIN messages m ON m.id = a.message_id WHERE a.id = ?`, id).
+		Scan(&u.ID, &u.Name, &u.Size, &u.ContentType, &u.UploaderID, &u.OrganizationID, &u.SHA256,
+			&u.Regime, &u.Wording, &confirmed, &created, &number, &message, &internal)
+	u.ConfirmedAt, u.CreatedAt = fromMillis(confirmed), fromMillis(created)
+	u.TicketNumber, u.MessageID, u.Internal = number.Int64, message.Int64, internal.Bool
+	return u, notFound(err)
+}
+
+// attach attaches the uploads as of user uploaderID to ticket number (and
+// message messageID, 0 for the ticket's description), in tx. Each must be
+// the user's, not attached yet and confirmed for the ticket's account.
+func attach(ctx context.Context, tx *sql.Tx, as []ticket.Attachment, uploaderID, number, messageID int64) error {
+	var msg any
+	if messageID != 0 {
+		msg = messageID
+	}
+	seen := map[string]bool{}
+	for _, a := range as {
+		if seen[a.ID] {
+			return ErrAttachment
+		}
+		seen[a.ID] = true
+		res, err := tx.ExecContext(ctx, `UPDATE attachments SET ticket_number = ?, message_id = ?
+			WHERE id = ? AND uploader_id = ? AND ticket_number IS NULL
+			AND organization_id = (SELECT organization_id FROM tickets WHERE number = ?)`,
+			number, msg, a.ID, uploaderID, number)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			if err != nil {
+				return err
+			}
+			return ErrAttachment
+		}
+	}
+	return nil
+}
+
+// attachments returns the attachments that where selects (a condition on
+// the attachments table), by message id (0: a description's), oldest
+// first.
+func (s *DB) attachments(ctx context.Context, where string, args ...any) (map[int64][]ticket.Attachment, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT coalesce(message_id, 0), id, name, size, content_type FROM attachments
+		WHERE ticket_number IS NOT NULL AND `+where+` ORDER BY created_at, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64][]ticket.Attachment{}
+	for rows.Next() {
+		var msg int64
+		var a ticket.Attachment
+		if err := rows.Scan(&msg, &a.ID, &a.Name, &a.Size, &a.ContentType); err != nil {
+			return nil, err
+		}
+		out[msg] = append(out[msg], a)
+	}
+	return out, rows.Err()
+}
+
+// withAttachments fills in the attachments of the messages ms point to.
+func (s *DB) withAttachments(ctx context.Context, ms []*ticket.Message) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	args := make([]any, len(ms))
+	for i, m := range ms {
+		args[i] = m.ID
+	}
+	byMessage, err := s.attachments(ctx, `message_id IN (`+placeholders(len(ms))+`)`, args...)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		m.Attachments = byMessage[m.ID]
+	}
+	return nil
+}
+
+// DeleteStaleUploads deletes the uploads made before before and never
+// attached. It returns the SHA-256 of the contents no row refers to any
+// more: the caller removes those bytes.
+func (s *DB) DeleteStaleUploads(ctx context.Context, before time.Time) ([]string, error) {
+	var gone []string
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		gone = gone[:0]
+		rows, err := tx.QueryContext(ctx, `DELETE FROM attachments WHERE ticket_number IS NULL AND created_at < ? RETURNING sha256`, millis(before))
+		if err != nil {
+			return err
+		}
+		sums := map[string]bool{}
+		for rows.Next() {
+			var sum string
+			if err := rows.Scan(&sum); err != nil {
+				rows.Close()
+				return err
+			}
+			sums[sum] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for sum := range sums {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM attachments WHERE sha256 = ?`, sum).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				gone = append(gone, sum)
+			}
+		}
+		return nil
+	})
+	return gone, err
+}
