@@ -11,6 +11,7 @@ package locales
 
 import (
 	"embed"
+	"strconv"
 	"sync"
 	"time"
 
@@ -111,4 +112,23 @@ func Date(lang string, t time.Time, loc *time.Location) string {
 		t = t.In(loc)
 	}
 	return t.Format(T(lang, "DateLayout", nil))
+}
+
+// Size formats a file size the way lang writes it, with its units and
+// decimal separator as messages ("SizeBytes", "SizeKB", "SizeMB",
+// "DecimalSeparator"): "512 B", "13 KB", "1,5 MB" in German, "1,5 Mo" in
+// French.
+func Size(lang string, bytes int64) string {
+	switch {
+	case bytes < 1000:
+		return T(lang, "SizeBytes", map[string]any{"N": strconv.FormatInt(bytes, 10)})
+	case bytes < 1000*1024:
+		return T(lang, "SizeKB", map[string]any{"N": strconv.FormatInt((bytes+512)/1024, 10)})
+	}
+	tenths := (bytes*10 + 512*1024) / (1024 * 1024)
+	n := strconv.FormatInt(tenths/10, 10)
+	if tenths < 100 { // one decimal below 10 MB
+		n += T(lang, "DecimalSeparator", nil) + strconv.FormatInt(tenths%10, 10)
+	}
+	return T(lang, "SizeMB", map[string]any{"N": n})
 }

@@ -229,3 +229,23 @@ func TestCodeUsesOnlyKnownMessages(t *testing.T) {
 		t.Fatalf("checked only %d message ids; the scan is broken", checked)
 	}
 }
+
+func TestSize(t *testing.T) {
+	for _, c := range []struct {
+		lang  string
+		bytes int64
+		want  string
+	}{
+		{"en", 512, "512 B"},
+		{"de", 13 * 1024, "13 KB"},
+		{"de", 1536 * 1024, "1,5 MB"},
+		{"en", 1536 * 1024, "1.5 MB"},
+		{"fr", 1536 * 1024, "1,5 Mo"},
+		{"fr", 2048, "2 Ko"},
+		{"es", 25 << 20, "25 MB"},
+	} {
+		if got := Size(c.lang, c.bytes); got != c.want {
+			t.Errorf("Size(%s, %d) = %q, want %q", c.lang, c.bytes, got, c.want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/supportal/supportal/app/state"
 	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/locales"
 )
 
 // intake writes a ticket, either step by step (the Support Assistant, one
@@ -31,6 +32,7 @@ type intake struct {
 	attempted  bool // the user tried to go on: show every problem
 	previewing bool // the form shows its preview
 	existingOf int64
+	files      files // the draft's attachments
 
 	// A follow-up of a closed ticket (/tickets/new?followUp=N): the draft
 	// keeps the number in FollowUpOf and takes that ticket's account.
@@ -40,7 +42,16 @@ type intake struct {
 	followOrgFor int64              // follow-up whose account was taken
 }
 
-func newIntake(flow string) *intake { return &intake{Flow: flow} }
+func newIntake(flow string) *intake {
+	c := &intake{Flow: flow}
+	c.files.id = "files"
+	c.files.changed = func(ctx app.Context) {
+		c.draft.Files = c.files.stored()
+		c.draft.PrivacyConfirmed = c.files.confirmed
+		c.save(ctx)
+	}
+	return c
+}
 
 // Steps of the assistant, in order.
 const (
@@ -48,6 +59,7 @@ const (
 	stepAccount  = "account"
 	stepCategory = "category"
 	stepDetails  = "details"
+	stepFiles    = "files"
 	stepPreview  = "preview"
 )
 
@@ -57,6 +69,7 @@ var stepFields = map[string][]string{
 	stepAccount:  {"organizationId"},
 	stepCategory: {"category", "existingTicket"},
 	stepDetails:  {"subject", "description", "fields."},
+	stepFiles:    {"attachments"},
 }
 
 func (c *intake) OnPreRender(ctx app.Context) {
@@ -79,6 +92,7 @@ func (c *intake) OnNav(ctx app.Context) {
 }
 
 func (c *intake) OnMount(ctx app.Context) {
+	c.files.owner = &ctx
 	c.touched = map[string]bool{}
 	ctx.ObserveState(state.CatalogState, &c.catalog).OnChange(func() { c.settle(ctx) })
 	ctx.ObserveState(state.ExistingState, &c.existing)
@@ -93,6 +107,7 @@ func (c *intake) sessionChanged(ctx app.Context) {
 	}
 	c.draftFor = c.session.User.ID
 	c.draft = state.LoadDraft(ctx, c.session.User.ID, c.Flow)
+	c.files.restore(c.draft.Files, c.draft.PrivacyConfirmed)
 	if c.catalog.Status != state.Loaded && c.catalog.Status != state.Loading {
 		ctx.NewAction(state.LoadCatalog)
 	}
@@ -229,7 +244,7 @@ func (c *intake) steps() []string {
 		steps = append(steps, stepAccount)
 	}
 	// The category step also offers the account's open tickets.
-	return append(steps, stepCategory, stepDetails, stepPreview)
+	return append(steps, stepCategory, stepDetails, stepFiles, stepPreview)
 }
 
 // accountsFor returns the accounts the user may raise a ticket of type in
@@ -279,6 +294,9 @@ func (c *intake) problems() map[string]string {
 	case *ticket.Error:
 		out[err.Field] = err.MessageID
 	}
+	if c.files.busy() {
+		out["attachments"] = "ErrUploadsPending"
+	}
 	if c.submit.Status == state.Failed {
 		for _, f := range c.submit.Fields {
 			if _, ok := out[f.Field]; !ok {
@@ -325,6 +343,8 @@ func (c *intake) set(ctx app.Context, field, value string) {
 		id, _ := strconv.ParseInt(value, 10, 64)
 		if d.OrganizationID != id {
 			d.OrganizationID, d.ExistingTicket = id, 0
+			// Files are confirmed for one account (its privacy regime).
+			c.files.clear(ctx, true)
 		}
 	case "category":
 		d.Category = value
@@ -433,7 +453,9 @@ func (c *intake) onSend(ctx app.Context, e app.Event) {
 		c.previewing = false
 		return
 	}
-	ctx.NewActionWithValue(state.SubmitDraft, c.draft)
+	d := c.draft
+	d.Attachments = c.files.ids()
+	ctx.NewActionWithValue(state.SubmitDraft, d)
 }
 
 // submitted follows the send: on success the success page, on failure the
@@ -533,6 +555,8 @@ func (c *intake) renderAssistant(lang string, problems map[string]string) app.UI
 		body = app.Div().Body(c.renderExisting(lang, problems), c.renderCategory(lang, problems, true))
 	case stepDetails:
 		body = c.renderDetails(lang, problems)
+	case stepFiles:
+		body = c.renderFiles(lang, problems)
 	case stepPreview:
 		body = c.renderPreview(lang)
 	default:
@@ -541,7 +565,7 @@ func (c *intake) renderAssistant(lang string, problems map[string]string) app.UI
 	last := c.step == stepPreview
 	return app.Form().ID("assistant").Class("intake panel").NoValidate(true).OnSubmit(c.onNext).Body(
 		app.P().ID("step-of").Class("muted").Text(t(lang, "StepOf", "Current", index+1, "Total", len(steps))),
-		app.If(c.step == stepDetails || c.step == stepPreview, func() app.UI {
+		app.If(c.step == stepDetails || c.step == stepFiles || c.step == stepPreview, func() app.UI {
 			return app.H2().ID("step-title").Text(t(lang, stepTitle(c.step)))
 		}),
 		body,
@@ -568,6 +592,8 @@ func stepTitle(step string) string {
 		return "StepCategory"
 	case stepDetails:
 		return "StepDetails"
+	case stepFiles:
+		return "StepAttachments"
 	case stepPreview:
 		return "PreviewTitle"
 	}
@@ -610,6 +636,10 @@ func (c *intake) renderForm(lang string, problems map[string]string) app.UI {
 		c.renderExisting(lang, problems),
 		c.renderCategory(lang, problems, false),
 		c.renderDetails(lang, problems),
+		app.FieldSet().Class("files-field").Body(
+			app.Legend().Text(t(lang, "AttachmentsLabel")),
+			c.renderFiles(lang, problems),
+		),
 		errorBox(lang, c.submitErr()),
 		app.P().Class("muted small").Text(t(lang, "DraftSaved")),
 		app.Div().Class("actions").Body(
@@ -848,6 +878,20 @@ func (c *intake) textArea(lang string, problems map[string]string) app.UI {
 	)
 }
 
+// renderFiles is the draft's attachments field, for the draft's account.
+func (c *intake) renderFiles(lang string, problems map[string]string) app.UI {
+	var regime ticket.PrivacyRegime
+	for _, o := range c.session.Accounts() {
+		if o.ID == c.draft.OrganizationID {
+			regime = o.PrivacyRegime
+		}
+	}
+	return app.Div().Class("files-step").Body(
+		c.files.render(lang, t(lang, "AddFiles"), c.draft.OrganizationID, regime, c.catalog.Attachments),
+		fieldError(lang, "attachments", c.visible(problems, "attachments")),
+	)
+}
+
 // renderPreview shows everything that will be sent, requester and account
 // included.
 func (c *intake) renderPreview(lang string) app.UI {
@@ -883,5 +927,13 @@ func (c *intake) renderPreview(lang string) app.UI {
 			)
 		}),
 		app.Div().Class("dl-row").Body(app.Dt().Text(t(lang, "DescriptionLabel")), app.Dd().ID("preview-description").Class("message-body").Text(d.Description)),
+		app.Div().Class("dl-row").Body(app.Dt().Text(t(lang, "AttachmentsLabel")), app.Dd().ID("preview-attachments").Body(
+			app.If(len(c.files.stored()) == 0, func() app.UI { return app.Text(t(lang, "NoAttachments")) }).Else(func() app.UI {
+				stored := c.files.stored()
+				return app.Ul().Class("file-list").Body(app.Range(stored).Slice(func(i int) app.UI {
+					return app.Li().Text(stored[i].Name + " (" + locales.Size(lang, stored[i].Size) + ")")
+				}))
+			}),
+		)),
 	)
 }

@@ -28,9 +28,19 @@ type ticketPage struct {
 	replyTried    bool
 	postponing    bool   // agents: "postponed" chosen, the date is asked
 	postponeDate  string // YYYY-MM-DD
+	files         files  // the reply's attachments (the paperclip)
+	catalog       state.Catalog
+	orgs          state.Organizations // agents: every account's privacy regime
 }
 
-func newTicketPage() *ticketPage { return &ticketPage{} }
+func newTicketPage() *ticketPage {
+	p := &ticketPage{}
+	p.files.id = "reply-files"
+	p.files.changed = func(ctx app.Context) {
+		state.SaveReplyFiles(ctx, p.session.User.ID, p.number, state.ReplyFiles{Files: p.files.stored(), Confirmed: p.files.confirmed})
+	}
+	return p
+}
 
 func (p *ticketPage) OnPreRender(ctx app.Context) {
 	p.session.Lang = sessionLang(ctx, p.session)
@@ -46,12 +56,16 @@ func (p *ticketPage) OnNav(ctx app.Context) {
 func (p *ticketPage) OnDismount() { state.SetViewing(0) }
 
 func (p *ticketPage) OnMount(ctx app.Context) {
+	p.files.owner = &ctx
 	ctx.ObserveState(state.TicketState, &p.detail)
 	ctx.ObserveState(state.ReplyState, &p.reply).OnChange(func() {
 		if p.reply.Status == state.Loaded && p.reply.Number == p.number && p.reply.Sent != 0 {
 			p.replyBody, p.replyTried = "", false
+			p.files.restore(nil, p.files.confirmed) // sent; the confirmation holds for this ticket
 		}
 	})
+	ctx.ObserveState(state.CatalogState, &p.catalog)
+	ctx.ObserveState(state.OrganizationsState, &p.orgs)
 	observeSession(ctx, &p.session, p.load)
 }
 
@@ -60,6 +74,16 @@ func (p *ticketPage) load(ctx app.Context) {
 		p.replyFor = p.number
 		p.replyBody = state.LoadReplyDraft(ctx, p.session.User.ID, p.number)
 		p.replyTried = false
+		rf := state.LoadReplyFiles(ctx, p.session.User.ID, p.number)
+		p.files.restore(rf.Files, rf.Confirmed)
+		// The paperclip needs the upload limits, and agents every
+		// account's privacy regime.
+		if p.catalog.Status == state.Idle || p.catalog.Status == state.Failed {
+			ctx.NewAction(state.LoadCatalog)
+		}
+		if p.session.User.Agent && (p.orgs.Status == state.Idle || p.orgs.Status == state.Failed) {
+			ctx.NewAction(state.LoadOrganizations)
+		}
 	}
 	if !p.session.LoggedIn || p.number == 0 || p.loaded == p.number {
 		return
@@ -94,6 +118,7 @@ func (p *ticketPage) Render() app.UI {
 						app.Time().DateTime(tk.CreatedAt.Format("2006-01-02T15:04:05Z07:00")).Text(when(lang, tk.CreatedAt)),
 					),
 					app.P().Class("message-body").Body(messageText(tk.Description)...),
+					attachmentLinks(lang, "attachments-description", tk.Attachments),
 				),
 				app.Range(d.Messages).Slice(func(i int) app.UI {
 					m := d.Messages[i]
@@ -108,7 +133,8 @@ func (p *ticketPage) Render() app.UI {
 								return app.Span().Class("internal-badge").Text(t(lang, "InternalNote"))
 							}),
 						),
-						app.P().Class("message-body").Body(messageText(m.Body)...),
+						app.If(m.Body != "", func() app.UI { return app.P().Class("message-body").Body(messageText(m.Body)...) }),
+						attachmentLinks(lang, "attachments-"+strconv.FormatInt(m.ID, 10), m.Attachments),
 					).Class(map[bool]string{true: "message-internal"}[internal])
 				}),
 				app.If(len(d.Messages) == 0, func() app.UI {
@@ -241,8 +267,19 @@ func (p *ticketPage) renderReply(lang string, tk ticket.TicketView) app.UI {
 			}
 		}
 	}
-	if p.replyTried && strings.TrimSpace(p.replyBody) == "" {
+	if p.replyTried && strings.TrimSpace(p.replyBody) == "" && len(p.files.stored()) == 0 {
 		problem = "ErrReplyRequired"
+	}
+	filesProblem := ""
+	if mine && p.reply.Status == state.Failed {
+		for _, f := range p.reply.Fields {
+			if f.Field == "attachments" {
+				filesProblem, failed = f.MessageID, nil
+			}
+		}
+	}
+	if p.replyTried && p.files.busy() {
+		filesProblem = "ErrUploadsPending"
 	}
 	if !agent && closed {
 		return p.renderFollowUp(lang, tk)
@@ -257,6 +294,8 @@ func (p *ticketPage) renderReply(lang string, tk ticket.TicketView) app.UI {
 			Aria("invalid", ariaBool(problem != "")).Aria("describedby", "err-reply-body").
 			OnInput(p.onReplyInput).Text(p.replyBody),
 		fieldError(lang, "reply-body", problem),
+		p.files.render(lang, t(lang, "AttachFiles"), tk.Organization.ID, p.regime(tk.Organization.ID), p.catalog.Attachments),
+		fieldError(lang, "reply-files", filesProblem),
 		app.If(agent, func() app.UI {
 			return app.Label().For("reply-internal").Class("check").Body(
 				app.Input().Type("checkbox").ID("reply-internal").Checked(p.replyInternal).OnChange(p.onInternal),
@@ -379,10 +418,26 @@ func (p *ticketPage) onInternal(ctx app.Context, e app.Event) {
 func (p *ticketPage) onReply(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	p.replyTried = true
-	if strings.TrimSpace(p.replyBody) == "" || p.reply.Status == state.Loading {
+	if (strings.TrimSpace(p.replyBody) == "" && len(p.files.stored()) == 0) || p.files.busy() || p.reply.Status == state.Loading {
 		return
 	}
-	ctx.NewActionWithValue(state.SendReply, state.ReplyInput{Number: p.number, Body: p.replyBody, Internal: p.replyInternal})
+	ctx.NewActionWithValue(state.SendReply, state.ReplyInput{Number: p.number, Body: p.replyBody, Internal: p.replyInternal, Attachments: p.files.ids()})
+}
+
+// regime is the privacy regime of account orgID: the user's own account,
+// or (agents) any account.
+func (p *ticketPage) regime(orgID int64) ticket.PrivacyRegime {
+	for _, o := range p.session.Accounts() {
+		if o.ID == orgID {
+			return o.PrivacyRegime
+		}
+	}
+	for _, o := range p.orgs.Organizations {
+		if o.ID == orgID {
+			return o.PrivacyRegime
+		}
+	}
+	return ""
 }
 
 func (p *ticketPage) onSolved(ctx app.Context, e app.Event) {

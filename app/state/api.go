@@ -51,20 +51,27 @@ func send(ctx context.Context, method, path string, in any, headers map[string]s
 	if err != nil {
 		return 0, errorBody{}, errOffline
 	}
+	eb, e := decodeAnswer(status, data, out)
+	return status, eb, e
+}
+
+// decodeAnswer reads an API answer of status: an error (with the
+// server's error body), or data decoded into out (nil to ignore it).
+func decodeAnswer(status int, data []byte, out any) (errorBody, *Error) {
 	if status >= 400 {
 		var e struct {
 			Error errorBody `json:"error"`
 		}
 		if json.Unmarshal(data, &e) != nil || e.Error.Code == "" {
-			return status, errorBody{}, ticket.ErrInternal
+			return errorBody{}, ticket.ErrInternal
 		}
-		return status, e.Error, &e.Error.Error
+		return e.Error, &e.Error.Error
 	}
 	if out == nil || status == 204 {
-		return status, errorBody{}, nil
+		return errorBody{}, nil
 	}
 	if json.Unmarshal(data, out) != nil {
-		return status, errorBody{}, ticket.ErrInternal
+		return errorBody{}, ticket.ErrInternal
 	}
-	return status, errorBody{}, nil
+	return errorBody{}, nil
 }

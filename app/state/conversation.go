@@ -22,9 +22,10 @@ const (
 
 // ReplyInput is the value of SendReply.
 type ReplyInput struct {
-	Number   int64  `json:"-"`
-	Body     string `json:"body"`
-	Internal bool   `json:"internal"`
+	Number      int64    `json:"-"`
+	Body        string   `json:"body"`
+	Internal    bool     `json:"internal"`
+	Attachments []string `json:"attachments,omitempty"`
 }
 
 // StatusInput is the value of ChangeStatus: an internal status (agents) or
@@ -71,6 +72,34 @@ func SaveReplyDraft(ctx app.Context, userID, number int64, body string) {
 	ctx.LocalStorage().Set(replyKey(userID, number), body)
 }
 
+// ReplyFiles are the files of the reply being written on a ticket, and
+// the user's privacy confirmation for them.
+type ReplyFiles struct {
+	Files     []ticket.Attachment `json:"files,omitempty"`
+	Confirmed bool                `json:"confirmed,omitempty"`
+}
+
+func replyFilesKey(userID, number int64) string {
+	return "supportal.replyfiles." + strconv.FormatInt(userID, 10) + "." + strconv.FormatInt(number, 10)
+}
+
+// LoadReplyFiles returns the files of the reply the user was writing on
+// ticket number.
+func LoadReplyFiles(ctx app.Context, userID, number int64) ReplyFiles {
+	var f ReplyFiles
+	ctx.LocalStorage().Get(replyFilesKey(userID, number), &f)
+	return f
+}
+
+// SaveReplyFiles keeps the files of the reply being written.
+func SaveReplyFiles(ctx app.Context, userID, number int64, f ReplyFiles) {
+	if len(f.Files) == 0 && !f.Confirmed {
+		ctx.LocalStorage().Del(replyFilesKey(userID, number))
+		return
+	}
+	ctx.LocalStorage().Set(replyFilesKey(userID, number), f)
+}
+
 func handleSendReply(ctx app.Context, a app.Action) {
 	in, _ := a.Value.(ReplyInput)
 	s := CurrentSession(ctx)
@@ -89,7 +118,10 @@ func handleSendReply(ctx app.Context, a app.Action) {
 		ctx.SetState(ReplyState, out)
 		return
 	}
-	ctx.Dispatch(func(ctx app.Context) { SaveReplyDraft(ctx, s.User.ID, in.Number, "") })
+	ctx.Dispatch(func(ctx app.Context) {
+		SaveReplyDraft(ctx, s.User.ID, in.Number, "")
+		SaveReplyFiles(ctx, s.User.ID, in.Number, ReplyFiles{})
+	})
 	updateDetail(ctx, in.Number, res.Ticket, &res.Message)
 	ctx.SetState(ReplyState, Reply{Status: Loaded, Number: in.Number, Sent: res.Message.ID})
 	ctx.NewActionWithValue(LoadOpen, TicketQuery{OrganizationID: s.Account, Open: "true"})

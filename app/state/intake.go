@@ -40,9 +40,10 @@ type CatalogType struct {
 
 // Catalog is the part of the ticket catalog the user may use.
 type Catalog struct {
-	Status Load
-	Types  []CatalogType
-	Err    *Error
+	Status      Load
+	Types       []CatalogType
+	Attachments AttachmentLimits
+	Err         *Error
 }
 
 // Ticket returns the catalog for ticket.Validate.
@@ -68,10 +69,15 @@ func (c Catalog) Type(id string) (CatalogType, bool) {
 // flow) on every change, so nothing typed is ever lost.
 type Draft struct {
 	ticket.Draft
-	Flow    string    `json:"flow"`
-	Step    string    `json:"step,omitempty"` // the assistant's step
-	Key     string    `json:"key"`            // Idempotency-Key of its send
-	Updated time.Time `json:"updated"`
+	// Files are the draft's uploaded files (their ids are sent as
+	// Attachments); PrivacyConfirmed records that the user confirmed, in
+	// this draft, that its files hold no protected health information.
+	Files            []ticket.Attachment `json:"files,omitempty"`
+	PrivacyConfirmed bool                `json:"privacyConfirmed,omitempty"`
+	Flow             string              `json:"flow"`
+	Step             string              `json:"step,omitempty"` // the assistant's step
+	Key              string              `json:"key"`            // Idempotency-Key of its send
+	Updated          time.Time           `json:"updated"`
 }
 
 // Submit is the outcome of the last send.
@@ -130,7 +136,8 @@ func DiscardDraft(ctx app.Context, userID int64, flow string) {
 func handleLoadCatalog(ctx app.Context, a app.Action) {
 	ctx.SetState(CatalogState, Catalog{Status: Loading})
 	var res struct {
-		Types []CatalogType `json:"types"`
+		Types       []CatalogType    `json:"types"`
+		Attachments AttachmentLimits `json:"attachments"`
 	}
 	if err := call(context.Background(), "GET", "/api/v1/catalog", nil, &res); err != nil {
 		expired(ctx, err)
@@ -146,7 +153,7 @@ func handleLoadCatalog(ctx app.Context, a app.Action) {
 			res.Types[i].Type = c.Types[i] // with compiled patterns
 		}
 	}
-	ctx.SetState(CatalogState, Catalog{Status: Loaded, Types: res.Types})
+	ctx.SetState(CatalogState, Catalog{Status: Loaded, Types: res.Types, Attachments: res.Attachments})
 }
 
 // handleSubmitDraft sends a draft (value Draft) once: a retry carries the

@@ -1,7 +1,11 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/color"
+	"image/png"
 	"strconv"
 	"strings"
 	"testing"
@@ -146,4 +150,61 @@ func TestFollowUpDiego(t *testing.T) {
 	drafts := `Object.values(localStorage).join('\n')`
 	b.waitContains("the draft keeps the follow-up", drafts, `"followUpOf":`+n)
 	b.waitContains("the draft has the ticket's account", drafts, `"organizationId":`+idString(sol))
+}
+
+// Anna attaches a screenshot to a reply with the paperclip: after the
+// privacy confirmation it is uploaded, sent with the reply and shown as a
+// thumbnail in the conversation; Sam downloads the same bytes.
+func TestReplyWithPicture(t *testing.T) {
+	p := startPortal(t)
+	var open ticket.Ticket
+	for _, tk := range p.tickets(t, p.org(t, "100200").ID) {
+		if !tk.Status.Closed() {
+			open = tk
+			break
+		}
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 40, 24))
+	for x := 0; x < 40; x++ {
+		for y := 0; y < 24; y++ {
+			img.Set(x, y, color.RGBA{R: uint8(x * 6), G: 95, B: 139, A: 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	shot := writeFile(t, "Fehlermeldung.png", buf.Bytes())
+
+	anna := loginTo(t, p, "de-DE", seed.AnnaEmail)
+	anna.open("/tickets/" + strconv.FormatInt(open.Number, 10))
+	anna.waitContains("ticket page", qText("#ticket-subject"), open.Subject)
+	anna.upload("#reply-files-input", shot)
+	anna.waitTrue("privacy dialog open", `document.querySelector('#reply-files-privacy')?.open === true`)
+	anna.click("#reply-files-privacy-confirm")
+	anna.waitContains("the picture uploaded", qText("#reply-files-list"), msg(t, "de", "FileUploaded"))
+	anna.typeIn("textarea#reply-body", "Hier der Screenshot der Fehlermeldung.")
+	anna.click("button#reply-send")
+	anna.waitContains("the reply in the conversation", qText("section.conversation"), "Hier der Screenshot der Fehlermeldung.")
+	anna.waitTrue("a thumbnail of the picture, loaded", `[...document.querySelectorAll('section.conversation img.thumbnail')].some(i => i.complete && i.naturalWidth === 40 && i.alt === 'Fehlermeldung.png')`)
+	anna.waitFalse("the reply box's files cleared after sending", qExists("#reply-files-list li"))
+
+	var id string
+	ms, err := p.DB.Messages(context.Background(), open.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		for _, a := range m.Attachments {
+			if a.Name == "Fehlermeldung.png" {
+				id = a.ID
+			}
+		}
+	}
+	if id == "" {
+		t.Fatal("the stored reply has no attachment Fehlermeldung.png")
+	}
+	if got := apiGet(t, p, seed.SamEmail, "/api/v1/attachments/"+id); !bytes.Equal(got, buf.Bytes()) {
+		t.Errorf("Sam downloaded %d bytes, want the %d bytes of the picture", len(got), buf.Len())
+	}
 }

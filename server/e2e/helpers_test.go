@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -86,6 +88,8 @@ type portal struct {
 	srv     *httptest.Server
 	stopHub context.CancelFunc
 	blobs   files.Blobs // uploads, kept across restarts like the store
+	// uploadRequests counts the requests that reached POST /api/v1/uploads.
+	uploadRequests atomic.Int64
 }
 
 // serve starts the portal's HTTP side (a new API with its own live hub)
@@ -102,7 +106,13 @@ func (p *portal) serve(t *testing.T, addr string) {
 	if !st.HasWasm() {
 		unavailable(t, "web/app.wasm is not built into the test binary (run make wasm)")
 	}
-	srv := httptest.NewUnstartedServer(h)
+	counted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "POST" && r.URL.Path == "/api/v1/uploads" {
+			p.uploadRequests.Add(1)
+		}
+		h.ServeHTTP(w, r)
+	})
+	srv := httptest.NewUnstartedServer(counted)
 	if addr != "" {
 		ln, err := net.Listen("tcp", addr)
 		if err != nil {
@@ -371,6 +381,12 @@ func (b *browser) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		b.t.Fatalf("%s: %v", what, err)
 	}
+}
+
+// upload sets the files of the file input sel, as a user picking them.
+func (b *browser) upload(sel string, paths ...string) {
+	b.t.Helper()
+	b.do("choosing "+strings.Join(paths, ", ")+" in "+sel, chromedp.SetUploadFiles(chromedp.CSS(sel), paths))
 }
 
 // open loads path in the browser and waits until the app runs.

@@ -1,15 +1,22 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/server/seed"
@@ -169,13 +176,13 @@ func TestAssistantAnnaInvoiceInPotsdam(t *testing.T) {
 	)
 	b := loginTo(t, p, "de-DE", seed.AnnaEmail)
 	b.click("a#start-assistant")
-	b.waitStep("de", "type", 1, 5)
+	b.waitStep("de", "type", 1, 6)
 	b.jsClick("#f-type-admin_request")
 	b.waitTrue("admin_request chosen", qChecked("#f-type-admin_request"))
 	b.click("button#step-next")
 
 	// Both of Anna's accounts may file administrative requests.
-	b.waitStep("de", "account", 2, 5)
+	b.waitStep("de", "account", 2, 6)
 	accounts, ok, err := poll(b, qIDs(`input[id^="f-organizationId-"]`), func(v []string) bool { return len(v) >= 2 })
 	if !ok {
 		t.Fatalf("account radios on the account step: got %q, want both of Anna's accounts%s", accounts, errNote(err))
@@ -188,14 +195,14 @@ func TestAssistantAnnaInvoiceInPotsdam(t *testing.T) {
 	b.waitTrue("Potsdam chosen", qChecked("#f-organizationId-"+idString(potsdam)))
 	b.click("button#step-next")
 
-	b.waitStep("de", "category", 3, 5)
+	b.waitStep("de", "category", 3, 6)
 	b.waitOpenTicketChoices(p.numbers(t, potsdam, true))
 	b.waitTrue("new problem chosen at first", qChecked("#f-existingTicket-0"))
 	b.jsClick("#f-category-invoice")
 	b.waitTrue("category invoice chosen", qChecked("#f-category-invoice"))
 	b.click("button#step-next")
 
-	b.waitStep("de", "details", 4, 5)
+	b.waitStep("de", "details", 4, 6)
 	b.typeIn("input#f-subject", subject)
 	b.typeIn("textarea#f-description", description)
 	b.waitText("subject as typed", qValue("input#f-subject"), subject)
@@ -205,7 +212,7 @@ func TestAssistantAnnaInvoiceInPotsdam(t *testing.T) {
 	// Next without the invoice number: the German error, same step.
 	b.click("button#step-next")
 	b.waitText("error of the empty invoice number after Next", qText("#err-f-fields-invoiceNumber"), msg(t, "de", "ErrFieldRequired"))
-	b.waitStep("de", "details", 4, 5)
+	b.waitStep("de", "details", 4, 6)
 	if got := eval[string](b, `document.querySelector('#f-fields-invoiceNumber')?.getAttribute('aria-invalid') ?? ''`); got != "true" {
 		t.Errorf("aria-invalid of the empty invoice number after Next: got %q, want %q", got, "true")
 	}
@@ -213,10 +220,10 @@ func TestAssistantAnnaInvoiceInPotsdam(t *testing.T) {
 	// The browser's Back button returns to the category step with the
 	// category still chosen; Next brings back the details as typed.
 	b.do("going back in the browser's history", chromedp.Evaluate[chromedp.Void](`history.back()`))
-	b.waitStep("de", "category", 3, 5)
+	b.waitStep("de", "category", 3, 6)
 	b.waitTrue("category invoice still chosen after Back", qChecked("#f-category-invoice"))
 	b.click("button#step-next")
-	b.waitStep("de", "details", 4, 5)
+	b.waitStep("de", "details", 4, 6)
 	b.waitText("subject after Back and Next", qValue("input#f-subject"), subject)
 	b.waitText("description after Back and Next", qValue("textarea#f-description"), description)
 
@@ -224,7 +231,37 @@ func TestAssistantAnnaInvoiceInPotsdam(t *testing.T) {
 	b.waitText("invoice number error once filled", qText("#err-f-fields-invoiceNumber"), "")
 	b.click("button#step-next")
 
-	b.waitStep("de", "preview", 5, 5)
+	// A PDF: the privacy dialog names HIPAA in German. Cancel and Escape
+	// send nothing; after the confirmation it is uploaded.
+	b.waitStep("de", "files", 5, 6)
+	pdf := writeFile(t, "Rechnung RE-2026-12345.pdf", pdfBytes)
+	b.upload("#files-input", pdf)
+	b.waitTrue("privacy dialog open", `document.querySelector('#files-privacy')?.open === true`)
+	b.waitText("privacy wording", qText("#files-privacy-text"), msg(t, "de", "PrivacyConfirm_hipaa"))
+	if !strings.Contains(msg(t, "de", "PrivacyConfirm_hipaa"), "HIPAA") {
+		t.Fatalf("the German HIPAA wording does not name HIPAA")
+	}
+	b.click("#files-privacy-cancel")
+	b.waitFalse("privacy dialog closed by Cancel", `document.querySelector('#files-privacy')?.open === true`)
+	b.upload("#files-input", pdf)
+	b.waitTrue("privacy dialog open again", `document.querySelector('#files-privacy')?.open === true`)
+	b.do("pressing Escape", chromedp.KeyEvent(kb.Escape))
+	b.waitFalse("privacy dialog closed by Escape", `document.querySelector('#files-privacy')?.open === true`)
+	if n := p.uploadRequests.Load(); n != 0 || eval[bool](b, qExists("#files-list li")) {
+		t.Fatalf("after Cancel and Escape: %d upload requests reached the server, file listed %v; want none", n, eval[bool](b, qExists("#files-list li")))
+	}
+	b.upload("#files-input", pdf)
+	b.waitTrue("privacy dialog open a third time", `document.querySelector('#files-privacy')?.open === true`)
+	b.click("#files-privacy-confirm")
+	b.waitContains("the PDF uploaded", qText("#files-list"), msg(t, "de", "FileUploaded"))
+	b.waitContains("the PDF's name in the list", qText("#files-list"), "Rechnung RE-2026-12345.pdf")
+	if n := p.uploadRequests.Load(); n != 1 {
+		t.Errorf("upload requests after the confirmation: %d, want 1", n)
+	}
+	b.click("button#step-next")
+
+	b.waitStep("de", "preview", 6, 6)
+	b.waitContains("the file in the preview", qText("dd#preview-attachments"), "Rechnung RE-2026-12345.pdf")
 	b.waitTrue("preview list", qExists("dl#draft-preview"))
 	for _, c := range []struct{ sel, want string }{
 		{"dd#preview-requester", "Anna Admin"},
@@ -250,6 +287,13 @@ func TestAssistantAnnaInvoiceInPotsdam(t *testing.T) {
 	b.waitText("success text", qText("p#sent-text"), fill(msg(t, "de", "SuccessCreated"), "Number", strconv.FormatInt(n, 10)))
 
 	tk := storedTicket(t, p, n)
+	// Sam downloads the very bytes Anna picked.
+	if len(tk.Attachments) != 1 || tk.Attachments[0].Name != "Rechnung RE-2026-12345.pdf" {
+		t.Fatalf("stored ticket's attachments: %+v", tk.Attachments)
+	}
+	if got := apiGet(t, p, seed.SamEmail, "/api/v1/attachments/"+tk.Attachments[0].ID); !bytes.Equal(got, pdfBytes) {
+		t.Errorf("Sam downloaded %d bytes, want the %d bytes of the PDF", len(got), len(pdfBytes))
+	}
 	if tk.Organization.ID != potsdam.ID || tk.Type != "admin_request" || tk.Category != "invoice" ||
 		tk.Fields["invoiceNumber"] != invoice || tk.Subject != subject || tk.Description != description || tk.Requester.Name != "Anna Admin" {
 		t.Errorf("stored ticket #%d: got org %d, type %q, category %q, fields %v, subject %q, description %q, requester %q; want org %d (100201), admin_request, invoice, invoiceNumber %q, the typed subject and description, Anna Admin",
@@ -273,6 +317,43 @@ func TestAssistantAnnaInvoiceInPotsdam(t *testing.T) {
 	if !slices.Contains(nav, n) {
 		t.Errorf("navigation of 100201: got %v, want the new ticket #%d among them", nav, n)
 	}
+}
+
+// pdfBytes is a small PDF.
+var pdfBytes = []byte("%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n")
+
+// writeFile writes content to a file named name in a temporary folder and
+// returns its path.
+func writeFile(t *testing.T, name string, content []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// apiGet gets path from the API as the user with email and returns the body
+// (the test fails on any status but 200).
+func apiGet(t *testing.T, p *portal, email, path string) []byte {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	res, err := c.Post(p.URL+"/api/v1/login", "application/json", strings.NewReader(`{"email":"`+email+`","password":"`+seed.Password+`"}`))
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("login %s: %v %v", email, err, res)
+	}
+	res.Body.Close()
+	res, err = c.Get(p.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		t.Fatalf("GET %s as %s: %d %s", path, email, res.StatusCode, body)
+	}
+	return body
 }
 
 // Claire, in French, opens the form from the top bar's Support menu and
@@ -311,6 +392,15 @@ func TestFormClaireContract(t *testing.T) {
 
 	b.typeIn("input#f-fields-orderNumber", order)
 	b.waitText("order number error once filled", qText("#err-f-fields-orderNumber"), "")
+	// Cabinet Lumière's uploads are confirmed under the GDPR: RGPD.
+	b.upload("#files-input", writeFile(t, "contrat.pdf", pdfBytes))
+	b.waitTrue("privacy dialog open", `document.querySelector('#files-privacy')?.open === true`)
+	b.waitText("privacy wording", qText("#files-privacy-text"), msg(t, "fr", "PrivacyConfirm_gdpr"))
+	if w := msg(t, "fr", "PrivacyConfirm_gdpr"); !strings.Contains(w, "RGPD") {
+		t.Fatalf("the French GDPR wording does not name the RGPD: %q", w)
+	}
+	b.click("#files-privacy-cancel")
+	b.waitFalse("privacy dialog closed", `document.querySelector('#files-privacy')?.open === true`)
 	b.click("button#preview")
 	b.waitTrue("div#ticket-form-preview", qExists("div#ticket-form-preview"))
 	for _, c := range []struct{ sel, want string }{
@@ -348,7 +438,7 @@ func TestIntakeDiegoNeverOfferedAdminRequest(t *testing.T) {
 	b := loginTo(t, p, "es-ES", seed.DiegoEmail)
 
 	b.open("/assistant")
-	b.waitStep("es", "type", 1, 4)
+	b.waitStep("es", "type", 1, 5)
 	ids, ok, err := poll(b, qIDs(`input[type="radio"][id^="f-type-"]`), func(v []string) bool { return len(v) > 0 })
 	if !ok {
 		t.Fatalf("type radios of the assistant: got %q, want some%s", ids, errNote(err))
@@ -486,12 +576,12 @@ func TestIntakeExistingTicketChoice(t *testing.T) {
 
 	b := loginTo(t, p, "es-ES", seed.DiegoEmail)
 	b.open("/assistant")
-	b.waitStep("es", "type", 1, 4)
+	b.waitStep("es", "type", 1, 5)
 	b.jsClick("#f-type-web_interface_problem")
 	b.waitTrue("web_interface_problem chosen", qChecked("#f-type-web_interface_problem"))
 	b.click("button#step-next")
 
-	b.waitStep("es", "category", 2, 4)
+	b.waitStep("es", "category", 2, 5)
 	sel := "#f-existingTicket-" + strconv.FormatInt(target, 10)
 	b.waitOpenTicketChoices(open)
 	b.waitTrue("new problem chosen at first", qChecked("#f-existingTicket-0"))
@@ -500,7 +590,7 @@ func TestIntakeExistingTicketChoice(t *testing.T) {
 	b.waitFalse("category radios once an open ticket is chosen", qExists(`input[id^="f-category-"]`))
 	b.click("button#step-next")
 
-	b.waitStep("es", "details", 3, 4)
+	b.waitStep("es", "details", 3, 5)
 	b.waitTrue("description on the details step", qExists("textarea#f-description"))
 	if eval[bool](b, qExists("#f-subject")) {
 		t.Errorf("the details step for an existing ticket shows #f-subject; want the description only")
@@ -509,7 +599,9 @@ func TestIntakeExistingTicketChoice(t *testing.T) {
 	b.waitText("description as typed", qValue("textarea#f-description"), description)
 	b.click("button#step-next")
 
-	b.waitStep("es", "preview", 4, 4)
+	b.waitStep("es", "files", 4, 5)
+	b.click("button#step-next")
+	b.waitStep("es", "preview", 5, 5)
 	b.waitText("preview of the existing ticket", qText("dd#preview-existing"), "#"+strconv.FormatInt(target, 10))
 	b.waitText("preview description", qText("dd#preview-description"), description)
 	if eval[bool](b, qExists("dd#preview-subject")) {
