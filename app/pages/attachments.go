@@ -272,7 +272,7 @@ func (f *files) render(lang, label string, orgID int64, regime ticket.PrivacyReg
 				OnChange(f.onPick),
 			app.P().ID(f.id+"-hint").Class("muted small").Text(hint),
 			app.If(f.cleared, func() app.UI {
-				return app.P().ID(f.id+"-cleared").Class("field-error").Role("status").Text(t(lang, "FilesClearedAccount"))
+				return app.P().ID(f.id + "-cleared").Class("field-error").Role("status").Text(t(lang, "FilesClearedAccount"))
 			}),
 			app.Ul().ID(f.id+"-list").Class("file-list").Aria("live", "polite").Body(
 				app.Range(f.items).Slice(func(i int) app.UI { return f.renderItem(lang, f.items[i]) }),
@@ -343,7 +343,7 @@ func attachmentLinks(lang, id string, as []ticket.Attachment) app.UI {
 			label := t(lang, "DownloadFile", "Name", a.Name, "Size", locales.Size(lang, a.Size))
 			if isPicture(a.ContentType) {
 				return app.Li().Class("attachment picture").Body(
-					app.A().Href(href+"?inline=1").Target("_blank").Rel("noopener").Title(label).Body(
+					app.A().Href(href + "?inline=1").Target("_blank").Rel("noopener").Title(label).Body(
 						app.Img().Src(href).Alt(a.Name).Attr("loading", "lazy").Class("thumbnail"),
 					),
 				)

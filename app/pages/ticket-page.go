@@ -37,7 +37,7 @@ func newTicketPage() *ticketPage {
 	p := &ticketPage{}
 	p.files.id = "reply-files"
 	p.files.changed = func(ctx app.Context) {
-		state.SaveReplyFiles(ctx, p.session.User.ID, p.number, state.ReplyFiles{Files: p.files.stored(), Confirmed: p.files.confirmed})
+		p.saveReply(ctx)
 	}
 	return p
 }
@@ -72,10 +72,9 @@ func (p *ticketPage) OnMount(ctx app.Context) {
 func (p *ticketPage) load(ctx app.Context) {
 	if p.session.LoggedIn && p.number != 0 && p.replyFor != p.number {
 		p.replyFor = p.number
-		p.replyBody = state.LoadReplyDraft(ctx, p.session.User.ID, p.number)
-		p.replyTried = false
-		rf := state.LoadReplyFiles(ctx, p.session.User.ID, p.number)
-		p.files.restore(rf.Files, rf.Confirmed)
+		d := state.LoadReplyDraft(ctx, p.session.User.ID, p.number)
+		p.replyBody, p.replyTried = d.Body, false
+		p.files.restore(d.Files, d.Confirmed)
 		// The paperclip needs the upload limits, and agents every
 		// account's privacy regime.
 		if p.catalog.Status == state.Idle || p.catalog.Status == state.Failed {
@@ -408,7 +407,12 @@ func (p *ticketPage) onUnassign(ctx app.Context, e app.Event) {
 
 func (p *ticketPage) onReplyInput(ctx app.Context, e app.Event) {
 	p.replyBody = ctx.JSSrc().Get("value").String()
-	state.SaveReplyDraft(ctx, p.session.User.ID, p.number, p.replyBody)
+	p.saveReply(ctx)
+}
+
+// saveReply keeps the reply being written (text, files, confirmation).
+func (p *ticketPage) saveReply(ctx app.Context) {
+	state.SaveReplyDraft(ctx, p.session.User.ID, p.number, state.ReplyDraft{Body: p.replyBody, Files: p.files.stored(), Confirmed: p.files.confirmed})
 }
 
 func (p *ticketPage) onInternal(ctx app.Context, e app.Event) {

@@ -55,49 +55,29 @@ func replyKey(userID, number int64) string {
 	return "supportal.reply." + strconv.FormatInt(userID, 10) + "." + strconv.FormatInt(number, 10)
 }
 
-// LoadReplyDraft returns the reply the user was writing on ticket number.
-func LoadReplyDraft(ctx app.Context, userID, number int64) string {
-	var s string
-	ctx.LocalStorage().Get(replyKey(userID, number), &s)
-	return s
-}
-
-// SaveReplyDraft keeps the reply being written, on the UI goroutine, so no
-// keystroke is lost.
-func SaveReplyDraft(ctx app.Context, userID, number int64, body string) {
-	if body == "" {
-		ctx.LocalStorage().Del(replyKey(userID, number))
-		return
-	}
-	ctx.LocalStorage().Set(replyKey(userID, number), body)
-}
-
-// ReplyFiles are the files of the reply being written on a ticket, and
-// the user's privacy confirmation for them.
-type ReplyFiles struct {
+// ReplyDraft is the reply being written on a ticket: its text, its files
+// and the user's privacy confirmation for them.
+type ReplyDraft struct {
+	Body      string              `json:"body,omitempty"`
 	Files     []ticket.Attachment `json:"files,omitempty"`
 	Confirmed bool                `json:"confirmed,omitempty"`
 }
 
-func replyFilesKey(userID, number int64) string {
-	return "supportal.replyfiles." + strconv.FormatInt(userID, 10) + "." + strconv.FormatInt(number, 10)
+// LoadReplyDraft returns the reply the user was writing on ticket number.
+func LoadReplyDraft(ctx app.Context, userID, number int64) ReplyDraft {
+	var d ReplyDraft
+	ctx.LocalStorage().Get(replyKey(userID, number), &d)
+	return d
 }
 
-// LoadReplyFiles returns the files of the reply the user was writing on
-// ticket number.
-func LoadReplyFiles(ctx app.Context, userID, number int64) ReplyFiles {
-	var f ReplyFiles
-	ctx.LocalStorage().Get(replyFilesKey(userID, number), &f)
-	return f
-}
-
-// SaveReplyFiles keeps the files of the reply being written.
-func SaveReplyFiles(ctx app.Context, userID, number int64, f ReplyFiles) {
-	if len(f.Files) == 0 && !f.Confirmed {
-		ctx.LocalStorage().Del(replyFilesKey(userID, number))
+// SaveReplyDraft keeps the reply being written, on the UI goroutine, so no
+// keystroke is lost.
+func SaveReplyDraft(ctx app.Context, userID, number int64, d ReplyDraft) {
+	if d.Body == "" && len(d.Files) == 0 && !d.Confirmed {
+		ctx.LocalStorage().Del(replyKey(userID, number))
 		return
 	}
-	ctx.LocalStorage().Set(replyFilesKey(userID, number), f)
+	ctx.LocalStorage().Set(replyKey(userID, number), d)
 }
 
 func handleSendReply(ctx app.Context, a app.Action) {
@@ -119,8 +99,9 @@ func handleSendReply(ctx app.Context, a app.Action) {
 		return
 	}
 	ctx.Dispatch(func(ctx app.Context) {
-		SaveReplyDraft(ctx, s.User.ID, in.Number, "")
-		SaveReplyFiles(ctx, s.User.ID, in.Number, ReplyFiles{})
+		// Sent: the confirmation holds on for this ticket's next files.
+		d := LoadReplyDraft(ctx, s.User.ID, in.Number)
+		SaveReplyDraft(ctx, s.User.ID, in.Number, ReplyDraft{Confirmed: d.Confirmed})
 	})
 	updateDetail(ctx, in.Number, res.Ticket, &res.Message)
 	ctx.SetState(ReplyState, Reply{Status: Loaded, Number: in.Number, Sent: res.Message.ID})
@@ -162,7 +143,8 @@ func updateDetail(ctx app.Context, number int64, t ticket.TicketView, m *ticket.
 		return
 	}
 	next := TicketDetail{Status: Loaded, Number: number, Ticket: t, Messages: cur.Messages}
-	if m != nil {
+	// The live event of the message may have come first.
+	if m != nil && !hasMessage(cur.Messages, m.ID) {
 		next.Messages = append(append([]ticket.MessageView{}, cur.Messages...), *m)
 	}
 	ctx.SetState(TicketState, next)

@@ -188,6 +188,10 @@ func TestReplyWithPicture(t *testing.T) {
 	anna.waitContains("the reply in the conversation", qText("section.conversation"), "Hier der Screenshot der Fehlermeldung.")
 	anna.waitTrue("a thumbnail of the picture, loaded", `[...document.querySelectorAll('section.conversation img.thumbnail')].some(i => i.complete && i.naturalWidth === 40 && i.alt === 'Fehlermeldung.png')`)
 	anna.waitFalse("the reply box's files cleared after sending", qExists("#reply-files-list li"))
+	// Once, though both the answer and the live event bring it.
+	if n := eval[int](anna, `[...document.querySelectorAll('section.conversation article.message')].filter(a => a.textContent.includes('Hier der Screenshot der Fehlermeldung.')).length`); n != 1 {
+		t.Errorf("the reply shows %d times, want once", n)
+	}
 
 	var id string
 	ms, err := p.DB.Messages(context.Background(), open.Number)
