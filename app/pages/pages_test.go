@@ -471,3 +471,39 @@ func TestTicketsPageFiltersAndView(t *testing.T) {
 
 // t_ translates like t; named apart from the test's t.
 func t_(lang, id string, kv ...any) string { return t(lang, id, kv...) }
+
+// Files in the conversation: pictures as thumbnails that open the
+// picture, other files as downloads with name, size and kind; names are
+// text, never markup.
+func TestTicketPageAttachments(t *testing.T) {
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	p := newTicketPage()
+	p.session = annaSession("de")
+	p.number = 10008
+	tk := tv(10008, "Fehler beim Export", ticket.StatusOpen, now)
+	tk.Attachments = []ticket.Attachment{{ID: "pdf1", Name: "Export <b>.pdf", Size: 1536 * 1024, ContentType: "application/pdf"}}
+	p.detail = state.TicketDetail{Status: state.Loaded, Number: 10008, Ticket: tk, Messages: []ticket.MessageView{
+		{ID: 1, Author: ticket.UserRef{Name: "Anna Admin"}, Body: "", CreatedAt: now,
+			Attachments: []ticket.Attachment{{ID: "png1", Name: "screen.png", Size: 2048, ContentType: "image/png"}}},
+	}}
+	html := render(t, p)
+	mustContain(t, html, `href="/api/v1/attachments/pdf1"`, "Export &lt;b&gt;.pdf", "1,5 MB", ">PDF<",
+		`src="/api/v1/attachments/png1"`, `href="/api/v1/attachments/png1?inline=1"`, `alt="screen.png"`, "thumbnail",
+		// The reply box's paperclip, its hint and the privacy dialog.
+		`id="reply-files-input"`, "Dateien anhängen", `id="reply-files-privacy"`)
+	// (In the browser attributes are set as values; the text must be text.)
+	if i := strings.Index(html, ">Export <b>"); i >= 0 {
+		t.Errorf("a file name was rendered as HTML: …%s…", html[max(0, i-120):i+20])
+	}
+	if strings.Contains(html, `src="/api/v1/attachments/pdf1"`) {
+		t.Error("a PDF was shown as a picture")
+	}
+}
+
+func TestFileKind(t *testing.T) {
+	for name, want := range map[string]string{"a.pdf": "PDF", "b.JPEG": "JPEG", "c": "FILE", "d.verylongext": "FILE"} {
+		if got := fileKind(name); got != want {
+			t.Errorf("fileKind(%q) = %q, want %q", name, got, want)
+		}
+	}
+}

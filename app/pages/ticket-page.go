@@ -62,6 +62,13 @@ func (p *ticketPage) OnMount(ctx app.Context) {
 		if p.reply.Status == state.Loaded && p.reply.Number == p.number && p.reply.Sent != 0 {
 			p.replyBody, p.replyTried = "", false
 			p.files.restore(nil, p.files.confirmed) // sent; the confirmation holds for this ticket
+			// The textarea's text is its default; what was typed or
+			// restored is its value: empty that too.
+			ctx.Defer(func(app.Context) {
+				if el := app.Window().GetElementByID("reply-body"); !el.IsNull() && !el.IsUndefined() {
+					el.Set("value", "")
+				}
+			})
 		}
 	})
 	ctx.ObserveState(state.CatalogState, &p.catalog)

@@ -188,6 +188,18 @@ func TestReplyWithPicture(t *testing.T) {
 	anna.waitContains("the reply in the conversation", qText("section.conversation"), "Hier der Screenshot der Fehlermeldung.")
 	anna.waitTrue("a thumbnail of the picture, loaded", `[...document.querySelectorAll('section.conversation img.thumbnail')].some(i => i.complete && i.naturalWidth === 40 && i.alt === 'Fehlermeldung.png')`)
 	anna.waitFalse("the reply box's files cleared after sending", qExists("#reply-files-list li"))
+	// A file dropped on the reply box: confirmed once for this ticket, it is
+	// uploaded without asking again.
+	anna.do("dropping a PDF", chromedp.Evaluate[chromedp.Void](`(() => {
+		const dt = new DataTransfer();
+		dt.items.add(new File(['%PDF-1.7\n%%EOF\n'], 'Nachtrag.pdf', {type: 'application/pdf'}));
+		document.querySelector('#reply-files').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+	})()`))
+	anna.waitContains("the dropped PDF uploaded", qText("#reply-files-list"), "Nachtrag.pdf")
+	anna.waitContains("the dropped PDF uploaded", qText("#reply-files-list"), msg(t, "de", "FileUploaded"))
+	if eval[bool](anna, `document.querySelector('#reply-files-privacy')?.open === true`) {
+		t.Error("the privacy dialog asked again on the same ticket")
+	}
 	// Once, though both the answer and the live event bring it.
 	if n := eval[int](anna, `[...document.querySelectorAll('section.conversation article.message')].filter(a => a.textContent.includes('Hier der Screenshot der Fehlermeldung.')).length`); n != 1 {
 		t.Errorf("the reply shows %d times, want once", n)
