@@ -7,6 +7,9 @@ import "time"
 type Viewer struct {
 	User        User         `json:"user"`
 	Memberships []Membership `json:"memberships"`
+	// VendorAccounts are the customer accounts the user's vendor
+	// organizations have access to, with the level each customer set.
+	VendorAccounts []VendorAccount `json:"vendorAccounts,omitempty"`
 }
 
 // This file is the one visibility policy. Every read of a ticket, message or
@@ -20,7 +23,9 @@ type Scope struct {
 }
 
 // Scope returns the tickets v may see. A portal user sees the tickets of each
-// organization they are a member of while ticket access is granted.
+// organization they are a member of while ticket access is granted; a vendor
+// user also those of the customer accounts that gave their vendor read or
+// full access (or whose account the vendor pays for).
 func (v Viewer) Scope() Scope {
 	if v.User.ID == 0 {
 		return Scope{}
@@ -29,10 +34,8 @@ func (v Viewer) Scope() Scope {
 		return Scope{All: true}
 	}
 	var s Scope
-	for _, m := range v.Memberships {
-		if m.TicketAccess {
-			s.OrganizationIDs = append(s.OrganizationIDs, m.Organization.ID)
-		}
+	for _, o := range v.Accounts() {
+		s.OrganizationIDs = append(s.OrganizationIDs, o.ID)
 	}
 	return s
 }
@@ -82,6 +85,9 @@ type TicketView struct {
 	Unread int `json:"unread"`
 	// Attachments came with the description (on the detail only).
 	Attachments []Attachment `json:"attachments,omitempty"`
+	// CreatedBy names the creator when they are no member of the ticket's
+	// account: a vendor user who filed it on the customer's behalf.
+	CreatedBy *CreatedBy `json:"createdBy,omitempty"`
 	// Agents only:
 	Assignee       *UserRef   `json:"assignee,omitempty"`
 	PostponedUntil *time.Time `json:"postponedUntil,omitempty"`
@@ -112,6 +118,9 @@ func (v Viewer) View(t Ticket) TicketView {
 		Status: t.Status.Portal(), CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
 		FollowUpOf: t.FollowUpOf, Attachments: t.Attachments,
 	}
+	if t.OnBehalfOf != nil {
+		tv.CreatedBy = &CreatedBy{ID: t.Requester.ID, Name: t.Requester.Name, Organization: *t.OnBehalfOf}
+	}
 	if v.User.Agent {
 		tv.InternalStatus = t.Status
 		tv.Assignee = t.Assignee
@@ -137,14 +146,37 @@ func (v Viewer) ViewMessages(ms []Message) []MessageView {
 	return out
 }
 
-// Accounts returns the organizations v may file and view tickets for, in
-// membership order.
+// Accounts returns the organizations whose tickets v may see, in
+// membership order, then the customer accounts of v's vendor; CanWrite
+// says where v may also file and reply.
 func (v Viewer) Accounts() []Organization {
 	var out []Organization
+	seen := map[int64]bool{}
 	for _, m := range v.Memberships {
-		if m.TicketAccess {
+		if m.TicketAccess && !seen[m.Organization.ID] {
+			seen[m.Organization.ID] = true
 			out = append(out, m.Organization)
 		}
 	}
+	// Vendor users: then the customer accounts their vendor may see.
+	if v.vendorMember() {
+		for _, a := range v.VendorAccounts {
+			if a.Effective() != AccessNone && !seen[a.Organization.ID] {
+				seen[a.Organization.ID] = true
+				out = append(out, a.Organization)
+			}
+		}
+	}
 	return out
+}
+
+// vendorMember reports whether v is a member, with ticket access, of a
+// vendor organization: vendor access goes through it.
+func (v Viewer) vendorMember() bool {
+	for _, m := range v.Memberships {
+		if m.TicketAccess && m.Organization.Kind == KindVendor {
+			return true
+		}
+	}
+	return false
 }

@@ -95,6 +95,9 @@ type Ticket struct {
 	PostponedUntil *time.Time `json:"-"`
 	// Attachments came with the description.
 	Attachments []Attachment `json:"attachments,omitempty"`
+	// OnBehalfOf is the vendor organization whose user (the requester)
+	// filed the ticket in this customer account; nil when a member did.
+	OnBehalfOf *OrgRef `json:"-"`
 }
 
 // Message is one entry of a ticket's conversation. Internal messages (notes

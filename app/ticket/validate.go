@@ -78,6 +78,9 @@ func (e *ValidationError) For(field string) string {
 var (
 	ErrTypeForbidden = Errorf(CodeForbidden, "ErrTypeForbidden", "type")
 	ErrNoSuchAccount = Errorf(CodeNotFound, "ErrNoSuchAccount", "organizationId")
+	// ErrReadOnly: the account's tickets are visible to v's vendor, but
+	// the customer did not let it file or reply there.
+	ErrReadOnly = Errorf(CodeForbidden, "ErrReadOnlyAccess", "organizationId")
 )
 
 // FieldKey is how a category field is named in FieldError.Field.
@@ -97,7 +100,7 @@ func (v Viewer) IsAdmin(orgID int64) bool {
 func (v Viewer) CanFileFor(orgID int64) bool {
 	for _, o := range v.Accounts() {
 		if o.ID == orgID {
-			return true
+			return v.CanWrite(orgID) // a vendor with read access only views
 		}
 	}
 	return false
@@ -106,10 +109,14 @@ func (v Viewer) CanFileFor(orgID int64) bool {
 // Validate checks a draft against the catalog and what v may do. The
 // browser runs it as the user types; the server runs it again before
 // storing. It returns nil, ErrNoSuchAccount (the account is not v's: 404),
+// ErrReadOnly (v's vendor may only read there: 403),
 // ErrTypeForbidden (v may not use the type there: 403) or a
 // *ValidationError listing every problem.
 func Validate(c Catalog, v Viewer, d Draft) error {
 	if !v.CanFileFor(d.OrganizationID) {
+		if v.Scope().Includes(d.OrganizationID) && !v.Agent() {
+			return ErrReadOnly
+		}
 		return ErrNoSuchAccount
 	}
 	var errs []FieldError

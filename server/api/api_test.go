@@ -220,7 +220,7 @@ var visibleAccounts = map[string][]string{
 	seed.CarlaEmail:  {},
 	seed.ClaireEmail: {"200300"},
 	seed.DiegoEmail:  {"300400"},
-	seed.VeraEmail:   {"900100"},
+	seed.VeraEmail:   {"900100", "100200", "200300"}, // MedSoft: its own, and its customers' (read or full)
 	seed.SamEmail:    {"100200", "100201", "200300", "300400", "900100"},
 }
 

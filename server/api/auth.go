@@ -138,6 +138,9 @@ type loginRequest struct {
 type meResponse struct {
 	User        ticket.User         `json:"user"`
 	Memberships []ticket.Membership `json:"memberships"`
+	// VendorAccounts: for vendor users, the customer accounts of their
+	// vendor with the access each customer set (none included).
+	VendorAccounts []ticket.VendorAccount `json:"vendorAccounts,omitempty"`
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
@@ -180,12 +183,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.CreateSession(r.Context(), tokenHash(token), u.ID, now); err != nil {
 		return err
 	}
-	ms, err := s.store.Memberships(r.Context(), u.ID)
+	v, err := s.store.Viewer(r.Context(), u.ID)
 	if err != nil {
 		return err
 	}
 	setSessionCookie(w, r, token, 0)
-	writeJSON(w, http.StatusOK, meResponse{User: u, Memberships: ms})
+	writeJSON(w, http.StatusOK, meResponse{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts})
 	return nil
 }
 
@@ -202,7 +205,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	v := viewerOf(r)
-	writeJSON(w, http.StatusOK, meResponse{User: v.User, Memberships: v.Memberships})
+	writeJSON(w, http.StatusOK, meResponse{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts})
 	return nil
 }
 
@@ -227,7 +230,7 @@ func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) error {
 		v.User.Locale = *req.Locale
 		http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: v.User.Locale, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
 	}
-	writeJSON(w, http.StatusOK, meResponse{User: v.User, Memberships: v.Memberships})
+	writeJSON(w, http.StatusOK, meResponse{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts})
 	return nil
 }
 

@@ -65,6 +65,9 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if !v.CanWrite(t.Organization.ID) {
+		return ticket.ErrReadOnly // a vendor the customer lets read only
+	}
 	if req.Internal && !v.Agent() {
 		return errInternalForbidden
 	}
@@ -128,6 +131,9 @@ func (s *Server) patchTicket(w http.ResponseWriter, r *http.Request) error {
 	t, err := s.visibleTicket(r, v)
 	if err != nil {
 		return err
+	}
+	if !v.CanWrite(t.Organization.ID) {
+		return ticket.ErrReadOnly
 	}
 	if !v.Agent() && req.AssigneeID != nil {
 		return errAssigneeForbidden

@@ -139,8 +139,12 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 			fields[k] = val
 		}
 	}
+	var onBehalf *ticket.OrgRef
+	if vendor, ok := v.OnBehalf(d.OrganizationID); ok {
+		onBehalf = &vendor
+	}
 	t, replayed, err := s.store.CreateTicketOnce(ctx, once, ticket.Ticket{
-		Organization: ticket.OrgRef{ID: d.OrganizationID}, Requester: v.User.Ref(),
+		Organization: ticket.OrgRef{ID: d.OrganizationID}, Requester: v.User.Ref(), OnBehalfOf: onBehalf,
 		Type: d.Type, Category: d.Category, Subject: d.Subject, Description: d.Description, Fields: fields,
 		Status: ticket.StatusNew, CreatedAt: now, FollowUpOf: d.FollowUpOf, Attachments: attachments,
 	})

@@ -140,9 +140,14 @@ func (s *Server) uploadAccount(r *http.Request, v ticket.Viewer, orgID int64) (t
 		}
 		return org, err
 	}
-	accounts := v.Accounts()
-	for _, o := range accounts {
-		if o.ID == orgID || (orgID == 0 && len(accounts) == 1) {
+	var writable []ticket.Organization
+	for _, o := range v.Accounts() {
+		if v.CanWrite(o.ID) { // a vendor with read access uploads nothing there
+			writable = append(writable, o)
+		}
+	}
+	for _, o := range writable {
+		if o.ID == orgID || (orgID == 0 && len(writable) == 1) {
 			return o, nil
 		}
 	}

@@ -65,6 +65,19 @@ var organizations = []organization{
 	{account: medsoft, name: "MedSoft Solutions", kind: ticket.KindVendor, privacy: ticket.PrivacyHIPAA},
 }
 
+// vendorAccess is what the customers granted MedSoft Solutions: Praxis
+// Sonnenschein's account is paid by MedSoft (always full), Cabinet Lumière
+// lets it read, Clínica Sol shows it nothing.
+var vendorAccess = []struct {
+	vendor, customer string
+	access           ticket.Access
+	paid             bool
+}{
+	{medsoft, sonnenschein, ticket.AccessFull, true},
+	{medsoft, lumiere, ticket.AccessRead, false},
+	{medsoft, clinicaSol, ticket.AccessNone, false},
+}
+
 type membership struct {
 	account      string
 	role         ticket.Role
@@ -547,6 +560,12 @@ func Load(ctx context.Context, db *store.DB, passwordHash string, now time.Time)
 			return false, fmt.Errorf("seed: organization %s: %w", o.account, err)
 		}
 		orgIDs[o.account] = created.ID
+	}
+
+	for _, va := range vendorAccess {
+		if err := db.SetVendorAccess(ctx, orgIDs[va.vendor], orgIDs[va.customer], va.access, va.paid); err != nil {
+			return false, fmt.Errorf("seed: vendor access %s in %s: %w", va.vendor, va.customer, err)
+		}
 	}
 
 	userRefs := map[string]ticket.UserRef{} // by e-mail

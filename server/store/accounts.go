@@ -150,7 +150,16 @@ func (s *DB) Viewer(ctx context.Context, userID int64) (ticket.Viewer, error) {
 	if err != nil {
 		return ticket.Viewer{}, err
 	}
-	return ticket.Viewer{User: u, Memberships: ms}, nil
+	v := ticket.Viewer{User: u, Memberships: ms}
+	for _, m := range ms {
+		if m.Organization.Kind == ticket.KindVendor && m.TicketAccess {
+			if v.VendorAccounts, err = s.vendorAccountsOf(ctx, userID); err != nil {
+				return ticket.Viewer{}, err
+			}
+			break
+		}
+	}
+	return v, nil
 }
 
 // CreateSession stores a session for userID under the hash of its token.

@@ -90,14 +90,17 @@ func (s *DB) CreateTicketOnce(ctx context.Context, once Once, t ticket.Ticket) (
 		if number, _, replayed, err = once.replay(ctx, tx); err != nil || replayed {
 			return err
 		}
-		var followUp any
+		var followUp, onBehalf any
 		if t.FollowUpOf != 0 {
 			followUp = t.FollowUpOf
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO tickets (organization_id, requester_id, type, category, subject, description, fields, status, created_at, updated_at, follow_up_of)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if t.OnBehalfOf != nil {
+			onBehalf = t.OnBehalfOf.ID
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO tickets (organization_id, requester_id, type, category, subject, description, fields, status, created_at, updated_at, follow_up_of, on_behalf_of)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.Organization.ID, t.Requester.ID, t.Type, t.Category, t.Subject, t.Description, string(fj), string(t.Status),
-			millis(t.CreatedAt), millis(t.UpdatedAt), followUp)
+			millis(t.CreatedAt), millis(t.UpdatedAt), followUp, onBehalf)
 		if err != nil {
 			return err
 		}
@@ -173,20 +176,20 @@ func (s *DB) Message(ctx context.Context, id int64) (ticket.Message, error) {
 
 const ticketSelect = `SELECT t.number, t.organization_id, o.name, o.account_number, t.requester_id, u.name,
 	t.type, t.category, t.subject, t.description, t.fields, t.status, t.created_at, t.updated_at,
-	t.assignee_id, a.name, t.postponed_until, t.follow_up_of`
+	t.assignee_id, a.name, t.postponed_until, t.follow_up_of, t.on_behalf_of, ob.name, ob.account_number`
 
 const ticketJoins = ` JOIN organizations o ON o.id = t.organization_id JOIN users u ON u.id = t.requester_id
-	LEFT JOIN users a ON a.id = t.assignee_id`
+	LEFT JOIN users a ON a.id = t.assignee_id LEFT JOIN organizations ob ON ob.id = t.on_behalf_of`
 
 func scanTicket(row interface{ Scan(...any) error }, extra ...any) (ticket.Ticket, error) {
 	var t ticket.Ticket
 	var fields string
 	var created, updated int64
-	var assignee, postponed, followUp sql.NullInt64
-	var assigneeName sql.NullString
+	var assignee, postponed, followUp, onBehalf sql.NullInt64
+	var assigneeName, onBehalfName, onBehalfNumber sql.NullString
 	err := row.Scan(append([]any{&t.Number, &t.Organization.ID, &t.Organization.Name, &t.Organization.AccountNumber,
 		&t.Requester.ID, &t.Requester.Name, &t.Type, &t.Category, &t.Subject, &t.Description, &fields, &t.Status, &created, &updated,
-		&assignee, &assigneeName, &postponed, &followUp}, extra...)...)
+		&assignee, &assigneeName, &postponed, &followUp, &onBehalf, &onBehalfName, &onBehalfNumber}, extra...)...)
 	if err != nil {
 		return t, err
 	}
@@ -199,6 +202,9 @@ func scanTicket(row interface{ Scan(...any) error }, extra ...any) (ticket.Ticke
 		t.PostponedUntil = &at
 	}
 	t.FollowUpOf = followUp.Int64
+	if onBehalf.Valid {
+		t.OnBehalfOf = &ticket.OrgRef{ID: onBehalf.Int64, Name: onBehalfName.String, AccountNumber: onBehalfNumber.String}
+	}
 	if err := json.Unmarshal([]byte(fields), &t.Fields); err != nil {
 		return t, err
 	}

@@ -1,0 +1,124 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/supportal/supportal/app/ticket"
+)
+
+// ErrVendorPaid is returned when a customer tries to lower the access of a
+// vendor who pays for the account.
+var ErrVendorPaid = ticket.Errorf(ticket.CodeConflict, "ErrVendorPaid", "access")
+
+// SetVendorAccess records the access vendorID has to customerID's tickets
+// (demo data, imports): paid forces full access.
+func (s *DB) SetVendorAccess(ctx context.Context, vendorID, customerID int64, access ticket.Access, paid bool) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO vendor_access (vendor_id, customer_id, access, vendor_paid) VALUES (?, ?, ?, ?)
+			ON CONFLICT (customer_id, vendor_id) DO UPDATE SET access = excluded.access, vendor_paid = excluded.vendor_paid`,
+			vendorID, customerID, string(access), paid)
+		return err
+	})
+	if err == nil {
+		s.accessVersion.Add(1)
+	}
+	return err
+}
+
+// ChangeVendorAccess is the customer's change of a vendor's access:
+// ErrVendorPaid when the vendor pays and access is not full, not found when
+// the vendor has no access entry for the customer.
+func (s *DB) ChangeVendorAccess(ctx context.Context, customerID, vendorID int64, access ticket.Access) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var paid bool
+		err := tx.QueryRowContext(ctx, `SELECT vendor_paid FROM vendor_access WHERE customer_id = ? AND vendor_id = ?`, customerID, vendorID).Scan(&paid)
+		if err != nil {
+			return notFound(err)
+		}
+		if paid && access != ticket.AccessFull {
+			return ErrVendorPaid
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE vendor_access SET access = ? WHERE customer_id = ? AND vendor_id = ?`, string(access), customerID, vendorID)
+		return err
+	})
+	if err == nil {
+		s.accessVersion.Add(1) // open websockets filter the next event with it
+	}
+	return err
+}
+
+// Vendors returns the vendors with an access entry for customerID (the
+// customer's vendor settings), by name.
+func (s *DB) Vendors(ctx context.Context, customerID int64) ([]ticket.VendorAccount, error) {
+	return s.vendorAccounts(ctx, `va.customer_id = ?`, customerID)
+}
+
+// vendorAccountsOf returns the customer accounts of the vendor
+// organizations userID is a member of with ticket access.
+func (s *DB) vendorAccountsOf(ctx context.Context, userID int64) ([]ticket.VendorAccount, error) {
+	return s.vendorAccounts(ctx, `va.vendor_id IN (SELECT m.organization_id FROM memberships m JOIN organizations vo ON vo.id = m.organization_id
+		WHERE m.user_id = ? AND m.ticket_access AND vo.kind = 'vendor')`, userID)
+}
+
+func (s *DB) vendorAccounts(ctx context.Context, where string, args ...any) ([]ticket.VendorAccount, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+orgColumns+`, v.id, v.name, v.account_number, va.access, va.vendor_paid
+		FROM vendor_access va JOIN organizations o ON o.id = va.customer_id JOIN organizations v ON v.id = va.vendor_id
+		WHERE `+where+` ORDER BY o.account_number, v.name`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []ticket.VendorAccount{}
+	for rows.Next() {
+		var a ticket.VendorAccount
+		if err := scanOrg(rows, &a.Organization, &a.Vendor.ID, &a.Vendor.Name, &a.Vendor.AccountNumber, &a.Access, &a.VendorPaid); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Member is a user of an organization as its admins manage them.
+type Member struct {
+	User         ticket.UserRef `json:"user"`
+	Email        string         `json:"email"`
+	Role         ticket.Role    `json:"role"`
+	TicketAccess bool           `json:"ticketAccess"`
+}
+
+// Members returns the members of organization orgID, by name.
+func (s *DB) Members(ctx context.Context, orgID int64) ([]Member, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT u.id, u.name, u.email, m.role, m.ticket_access FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.organization_id = ? ORDER BY u.name, u.id`, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Member{}
+	for rows.Next() {
+		var m Member
+		if err := rows.Scan(&m.User.ID, &m.User.Name, &m.Email, &m.Role, &m.TicketAccess); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// SetTicketAccess grants or revokes the ticket access of member userID of
+// organization orgID; not found when userID is no member.
+func (s *DB) SetTicketAccess(ctx context.Context, orgID, userID int64, access bool) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE memberships SET ticket_access = ? WHERE organization_id = ? AND user_id = ?`, access, orgID, userID)
+		if err != nil {
+			return err
+		}
+		return oneRow(res)
+	})
+	if err == nil {
+		s.accessVersion.Add(1)
+	}
+	return err
+}
