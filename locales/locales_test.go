@@ -249,3 +249,9 @@ func TestSize(t *testing.T) {
 		}
 	}
 }
+
+func TestHas(t *testing.T) {
+	if !Has("en", "Subject") || Has("en", "NoSuchMessage") || !Has("de", "Subject") {
+		t.Fatal("Has does not tell existing messages from missing ones")
+	}
+}

@@ -92,3 +92,11 @@ func fill(text string, data map[string]any) string {
 		text = text[i+j+2:]
 	}
 }
+
+// Has reports whether lang has a message id (a label may fall back to a
+// raw name when not).
+func Has(lang, id string) bool {
+	liteOnce.Do(loadLite)
+	_, ok := liteMsgs[lang][id]
+	return ok
+}

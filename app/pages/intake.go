@@ -857,8 +857,8 @@ func (c *intake) control(lang, id, field, value string, required bool, max int, 
 // labelOr translates id, or shows fallback when no language has it (an
 // operator's catalog may bring ids the locales do not know).
 func labelOr(lang, id, fallback string) string {
-	if s := t(lang, id); s != id {
-		return s
+	if locales.Has(lang, id) {
+		return t(lang, id)
 	}
 	return fallback
 }

@@ -14,6 +14,8 @@ const (
 	PathNewTicket = "/tickets/new"
 	PathSent      = "/tickets/sent"
 	PathAgent     = "/agent"
+	PathVendor    = "/vendor/accounts"
+	PathSettings  = "/settings/account"
 )
 
 // Register registers every page. Both the browser app and the server call it.
@@ -26,4 +28,6 @@ func Register() {
 	app.Route(PathNewTicket, func() app.Composer { return newTicketFormPage() })
 	app.Route(PathSent, func() app.Composer { return newSentPage() })
 	app.Route(PathAgent, func() app.Composer { return newAgentPage() })
+	app.Route(PathVendor, func() app.Composer { return newVendorAccountsPage() })
+	app.Route(PathSettings, func() app.Composer { return newAccountSettingsPage() })
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/supportal/supportal/app/state"
+	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/locales"
 )
 
@@ -163,7 +164,7 @@ func (s *shell) renderTopBar(lang string) app.UI {
 	current, hasAccount := s.Session.CurrentAccount()
 	return app.Header().Class("topbar").Body(
 		app.A().Class("brand").Href("/").Text("supportal"),
-		app.Div().Class("account").Body(
+		app.Div().Class("account").Class(map[bool]string{true: "account-vendor"}[s.onBehalf()]).Body(
 			app.If(s.Session.User.Agent, func() app.UI {
 				return app.Span().Class("account-current").Text(t(lang, "AgentWorkspace"))
 			}).ElseIf(hasAccount && len(accounts) > 1, func() app.UI {
@@ -204,6 +205,7 @@ func (s *shell) renderTopBar(lang string) app.UI {
 					app.Span().Class("account-number").Text(t(lang, "NoAccount")),
 				)
 			}),
+			s.renderOnBehalf(lang),
 		),
 		app.If(s.live.Reconnecting, func() app.UI {
 			return app.Span().ID("live-reconnecting").Class("live-status").Role("status").Text(t(lang, "Reconnecting"))
@@ -220,6 +222,47 @@ func (s *shell) renderTopBar(lang string) app.UI {
 			app.Button().ID("logout").OnClick(s.onLogout).Text(t(lang, "Logout")),
 		),
 	)
+}
+
+// vendorOrg is the vendor organization the user is a member of (0: none).
+func (s *shell) vendorOrg() int64 {
+	for _, m := range s.Session.Memberships {
+		if m.TicketAccess && m.Organization.Kind == ticket.KindVendor {
+			return m.Organization.ID
+		}
+	}
+	return 0
+}
+
+// onVendorSupport opens the vendor's own tickets (private between the
+// vendor and support): it works in the vendor's account.
+func (s *shell) onVendorSupport(ctx app.Context, e app.Event) {
+	if id := s.vendorOrg(); id != 0 && id != s.Session.Account {
+		ctx.NewActionWithValue(state.SwitchAccount, id)
+	}
+}
+
+// renderOnBehalf warns a vendor user working in a customer's account: the
+// customer's name and account number in the warning colour, and what it
+// means (tickets created now belong to the customer; or read only).
+func (s *shell) renderOnBehalf(lang string) app.UI {
+	a, ok := s.Session.OnBehalf()
+	if !ok {
+		return nil
+	}
+	text := "VendorInCustomer"
+	if a.Effective() != ticket.AccessFull {
+		text = "VendorInCustomerReadOnly"
+	}
+	return app.Span().ID("on-behalf").Class("on-behalf").Role("status").
+		Text(t(lang, text, "Customer", a.Organization.Name, "Number", a.Organization.AccountNumber, "Vendor", a.Vendor.Name))
+}
+
+// onBehalf reports whether the user works in a customer's account as a
+// vendor.
+func (s *shell) onBehalf() bool {
+	_, ok := s.Session.OnBehalf()
+	return ok
 }
 
 // currentNav is the address the navigation marks as current: none while a
@@ -246,6 +289,15 @@ func (s *shell) renderNav(lang string) app.UI {
 			)),
 			app.If(s.Session.User.Agent, func() app.UI {
 				return app.Li().Body(navLink(s.currentNav(), PathAgent, t(lang, "AgentQueue")))
+			}),
+			app.If(s.vendorOrg() != 0, func() app.UI {
+				return app.Li().Body(app.A().ID("nav-vendor-support").Href("/tickets").OnClick(s.onVendorSupport).Text(t(lang, "VendorSupport")))
+			}),
+			app.If(s.vendorOrg() != 0, func() app.UI {
+				return app.Li().Body(navLink(s.currentNav(), PathVendor, t(lang, "ManageAccounts")))
+			}),
+			app.If(s.Session.Viewer().IsAdmin(s.Session.Account), func() app.UI {
+				return app.Li().Body(navLink(s.currentNav(), PathSettings, t(lang, "AccountSettings")))
 			}),
 		),
 		app.If(len(s.views.Views) > 0, func() app.UI {

@@ -195,6 +195,11 @@ func (p *ticketPage) renderMeta(lang string, tk ticket.TicketView) app.UI {
 			}),
 			row(dt(lang, "ColAccount"), app.Dd().Text(t(lang, "AccountOption", "Name", tk.Organization.Name, "Number", tk.Organization.AccountNumber))),
 			row(dt(lang, "Requester"), app.Dd().Text(tk.Requester.Name)),
+			app.If(tk.CreatedBy != nil, func() app.UI {
+				cb := tk.CreatedBy
+				return row(dt(lang, "CreatedByLabel"), app.Dd().ID("ticket-created-by").
+					Text(t(lang, "CreatedOnBehalf", "Vendor", cb.Organization.Name, "Name", cb.Name, "Customer", tk.Organization.Name)))
+			}),
 			row(dt(lang, "Created"), app.Dd().Text(when(lang, tk.CreatedAt))),
 			row(dt(lang, "ColUpdated"), app.Dd().Text(when(lang, tk.UpdatedAt))),
 		),
@@ -289,6 +294,10 @@ func (p *ticketPage) renderReply(lang string, tk ticket.TicketView) app.UI {
 	}
 	if !agent && closed {
 		return p.renderFollowUp(lang, tk)
+	}
+	if !p.session.Viewer().CanWrite(tk.Organization.ID) {
+		// A vendor the customer lets read only.
+		return app.P().ID("reply-read-only").Class("panel muted").Text(t(lang, "ErrReadOnlyAccess"))
 	}
 	sendLabel := "SendReply"
 	if busy {

@@ -44,18 +44,41 @@ type Session struct {
 	LoggedIn    bool
 	User        ticket.User
 	Memberships []ticket.Membership
-	Account     int64 // the organization the user works in; 0 for agents
-	Lang        string
-	Err         *Error
+	// VendorAccounts: a vendor user's customer accounts, with the access
+	// each customer gave (none included).
+	VendorAccounts []ticket.VendorAccount
+	Account        int64 // the organization the user works in; 0 for agents
+	Lang           string
+	Err            *Error
 }
 
 // Viewer returns the session's user as the policy sees them.
 func (s Session) Viewer() ticket.Viewer {
-	return ticket.Viewer{User: s.User, Memberships: s.Memberships}
+	return ticket.Viewer{User: s.User, Memberships: s.Memberships, VendorAccounts: s.VendorAccounts}
 }
 
 // Accounts returns the organizations whose tickets the user may see.
 func (s Session) Accounts() []ticket.Organization { return s.Viewer().Accounts() }
+
+// OnBehalf returns, when the user works in a customer account as a vendor,
+// that access (the top bar warns: tickets created now belong to the
+// customer).
+func (s Session) OnBehalf() (ticket.VendorAccount, bool) {
+	v := s.Viewer()
+	if _, ok := v.OnBehalf(s.Account); !ok {
+		return ticket.VendorAccount{}, false
+	}
+	for _, a := range s.VendorAccounts {
+		if a.Organization.ID == s.Account {
+			return a, true
+		}
+	}
+	return ticket.VendorAccount{}, false
+}
+
+// CanWrite reports whether the user may file and reply in the account
+// they work in (a vendor the customer lets read may not).
+func (s Session) CanWrite() bool { return s.Viewer().CanWrite(s.Account) }
 
 // CurrentAccount returns the organization the user works in.
 func (s Session) CurrentAccount() (ticket.Organization, bool) {
@@ -91,8 +114,9 @@ type LoginInput struct {
 }
 
 type meResponse struct {
-	User        ticket.User         `json:"user"`
-	Memberships []ticket.Membership `json:"memberships"`
+	User           ticket.User            `json:"user"`
+	Memberships    []ticket.Membership    `json:"memberships"`
+	VendorAccounts []ticket.VendorAccount `json:"vendorAccounts"`
 }
 
 // accountKey keeps the chosen account in the browser across reloads.
@@ -164,7 +188,7 @@ func setLangCookie(lang string) {
 // loggedIn turns the API's answer into a session, keeping the account the
 // user chose last time when it is still theirs.
 func loggedIn(ctx app.Context, me meResponse) Session {
-	s := Session{Status: Loaded, LoggedIn: true, User: me.User, Memberships: me.Memberships, Lang: me.User.Locale}
+	s := Session{Status: Loaded, LoggedIn: true, User: me.User, Memberships: me.Memberships, VendorAccounts: me.VendorAccounts, Lang: me.User.Locale}
 	if !locales.Supports(s.Lang) {
 		s.Lang = InitialLang()
 	}

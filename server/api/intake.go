@@ -41,7 +41,7 @@ func (s *Server) getCatalog(w http.ResponseWriter, r *http.Request) error {
 	for _, t := range s.cfg.Catalog.Types {
 		ct := catalogType{Type: t}
 		for _, o := range v.Accounts() {
-			if !t.AdminOnly || v.IsAdmin(o.ID) {
+			if v.CanWrite(o.ID) && (!t.AdminOnly || v.IsAdmin(o.ID)) {
 				ct.OrganizationIDs = append(ct.OrganizationIDs, o.ID)
 			}
 		}

@@ -601,7 +601,7 @@ func Load(ctx context.Context, db *store.DB, passwordHash string, now time.Time)
 		if err != nil {
 			return false, fmt.Errorf("seed: ticket %q: %w", d.subject, err)
 		}
-		var seen int64 // the newest message older than two days
+		var seen, last int64 // the newest message older than two days; the newest
 		for _, m := range d.messages {
 			added, err := db.AddMessage(ctx, ticket.Message{
 				TicketNumber: t.Number,
@@ -615,6 +615,27 @@ func Load(ctx context.Context, db *store.DB, passwordHash string, now time.Time)
 			}
 			if !m.internal && now.Sub(added.CreatedAt) > readAge {
 				seen = added.ID
+			}
+			if !m.internal {
+				last = added.ID
+			}
+		}
+		// A vendor follows its customers' tickets from now on: what is
+		// there already counts as read.
+		if last != 0 {
+			for _, va := range vendorAccess {
+				if va.customer != d.account || (va.access == ticket.AccessNone && !va.paid) {
+					continue
+				}
+				for _, u := range users {
+					for _, m := range u.memberships {
+						if m.account == va.vendor && m.ticketAccess {
+							if err := db.SetRead(ctx, userRefs[u.email].ID, t.Number, last); err != nil {
+								return false, fmt.Errorf("seed: read marker: %w", err)
+							}
+						}
+					}
+				}
 			}
 		}
 		// The demo users have read what is older than two days: newer

@@ -1,0 +1,89 @@
+package e2e
+
+import (
+	"strconv"
+	"testing"
+
+	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/server/seed"
+)
+
+// Vera (MedSoft Solutions) works in Praxis Sonnenschein's account: the top
+// bar warns with "100200"; she files a ticket there and Anna sees it was
+// created by MedSoft on her account's behalf. In Cabinet Lumière she may
+// only read. Claire withdraws MedSoft's access: Vera's switcher no longer
+// offers Cabinet Lumière and the ticket she had open is not found. Anna
+// cannot lower the access of MedSoft, which pays for her account, and is
+// told why.
+func TestVendorVera(t *testing.T) {
+	p := startPortal(t)
+	sonnenschein, lumiere := p.org(t, "100200"), p.org(t, "200300")
+	var lumiereTicket ticket.Ticket
+	for _, tk := range p.tickets(t, lumiere.ID) {
+		if !tk.Status.Closed() {
+			lumiereTicket = tk
+			break
+		}
+	}
+	const subject = "Praxis Sonnenschein: KV-Abrechnung bricht ab"
+
+	vera := loginTo(t, p, "en-US", seed.VeraEmail)
+	vera.waitFalse("no warning in MedSoft's own account", qExists("#on-behalf"))
+	vera.choose("account-select", idString(sonnenschein))
+	vera.waitContains("the warning bar names the customer's account", qText("#on-behalf"), "100200")
+	vera.waitTrue("in the warning colour", qExists(".account.account-vendor"))
+
+	vera.open("/tickets/new")
+	vera.waitTrue("form#ticket-form", qExists("form#ticket-form"))
+	vera.choose("f-type", "web_interface_problem")
+	if eval[bool](vera, qExists("select#f-organizationId")) {
+		vera.choose("f-organizationId", idString(sonnenschein))
+	}
+	if eval[bool](vera, qExists("#f-organizationId-"+idString(lumiere))) || eval[bool](vera, `[...document.querySelectorAll('#f-organizationId option')].some(o => o.value === '`+idString(lumiere)+`')`) {
+		t.Errorf("the form offers Cabinet Lumière, where MedSoft may only read")
+	}
+	vera.waitTrue("category choices", qExists("select#f-category"))
+	vera.choose("f-category", "error_message")
+	vera.typeIn("input#f-subject", subject)
+	vera.typeIn("textarea#f-description", "The KV export stops at 80 % for this practice since this morning.")
+	vera.click("button#preview")
+	vera.waitTrue("preview", qExists("div#ticket-form-preview"))
+	vera.click("div#ticket-form-preview button#send")
+	q := vera.waitSent()
+	n, err := strconv.ParseInt(q.Get("ticket"), 10, 64)
+	if err != nil {
+		t.Fatalf("success page: %v", q)
+	}
+	if tk := storedTicket(t, p, n); tk.Organization.ID != sonnenschein.ID || tk.OnBehalfOf == nil || tk.OnBehalfOf.AccountNumber != "900100" {
+		t.Fatalf("stored ticket: org %d, on behalf of %+v", tk.Organization.ID, tk.OnBehalfOf)
+	}
+
+	anna := loginTo(t, p, "de-DE", seed.AnnaEmail)
+	anna.open("/tickets/" + strconv.FormatInt(n, 10))
+	anna.waitContains("created by MedSoft on the account's behalf", qText("#ticket-created-by"),
+		fill(msg(t, "de", "CreatedOnBehalf"), "Vendor", "MedSoft Solutions", "Name", "Vera Vendor", "Customer", sonnenschein.Name))
+
+	// Cabinet Lumière: read only.
+	lumierePage := "/tickets/" + strconv.FormatInt(lumiereTicket.Number, 10)
+	vera.open(lumierePage)
+	vera.waitContains("a ticket of Cabinet Lumière", qText("#ticket-subject"), lumiereTicket.Subject)
+	vera.waitText("no reply box, but why", qText("#reply-read-only"), msg(t, "en", "ErrReadOnlyAccess"))
+
+	// Claire withdraws MedSoft's access.
+	claire := loginTo(t, p, "fr-FR", seed.ClaireEmail)
+	claire.open("/settings/account")
+	vendorSelect := "vendor-access-" + idString(p.org(t, "900100"))
+	claire.waitTrue("MedSoft's access", qExists("select#"+vendorSelect))
+	claire.choose(vendorSelect, "none")
+	claire.waitText("saved", qText("#settings-status"), msg(t, "fr", "Saved"))
+
+	vera.open(lumierePage)
+	vera.waitText("the open ticket is not found", qText("p.error"), msg(t, "en", "ErrNotFound"))
+	vera.waitFalse("the switcher no longer offers Cabinet Lumière",
+		`[...document.querySelectorAll('#account-select option')].some(o => o.value === '`+idString(lumiere)+`')`)
+
+	// Anna cannot lower MedSoft's access, and is told why.
+	anna.open("/settings/account")
+	anna.waitTrue("MedSoft's access, not changeable", `document.querySelector('select#`+vendorSelect+`')?.disabled === true`)
+	anna.waitText("why", qText("#vendor-note-"+idString(p.org(t, "900100"))), fill(msg(t, "de", "VendorPaidNote"), "Vendor", "MedSoft Solutions"))
+}
