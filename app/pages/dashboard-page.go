@@ -73,10 +73,11 @@ func (p *dashboardPage) Render() app.UI {
 		)
 	}
 	return newShell().WithTitle("Dashboard").WithSession(p.session).WithActions(
-		app.If(len(p.session.Accounts()) > 0, func() app.UI {
+		// Not in an account the user's vendor may only read.
+		app.If(len(p.session.Accounts()) > 0 && p.session.CanWrite(), func() app.UI {
 			return app.A().ID("start-assistant").Class("button primary").Href("/assistant").Text(t(lang, "SupportAssistant"))
 		}),
-		app.If(len(p.session.Accounts()) > 0, func() app.UI {
+		app.If(len(p.session.Accounts()) > 0 && p.session.CanWrite(), func() app.UI {
 			return app.A().ID("start-form").Class("button").Href("/tickets/new").Text(t(lang, "CreateTicket"))
 		}),
 	).Body(

@@ -212,18 +212,6 @@ func TestLoginThrottled(t *testing.T) {
 	c.login(seed.ClaireEmail)
 }
 
-// visibleAccounts is the test's own statement of who sees which accounts,
-// written from the demo data's description, not from the policy code.
-var visibleAccounts = map[string][]string{
-	seed.AnnaEmail:   {"100200", "100201"},
-	seed.BerndEmail:  {"100200"},
-	seed.CarlaEmail:  {},
-	seed.ClaireEmail: {"200300"},
-	seed.DiegoEmail:  {"300400"},
-	seed.VeraEmail:   {"900100", "100200", "200300"}, // MedSoft: its own, and its customers' (read or full)
-	seed.SamEmail:    {"100200", "100201", "200300", "300400", "900100"},
-}
-
 func TestVisibilityEveryUserEveryTicket(t *testing.T) {
 	srv, db := mustDemo(t, api.Config{})
 	ctx := context.Background()
@@ -237,10 +225,11 @@ func TestVisibilityEveryUserEveryTicket(t *testing.T) {
 		return c.get("/api/v1/tickets/99999")
 	}(), 404, ticket.CodeNotFound)
 
-	for email, accounts := range visibleAccounts {
+	// Who sees which account: the matrix's table (matrix_test.go).
+	for email, access := range matrixAccess {
 		t.Run(email, func(t *testing.T) {
 			sees := map[string]bool{}
-			for _, a := range accounts {
+			for a := range access {
 				sees[a] = true
 			}
 			c := newClient(t, srv)

@@ -134,7 +134,7 @@ func TestSearchNeverFindsInternalNotes(t *testing.T) {
 	srv, db := mustDemo(t, api.Config{})
 	ctx := context.Background()
 	markers := []string{"INTERN-NOTIZ", "NOTE-INTERNE", "NOTA-INTERNA", "INTERNAL-NOTE"}
-	for email := range visibleAccounts {
+	for email := range matrixAccess {
 		c := newClient(t, srv)
 		c.login(email)
 		for _, m := range markers {

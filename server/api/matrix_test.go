@@ -137,6 +137,26 @@ func TestAccessMatrix(t *testing.T) {
 					}
 				}
 			}
+			// A saved view's results: its query, asked as the view says.
+			r := c.send("POST", "/api/v1/views", map[string]any{"name": "Matrix", "query": map[string]any{"open": "true", "sort": "number"}})
+			if r.status != 201 {
+				t.Fatalf("saving a view: %d %s", r.status, r.body)
+			}
+			var saved struct{ View ticket.View }
+			r.decode(t, &saved)
+			q := saved.View.Query.Values()
+			q.Set("limit", "500")
+			var results listPage
+			c.get("/api/v1/tickets?" + q.Encode()).decode(t, &results)
+			inView := map[int64]bool{}
+			for _, tv := range results.Tickets {
+				inView[tv.Number] = true
+			}
+			for _, tk := range all {
+				if want := access[tk.Organization.AccountNumber] != "" && !tk.Status.Closed(); inView[tk.Number] != want {
+					t.Errorf("view results: ticket %d listed %v, want %v", tk.Number, inView[tk.Number], want)
+				}
+			}
 			// Guesses.
 			for _, guess := range []string{"99999", "0", "-1", "abc", "%2310001x"} {
 				if r := c.get("/api/v1/tickets/" + guess); r.status != 404 && r.status != 401 {
