@@ -147,7 +147,7 @@ func TestAccessMatrix(t *testing.T) {
 			q := saved.View.Query.Values()
 			q.Set("limit", "500")
 			var results listPage
-			c.get("/api/v1/tickets?" + q.Encode()).decode(t, &results)
+			c.get("/api/v1/tickets?"+q.Encode()).decode(t, &results)
 			inView := map[int64]bool{}
 			for _, tv := range results.Tickets {
 				inView[tv.Number] = true
