@@ -237,9 +237,9 @@ func benchListHTTP(b *testing.B, db *store.DB, email string, clients int, cfg ap
 // every benchmark is done; it builds nothing.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if big.w != nil {
-		big.w.db.Close()
-		os.RemoveAll(big.w.dir)
+	if w, ok := big.Built(); ok {
+		w.db.Close()
+		os.RemoveAll(w.dir)
 	}
 	os.Exit(code)
 }
@@ -257,30 +257,12 @@ type bigWorld struct {
 	db  *store.DB
 }
 
-var big struct {
-	once sync.Once
-	w    *bigWorld
-	err  error
-}
+var big synth.Once[*bigWorld]
 
 // bigAPIStore returns the big store, building it on first use (a minute
 // or two, in a directory under os.TempDir named supportal-bench-*); it
 // lives until TestMain removes it.
-func bigAPIStore(b *testing.B) *bigWorld {
-	b.Helper()
-	big.once.Do(func() {
-		t0 := time.Now()
-		big.w, big.err = buildBigWorld()
-		if big.err == nil {
-			fmt.Fprintf(os.Stderr, "big store: %d tickets, %d messages built in %v\n",
-				synth.Tickets, synth.Tickets*synth.MessagesPerTicket, time.Since(t0).Round(time.Second))
-		}
-	})
-	if big.err != nil {
-		b.Fatal(big.err)
-	}
-	return big.w
-}
+func bigAPIStore(b *testing.B) *bigWorld { return big.Get(b, buildBigWorld) }
 
 func buildBigWorld() (w *bigWorld, err error) {
 	ctx := context.Background()

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -256,35 +255,17 @@ type bigWorld struct {
 	customerTicket int64        // a ticket the customer sees
 }
 
-var big struct {
-	once sync.Once
-	w    *bigWorld
-	err  error
-}
+var big synth.Once[*bigWorld]
 
 // bigStore returns the big store, building it on first use (a minute or
 // two); it lives until TestMain removes it.
-func bigStore(b *testing.B) *bigWorld {
-	b.Helper()
-	big.once.Do(func() {
-		t0 := time.Now()
-		big.w, big.err = buildBigWorld()
-		if big.err == nil {
-			fmt.Fprintf(os.Stderr, "big store: %d tickets, %d messages built in %v\n",
-				synth.Tickets, synth.Tickets*synth.MessagesPerTicket, time.Since(t0).Round(time.Second))
-		}
-	})
-	if big.err != nil {
-		b.Fatal(big.err)
-	}
-	return big.w
-}
+func bigStore(b *testing.B) *bigWorld { return big.Get(b, buildBigWorld) }
 
 // removeBig closes and deletes the big store if a benchmark built it.
 func removeBig() {
-	if big.w != nil {
-		big.w.db.Close()
-		os.RemoveAll(big.w.dir)
+	if w, ok := big.Built(); ok {
+		w.db.Close()
+		os.RemoveAll(w.dir)
 	}
 }
 
