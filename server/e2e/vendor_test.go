@@ -82,8 +82,11 @@ func TestVendorVera(t *testing.T) {
 	vera.waitFalse("the switcher no longer offers Cabinet Lumière",
 		`[...document.querySelectorAll('#account-select option')].some(o => o.value === '`+idString(lumiere)+`')`)
 
-	// Anna cannot lower MedSoft's access, and is told why.
-	anna.open("/settings/account")
+	// Anna cannot lower MedSoft's access, and is told why. Her settings are
+	// in the user menu.
+	anna.click("button#user-menu-button")
+	anna.click("a#settings-link")
+	anna.waitText("the account settings", jsPath, "/settings/account")
 	anna.waitTrue("MedSoft's access, not changeable", `document.querySelector('select#`+vendorSelect+`')?.disabled === true`)
 	anna.waitText("why", qText("#vendor-note-"+idString(p.org(t, "900100"))), fill(msg(t, "de", "VendorPaidNote"), "Vendor", "MedSoft Solutions"))
 }
