@@ -64,48 +64,21 @@ func benchCreateHTTP(b *testing.B, clients int) {
 	body, _ := json.Marshal(ticket.Draft{OrganizationID: me.Memberships[0].Organization.ID, Type: "login_problem", Category: "password",
 		Subject: "No puedo iniciar sesión", Description: "Desde esta mañana la contraseña no funciona."})
 
-	var next atomic.Int64
-	var mu sync.Mutex
-	lat := make([]time.Duration, 0, b.N)
-	b.ResetTimer()
-	start := time.Now()
-	var wg sync.WaitGroup
-	for w := 0; w < clients; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for next.Add(1) <= int64(b.N) {
-				req, _ := http.NewRequest("POST", srv.URL+"/api/v1/tickets", bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("Idempotency-Key", fmt.Sprint("bench-", next.Load(), "-", time.Now().UnixNano()))
-				t0 := time.Now()
-				res, err := c.Do(req)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				res.Body.Close()
-				d := time.Since(t0)
-				if res.StatusCode != 201 {
-					b.Errorf("status %d", res.StatusCode)
-					return
-				}
-				mu.Lock()
-				lat = append(lat, d)
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	b.StopTimer()
-	if len(lat) == 0 {
-		return
-	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "tickets/s")
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	var seq atomic.Int64
+	hammer(b, clients, "tickets/s", func() error {
+		req, _ := http.NewRequest("POST", srv.URL+"/api/v1/tickets", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", fmt.Sprint("bench-", seq.Add(1), "-", time.Now().UnixNano()))
+		res, err := c.Do(req)
+		if err != nil {
+			return err
+		}
+		res.Body.Close()
+		if res.StatusCode != 201 {
+			return fmt.Errorf("status %d", res.StatusCode)
+		}
+		return nil
+	})
 }
 
 // BenchmarkListTicketsHTTP asks GET /api/v1/tickets (the first page of 50
@@ -128,12 +101,12 @@ func BenchmarkListTicketsHTTP(b *testing.B) {
 		{"customer", bigCustomerEmail},
 		{"agent", bigAgentEmail},
 	} {
-		b.Run(who.name+"/clients=64", func(b *testing.B) { benchListHTTP(b, w.db, who.email, 64, api.Config{}, 0) })
+		b.Run(who.name+"/clients=64", func(b *testing.B) { benchListHTTP(b, w.DB, who.email, 64, api.Config{}, 0) })
 		b.Run(who.name+"/writes=100/s/clients=64", func(b *testing.B) {
-			benchListHTTP(b, w.db, who.email, 64, api.Config{}, 10*time.Millisecond)
+			benchListHTTP(b, w.DB, who.email, 64, api.Config{}, 10*time.Millisecond)
 		})
 		b.Run(who.name+"/uncached/clients=64", func(b *testing.B) {
-			benchListHTTP(b, w.db, who.email, 64, api.Config{AnswerCache: -1}, 0)
+			benchListHTTP(b, w.DB, who.email, 64, api.Config{AnswerCache: -1}, 0)
 		})
 	}
 }
@@ -187,6 +160,25 @@ func benchListHTTP(b *testing.B, db *store.DB, email string, clients int, cfg ap
 		b.Fatalf("list: status %d, %d tickets (%v)", res.StatusCode, len(page.Tickets), err)
 	}
 
+	hammer(b, clients, "req/s", func() error {
+		res, err := c.Get(srv.URL + "/api/v1/tickets")
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(io.Discard, res.Body) // read to the end: the connection is kept
+		res.Body.Close()
+		if err != nil || res.StatusCode != 200 {
+			return fmt.Errorf("status %d, %v", res.StatusCode, err)
+		}
+		return nil
+	})
+	b.ReportMetric(float64(len(body)), "bytes/resp") // after the timer's reset, which drops metrics
+}
+
+// hammer runs b.N requests, made by do, from clients concurrent
+// goroutines, and reports the rate (in unit) and the p50/p99 latency of
+// one request.
+func hammer(b *testing.B, clients int, unit string, do func() error) {
 	var next atomic.Int64
 	lats := make([][]time.Duration, clients)
 	b.ResetTimer()
@@ -198,19 +190,11 @@ func benchListHTTP(b *testing.B, db *store.DB, email string, clients int, cfg ap
 			defer wg.Done()
 			for next.Add(1) <= int64(b.N) {
 				t0 := time.Now()
-				res, err := c.Get(srv.URL + "/api/v1/tickets")
-				if err != nil {
+				if err := do(); err != nil {
 					b.Error(err)
 					return
 				}
-				_, err = io.Copy(io.Discard, res.Body) // read to the end: the connection is kept
-				res.Body.Close()
-				d := time.Since(t0)
-				if err != nil || res.StatusCode != 200 {
-					b.Errorf("status %d, %v", res.StatusCode, err)
-					return
-				}
-				lats[w] = append(lats[w], d)
+				lats[w] = append(lats[w], time.Since(t0))
 			}
 		}()
 	}
@@ -225,8 +209,7 @@ func benchListHTTP(b *testing.B, db *store.DB, email string, clients int, cfg ap
 		return
 	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "req/s")
-	b.ReportMetric(float64(len(body)), "bytes/resp")
+	b.ReportMetric(float64(len(lat))/elapsed.Seconds(), unit)
 	for _, p := range []float64{50, 99} {
 		i := int(math.Ceil(p/100*float64(len(lat)))) - 1
 		b.ReportMetric(float64(lat[max(i, 0)].Microseconds())/1000, fmt.Sprintf("p%.0f-ms", p))
@@ -238,8 +221,7 @@ func benchListHTTP(b *testing.B, db *store.DB, email string, clients int, cfg ap
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if w, ok := big.Built(); ok {
-		w.db.Close()
-		os.RemoveAll(w.dir)
+		w.Remove()
 	}
 	os.Exit(code)
 }
@@ -248,14 +230,11 @@ func TestMain(m *testing.M) {
 // with a customer and an agent who can log in.
 const (
 	bigCustomerEmail = "customer@bench.example"
-	bigAgentEmail    = "agent@bench.example"
+	bigAgentEmail    = synth.AgentEmail
 	bigPassword      = "bench-password"
 )
 
-type bigWorld struct {
-	dir string
-	db  *store.DB
-}
+type bigWorld struct{ *synth.World }
 
 var big synth.Once[*bigWorld]
 
@@ -264,63 +243,27 @@ var big synth.Once[*bigWorld]
 // lives until TestMain removes it.
 func bigAPIStore(b *testing.B) *bigWorld { return big.Get(b, buildBigWorld) }
 
-func buildBigWorld() (w *bigWorld, err error) {
-	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "supportal-bench-")
-	if err != nil {
-		return nil, err
-	}
-	db, err := store.Open(filepath.Join(dir, "big.db"))
-	if err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	w = &bigWorld{dir: dir, db: db}
-	defer func() {
-		if err != nil {
-			db.Close()
-			os.RemoveAll(dir)
-			w = nil
-		}
-	}()
+// buildBigWorld is synth's big store with an agent and a customer of its
+// two accounts who can log in.
+func buildBigWorld() (*bigWorld, error) {
 	hash, err := api.HashPassword(bigPassword)
 	if err != nil {
 		return nil, err
 	}
-	agent, err := db.CreateUser(ctx, ticket.User{Email: bigAgentEmail, Name: "Agent", Agent: true}, hash)
+	world, err := synth.Build(hash)
 	if err != nil {
 		return nil, err
 	}
-	var requesters []ticket.User
-	for i := 0; i < 50; i++ {
-		u, err := db.CreateUser(ctx, ticket.User{Email: fmt.Sprintf("user%d@bench.example", i), Name: fmt.Sprint("User ", i)}, "x")
-		if err != nil {
-			return nil, err
+	ctx := context.Background()
+	customer, err := world.DB.CreateUser(ctx, ticket.User{Email: bigCustomerEmail, Name: "Customer", Locale: "de"}, hash)
+	for _, id := range world.Customer.OrganizationIDs {
+		if err == nil {
+			err = world.DB.SetMembership(ctx, customer.ID, id, ticket.RoleMember, true)
 		}
-		requesters = append(requesters, u)
 	}
-	var orgs []ticket.Organization
-	for i := 0; i < synth.Orgs; i++ {
-		o, err := db.CreateOrganization(ctx, ticket.Organization{Name: fmt.Sprint("Org ", i), AccountNumber: fmt.Sprint(500000 + i), Kind: ticket.KindCustomer})
-		if err != nil {
-			return nil, err
-		}
-		orgs = append(orgs, o)
-	}
-	customer, err := db.CreateUser(ctx, ticket.User{Email: bigCustomerEmail, Name: "Customer", Locale: "de"}, hash)
 	if err != nil {
+		world.Remove()
 		return nil, err
 	}
-	for _, o := range []ticket.Organization{orgs[0], orgs[synth.Orgs/2]} {
-		if err := db.SetMembership(ctx, customer.ID, o.ID, ticket.RoleMember, true); err != nil {
-			return nil, err
-		}
-	}
-	err = synth.Generate(orgs, requesters, agent, func(ts []ticket.Ticket, ms []ticket.Message) error {
-		if err := db.ImportTickets(ctx, ts); err != nil {
-			return err
-		}
-		return db.ImportMessages(ctx, ms)
-	})
-	return w, err
+	return &bigWorld{world}, nil
 }

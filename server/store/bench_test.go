@@ -64,10 +64,10 @@ func BenchmarkListVisible(b *testing.B) {
 		q    store.ListQuery
 		skip int // tickets before the page measured, paged through with cursors
 	}{
-		{"customer/updated", store.ListQuery{Scope: w.customer, Sort: ticket.SortUpdated}, 0},
-		{"customer/status", store.ListQuery{Scope: w.customer, Sort: ticket.SortStatus}, 0},
-		{"customer/open", store.ListQuery{Scope: w.customer, Sort: ticket.SortUpdated, Statuses: open}, 0},
-		{"customer/updated-page20", store.ListQuery{Scope: w.customer, Sort: ticket.SortUpdated}, 19 * 50},
+		{"customer/updated", store.ListQuery{Scope: w.Customer, Sort: ticket.SortUpdated}, 0},
+		{"customer/status", store.ListQuery{Scope: w.Customer, Sort: ticket.SortStatus}, 0},
+		{"customer/open", store.ListQuery{Scope: w.Customer, Sort: ticket.SortUpdated, Statuses: open}, 0},
+		{"customer/updated-page20", store.ListQuery{Scope: w.Customer, Sort: ticket.SortUpdated}, 19 * 50},
 		{"agent/updated", store.ListQuery{Scope: all, Sort: ticket.SortUpdated}, 0},
 		{"agent/status", store.ListQuery{Scope: all, Sort: ticket.SortStatus}, 0},
 		{"agent/open", store.ListQuery{Scope: all, Sort: ticket.SortUpdated, Statuses: open}, 0},
@@ -79,11 +79,11 @@ func BenchmarkListVisible(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			q := c.q
 			if c.skip > 0 && cursor == "" {
-				cursor = skipTickets(b, w.db, q, c.skip)
+				cursor = skipTickets(b, w.DB, q, c.skip)
 			}
 			q.Cursor, q.Limit = cursor, 50
 			measure(b, func() {
-				ts, _, err := w.db.ListTickets(ctx, q)
+				ts, _, err := w.DB.ListTickets(ctx, q)
 				if err != nil || len(ts) == 0 {
 					b.Fatalf("list: %d tickets, %v", len(ts), err)
 				}
@@ -127,7 +127,7 @@ func BenchmarkSearch(b *testing.B) {
 		scope  ticket.Scope
 		number int64
 	}{
-		{"customer", w.customer, w.customerTicket},
+		{"customer", w.Customer, w.customerTicket},
 		{"agent", ticket.Scope{All: true}, ticket.FirstTicketNumber + synth.Tickets/2},
 	}
 	for _, v := range viewers {
@@ -141,7 +141,7 @@ func BenchmarkSearch(b *testing.B) {
 			b.Run(v.name+"/"+s.name, func(b *testing.B) {
 				q := store.ListQuery{Scope: v.scope, Search: s.text, Sort: ticket.SortRelevance, Limit: 50}
 				if matches == 0 {
-					counts, err := w.db.CountByStatus(ctx, q)
+					counts, err := w.DB.CountByStatus(ctx, q)
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -157,7 +157,7 @@ func BenchmarkSearch(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					qctx, cancel := context.WithTimeout(ctx, searchTimeout)
 					t0 := time.Now()
-					ts, _, err := w.db.ListTickets(qctx, q)
+					ts, _, err := w.DB.ListTickets(qctx, q)
 					d := time.Since(t0)
 					timedOut := qctx.Err() == context.DeadlineExceeded
 					cancel()
@@ -249,10 +249,8 @@ const (
 // 1,000,000 messages (10 per ticket, about 10% internal notes) in German,
 // English, French and Spanish.
 type bigWorld struct {
-	dir            string
-	db             *store.DB
-	customer       ticket.Scope // two accounts: one of the two biggest and a middling one
-	customerTicket int64        // a ticket the customer sees
+	*synth.World
+	customerTicket int64 // a ticket the customer sees
 }
 
 var big synth.Once[*bigWorld]
@@ -264,64 +262,19 @@ func bigStore(b *testing.B) *bigWorld { return big.Get(b, buildBigWorld) }
 // removeBig closes and deletes the big store if a benchmark built it.
 func removeBig() {
 	if w, ok := big.Built(); ok {
-		w.db.Close()
-		os.RemoveAll(w.dir)
+		w.Remove()
 	}
 }
 
-func buildBigWorld() (w *bigWorld, err error) {
-	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "supportal-bench-")
+func buildBigWorld() (*bigWorld, error) {
+	world, err := synth.Build("x")
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(filepath.Join(dir, "big.db"))
-	if err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	w = &bigWorld{dir: dir, db: db}
-	defer func() {
-		if err != nil {
-			db.Close()
-			os.RemoveAll(dir)
-			w = nil
-		}
-	}()
-	agent, err := db.CreateUser(ctx, ticket.User{Email: "agent@bench.example", Name: "Agent", Agent: true}, "x")
-	if err != nil {
-		return nil, err
-	}
-	var requesters []ticket.User
-	for i := 0; i < 50; i++ {
-		u, err := db.CreateUser(ctx, ticket.User{Email: fmt.Sprintf("user%d@bench.example", i), Name: fmt.Sprint("User ", i)}, "x")
-		if err != nil {
-			return nil, err
-		}
-		requesters = append(requesters, u)
-	}
-	var orgs []ticket.Organization
-	for i := 0; i < synth.Orgs; i++ {
-		o, err := db.CreateOrganization(ctx, ticket.Organization{Name: fmt.Sprint("Org ", i), AccountNumber: fmt.Sprint(500000 + i), Kind: ticket.KindCustomer})
-		if err != nil {
-			return nil, err
-		}
-		orgs = append(orgs, o)
-	}
-	w.customer = ticket.Scope{OrganizationIDs: []int64{orgs[0].ID, orgs[synth.Orgs/2].ID}}
-	err = synth.Generate(orgs, requesters, agent, func(ts []ticket.Ticket, ms []ticket.Message) error {
-		if err := db.ImportTickets(ctx, ts); err != nil {
-			return err
-		}
-		return db.ImportMessages(ctx, ms)
-	})
-	if err != nil {
-		return nil, err
-	}
-	ts, _, err := db.ListTickets(ctx, store.ListQuery{Scope: w.customer, Sort: ticket.SortNumber, Limit: 500})
+	ts, _, err := world.DB.ListTickets(context.Background(), store.ListQuery{Scope: world.Customer, Sort: ticket.SortNumber, Limit: 500})
 	if err != nil || len(ts) < 500 {
+		world.Remove()
 		return nil, fmt.Errorf("customer sees %d tickets (%v)", len(ts), err)
 	}
-	w.customerTicket = ts[250].Number
-	return w, nil
+	return &bigWorld{World: world, customerTicket: ts[250].Number}, nil
 }
