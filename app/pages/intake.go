@@ -838,7 +838,7 @@ func (c *intake) control(lang, id, field, value string, required bool, max int, 
 			Aria("invalid", ariaBool(problem != "")).Aria("describedby", describedBy).
 			DataSet("field", field).OnInput(c.onField).Text(value)
 	}
-	in := app.Input().ID(id).Type("text").Value(value).Required(required).
+	in := app.Input().ID(id).Type("text").Value(typed(id, value)).Required(required).
 		Aria("invalid", ariaBool(problem != "")).Aria("describedby", describedBy).
 		DataSet("field", field).OnInput(c.onField)
 	switch kind {

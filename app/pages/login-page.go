@@ -63,7 +63,7 @@ func (p *loginPage) Render() app.UI {
 				app.Div().Class("field").Body(
 					app.Label().For("login-email").Text(t(lang, "Email")),
 					app.Input().ID("login-email").Type("email").Name("email").Attr("autocomplete", "username").
-						Required(true).Value(p.email).AutoFocus(true).
+						Required(true).Value(typed("login-email", p.email)).AutoFocus(true).
 						Aria("invalid", ariaBool(p.fieldErr == "ErrEmailRequired")).
 						Aria("describedby", "login-error").
 						OnInput(p.ValueTo(&p.email)),
@@ -71,7 +71,7 @@ func (p *loginPage) Render() app.UI {
 				app.Div().Class("field").Body(
 					app.Label().For("login-password").Text(t(lang, "Password")),
 					app.Input().ID("login-password").Type("password").Name("password").Attr("autocomplete", "current-password").
-						Required(true).Value(p.password).
+						Required(true).Value(typed("login-password", p.password)).
 						Aria("invalid", ariaBool(p.fieldErr == "ErrPasswordRequired")).
 						Aria("describedby", "login-error").
 						OnInput(p.ValueTo(&p.password)),

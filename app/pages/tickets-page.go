@@ -336,7 +336,7 @@ func (p *ticketsPage) Render() app.UI {
 		),
 		app.Form().ID("ticket-search-form").Class("search").Role("search").OnSubmit(p.onSearch).Body(
 			app.Label().For("ticket-search").Class("visually-hidden").Text(t(lang, "SearchLabel")),
-			app.Input().ID("ticket-search").Type("search").Value(p.typed).MaxLength(ticket.MaxSearch).
+			app.Input().ID("ticket-search").Type("search").Value(typed("ticket-search", p.typed)).MaxLength(ticket.MaxSearch).
 				Attr("placeholder", t(lang, "SearchLabel")).OnInput(p.onSearchInput),
 			app.Button().ID("ticket-search-button").Type("submit").Text(t(lang, "SearchButton")),
 		),
@@ -413,7 +413,7 @@ func (p *ticketsPage) renderNameForm(lang string) app.UI {
 	return app.Form().ID("view-name-form").Class("view-name panel").OnSubmit(p.onSaveName).Body(
 		app.Div().Class("field").Body(
 			app.Label().For("view-name").Text(t(lang, label)),
-			app.Input().ID("view-name").Type("text").Value(p.name).MaxLength(ticket.MaxViewName).
+			app.Input().ID("view-name").Type("text").Value(typed("view-name", p.name)).MaxLength(ticket.MaxViewName).
 				Aria("invalid", ariaBool(problem != "")).Aria("describedby", "err-view-name").OnInput(p.onName),
 			app.P().ID("err-view-name").Class("field-error").Aria("live", "polite").Body(
 				app.If(problem != "", func() app.UI { return app.Text(t(lang, problem)) }),

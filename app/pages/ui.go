@@ -113,3 +113,20 @@ func labelledBadge(id string, n int, label func(int) string) app.UI {
 		app.Span().Class("visually-hidden").Text(label(n)),
 	)
 }
+
+// typed is the value to render into the text control id whose model holds v.
+// go-app writes a changed value into the DOM at its next frame, up to 33 ms
+// after the input handler read the control; keys pressed in between would be
+// overwritten by the older value the handler saw (a fast typist loses
+// letters). So while the user is in the control, what it shows is what counts:
+// its own input event brings the model up to date right after.
+func typed(id, v string) string {
+	if !app.IsClient {
+		return v
+	}
+	el := app.Window().Get("document").Get("activeElement")
+	if !el.Truthy() || el.Get("id").String() != id {
+		return v
+	}
+	return el.Get("value").String()
+}

@@ -460,6 +460,18 @@ func eval[T any](b *browser, js string) T {
 	return v
 }
 
+// evalAwait evaluates js, which gives a promise, and waits for its value.
+func evalAwait[T any](b *browser, js string) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, waitTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("evaluating %s: %v", js, err)
+	}
+	return v
+}
+
 // poll evaluates js until ok accepts its value, at most waitTimeout. It
 // returns the last value and whether ok accepted it. Errors while the page
 // changes (navigation, re-render) are retried.
