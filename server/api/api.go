@@ -121,6 +121,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 type viewerKey struct{}
 
+// viewerAt is who is logged in on a request, with the store's version
+// their access was read at: an answer computed for them is no newer than
+// that (a change of their access after it must not be kept as newer).
+type viewerAt struct {
+	v       ticket.Viewer
+	version int64
+}
+
 // handler is an API handler that may fail with a coded error.
 type handler func(w http.ResponseWriter, r *http.Request) error
 
@@ -137,12 +145,12 @@ func (s *Server) public(h handler) http.HandlerFunc {
 // viewer with viewerOf.
 func (s *Server) authed(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		v, err := s.sessionViewer(r)
+		v, version, err := s.sessionViewer(r)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, v))
+		r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, viewerAt{v, version}))
 		if err := h(w, r); err != nil {
 			s.writeError(w, r, err)
 		}
@@ -150,8 +158,14 @@ func (s *Server) authed(h handler) http.HandlerFunc {
 }
 
 func viewerOf(r *http.Request) ticket.Viewer {
-	v, _ := r.Context().Value(viewerKey{}).(ticket.Viewer)
-	return v
+	v, _ := r.Context().Value(viewerKey{}).(viewerAt)
+	return v.v
+}
+
+// viewerVersion is the store's version the viewer of r was read at.
+func viewerVersion(r *http.Request) int64 {
+	v, _ := r.Context().Value(viewerKey{}).(viewerAt)
+	return v.version
 }
 
 // LangCookie is the cookie that keeps a visitor's language choice.

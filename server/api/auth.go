@@ -50,33 +50,34 @@ func sessionToken(r *http.Request) string {
 	return ""
 }
 
-// sessionViewer returns who is logged in on r.
-func (s *Server) sessionViewer(r *http.Request) (ticket.Viewer, error) {
+// sessionViewer returns who is logged in on r, and the store's version
+// before their access was read.
+func (s *Server) sessionViewer(r *http.Request) (ticket.Viewer, int64, error) {
 	token := sessionToken(r)
 	if token == "" {
-		return ticket.Viewer{}, ticket.ErrUnauthorized
+		return ticket.Viewer{}, 0, ticket.ErrUnauthorized
 	}
 	now := s.cfg.Now()
 	hash := tokenHash(token)
 	version := s.store.Version() // before reading: what is read is at least this new
 	if v, ok := s.sessions.get(version, string(hash), now); ok {
-		return v, nil
+		return v, version, nil
 	}
 	userID, err := s.store.Session(r.Context(), hash, now, now.Add(-s.cfg.SessionIdle), sessionTouch)
 	if ticket.ErrorCode(err) == ticket.CodeNotFound {
-		return ticket.Viewer{}, ticket.ErrUnauthorized
+		return ticket.Viewer{}, 0, ticket.ErrUnauthorized
 	}
 	if err != nil {
-		return ticket.Viewer{}, err
+		return ticket.Viewer{}, 0, err
 	}
 	v, err := s.store.Viewer(r.Context(), userID)
 	if ticket.ErrorCode(err) == ticket.CodeNotFound {
-		return ticket.Viewer{}, ticket.ErrUnauthorized
+		return ticket.Viewer{}, 0, ticket.ErrUnauthorized
 	}
 	if err == nil {
 		s.sessions.put(version, string(hash), v, now)
 	}
-	return v, err
+	return v, version, err
 }
 
 // sessions remembers for a second who a session belongs to, while nothing

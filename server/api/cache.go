@@ -114,7 +114,10 @@ func (s *Server) cachedJSON(w http.ResponseWriter, r *http.Request, compute func
 		return nil
 	}
 	key := strconv.FormatInt(viewerOf(r).User.ID, 10) + " " + r.URL.Path + "?" + r.URL.RawQuery
-	version := s.store.Version() // before reading: the answer is at least this new
+	// The answer is as new as the older of the viewer (read first) and
+	// what compute reads: kept under a newer version, an answer computed
+	// with access withdrawn meanwhile would outlive the withdrawal.
+	version := viewerVersion(r)
 	b, err := s.answers.answer(version, key, func() ([]byte, error) {
 		// Others may wait for this answer: it is read to the end even if
 		// this request's client leaves.

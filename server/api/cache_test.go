@@ -1,11 +1,19 @@
 package api
 
 import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/server/seed"
+	"github.com/supportal/supportal/server/store"
 )
 
 // answerOf returns what c answers for key at version, and whether it was
@@ -101,6 +109,81 @@ func TestAnswersReadOnceForConcurrentMisses(t *testing.T) {
 	for i, b := range got {
 		if b != "page" {
 			t.Fatalf("request %d got %q", i, b)
+		}
+	}
+}
+
+// A list read with access that was withdrawn while the request ran (its
+// viewer was read before the change, its tickets after) is answered to
+// that request, but never kept: the next request after the withdrawal
+// reads again and lists none of the account's tickets.
+func TestAnswerReadAcrossAccessChangeNotKept(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	h, err := HashPassword(seed.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Load(ctx, db, h, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s := New(db, Config{})
+	w := httptest.NewRecorder()
+	login := httptest.NewRequest("POST", "/api/v1/login", strings.NewReader(`{"email":"`+seed.VeraEmail+`","password":"`+seed.Password+`"}`))
+	login.Header.Set("Content-Type", "application/json")
+	s.ServeHTTP(w, login)
+	if w.Code != http.StatusOK {
+		t.Fatalf("login: %d %s", w.Code, w.Body)
+	}
+	cookie := w.Result().Cookies()[0]
+	listed := func() (n int) {
+		t.Helper()
+		r := httptest.NewRequest("GET", "/api/v1/tickets?limit=500", nil)
+		r.AddCookie(cookie)
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		var resp listResponse
+		if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil {
+			t.Fatalf("list: %d %s", w.Code, w.Body)
+		}
+		for _, tv := range resp.Tickets {
+			if tv.Organization.AccountNumber == "200300" {
+				n++
+			}
+		}
+		return n
+	}
+	if n := listed(); n == 0 {
+		t.Fatal("before: Vera lists no ticket of Cabinet Lumière (read access)")
+	}
+
+	late := httptest.NewRequest("GET", "/api/v1/tickets?limit=500", nil)
+	late.AddCookie(cookie)
+	v, version, err := s.sessionViewer(late)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lumiere, vendor int64
+	for _, a := range v.VendorAccounts {
+		if a.Organization.AccountNumber == "200300" {
+			lumiere, vendor = a.Organization.ID, a.Vendor.ID
+		}
+	}
+	if err := db.ChangeVendorAccess(ctx, lumiere, vendor, ticket.AccessNone); err != nil {
+		t.Fatal(err)
+	}
+	late = late.WithContext(context.WithValue(late.Context(), viewerKey{}, viewerAt{v, version}))
+	if err := s.listTickets(httptest.NewRecorder(), late); err != nil {
+		t.Fatal(err)
+	}
+
+	for i := 0; i < 2; i++ {
+		if n := listed(); n != 0 {
+			t.Fatalf("request %d after the withdrawal lists %d tickets of Cabinet Lumière, want 0", i+1, n)
 		}
 	}
 }
