@@ -195,9 +195,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if token := sessionToken(r); token != "" {
-		if err := s.store.DeleteSession(r.Context(), tokenHash(token)); err != nil {
+		hash := tokenHash(token)
+		if err := s.store.DeleteSession(r.Context(), hash); err != nil {
 			return err
 		}
+		s.hub.EndSession(string(hash)) // the session's sockets close too
 	}
 	setSessionCookie(w, r, "", -1)
 	w.WriteHeader(http.StatusNoContent)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"strconv"
 
@@ -27,10 +28,19 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 		after = n
 	}
 	userID := v.User.ID
+	hash := tokenHash(sessionToken(r))
 	return live.Serve(w, r, s.hub, live.Client{
 		UserID:        userID,
 		Viewer:        func(ctx context.Context) (ticket.Viewer, error) { return s.store.Viewer(ctx, userID) },
 		AccessVersion: s.store.AccessVersion,
+		Session:       string(hash),
+		SessionLive: func(ctx context.Context) bool {
+			// An open socket is no use of the session: it does not keep
+			// it from expiring.
+			now := s.cfg.Now()
+			id, err := s.store.Session(ctx, hash, now, now.Add(-s.cfg.SessionIdle), math.MaxInt64)
+			return err == nil && id == userID
+		},
 	}, after)
 }
 

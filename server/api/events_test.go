@@ -338,3 +338,39 @@ func TestEventsFollowRevokedAccess(t *testing.T) {
 		}
 	}
 }
+
+// Logging out closes the session's event stream at once: a cookie that was
+// logged out (or stolen and logged out) streams nothing more. The user's
+// other session keeps its stream.
+func TestLogoutClosesTheSessionsStream(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	phone, laptop, sam := newClient(t, srv), newClient(t, srv), newClient(t, srv)
+	phone.login(seed.BerndEmail)
+	laptop.login(seed.BerndEmail)
+	sam.login(seed.SamEmail)
+	onPhone, onLaptop := phone.mustDial(t, ""), laptop.mustDial(t, "")
+	for _, s := range []*socket{onPhone, onLaptop} {
+		s.next(func(ev ticket.EventView) bool { return ev.Type == ticket.EventSync })
+	}
+	if r := phone.send("POST", "/api/v1/logout", nil); r.status != 204 {
+		t.Fatalf("logout: %d %s", r.status, r.body)
+	}
+	if got := onPhone.collect(5 * time.Second); len(got) != 0 {
+		t.Fatalf("the logged-out stream sent %+v before it closed", got)
+	}
+	select {
+	case _, open := <-onPhone.frames:
+		if open {
+			t.Fatal("the logged-out session's stream sent a frame after collect")
+		}
+	default:
+		t.Fatal("the logged-out session's stream is still open after 5 s")
+	}
+	tk := firstTicket(t, db, "100200", 0, ticket.StatusNew, ticket.StatusOpen, ticket.StatusWaitingExternal)
+	if r := sam.send("POST", path(tk.Number, "/messages"), map[string]any{"body": "Nach der Abmeldung am Telefon"}); r.status != 201 {
+		t.Fatalf("Sam's reply: %d %s", r.status, r.body)
+	}
+	onLaptop.next(func(ev ticket.EventView) bool {
+		return ev.Type == ticket.EventMessageCreated && ev.Data.Message != nil && ev.Data.Message.Body == "Nach der Abmeldung am Telefon"
+	})
+}

@@ -24,6 +24,7 @@ const (
 	maxMessageSize = 512                 // the browser sends nothing but pongs
 )
 
+
 // upgrader refuses a foreign Origin: CheckOrigin is nil, so gorilla
 // accepts only an Origin whose host is the request's Host.
 // Write buffers come from a pool: an idle socket holds none.
@@ -38,6 +39,13 @@ type Client struct {
 	Viewer func(ctx context.Context) (ticket.Viewer, error)
 	// AccessVersion changes whenever a membership or access level changes.
 	AccessVersion func() int64
+	// Session names the login session the socket was opened in: the hub
+	// closes the sockets of a session that is logged out (Hub.EndSession).
+	Session string
+	// SessionLive tells whether the session still holds (an idle session
+	// expires); asked with every ping, the socket closes when it does not.
+	// Nil: always.
+	SessionLive func(ctx context.Context) bool
 }
 
 // Serve upgrades r to a websocket and sends c's user every event after
@@ -51,7 +59,7 @@ func Serve(w http.ResponseWriter, r *http.Request, h *Hub, c Client, after int64
 	// The first writer, started below, catches up: until it runs, the hub
 	// only queues.
 	cn := &conn{h: h, f: filter{client: c, viewers: &h.viewers}, after: after, writing: true}
-	sub, err := h.Subscribe(r.Context(), c.UserID, cn.kick)
+	sub, err := h.Subscribe(r.Context(), c.UserID, c.Session, cn.kick)
 	if err != nil {
 		return err
 	}
@@ -62,7 +70,7 @@ func Serve(w http.ResponseWriter, r *http.Request, h *Hub, c Client, after int64
 		return nil // the upgrader has answered
 	}
 	cn.ws = ws
-	cn.ping = time.AfterFunc(pingPeriod, cn.pingDue)
+	cn.ping = time.AfterFunc(h.pingEvery, cn.pingDue)
 	go cn.read()
 	go cn.write(true)
 	return nil
@@ -105,7 +113,7 @@ func (c *conn) pingDue() {
 	c.pingWant = true
 	c.mu.Unlock()
 	c.kick()
-	c.ping.Reset(pingPeriod)
+	c.ping.Reset(c.h.pingEvery)
 }
 
 // end closes the connection once and lets the hub know.
@@ -163,13 +171,24 @@ func (c *conn) write(first bool) {
 			}
 		}
 		if dropped {
-			// Too far behind: the browser resumes from its last event.
 			c.armWrite()
-			c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "slow"))
+			if c.sub.SessionEnded.Load() {
+				c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "session ended"))
+			} else {
+				// Too far behind: the browser resumes from its last event.
+				c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "slow"))
+			}
 			c.end()
 			return
 		}
 		if ping {
+			if live := c.f.client.SessionLive; live != nil && !live(context.Background()) {
+				// The session expired: the browser finds out and logs in again.
+				c.armWrite()
+				c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "session ended"))
+				c.end()
+				return
+			}
 			c.armWrite()
 			if err := c.ws.WriteMessage(websocket.PingMessage, nil); err != nil {
 				c.end()

@@ -84,3 +84,77 @@ func TestIdleConnectionsKeepOneGoroutine(t *testing.T) {
 		t.Fatalf("the access of one user was read %d times for %d sockets", n, sockets)
 	}
 }
+
+// A socket closes as soon as its session ends: at once when the session is
+// logged out (Hub.EndSession), at the next ping when it expired. Sockets of
+// the user's other sessions stay open and keep receiving.
+func TestSocketsEndWithTheirSession(t *testing.T) {
+	src := &memSource{}
+	h := startHub(t, src, 100)
+	h.pingEvery = 100 * time.Millisecond
+	var expired atomic.Bool
+	agent := ticket.Viewer{User: ticket.User{ID: 1, Agent: true}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		session := r.URL.Query().Get("session")
+		err := Serve(w, r, h, Client{
+			UserID:        1,
+			Viewer:        func(context.Context) (ticket.Viewer, error) { return agent, nil },
+			AccessVersion: func() int64 { return 1 },
+			Session:       session,
+			SessionLive: func(context.Context) bool {
+				return session != "expiring" || !expired.Load()
+			},
+		}, 0)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusTooManyRequests)
+		}
+	}))
+	defer srv.Close()
+	dial := func(session string) *websocket.Conn {
+		t.Helper()
+		ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http")+"?session="+session, http.Header{"Origin": {srv.URL}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ws.Close() })
+		var mark ticket.EventView
+		if err := ws.ReadJSON(&mark); err != nil || mark.Type != ticket.EventSync {
+			t.Fatalf("session %s: first frame %+v, %v", session, mark, err)
+		}
+		return ws
+	}
+	// closedWith reads until the socket closes and returns its close code.
+	closedWith := func(ws *websocket.Conn) int {
+		t.Helper()
+		ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+		for {
+			_, _, err := ws.ReadMessage()
+			if ce, ok := err.(*websocket.CloseError); ok {
+				return ce.Code
+			}
+			if err != nil {
+				t.Fatalf("socket did not close with a close frame: %v", err)
+			}
+		}
+	}
+	phone, laptop, tablet := dial("phone"), dial("laptop"), dial("expiring")
+
+	h.EndSession("phone")
+	if code := closedWith(phone); code != websocket.ClosePolicyViolation {
+		t.Fatalf("logged-out session's socket closed with %d, want %d", code, websocket.ClosePolicyViolation)
+	}
+	expired.Store(true)
+	if code := closedWith(tablet); code != websocket.ClosePolicyViolation {
+		t.Fatalf("expired session's socket closed with %d, want %d", code, websocket.ClosePolicyViolation)
+	}
+	src.add(1)
+	h.Notify()
+	laptop.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var ev ticket.EventView
+	if err := laptop.ReadJSON(&ev); err != nil || ev.ID != 1 {
+		t.Fatalf("the other session's socket: %+v, %v; want event 1", ev, err)
+	}
+	if n := h.Subscribers(); n != 1 {
+		t.Fatalf("hub has %d subscribers, want 1 (the laptop)", n)
+	}
+}

@@ -35,10 +35,12 @@ type Hub struct {
 	src        Source
 	log        *slog.Logger
 	maxPerUser int
+	pingEvery  time.Duration // pingPeriod; tests shorten it
 
 	notify     chan struct{}
 	register   chan registration
 	unregister chan *Subscriber
+	ends       chan string // sessions that ended
 	stats      chan chan int
 	done       chan struct{} // closed when Run returns
 
@@ -53,10 +55,16 @@ type Hub struct {
 // on an idle subscriber.
 type Subscriber struct {
 	UserID int64
+	// Session names the login session the subscriber belongs to; when it
+	// ends (EndSession), the subscriber is dropped.
+	Session string
 	// Start is the newest event id when the subscriber joined: events up to
 	// it are read from the store, later ones are queued.
 	Start   int64
 	Dropped chan struct{} // closed when the hub drops the subscriber
+	// SessionEnded is true when it was dropped because its session ended
+	// (not for being slow): set before Dropped is closed.
+	SessionEnded atomic.Bool
 
 	ready func() // called after every batch queued, and on drop; must not block
 
@@ -149,10 +157,11 @@ func NewHub(src Source, log *slog.Logger, maxPerUser int) *Hub {
 		log = slog.Default()
 	}
 	return &Hub{
-		src: src, log: log, maxPerUser: maxPerUser,
+		src: src, log: log, maxPerUser: maxPerUser, pingEvery: pingPeriod,
 		notify:     make(chan struct{}, 1),
 		register:   make(chan registration),
 		unregister: make(chan *Subscriber),
+		ends:       make(chan string),
 		stats:      make(chan chan int),
 		done:       make(chan struct{}),
 	}
@@ -167,11 +176,11 @@ func (h *Hub) Notify() {
 	}
 }
 
-// Subscribe adds a subscriber for user userID; ready is called whenever
-// batches are queued for it or it is dropped, from the hub's goroutine: it
-// must return at once.
-func (h *Hub) Subscribe(ctx context.Context, userID int64, ready func()) (*Subscriber, error) {
-	s := &Subscriber{UserID: userID, Dropped: make(chan struct{}), ready: ready}
+// Subscribe adds a subscriber for user userID in the login session named
+// session; ready is called whenever batches are queued for it or it is
+// dropped, from the hub's goroutine: it must return at once.
+func (h *Hub) Subscribe(ctx context.Context, userID int64, session string, ready func()) (*Subscriber, error) {
+	s := &Subscriber{UserID: userID, Session: session, Dropped: make(chan struct{}), ready: ready}
 	reply := make(chan error, 1)
 	select {
 	case h.register <- registration{s, reply}:
@@ -185,6 +194,18 @@ func (h *Hub) Subscribe(ctx context.Context, userID int64, ready func()) (*Subsc
 		return s, err
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	}
+}
+
+// EndSession drops the subscribers of the login session named session (a
+// logout): their connections close at once.
+func (h *Hub) EndSession(session string) {
+	if session == "" {
+		return
+	}
+	select {
+	case h.ends <- session:
+	case <-h.done:
 	}
 }
 
@@ -246,6 +267,13 @@ func (h *Hub) Run(ctx context.Context) {
 			r.reply <- nil
 		case s := <-h.unregister:
 			drop(s)
+		case session := <-h.ends:
+			for s := range subs {
+				if s.Session == session {
+					s.SessionEnded.Store(true)
+					drop(s)
+				}
+			}
 		case reply := <-h.stats:
 			reply <- len(subs)
 		case <-h.notify:

@@ -58,7 +58,7 @@ type sub struct {
 
 func subscribe(t *testing.T, h *Hub, userID int64) (sub, error) {
 	ready := make(chan struct{}, 1)
-	s, err := h.Subscribe(context.Background(), userID, func() {
+	s, err := h.Subscribe(context.Background(), userID, "", func() {
 		select {
 		case ready <- struct{}{}:
 		default:
