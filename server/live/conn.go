@@ -24,7 +24,6 @@ const (
 	maxMessageSize = 512                 // the browser sends nothing but pongs
 )
 
-
 // upgrader refuses a foreign Origin: CheckOrigin is nil, so gorilla
 // accepts only an Origin whose host is the request's Host.
 // Write buffers come from a pool: an idle socket holds none.
