@@ -184,17 +184,23 @@ func (s *Server) storeFile(r *http.Request, v ticket.Viewer, org ticket.Organiza
 		ConfirmedAt:    now,
 		CreatedAt:      now,
 	}
-	// The janitor removes the bytes of stale uploads; it waits while files
-	// are being stored and recorded.
-	s.uploads.RLock()
-	defer s.uploads.RUnlock()
 	limited := &maxReader{r: io.MultiReader(bytes.NewReader(head), part), left: s.cfg.MaxFileBytes}
-	sum, size, err := s.blobs.Put(limited)
+	staged, err := s.blobs.Stage(limited)
 	if err != nil {
 		return store.Upload{}, formError(err)
 	}
-	up.SHA256, up.Size = sum, size
-	if err := s.store.CreateUpload(r.Context(), up); err != nil {
+	defer staged.Discard()
+	up.SHA256, up.Size = staged.Sum, staged.Size
+	// The janitor removes the bytes of stale uploads; it waits while a file
+	// is put in its place and recorded (not while it is read: a slow
+	// upload holds up no one). The record is written even if the client
+	// leaves now: the bytes are in place.
+	s.uploads.RLock()
+	defer s.uploads.RUnlock()
+	if err := staged.Keep(); err != nil {
+		return store.Upload{}, err
+	}
+	if err := s.store.CreateUpload(context.WithoutCancel(r.Context()), up); err != nil {
 		return store.Upload{}, err
 	}
 	return up, nil
@@ -303,10 +309,12 @@ func (s *Server) RemoveStaleUploads(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The rows are gone: remove every file, even when one fails.
+	var errs []error
 	for _, sum := range sums {
 		if err := s.blobs.Remove(sum); err != nil {
-			return err
+			errs = append(errs, err)
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"mime/multipart"
+	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -19,15 +20,15 @@ import (
 	"github.com/supportal/supportal/server/seed"
 )
 
-// countingBlobs counts the files stored.
+// countingBlobs counts the files read into storage (staged, kept or not).
 type countingBlobs struct {
 	files.Blobs
 	puts atomic.Int64
 }
 
-func (c *countingBlobs) Put(r io.Reader) (string, int64, error) {
+func (c *countingBlobs) Stage(r io.Reader) (*files.Staged, error) {
 	c.puts.Add(1)
-	return c.Blobs.Put(r)
+	return c.Blobs.Stage(r)
 }
 
 // form is a multipart upload: fields in order, then the file (if name or
@@ -322,5 +323,72 @@ func TestStaleUploadsRemoved(t *testing.T) {
 	}
 	if _, err := db.Upload(context.Background(), stale.ID); ticket.ErrorCode(err) != ticket.CodeNotFound {
 		t.Fatalf("stale row: %v", err)
+	}
+}
+
+// A slow upload holds up no one: while its bytes trickle in, the stale
+// upload janitor runs and another upload is stored at once.
+func TestSlowUploadHoldsUpNoOne(t *testing.T) {
+	_, db := mustDemo(t, api.Config{})
+	a := api.New(db, api.Config{})
+	srv := httptest.NewServer(a)
+	defer srv.Close()
+	anna := newClient(t, srv)
+	anna.login(seed.AnnaEmail)
+	org := firstTicket(t, db, "100200", 0, ticket.Statuses()...).Organization.ID
+
+	// The slow one: the fields and the start of the file, then nothing.
+	pr, pw := io.Pipe()
+	defer pw.CloseWithError(io.ErrUnexpectedEOF) // on failure: before srv.Close waits for it
+	mw := multipart.NewWriter(pw)
+	req, err := http.NewRequest("POST", srv.URL+"/api/v1/uploads", pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	slow := make(chan int, 1)
+	go func() {
+		res, err := anna.http.Do(req)
+		if err != nil {
+			slow <- 0
+			return
+		}
+		res.Body.Close()
+		slow <- res.StatusCode
+	}()
+	mw.WriteField("privacyConfirmed", "true")
+	mw.WriteField("organizationId", strconv.FormatInt(org, 10))
+	fw, err := mw.CreateFormFile("file", "langsam.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(pdf)
+	fw.Write(make([]byte, 64<<10)) // past the sniffed head: the server is storing it
+	time.Sleep(200 * time.Millisecond)
+
+	janitor := make(chan error, 1)
+	go func() { janitor <- a.RemoveStaleUploads(context.Background()) }()
+	select {
+	case err := <-janitor:
+		if err != nil {
+			t.Fatalf("janitor: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the janitor waits for a slow upload")
+	}
+	fast := make(chan int, 1)
+	go func() { fast <- anna.upload(confirmed("schnell.pdf", pdf, orgField(org))).status }()
+	select {
+	case status := <-fast:
+		if status != 201 {
+			t.Fatalf("the other upload: %d, want 201", status)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("another upload waits for a slow one")
+	}
+	mw.Close()
+	pw.Close()
+	if status := <-slow; status != 201 {
+		t.Fatalf("the slow upload, finished: %d, want 201", status)
 	}
 }

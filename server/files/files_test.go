@@ -131,11 +131,11 @@ func TestDisposition(t *testing.T) {
 
 func testBlobs(t *testing.T, b Blobs) {
 	t.Helper()
-	sum, size, err := b.Put(strings.NewReader("hello"))
+	sum, size, err := Put(b, strings.NewReader("hello"))
 	if err != nil || size != 5 || sum != "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824" {
 		t.Fatalf("Put = %s, %d, %v", sum, size, err)
 	}
-	again, _, _ := b.Put(strings.NewReader("hello"))
+	again, _, _ := Put(b, strings.NewReader("hello"))
 	if again != sum {
 		t.Fatalf("same bytes, another name: %s", again)
 	}
@@ -159,8 +159,17 @@ func testBlobs(t *testing.T, b Blobs) {
 	if _, err := b.Open(sum); err != ErrNotFound {
 		t.Fatalf("after Remove: %v", err)
 	}
+	// Staged and discarded: nothing is stored under its sum.
+	st, err := b.Stage(strings.NewReader("never kept"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Discard()
+	if _, err := b.Open(st.Sum); err != ErrNotFound {
+		t.Fatalf("a discarded file can be opened: %v", err)
+	}
 	// A failing reader stores nothing.
-	if _, _, err := b.Put(io.MultiReader(strings.NewReader("part"), failing{})); err == nil {
+	if _, _, err := Put(b, io.MultiReader(strings.NewReader("part"), failing{})); err == nil {
 		t.Fatal("Put of a failing reader succeeded")
 	}
 }
@@ -177,7 +186,7 @@ func TestDirBlobs(t *testing.T) {
 	}
 	testBlobs(t, d)
 	// Content-addressed under server-made names; nothing left in tmp.
-	sum, _, err := d.Put(bytes.NewReader(pdfHead))
+	sum, _, err := Put(d, bytes.NewReader(pdfHead))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,6 +195,19 @@ func TestDirBlobs(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(filepath.Join(dir, "tmp")); len(left) != 0 {
 		t.Fatalf("temporary files left: %v", left)
+	}
+	// What a crash leaves in tmp is gone when the directory is opened again.
+	if _, err := d.Stage(strings.NewReader("cut off by a crash")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(filepath.Join(dir, "tmp")); len(left) != 0 {
+		t.Fatalf("temporary files left after reopening: %v", left)
+	}
+	if _, err := d.Open(sum); err != nil {
+		t.Fatalf("a kept blob after reopening: %v", err)
 	}
 }
 
