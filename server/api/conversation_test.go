@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/server/api"
@@ -177,4 +178,38 @@ func TestSearchNeverFindsInternalNotes(t *testing.T) {
 		t.Errorf("Diego searching %q does not find ticket %d", word, mine[0].Number)
 	}
 	mustError(t, diego.get("/api/v1/tickets?q="+strings.Repeat("x", 201)), 400, ticket.CodeInvalid)
+}
+
+// A status step customers do not see (the light stays) leaves the update
+// time they see as it was: it would give the internal work away. A step
+// that changes their light moves it.
+func TestInternalStatusStepsKeepUpdateTime(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	anna, sam := newClient(t, srv), newClient(t, srv)
+	anna.login(seed.AnnaEmail)
+	sam.login(seed.SamEmail)
+	tk := firstTicket(t, db, "100200", 0, ticket.StatusNew)
+	seen := func() ticket.TicketView {
+		t.Helper()
+		var got struct{ Ticket ticket.TicketView }
+		anna.get(path(tk.Number, "")).decode(t, &got)
+		return got.Ticket
+	}
+	before := seen()
+	for _, step := range []ticket.Status{ticket.StatusOpen, ticket.StatusWaitingInternal} {
+		time.Sleep(5 * time.Millisecond) // the clock moves on between writes
+		if r := sam.send("PATCH", path(tk.Number, ""), map[string]any{"status": step}); r.status != 200 {
+			t.Fatalf("Sam sets %s: %d %s", step, r.status, r.body)
+		}
+		if after := seen(); after.Status != before.Status || !after.UpdatedAt.Equal(before.UpdatedAt) {
+			t.Fatalf("after the step to %s Anna sees %s updated %v, want %s updated %v", step, after.Status, after.UpdatedAt, before.Status, before.UpdatedAt)
+		}
+	}
+	time.Sleep(5 * time.Millisecond)
+	if r := sam.send("PATCH", path(tk.Number, ""), map[string]any{"status": ticket.StatusWaitingExternal}); r.status != 200 {
+		t.Fatalf("Sam sets waiting_external: %d %s", r.status, r.body)
+	}
+	if after := seen(); after.Status == before.Status || !after.UpdatedAt.After(before.UpdatedAt) {
+		t.Fatalf("after a step that changes her light Anna sees %s updated %v, want a new status updated after %v", after.Status, after.UpdatedAt, before.UpdatedAt)
+	}
 }

@@ -715,7 +715,11 @@ type Update struct {
 func (s *DB) UpdateTicket(ctx context.Context, number int64, u Update) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if u.To != "" && u.To != u.From {
-			if err := moveStatus(ctx, tx, number, u.From, u.To, u.At, true); err != nil {
+			// A step customers do not see (new → open, open ↔
+			// waiting_internal…: the same light) does not move the update
+			// time they see either.
+			touch := u.To.Portal() != u.From.Portal()
+			if err := moveStatus(ctx, tx, number, u.From, u.To, u.At, touch); err != nil {
 				return err
 			}
 		}
