@@ -374,16 +374,20 @@ func TestSearch(t *testing.T) {
 			ctx := context.Background()
 			db := mode.open(t)
 			f := mustFixture(t, db)
-			mk := func(subject, desc string) ticket.Ticket {
+			mk := func(subject, desc string, fields ...string) ticket.Ticket {
+				fs := map[string]string{}
+				for i := 0; i+1 < len(fields); i += 2 {
+					fs[fields[i]] = fields[i+1]
+				}
 				tk, err := db.CreateTicket(ctx, ticket.Ticket{Organization: f.orgA.Ref(), Requester: f.user.Ref(), Type: "login_problem",
-					Category: "password", Subject: subject, Description: desc, Status: ticket.StatusOpen, CreatedAt: time.Now()})
+					Category: "password", Subject: subject, Description: desc, Fields: fs, Status: ticket.StatusOpen, CreatedAt: time.Now()})
 				if err != nil {
 					t.Fatal(err)
 				}
 				return tk
 			}
 			a := mk("Rücklastschrift zur Rechnung", "Bitte erneut einziehen.")
-			b := mk("Drucker", "Umlaute fehlen im Ausdruck.")
+			b := mk("Drucker", "Umlaute fehlen im Ausdruck.", "invoiceNumber", "RE-2026-10452")
 			if _, err := db.AddMessage(ctx, ticket.Message{TicketNumber: b.Number, Author: f.sam.Ref(), Body: "Welche Druckerfirmware?", CreatedAt: time.Now()}); err != nil {
 				t.Fatal(err)
 			}
@@ -407,6 +411,9 @@ func TestSearch(t *testing.T) {
 				{customer, "quokka", nil},                     // internal notes: not for customers
 				{agent, "quokka", []int64{a.Number}},          // agents find them
 				{customer, `"); DROP TABLE tickets; --`, nil}, // just words
+				{customer, "-", nil},                          // nothing to look for
+				{customer, `% _ * + ( '"`, nil},
+				{customer, "RE-2026-10452", []int64{b.Number}}, // a data field
 			}
 			for _, tt := range tests {
 				ts, _, err := db.ListTickets(ctx, store.ListQuery{Scope: tt.scope, Search: tt.search})

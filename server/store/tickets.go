@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -107,7 +109,7 @@ func (s *DB) CreateTicketOnce(ctx context.Context, once Once, t ticket.Ticket) (
 		if number, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		if err := index(ctx, tx, number, t.Subject+" "+t.Description, false); err != nil {
+		if err := indexTicket(ctx, tx, number, t); err != nil {
 			return err
 		}
 		if err := attach(ctx, tx, t.Attachments, t.Requester.ID, number, 0); err != nil {
@@ -388,11 +390,12 @@ func (q ListQuery) from() (string, []any) {
 	}
 	if number != 0 {
 		// The ticket a number names comes first.
-		parts = append(parts, `SELECT ?, -1e9`)
+		parts = append(parts, `SELECT ? AS ticket_number, -1e9 AS score`)
 		args = append(args, number)
 	}
 	if len(parts) == 0 {
-		parts = append(parts, `SELECT NULL, 0 WHERE 0`)
+		// Nothing to look for (only punctuation, or no account): no match.
+		parts = append(parts, `SELECT NULL AS ticket_number, 0 AS score WHERE 0`)
 	}
 	// CROSS JOIN keeps the matches the outer loop: SQLite would otherwise
 	// walk a customer's tickets and scan the matches for each.
@@ -652,7 +655,7 @@ func (s *DB) ImportTickets(ctx context.Context, ts []ticket.Ticket) error {
 			if err != nil {
 				return err
 			}
-			if err := index(ctx, tx, number, t.Subject+" "+t.Description, false); err != nil {
+			if err := indexTicket(ctx, tx, number, t); err != nil {
 				return err
 			}
 		}
@@ -772,6 +775,23 @@ func moveStatus(ctx context.Context, tx *sql.Tx, number int64, from, to ticket.S
 		return ErrChanged
 	}
 	return nil
+}
+
+// indexTicket indexes what a ticket was raised with: its subject and
+// description, and the values of its data fields (an invoice or order
+// number finds its ticket) as a text of their own.
+func indexTicket(ctx context.Context, tx *sql.Tx, number int64, t ticket.Ticket) error {
+	if err := index(ctx, tx, number, t.Subject+" "+t.Description, false); err != nil {
+		return err
+	}
+	if len(t.Fields) == 0 {
+		return nil
+	}
+	values := make([]string, 0, len(t.Fields))
+	for _, k := range slices.Sorted(maps.Keys(t.Fields)) {
+		values = append(values, t.Fields[k])
+	}
+	return index(ctx, tx, number, strings.Join(values, " "), false)
 }
 
 // index adds text to the search index of ticket number, with its scope:
