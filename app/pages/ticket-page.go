@@ -126,26 +126,31 @@ func (p *ticketPage) Render() app.UI {
 					app.P().Class("message-body").Body(messageText(tk.Description)...),
 					attachmentLinks(lang, "attachments-description", tk.Attachments),
 				),
-				app.Range(d.Messages).Slice(func(i int) app.UI {
-					m := d.Messages[i]
-					internal := m.Internal != nil && *m.Internal
-					return app.Article().Class("message").ID("message-"+strconv.FormatInt(m.ID, 10)).Body(
-						app.Header().Body(
-							app.Strong().Text(m.Author.Name),
-							app.Text(" · "),
-							app.Time().DateTime(m.CreatedAt.Format("2006-01-02T15:04:05Z07:00")).Text(when(lang, m.CreatedAt)),
-							app.Text(" "),
-							app.If(internal, func() app.UI {
-								return app.Span().Class("internal-badge").Text(t(lang, "InternalNote"))
-							}),
-						),
-						app.If(m.Body != "", func() app.UI { return app.P().Class("message-body").Body(messageText(m.Body)...) }),
-						attachmentLinks(lang, "attachments-"+strconv.FormatInt(m.ID, 10), m.Attachments),
-					).Class(map[bool]string{true: "message-internal"}[internal])
-				}),
-				app.If(len(d.Messages) == 0, func() app.UI {
-					return app.P().Class("muted").Text(t(lang, "NoMessages"))
-				}),
+				// The messages have a parent of their own: appended live, a
+				// message moves no sibling, so the reply box below stays the
+				// same element (focus and what is being typed stay in it).
+				app.Div().ID("messages").Class("messages").Body(
+					app.Range(d.Messages).Slice(func(i int) app.UI {
+						m := d.Messages[i]
+						internal := m.Internal != nil && *m.Internal
+						return app.Article().Class("message").ID("message-"+strconv.FormatInt(m.ID, 10)).Body(
+							app.Header().Body(
+								app.Strong().Text(m.Author.Name),
+								app.Text(" · "),
+								app.Time().DateTime(m.CreatedAt.Format("2006-01-02T15:04:05Z07:00")).Text(when(lang, m.CreatedAt)),
+								app.Text(" "),
+								app.If(internal, func() app.UI {
+									return app.Span().Class("internal-badge").Text(t(lang, "InternalNote"))
+								}),
+							),
+							app.If(m.Body != "", func() app.UI { return app.P().Class("message-body").Body(messageText(m.Body)...) }),
+							attachmentLinks(lang, "attachments-"+strconv.FormatInt(m.ID, 10), m.Attachments),
+						).Class(map[bool]string{true: "message-internal"}[internal])
+					}),
+					app.If(len(d.Messages) == 0, func() app.UI {
+						return app.P().Class("muted").Text(t(lang, "NoMessages"))
+					}),
+				),
 				p.renderReply(lang, tk),
 				app.If(p.session.User.Agent, func() app.UI { return p.renderAgentPanel(lang, tk) }),
 			),

@@ -215,11 +215,7 @@ func applyEvent(ctx app.Context, userID int64, ev ticket.EventView) {
 	ctx.GetState(TicketState, &cur)
 	open := cur.Number == ev.Ticket && cur.Status == Loaded
 	if open {
-		next := TicketDetail{Status: Loaded, Number: cur.Number, Ticket: tv, Messages: cur.Messages}
-		if m := ev.Data.Message; m != nil && !hasMessage(cur.Messages, m.ID) {
-			next.Messages = append(append([]ticket.MessageView{}, cur.Messages...), *m)
-		}
-		ctx.SetState(TicketState, next)
+		ctx.SetState(TicketState, updatedDetail(cur, tv, ev.Data.Message))
 	}
 	if m := ev.Data.Message; m != nil && m.Author.ID != userID {
 		if viewing.Load() == ev.Ticket {
@@ -241,6 +237,20 @@ func applyEvent(ctx app.Context, userID int64, ev ticket.EventView) {
 	s := CurrentSession(ctx)
 	ctx.NewActionWithValue(LoadOpen, TicketQuery{OrganizationID: s.Account, Open: "true"})
 	ctx.NewActionWithValue(LoadCounts, TicketQuery{OrganizationID: s.Account})
+}
+
+// updatedDetail is the open ticket's page after an event: the ticket as
+// the event has it, but with the description's files, which only the
+// detail carries (they never change), and the event's message once.
+func updatedDetail(cur TicketDetail, tv ticket.TicketView, m *ticket.MessageView) TicketDetail {
+	if tv.Attachments == nil {
+		tv.Attachments = cur.Ticket.Attachments
+	}
+	next := TicketDetail{Status: Loaded, Number: cur.Number, Ticket: tv, Messages: cur.Messages}
+	if m != nil && !hasMessage(cur.Messages, m.ID) {
+		next.Messages = append(append([]ticket.MessageView{}, cur.Messages...), *m)
+	}
+	return next
 }
 
 func hasMessage(ms []ticket.MessageView, id int64) bool {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/server/seed"
 )
@@ -45,12 +47,18 @@ func TestLiveRepliesAndBadges(t *testing.T) {
 	anna.waitContains("ticket page", qText("#ticket-subject"), x.Subject)
 	anna.waitTrue("live stream connected", `localStorage.getItem("supportal.events.`+strconv.FormatInt(userID(t, p, seed.AnnaEmail), 10)+`") !== null`)
 
+	// Anna is typing her answer when Sam's reply comes in.
+	anna.typeIn("textarea#reply-body", "Ich schaue")
 	start := time.Now()
 	reply(x.Number, "Live-Antwort eins")
 	anna.waitContains("Sam's reply without a reload", qText("section.conversation"), "Live-Antwort eins")
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("the reply took %v to appear, want ≤ 2 s", d)
 	}
+	// She goes on typing where she was: the reply box kept the focus.
+	anna.do("typing on", chromedp.KeyEvent(" gleich nach"))
+	anna.waitText("her answer, typed on after the live reply", qValue("textarea#reply-body"), "Ich schaue gleich nach")
+	anna.waitTrue("the reply box has the focus", `document.activeElement?.id === "reply-body"`)
 	// Seen while open: no badge for x.
 	anna.waitFalse("no badge on the open ticket", qExists(`nav.sidenav a[href="/tickets/`+strconv.FormatInt(x.Number, 10)+`"] .badge`))
 
