@@ -60,7 +60,10 @@ func (p *ticketPage) OnMount(ctx app.Context) {
 	ctx.ObserveState(state.TicketState, &p.detail)
 	ctx.ObserveState(state.ReplyState, &p.reply).OnChange(func() {
 		if p.reply.Status == state.Loaded && p.reply.Number == p.number && p.reply.Sent != 0 {
-			p.replyBody, p.replyTried = "", false
+			// Sent: the next message is a public reply again unless the agent
+			// says otherwise (a note by mistake would be a reply by mistake
+			// the other way round, which customers would see).
+			p.replyBody, p.replyTried, p.replyInternal = "", false, false
 			p.files.restore(nil, p.files.confirmed) // sent; the confirmation holds for this ticket
 			// The textarea's text is its default; what was typed or
 			// restored is its value: empty that too.
@@ -305,8 +308,11 @@ func (p *ticketPage) renderReply(lang string, tk ticket.TicketView) app.UI {
 		return app.P().ID("reply-read-only").Class("panel muted").Text(t(lang, "ErrReadOnlyAccess"))
 	}
 	sendLabel := "SendReply"
-	if busy {
+	switch {
+	case busy:
 		sendLabel = "Sending"
+	case agent && p.replyInternal:
+		sendLabel = "SaveInternalNote"
 	}
 	return app.Form().ID("reply").Class("reply panel").NoValidate(true).OnSubmit(p.onReply).Body(
 		app.Label().For("reply-body").Text(t(lang, "ReplyLabel")),

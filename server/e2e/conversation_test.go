@@ -50,8 +50,11 @@ func TestConversationAgentAndCustomer(t *testing.T) {
 	sam.waitContains("the agent's public reply", qText("section.conversation"), question)
 	sam.typeIn("textarea#reply-body", secret)
 	sam.jsClick("input#reply-internal")
+	sam.waitText("the button says what it does", qText("button#reply-send"), msg(t, "en", "SaveInternalNote"))
 	sam.click("button#reply-send")
 	sam.waitContains("the internal note, marked", qText("article.message-internal"), secret)
+	sam.waitFalse("the next message is a public reply again", `document.querySelector("input#reply-internal").checked`)
+	sam.waitText("and its button says so", qText("button#reply-send"), msg(t, "en", "SendReply"))
 	if got := storedTicket(t, p, n).Status; got != ticket.StatusWaitingExternal {
 		t.Fatalf("stored status after the agent's reply = %s, want waiting_external", got)
 	}
