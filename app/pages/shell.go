@@ -142,7 +142,7 @@ func (s *shell) Render() app.UI {
 			),
 		)
 	}
-	return app.Div().Class("shell").Body(
+	return app.Div().Class("shell").OnMouseDown(s.onPointerDown).Body(
 		app.A().Class("skip-link").Href("#main").Text(t(lang, "SkipToContent")),
 		s.renderTopBar(lang),
 		s.renderNav(lang),
@@ -358,6 +358,14 @@ func (s *shell) menu(name, class, label, ariaLabel, firstID string, items ...app
 			s.menuOpen = ""
 			ctx.Defer(func(ctx app.Context) { focus(name + "-menu-button") })
 		}
+	}).On("focusout", func(ctx app.Context, e app.Event) {
+		// The focus went elsewhere (Tab past the last item): the menu
+		// closes. A click that focuses nothing is the pointer's business
+		// (onPointerDown): Safari focuses no link it clicks.
+		next := e.Get("relatedTarget")
+		if s.menuOpen == name && next.Truthy() && !ctx.JSSrc().Call("contains", next).Bool() {
+			s.menuOpen = ""
+		}
 	}).Body(
 		app.Button().ID(name+"-menu-button").Class("menu-button", name+"-button").Type("button").
 			Aria("label", ariaLabel).Title(ariaLabel).
@@ -374,6 +382,21 @@ func (s *shell) menu(name, class, label, ariaLabel, firstID string, items ...app
 			return app.Div().ID(name + "-menu").Class("menu").Body(items...)
 		}),
 	)
+}
+
+// onPointerDown closes the open menu when the pointer goes down anywhere
+// outside it (the page, the language or account switch, another menu's
+// button opens that one instead).
+func (s *shell) onPointerDown(ctx app.Context, e app.Event) {
+	if s.menuOpen == "" {
+		return
+	}
+	if wrap := e.Get("target").Call("closest", ".menu-wrap"); wrap.Truthy() {
+		if b := app.Window().GetElementByID(s.menuOpen + "-menu-button"); b.Truthy() && wrap.Call("contains", b).Bool() {
+			return // inside the open menu, or its own button (which toggles it)
+		}
+	}
+	s.menuOpen = ""
 }
 
 // focus moves the keyboard focus to the element with id.

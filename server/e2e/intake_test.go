@@ -612,6 +612,32 @@ func TestEntryPointsOpenTheirFlows(t *testing.T) {
 	}
 }
 
+// A menu closes when the user goes elsewhere: a click outside it, another
+// menu's button (which opens that one), or Tab past its last item.
+func TestMenusCloseWhenLeft(t *testing.T) {
+	p := startPortal(t)
+	b := loginTo(t, p, "de-DE", seed.AnnaEmail)
+	b.click("button#user-menu-button")
+	b.waitTrue("the user menu opens", qExists("#user-menu"))
+	b.click("main h1")
+	b.waitFalse("a click outside closes it", qExists("#user-menu"))
+
+	b.click("button#support-menu-button")
+	b.waitTrue("the Support menu opens", qExists("#support-menu"))
+	b.click("button#plus-menu-button")
+	b.waitTrue("the + menu opens", qExists("#plus-menu"))
+	b.waitFalse("the Support menu closed", qExists("#support-menu"))
+
+	b.waitText("the focus is on the + menu's first item", `document.activeElement?.id ?? ''`, "plus-assistant-link")
+	b.do("tabbing past the + menu", chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.Tab))
+	b.waitFalse("leaving it by keyboard closes it", qExists("#plus-menu"))
+
+	b.click("button#user-menu-button")
+	b.waitTrue("the user menu opens again", qExists("#user-menu"))
+	b.click("#lang-select")
+	b.waitFalse("the language switch closes it", qExists("#user-menu"))
+}
+
 // Diego adds to one of his open tickets from the assistant: no new ticket,
 // a new message.
 func TestIntakeExistingTicketChoice(t *testing.T) {
