@@ -27,6 +27,7 @@ type ticketPage struct {
 	replyInternal bool   // agents: an internal note
 	replyTried    bool
 	postponing    bool   // agents: "postponed" chosen, the date is asked
+	solving       bool   // "Problem solved" pressed: closing is asked first
 	postponeDate  string // YYYY-MM-DD
 	files         files  // the reply's attachments (the paperclip)
 	catalog       state.Catalog
@@ -331,10 +332,19 @@ func (p *ticketPage) renderReply(lang string, tk ticket.TicketView) app.UI {
 		errorBox(lang, failed),
 		app.Div().Class("actions").Body(
 			app.Button().ID("reply-send").Type("submit").Class("primary").Disabled(busy).Text(t(lang, sendLabel)),
-			app.If(!agent && !closed && tk.Requester.ID == p.session.User.ID, func() app.UI {
-				return app.Button().ID("problem-solved").Type("button").Disabled(busy).OnClick(p.onSolved).Text(t(lang, "ProblemSolved"))
+			app.If(!agent && !closed && tk.Requester.ID == p.session.User.ID && !p.solving, func() app.UI {
+				return app.Button().ID("problem-solved").Type("button").Disabled(busy).OnClick(p.onAskSolved).Text(t(lang, "ProblemSolved"))
 			}),
 		),
+		// Closing cannot be undone by the customer (a follow-up can be
+		// raised): it is asked first.
+		app.If(!agent && !closed && tk.Requester.ID == p.session.User.ID && p.solving, func() app.UI {
+			return app.Div().ID("solve-confirm").Class("view-delete").Role("alertdialog").Aria("labelledby", "solve-question").Body(
+				app.P().ID("solve-question").Text(t(lang, "CloseTicketQuestion")),
+				app.Button().ID("problem-solved-confirm").Type("button").Class("primary").Disabled(busy).OnClick(p.onSolved).Text(t(lang, "CloseTicketConfirm")),
+				app.Button().ID("problem-solved-cancel").Type("button").Class("secondary").OnClick(p.onCancelSolved).Text(t(lang, "Cancel")),
+			)
+		}),
 	)
 }
 
@@ -471,7 +481,18 @@ func (p *ticketPage) regime(orgID int64) ticket.PrivacyRegime {
 	return ""
 }
 
+func (p *ticketPage) onAskSolved(ctx app.Context, e app.Event) {
+	p.solving = true
+	ctx.Defer(func(app.Context) { focus("problem-solved-confirm") })
+}
+
+func (p *ticketPage) onCancelSolved(ctx app.Context, e app.Event) {
+	p.solving = false
+	ctx.Defer(func(app.Context) { focus("problem-solved") })
+}
+
 func (p *ticketPage) onSolved(ctx app.Context, e app.Event) {
+	p.solving = false
 	ctx.NewActionWithValue(state.ChangeStatus, state.StatusInput{Number: p.number, Status: string(ticket.PortalClosed)})
 }
 

@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,11 +26,13 @@ func TestConversationAgentAndCustomer(t *testing.T) {
 	p := startPortal(t)
 	ctx := context.Background()
 	sonnenschein := p.org(t, "100200")
-	list, _, err := p.DB.ListTickets(ctx, store.ListQuery{Scope: ticket.Scope{All: true}, OrganizationID: sonnenschein.ID, Statuses: []ticket.Status{ticket.StatusOpen, ticket.StatusNew}, Limit: 1})
-	if err != nil || len(list) == 0 {
-		t.Fatalf("no open ticket of 100200: %v", err)
+	list, _, err := p.DB.ListTickets(ctx, store.ListQuery{Scope: ticket.Scope{All: true}, OrganizationID: sonnenschein.ID, Statuses: []ticket.Status{ticket.StatusOpen, ticket.StatusNew}, Limit: 100})
+	annaID := userID(t, p, seed.AnnaEmail)
+	i := slices.IndexFunc(list, func(tk ticket.Ticket) bool { return tk.Requester.ID == annaID })
+	if err != nil || i < 0 {
+		t.Fatalf("no open ticket of 100200 raised by Anna: %v", err)
 	}
-	n := list[0].Number
+	n := list[i].Number
 	page := "/tickets/" + strconv.FormatInt(n, 10)
 	const (
 		question = "Could you send us the invoice number, please?"
@@ -85,6 +88,22 @@ func TestConversationAgentAndCustomer(t *testing.T) {
 	ms, _ := p.DB.Messages(ctx, n)
 	if last := ms[len(ms)-1]; last.Body != answer || last.Internal {
 		t.Errorf("last message = %+v, want Anna's answer, public", last)
+	}
+
+	// "Problem solved" asks first: closing cannot be undone.
+	anna.click("button#problem-solved")
+	anna.waitText("the question", qText("#solve-question"), msg(t, "de", "CloseTicketQuestion"))
+	anna.click("button#problem-solved-cancel")
+	anna.waitTrue("cancelled: the button is back", qExists("button#problem-solved"))
+	if got := storedTicket(t, p, n).Status; got != ticket.StatusOpen {
+		t.Fatalf("stored status after cancelling = %s, want open", got)
+	}
+	anna.click("button#problem-solved")
+	anna.click("button#problem-solved-confirm")
+	anna.waitContains("closed", qText("#ticket-status"), msg(t, "de", "PortalStatus_closed"))
+	anna.waitTrue("a follow-up instead of the reply box", qExists("a#create-follow-up"))
+	if got := storedTicket(t, p, n).Status; got != ticket.StatusClosed {
+		t.Errorf("stored status after confirming = %s, want closed", got)
 	}
 }
 
