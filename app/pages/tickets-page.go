@@ -92,7 +92,7 @@ func (p *ticketsPage) OnMount(ctx app.Context) {
 			ctx.Navigate(p.viewHref(p.views.Saved))
 		case p.views.Deleted != 0 && p.views.Deleted == p.viewID && p.deleting:
 			p.deleting = false
-			ctx.Navigate(p.href(p.query))
+			ctx.Navigate(p.hrefOutside(p.query))
 		}
 	})
 	observeSession(ctx, &p.session, p.load)
@@ -126,8 +126,19 @@ func (p *ticketsPage) listQuery() ticket.Query {
 	return q
 }
 
-// href is the address of the list showing q (outside any saved view).
+// href is the address of the list showing q. Inside a saved view it stays
+// in the view: the view bar then offers to save the change into it.
 func (p *ticketsPage) href(q ticket.Query) string {
+	if _, ok := p.currentView(); ok {
+		v := q.Values()
+		v.Set("view", strconv.FormatInt(p.viewID, 10))
+		return p.base + "?" + v.Encode()
+	}
+	return p.hrefOutside(q)
+}
+
+// hrefOutside is the address of the list showing q, outside any view.
+func (p *ticketsPage) hrefOutside(q ticket.Query) string {
 	v := q.Values()
 	if enc := v.Encode(); enc != "" {
 		return p.base + "?" + enc
@@ -230,7 +241,12 @@ func (p *ticketsPage) onFilter(ctx app.Context, e app.Event) {
 	ctx.Navigate(p.href(q))
 }
 
+// onReset goes back to the saved view as saved, or to the plain list.
 func (p *ticketsPage) onReset(ctx app.Context, e app.Event) {
+	if v, ok := p.currentView(); ok {
+		ctx.Navigate(p.viewHref(v))
+		return
+	}
 	ctx.Navigate(p.href(ticket.Query{Open: p.query.Open}))
 }
 

@@ -76,6 +76,20 @@ func TestSavedViewAnna(t *testing.T) {
 		t.Fatalf("stored views = %+v, %v", views, err)
 	}
 
+	// Change the view: a new sort order stays in the view and is saved
+	// into it.
+	b.waitFalse("unchanged: nothing to save", qExists("button#view-update"))
+	b.choose("filter-sort", string(ticket.SortNumber))
+	b.waitContains("address with the sort", "location.search", "sort=number")
+	b.waitContains("still in the view", "location.search", "view=")
+	b.waitText("still the view's heading", qText("main h1"), "Rechnungen")
+	b.click("button#view-update")
+	b.waitFalse("saved: nothing left to save", qExists("button#view-update"))
+	views, err = p.DB.Views(context.Background(), userID(t, p, seed.AnnaEmail))
+	if err != nil || len(views) != 1 || views[0].Query.Sort != ticket.SortNumber || views[0].Query.Category != "invoice" {
+		t.Fatalf("stored views after saving the change = %+v, %v", views, err)
+	}
+
 	// Rename, then delete.
 	b.click("button#view-rename")
 	b.waitText("the name to change", qValue("input#view-name"), "Rechnungen")
