@@ -186,8 +186,14 @@ func (c *intake) settle(ctx app.Context) {
 		return
 	}
 	orgs := c.accountsFor(c.draft.Type)
-	if len(orgs) == 1 && c.draft.OrganizationID != orgs[0].ID {
+	switch {
+	case len(orgs) == 1 && c.draft.OrganizationID != orgs[0].ID:
 		c.draft.OrganizationID = orgs[0].ID
+		c.save(ctx)
+	case c.draft.OrganizationID == 0 && containsOrg(orgs, c.session.Account):
+		// The account the user works in (the top bar says so) comes
+		// first; they may choose another.
+		c.draft.OrganizationID = c.session.Account
 		c.save(ctx)
 	}
 	if c.draft.OrganizationID != 0 && c.existingOf != c.draft.OrganizationID {
@@ -250,17 +256,20 @@ func (c *intake) steps() []string {
 // accountsFor returns the accounts the user may raise a ticket of type in
 // (every account while no type is chosen).
 func (c *intake) accountsFor(typ string) []ticket.Organization {
-	accounts := c.session.Accounts()
-	ct, ok := c.catalog.Type(typ)
-	if !ok {
-		return accounts
+	may := map[int64]bool{}
+	for _, ct := range c.catalog.Types {
+		if ct.ID == typ || typ == "" {
+			// No type chosen yet: the accounts some type may be filed in
+			// (not those the user may only read).
+			for _, id := range ct.OrganizationIDs {
+				may[id] = true
+			}
+		}
 	}
 	var out []ticket.Organization
-	for _, o := range accounts {
-		for _, id := range ct.OrganizationIDs {
-			if id == o.ID {
-				out = append(out, o)
-			}
+	for _, o := range c.session.Accounts() {
+		if may[o.ID] {
+			out = append(out, o)
 		}
 	}
 	return out

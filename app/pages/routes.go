@@ -2,7 +2,11 @@
 // the one route table both binaries register.
 package pages
 
-import "github.com/maxence-charriere/go-app/v10/pkg/app"
+import (
+	"regexp"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
 
 // Routes of the app. The server answers 404 for any other page path.
 const (
@@ -17,6 +21,9 @@ const (
 	PathVendor    = "/vendor/accounts"
 	PathSettings  = "/settings/account"
 )
+
+// ticketPath matches the address of a ticket's page.
+var ticketPath = regexp.MustCompile(PathTicket)
 
 // Register registers every page. Both the browser app and the server call it.
 func Register() {

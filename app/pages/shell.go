@@ -343,6 +343,11 @@ func (s *shell) onAccount(ctx app.Context, e app.Event) {
 	id, err := strconv.ParseInt(ctx.JSSrc().Get("value").String(), 10, 64)
 	if err == nil {
 		ctx.NewActionWithValue(state.SwitchAccount, id)
+		// A ticket's page belongs to the ticket's account: in another
+		// account the user goes on from that account's tickets.
+		if ticketPath.MatchString(ctx.Page().URL().Path) {
+			ctx.Navigate(PathTickets)
+		}
 	}
 }
 

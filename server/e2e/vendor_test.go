@@ -35,11 +35,16 @@ func TestVendorVera(t *testing.T) {
 
 	vera.open("/tickets/new")
 	vera.waitTrue("form#ticket-form", qExists("form#ticket-form"))
-	vera.choose("f-type", "web_interface_problem")
-	if eval[bool](vera, qExists("select#f-organizationId")) {
-		vera.choose("f-organizationId", idString(sonnenschein))
+	offersLumiere := `[...document.querySelectorAll('#f-organizationId option')].some(o => o.value === '` + idString(lumiere) + `')`
+	// The account she works in is chosen; one she may only read is never
+	// offered, not even before a type is chosen.
+	vera.waitText("the form starts in the account of the top bar", qValue("select#f-organizationId"), idString(sonnenschein))
+	if eval[bool](vera, offersLumiere) {
+		t.Errorf("before a type is chosen the form offers Cabinet Lumière, where MedSoft may only read")
 	}
-	if eval[bool](vera, qExists("#f-organizationId-"+idString(lumiere))) || eval[bool](vera, `[...document.querySelectorAll('#f-organizationId option')].some(o => o.value === '`+idString(lumiere)+`')`) {
+	vera.choose("f-type", "web_interface_problem")
+	vera.waitText("still in Praxis Sonnenschein after choosing a type", qValue("select#f-organizationId"), idString(sonnenschein))
+	if eval[bool](vera, offersLumiere) {
 		t.Errorf("the form offers Cabinet Lumière, where MedSoft may only read")
 	}
 	vera.waitTrue("category choices", qExists("select#f-category"))
@@ -62,6 +67,14 @@ func TestVendorVera(t *testing.T) {
 	anna.open("/tickets/" + strconv.FormatInt(n, 10))
 	anna.waitContains("created by MedSoft on the account's behalf", qText("#ticket-created-by"),
 		fill(msg(t, "de", "CreatedOnBehalf"), "Vendor", "MedSoft Solutions", "Name", "Vera Vendor", "Customer", sonnenschein.Name))
+
+	// On the ticket she filed, she switches to Cabinet Lumière: she goes
+	// on from that account's tickets, not from a page of another account.
+	vera.open("/tickets/" + strconv.FormatInt(n, 10))
+	vera.waitTrue("her ticket's reply box", qExists("textarea#reply-body"))
+	vera.choose("account-select", idString(lumiere))
+	vera.waitText("the list of the account switched to", jsPath, "/tickets")
+	vera.waitContains("the read-only warning", qText("#on-behalf"), "200300")
 
 	// Cabinet Lumière: read only.
 	lumierePage := "/tickets/" + strconv.FormatInt(lumiereTicket.Number, 10)
