@@ -77,7 +77,11 @@ func (c *intake) OnPreRender(ctx app.Context) {
 }
 
 func (c *intake) OnNav(ctx app.Context) {
-	c.step = strings.TrimPrefix(strings.TrimPrefix(ctx.Page().URL().Path, "/assistant"), "/")
+	step := strings.TrimPrefix(strings.TrimPrefix(ctx.Page().URL().Path, "/assistant"), "/")
+	if c.Flow == state.FlowAssistant && c.step != "" && step != c.step {
+		focusStart(ctx, "assistant") // a new step: go on where it starts
+	}
+	c.step = step
 	c.attempted = false
 	c.followUp = 0
 	if c.Flow == state.FlowForm {
@@ -419,6 +423,7 @@ func (c *intake) onNext(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	if len(c.stepProblems(c.step)) > 0 {
 		c.attempted = true
+		focusProblem(ctx, "assistant")
 		return
 	}
 	steps := c.steps()
@@ -445,12 +450,17 @@ func (c *intake) onPreview(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	if len(c.problems()) > 0 {
 		c.attempted = true
+		focusProblem(ctx, "ticket-form")
 		return
 	}
 	c.previewing = true
+	focusIn(ctx, "ticket-form-preview", "#preview-title")
 }
 
-func (c *intake) onEdit(ctx app.Context, e app.Event) { c.previewing = false }
+func (c *intake) onEdit(ctx app.Context, e app.Event) {
+	c.previewing = false
+	focusStart(ctx, "ticket-form")
+}
 
 func (c *intake) onSend(ctx app.Context, e app.Event) {
 	e.PreventDefault()
@@ -460,6 +470,7 @@ func (c *intake) onSend(ctx app.Context, e app.Event) {
 	if len(c.problems()) > 0 {
 		c.attempted = true
 		c.previewing = false
+		c.focusProblem(ctx)
 		return
 	}
 	d := c.draft
@@ -488,11 +499,23 @@ func (c *intake) submitted(ctx app.Context) {
 			for _, s := range c.steps() {
 				if len(c.stepProblems(s)) > 0 {
 					c.goTo(ctx, s)
+					focusProblem(ctx, "assistant")
 					return
 				}
 			}
 		}
+		c.focusProblem(ctx)
 	}
+}
+
+// focusProblem shows the user what stops the send: the first field in
+// error, or the error message of the form.
+func (c *intake) focusProblem(ctx app.Context) {
+	if c.Flow == state.FlowAssistant {
+		focusProblem(ctx, "assistant")
+		return
+	}
+	focusProblem(ctx, "ticket-form")
 }
 
 // visible returns the problem to show at field: after the user touched it
@@ -575,7 +598,7 @@ func (c *intake) renderAssistant(lang string, problems map[string]string) app.UI
 	return app.Form().ID("assistant").Class("intake panel").NoValidate(true).OnSubmit(c.onNext).Body(
 		app.P().ID("step-of").Class("muted").Text(t(lang, "StepOf", "Current", index+1, "Total", len(steps))),
 		app.If(c.step == stepDetails || c.step == stepFiles || c.step == stepPreview, func() app.UI {
-			return app.H2().ID("step-title").Text(t(lang, stepTitle(c.step)))
+			return app.H2().ID("step-title").TabIndex(-1).Text(t(lang, stepTitle(c.step)))
 		}),
 		body,
 		errorBox(lang, c.submitErr()),
@@ -628,7 +651,7 @@ func (c *intake) sendButton(lang string) app.UI {
 func (c *intake) renderForm(lang string, problems map[string]string) app.UI {
 	if c.previewing {
 		return app.Div().ID("ticket-form-preview").Class("intake panel").Body(
-			app.H2().ID("preview-title").Text(t(lang, "PreviewTitle")),
+			app.H2().ID("preview-title").TabIndex(-1).Text(t(lang, "PreviewTitle")),
 			c.renderPreview(lang),
 			errorBox(lang, c.submitErr()),
 			app.Div().Class("actions").Body(

@@ -28,7 +28,13 @@ func (p *loginPage) OnPreRender(ctx app.Context) {
 
 func (p *loginPage) OnMount(ctx app.Context) {
 	ctx.Defer(func(ctx app.Context) { focus("login-email") })
-	ctx.ObserveState(state.LoginState, &p.form)
+	ctx.ObserveState(state.LoginState, &p.form).OnChange(func() {
+		if p.form.Err != nil && !p.form.Busy {
+			// Refused: the password is typed again (the message, read out
+			// by the live region, says why).
+			ctx.Defer(func(app.Context) { focus("login-password") })
+		}
+	})
 	observeSession(ctx, &p.session, p.sessionChanged)
 }
 
@@ -103,7 +109,15 @@ func (p *loginPage) onSubmit(ctx app.Context, e app.Event) {
 	case p.password == "":
 		p.fieldErr = "ErrPasswordRequired"
 	}
-	if p.fieldErr != "" || p.form.Busy {
+	if p.fieldErr != "" {
+		field := "login-email"
+		if p.fieldErr == "ErrPasswordRequired" {
+			field = "login-password"
+		}
+		ctx.Defer(func(app.Context) { focus(field) })
+		return
+	}
+	if p.form.Busy {
 		return
 	}
 	ctx.NewActionWithValue(state.Login, state.LoginInput{Email: strings.TrimSpace(p.email), Password: p.password})

@@ -59,7 +59,41 @@ func errorBox(lang string, err *state.Error) app.UI {
 	if err == nil {
 		return nil
 	}
-	return app.P().Class("error").Role("alert").Text(t(lang, err.MessageID))
+	// Focusable from script (focusProblem), not a Tab stop.
+	return app.P().Class("error").Role("alert").TabIndex(-1).Text(t(lang, err.MessageID))
+}
+
+// focusProblem moves the focus, once the page shows it, to the first field
+// of the element id marked invalid, else to its error message: the user
+// sees (and a screen reader reads) what to fix instead of staying on the
+// button that was refused.
+func focusProblem(ctx app.Context, id string) {
+	focusIn(ctx, id, `[aria-invalid="true"]`, `.error[role="alert"]`)
+}
+
+// focusStart moves the focus, once the page shows it, to where the user
+// goes on in the element id: its chosen option, else its first field, else
+// its heading (a preview has no field).
+func focusStart(ctx app.Context, id string) {
+	focusIn(ctx, id, `input:checked`, `input:not([type="hidden"]):not(.visually-hidden), select, textarea`, `h2[tabindex]`)
+}
+
+// focusIn focuses the first element of id that the first selector that
+// matches anything finds, scrolled into view.
+func focusIn(ctx app.Context, id string, selectors ...string) {
+	ctx.Defer(func(app.Context) {
+		root := app.Window().GetElementByID(id)
+		if !root.Truthy() {
+			return
+		}
+		for _, sel := range selectors {
+			if el := root.Call("querySelector", sel); el.Truthy() {
+				el.Call("focus")
+				el.Call("scrollIntoView", map[string]any{"block": "center"})
+				return
+			}
+		}
+	})
 }
 
 // loading is the placeholder while data arrives.

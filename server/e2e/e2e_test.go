@@ -144,9 +144,11 @@ func TestLoginErrorsAreLocalized(t *testing.T) {
 
 	b.click("#login-submit")
 	b.waitText("error for an empty e-mail address", jsLoginError, msg(t, "de", "ErrEmailRequired"))
+	b.waitText("the focus on the e-mail field", `document.activeElement?.id ?? ''`, "login-email")
 
 	b.login(seed.AnnaEmail, "not-"+seed.Password)
 	b.waitText("error for a wrong password", jsLoginError, msg(t, "de", "ErrBadCredentials"))
+	b.waitText("the focus on the password, to type it again", `document.activeElement?.id ?? ''`, "login-password")
 	if got := eval[string](b, jsPath); got != "/login" {
 		t.Errorf("path after a wrong password: got %q, want %q", got, "/login")
 	}

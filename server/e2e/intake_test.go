@@ -183,6 +183,8 @@ func TestAssistantAnnaInvoiceInPotsdam(t *testing.T) {
 
 	// Both of Anna's accounts may file administrative requests.
 	b.waitStep("de", "account", 2, 6)
+	// The step starts where she goes on: the account she works in, chosen.
+	b.waitText("the focus on the chosen account", `document.activeElement?.id ?? ''`, "f-organizationId-"+idString(p.org(t, "100200")))
 	accounts, ok, err := poll(b, qIDs(`input[id^="f-organizationId-"]`), func(v []string) bool { return len(v) >= 2 })
 	if !ok {
 		t.Fatalf("account radios on the account step: got %q, want both of Anna's accounts%s", accounts, errNote(err))
@@ -386,6 +388,7 @@ func TestFormClaireContract(t *testing.T) {
 
 	b.click("button#preview")
 	b.waitText("error of the empty order number after Preview", qText("#err-f-fields-orderNumber"), msg(t, "fr", "ErrFieldRequired"))
+	b.waitText("the focus goes to the field to fix", `document.activeElement?.id ?? ''`, "f-fields-orderNumber")
 	if eval[bool](b, qExists("div#ticket-form-preview")) {
 		t.Errorf("the preview opened with an empty order number; want the form with the error")
 	}
