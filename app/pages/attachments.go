@@ -342,9 +342,16 @@ func attachmentLinks(lang, id string, as []ticket.Attachment) app.UI {
 			href := "/api/v1/attachments/" + a.ID
 			label := t(lang, "DownloadFile", "Name", a.Name, "Size", locales.Size(lang, a.Size))
 			if isPicture(a.ContentType) {
+				// The thumbnail opens the picture in a new tab; its name
+				// and size below download it, as for any file.
 				return app.Li().Class("attachment picture").Body(
-					app.A().Href(href + "?inline=1").Target("_blank").Rel("noopener").Title(label).Body(
+					app.A().Class("picture-open").Href(href+"?inline=1").Target("_blank").Rel("noopener").
+						Title(t(lang, "OpenPicture", "Name", a.Name, "Size", locales.Size(lang, a.Size))).Body(
 						app.Img().Src(href).Alt(a.Name).Attr("loading", "lazy").Class("thumbnail"),
+					),
+					app.A().Class("picture-download").Href(href).Attr("download", a.Name).Title(label).Body(
+						app.Span().Class("file-name").Text(a.Name),
+						app.Span().Class("file-size muted small").Text(locales.Size(lang, a.Size)),
 					),
 				)
 			}

@@ -209,6 +209,7 @@ func TestReplyWithPicture(t *testing.T) {
 	anna.click("button#reply-send")
 	anna.waitContains("the reply in the conversation", qText("section.conversation"), "Hier der Screenshot der Fehlermeldung.")
 	anna.waitTrue("a thumbnail of the picture, loaded", `[...document.querySelectorAll('section.conversation img.thumbnail')].some(i => i.complete && i.naturalWidth === 40 && i.alt === 'Fehlermeldung.png')`)
+	anna.waitTrue("its name below it, a download", `[...document.querySelectorAll('section.conversation .attachment.picture a.picture-download[download]')].some(a => a.textContent.includes('Fehlermeldung.png'))`)
 	anna.waitFalse("the reply box's files cleared after sending", qExists("#reply-files-list li"))
 	// A file dropped on the reply box: confirmed once for this ticket, it is
 	// uploaded without asking again.
