@@ -48,7 +48,14 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) error {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "multipart/form-data" {
 		return errContentType
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxFileBytes+64<<10) // the file and its form
+	// The server's read timeout suits requests of a few KB; a file may
+	// take longer on a slow line: as long as its largest size takes at
+	// uploadRate, plus that timeout.
+	limit := s.cfg.MaxFileBytes + 64<<10 // the file and its form
+	if err := http.NewResponseController(w).SetReadDeadline(time.Now().Add(time.Minute + time.Duration(limit/uploadRate)*time.Second)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return errMultipart
@@ -105,6 +112,10 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusCreated, uploadResponse{Upload: up.Attachment})
 	return nil
 }
+
+// uploadRate is the slowest line (bytes a second) an upload of the largest
+// size is given time for: 64 KB/s, 512 kbit/s (25 MB: 7 minutes).
+const uploadRate = 64 << 10
 
 // formError turns an error reading the form into the caller's error.
 func formError(err error) error {

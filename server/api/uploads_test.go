@@ -392,3 +392,52 @@ func TestSlowUploadHoldsUpNoOne(t *testing.T) {
 		t.Fatalf("the slow upload, finished: %d, want 201", status)
 	}
 }
+
+// The server's read timeout (short, for ordinary requests) does not cut
+// off an upload on a slow line: this one takes longer than the timeout.
+func TestSlowUploadOutlastsReadTimeout(t *testing.T) {
+	_, db := mustDemo(t, api.Config{})
+	srv := httptest.NewUnstartedServer(api.New(db, api.Config{}))
+	srv.Config.ReadTimeout = 500 * time.Millisecond
+	srv.Start()
+	defer srv.Close()
+	anna := newClient(t, srv)
+	anna.login(seed.AnnaEmail)
+	org := firstTicket(t, db, "100200", 0, ticket.Statuses()...).Organization.ID
+
+	pr, pw := io.Pipe()
+	defer pw.CloseWithError(io.ErrUnexpectedEOF)
+	mw := multipart.NewWriter(pw)
+	req, err := http.NewRequest("POST", srv.URL+"/api/v1/uploads", pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	done := make(chan int, 1)
+	go func() {
+		res, err := anna.http.Do(req)
+		if err != nil {
+			t.Log(err)
+			done <- 0
+			return
+		}
+		res.Body.Close()
+		done <- res.StatusCode
+	}()
+	mw.WriteField("privacyConfirmed", "true")
+	mw.WriteField("organizationId", strconv.FormatInt(org, 10))
+	fw, err := mw.CreateFormFile("file", "langsam.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(pdf)
+	for i := 0; i < 6; i++ { // 1.2 s in all, 4 KB at a time
+		time.Sleep(200 * time.Millisecond)
+		fw.Write(make([]byte, 4<<10))
+	}
+	mw.Close()
+	pw.Close()
+	if status := <-done; status != 201 {
+		t.Fatalf("an upload slower than the read timeout: %d, want 201", status)
+	}
+}
