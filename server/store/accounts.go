@@ -109,15 +109,12 @@ func (s *DB) SetUserLocale(ctx context.Context, userID int64, locale string) err
 
 // SetMembership adds userID to orgID or changes the membership.
 func (s *DB) SetMembership(ctx context.Context, userID, orgID int64, role ticket.Role, ticketAccess bool) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	return s.accessTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO memberships (user_id, organization_id, role, ticket_access) VALUES (?, ?, ?, ?)
 			ON CONFLICT (user_id, organization_id) DO UPDATE SET role = excluded.role, ticket_access = excluded.ticket_access`,
 			userID, orgID, string(role), ticketAccess)
 		return err
 	})
-	// Open websockets filter their next event with the new access.
-	s.accessVersion.Add(1)
-	return err
 }
 
 // Memberships returns the memberships of userID, ordered by account number.

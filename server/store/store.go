@@ -55,6 +55,10 @@ type DB struct {
 type write struct {
 	fn   func(*sql.Tx) error
 	done chan error
+	// access: the write changes who may see what (memberships, vendor
+	// access); accessVersion moves with its commit, before any later event
+	// is fanned out.
+	access bool
 }
 
 // maxBatch bounds how many writes share one commit.
@@ -174,7 +178,17 @@ func (s *DB) SchemaVersion(ctx context.Context) (int, error) {
 // fsynced) or failed. Concurrent calls share one commit; each runs inside
 // its own savepoint, so one caller's failure undoes only its own changes.
 func (s *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	w := write{fn: fn, done: make(chan error, 1)}
+	return s.write(ctx, write{fn: fn, done: make(chan error, 1)})
+}
+
+// accessTx is tx for a write that changes access: open websockets filter
+// every event committed after it with the new access (AccessVersion moves
+// in the commit, not after the caller hears of it).
+func (s *DB) accessTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	return s.write(ctx, write{fn: fn, done: make(chan error, 1), access: true})
+}
+
+func (s *DB) write(ctx context.Context, w write) error {
 	select {
 	case s.writes <- w:
 	case <-s.closing:
@@ -217,6 +231,9 @@ func (s *DB) commit(batch []write) {
 	defer s.notifyEvents()
 	if len(batch) == 1 {
 		err := s.direct(ctx, batch[0].fn)
+		if err == nil && batch[0].access {
+			s.accessVersion.Add(1)
+		}
 		s.version.Add(1)
 		batch[0].done <- err
 		return
@@ -245,6 +262,12 @@ func (s *DB) commit(batch []write) {
 	if err := tx.Commit(); err != nil {
 		for i := range results {
 			results[i] = err
+		}
+	}
+	for i, w := range batch {
+		if w.access && results[i] == nil {
+			s.accessVersion.Add(1)
+			break
 		}
 	}
 	s.version.Add(1)

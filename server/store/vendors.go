@@ -14,23 +14,19 @@ var ErrVendorPaid = ticket.Errorf(ticket.CodeConflict, "ErrVendorPaid", "access"
 // SetVendorAccess records the access vendorID has to customerID's tickets
 // (demo data, imports): paid forces full access.
 func (s *DB) SetVendorAccess(ctx context.Context, vendorID, customerID int64, access ticket.Access, paid bool) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	return s.accessTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO vendor_access (vendor_id, customer_id, access, vendor_paid) VALUES (?, ?, ?, ?)
 			ON CONFLICT (customer_id, vendor_id) DO UPDATE SET access = excluded.access, vendor_paid = excluded.vendor_paid`,
 			vendorID, customerID, string(access), paid)
 		return err
 	})
-	if err == nil {
-		s.accessVersion.Add(1)
-	}
-	return err
 }
 
 // ChangeVendorAccess is the customer's change of a vendor's access:
 // ErrVendorPaid when the vendor pays and access is not full, not found when
 // the vendor has no access entry for the customer.
 func (s *DB) ChangeVendorAccess(ctx context.Context, customerID, vendorID int64, access ticket.Access) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	return s.accessTx(ctx, func(tx *sql.Tx) error {
 		var paid bool
 		err := tx.QueryRowContext(ctx, `SELECT vendor_paid FROM vendor_access WHERE customer_id = ? AND vendor_id = ?`, customerID, vendorID).Scan(&paid)
 		if err != nil {
@@ -42,10 +38,6 @@ func (s *DB) ChangeVendorAccess(ctx context.Context, customerID, vendorID int64,
 		_, err = tx.ExecContext(ctx, `UPDATE vendor_access SET access = ? WHERE customer_id = ? AND vendor_id = ?`, string(access), customerID, vendorID)
 		return err
 	})
-	if err == nil {
-		s.accessVersion.Add(1) // open websockets filter the next event with it
-	}
-	return err
 }
 
 // Vendors returns the vendors with an access entry for customerID (the
@@ -110,15 +102,11 @@ func (s *DB) Members(ctx context.Context, orgID int64) ([]Member, error) {
 // SetTicketAccess grants or revokes the ticket access of member userID of
 // organization orgID; not found when userID is no member.
 func (s *DB) SetTicketAccess(ctx context.Context, orgID, userID int64, access bool) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	return s.accessTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE memberships SET ticket_access = ? WHERE organization_id = ? AND user_id = ?`, access, orgID, userID)
 		if err != nil {
 			return err
 		}
 		return oneRow(res)
 	})
-	if err == nil {
-		s.accessVersion.Add(1)
-	}
-	return err
 }
