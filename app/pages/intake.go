@@ -20,6 +20,8 @@ type intake struct {
 
 	Flow string // state.FlowAssistant or state.FlowForm
 
+	ui app.Context // the component's own context (focusIn)
+
 	session  state.Session
 	catalog  state.Catalog
 	existing state.TicketList
@@ -96,6 +98,7 @@ func (c *intake) OnNav(ctx app.Context) {
 }
 
 func (c *intake) OnMount(ctx app.Context) {
+	c.ui = ctx
 	c.files.owner = &ctx
 	c.touched = map[string]bool{}
 	ctx.ObserveState(state.CatalogState, &c.catalog).OnChange(func() { c.settle(ctx) })
@@ -423,7 +426,7 @@ func (c *intake) onNext(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	if len(c.stepProblems(c.step)) > 0 {
 		c.attempted = true
-		focusProblem(ctx, "assistant")
+		focusProblem(c.ui, "assistant")
 		return
 	}
 	steps := c.steps()
@@ -450,16 +453,16 @@ func (c *intake) onPreview(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	if len(c.problems()) > 0 {
 		c.attempted = true
-		focusProblem(ctx, "ticket-form")
+		focusProblem(c.ui, "ticket-form")
 		return
 	}
 	c.previewing = true
-	focusIn(ctx, "ticket-form-preview", "#preview-title")
+	focusIn(c.ui, "ticket-form-preview", "#preview-title")
 }
 
 func (c *intake) onEdit(ctx app.Context, e app.Event) {
 	c.previewing = false
-	focusStart(ctx, "ticket-form")
+	focusStart(c.ui, "ticket-form")
 }
 
 func (c *intake) onSend(ctx app.Context, e app.Event) {
@@ -470,7 +473,7 @@ func (c *intake) onSend(ctx app.Context, e app.Event) {
 	if len(c.problems()) > 0 {
 		c.attempted = true
 		c.previewing = false
-		c.focusProblem(ctx)
+		c.focusProblem()
 		return
 	}
 	d := c.draft
@@ -499,23 +502,23 @@ func (c *intake) submitted(ctx app.Context) {
 			for _, s := range c.steps() {
 				if len(c.stepProblems(s)) > 0 {
 					c.goTo(ctx, s)
-					focusProblem(ctx, "assistant")
+					focusProblem(c.ui, "assistant")
 					return
 				}
 			}
 		}
-		c.focusProblem(ctx)
+		c.focusProblem()
 	}
 }
 
 // focusProblem shows the user what stops the send: the first field in
 // error, or the error message of the form.
-func (c *intake) focusProblem(ctx app.Context) {
+func (c *intake) focusProblem() {
 	if c.Flow == state.FlowAssistant {
-		focusProblem(ctx, "assistant")
+		focusProblem(c.ui, "assistant")
 		return
 	}
-	focusProblem(ctx, "ticket-form")
+	focusProblem(c.ui, "ticket-form")
 }
 
 // visible returns the problem to show at field: after the user touched it

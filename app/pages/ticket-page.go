@@ -17,6 +17,7 @@ type ticketPage struct {
 	app.Compo
 
 	session state.Session
+	ui      app.Context // the page's own context (focusLater)
 	detail  state.TicketDetail
 	reply   state.Reply
 	number  int64
@@ -57,6 +58,7 @@ func (p *ticketPage) OnNav(ctx app.Context) {
 func (p *ticketPage) OnDismount() { state.SetViewing(0) }
 
 func (p *ticketPage) OnMount(ctx app.Context) {
+	p.ui = ctx
 	p.files.owner = &ctx
 	ctx.ObserveState(state.TicketState, &p.detail)
 	ctx.ObserveState(state.ReplyState, &p.reply).OnChange(func() {
@@ -483,12 +485,12 @@ func (p *ticketPage) regime(orgID int64) ticket.PrivacyRegime {
 
 func (p *ticketPage) onAskSolved(ctx app.Context, e app.Event) {
 	p.solving = true
-	ctx.Defer(func(app.Context) { focus("problem-solved-confirm") })
+	focusLater(p.ui, "problem-solved-confirm")
 }
 
 func (p *ticketPage) onCancelSolved(ctx app.Context, e app.Event) {
 	p.solving = false
-	ctx.Defer(func(app.Context) { focus("problem-solved") })
+	focusLater(p.ui, "problem-solved")
 }
 
 func (p *ticketPage) onSolved(ctx app.Context, e app.Event) {

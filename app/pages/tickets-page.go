@@ -19,7 +19,8 @@ import (
 type ticketsPage struct {
 	app.Compo
 
-	base      string // PathTickets or PathAgent
+	ui        app.Context // the page's own context (focusLater)
+	base      string      // PathTickets or PathAgent
 	session   state.Session
 	list      state.TicketList
 	views     state.Views
@@ -78,6 +79,7 @@ func (p *ticketsPage) readURL(ctx app.Context) {
 }
 
 func (p *ticketsPage) OnMount(ctx app.Context) {
+	p.ui = ctx
 	ctx.ObserveState(state.TicketsState, &p.list)
 	ctx.ObserveState(state.CatalogState, &p.catalog)
 	ctx.ObserveState(state.OrganizationsState, &p.orgs)
@@ -258,13 +260,13 @@ func (p *ticketsPage) onMore(ctx app.Context, e app.Event) {
 
 func (p *ticketsPage) onStartSave(ctx app.Context, e app.Event) {
 	p.naming, p.renaming, p.deleting, p.tried, p.name = true, false, false, false, ""
-	ctx.Defer(func(app.Context) { focus("view-name") })
+	focusLater(p.ui, "view-name")
 }
 
 func (p *ticketsPage) onStartRename(ctx app.Context, e app.Event) {
 	v, _ := p.currentView()
 	p.renaming, p.naming, p.deleting, p.tried, p.name = true, false, false, false, v.Name
-	ctx.Defer(func(app.Context) { focus("view-name") })
+	focusLater(p.ui, "view-name")
 }
 
 func (p *ticketsPage) onCancelName(ctx app.Context, e app.Event) {
@@ -302,7 +304,7 @@ func (p *ticketsPage) onUpdateView(ctx app.Context, e app.Event) {
 
 func (p *ticketsPage) onAskDelete(ctx app.Context, e app.Event) {
 	p.deleting, p.naming, p.renaming = true, false, false
-	ctx.Defer(func(app.Context) { focus("view-delete-confirm") })
+	focusLater(p.ui, "view-delete-confirm")
 }
 
 func (p *ticketsPage) onCancelDelete(ctx app.Context, e app.Event) { p.deleting = false }

@@ -63,25 +63,30 @@ func errorBox(lang string, err *state.Error) app.UI {
 	return app.P().Class("error").Role("alert").TabIndex(-1).Text(t(lang, err.MessageID))
 }
 
+// The focus helpers run once the page shows what the event changed: ui
+// must be the context of a component that stays on the page (its OnMount
+// context), not an event's, whose element the change may remove (go-app
+// then skips what was deferred on it).
+
 // focusProblem moves the focus, once the page shows it, to the first field
 // of the element id marked invalid, else to its error message: the user
 // sees (and a screen reader reads) what to fix instead of staying on the
 // button that was refused.
-func focusProblem(ctx app.Context, id string) {
-	focusIn(ctx, id, `[aria-invalid="true"]`, `.error[role="alert"]`)
+func focusProblem(ui app.Context, id string) {
+	focusIn(ui, id, `[aria-invalid="true"]`, `.error[role="alert"]`)
 }
 
 // focusStart moves the focus, once the page shows it, to where the user
 // goes on in the element id: its chosen option, else its first field, else
 // its heading (a preview has no field).
-func focusStart(ctx app.Context, id string) {
-	focusIn(ctx, id, `input:checked`, `input:not([type="hidden"]):not(.visually-hidden), select, textarea`, `h2[tabindex]`)
+func focusStart(ui app.Context, id string) {
+	focusIn(ui, id, `input:checked`, `input:not([type="hidden"]):not(.visually-hidden), select, textarea`, `h2[tabindex]`)
 }
 
 // focusIn focuses the first element of id that the first selector that
 // matches anything finds, scrolled into view.
-func focusIn(ctx app.Context, id string, selectors ...string) {
-	ctx.Defer(func(app.Context) {
+func focusIn(ui app.Context, id string, selectors ...string) {
+	ui.Defer(func(app.Context) {
 		root := app.Window().GetElementByID(id)
 		if !root.Truthy() {
 			return
@@ -163,4 +168,10 @@ func typed(id, v string) string {
 		return v
 	}
 	return el.Get("value").String()
+}
+
+// focusLater moves the focus to the element with id once the page shows
+// it (ui: as for focusIn).
+func focusLater(ui app.Context, id string) {
+	ui.Defer(func(app.Context) { focus(id) })
 }

@@ -93,6 +93,7 @@ func TestConversationAgentAndCustomer(t *testing.T) {
 	// "Problem solved" asks first: closing cannot be undone.
 	anna.click("button#problem-solved")
 	anna.waitText("the question", qText("#solve-question"), msg(t, "de", "CloseTicketQuestion"))
+	anna.waitText("the focus on the answer", `document.activeElement?.id ?? ''`, "problem-solved-confirm")
 	anna.click("button#problem-solved-cancel")
 	anna.waitTrue("cancelled: the button is back", qExists("button#problem-solved"))
 	if got := storedTicket(t, p, n).Status; got != ticket.StatusOpen {

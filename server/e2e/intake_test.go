@@ -406,6 +406,7 @@ func TestFormClaireContract(t *testing.T) {
 	b.waitFalse("privacy dialog closed", `document.querySelector('#files-privacy')?.open === true`)
 	b.click("button#preview")
 	b.waitTrue("div#ticket-form-preview", qExists("div#ticket-form-preview"))
+	b.waitText("the focus on the preview's heading", `document.activeElement?.id ?? ''`, "preview-title")
 	for _, c := range []struct{ sel, want string }{
 		{"dd#preview-requester", "Claire Admin"},
 		{"dd#preview-account", lumiere.Name + " (200300)"},

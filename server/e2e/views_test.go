@@ -93,6 +93,7 @@ func TestSavedViewAnna(t *testing.T) {
 	// Rename, then delete.
 	b.click("button#view-rename")
 	b.waitText("the name to change", qValue("input#view-name"), "Rechnungen")
+	b.waitText("the focus in the name", `document.activeElement?.id ?? ''`, "view-name")
 	b.typeIn("input#view-name", strings.Repeat("\b", len("Rechnungen"))+"Offene Rechnungen")
 	b.click("button#view-name-save")
 	b.waitText("renamed in the heading", qText("main h1"), "Offene Rechnungen")
