@@ -63,6 +63,12 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) error {
 	confirmed := false
 	var orgID int64
 	var up store.Upload
+	var staged *files.Staged // the file, read: kept once the whole form is read
+	defer func() {
+		if staged != nil {
+			staged.Discard()
+		}
+	}()
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
@@ -87,8 +93,8 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) error {
 				return errUploadAccount
 			}
 		case "file":
-			if up.ID != "" {
-				return errOneFile
+			if staged != nil {
+				return errOneFile // and the first is not kept either
 			}
 			if !confirmed {
 				return errPrivacyConfirm // before a single byte is kept
@@ -97,17 +103,20 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) error {
 			if err != nil {
 				return err
 			}
-			if up, err = s.storeFile(r, v, org, part); err != nil {
+			if up, staged, err = s.readFile(v, org, part); err != nil {
 				return err
 			}
 		}
 		part.Close()
 	}
-	if up.ID == "" {
+	if staged == nil {
 		if !confirmed {
 			return errPrivacyConfirm
 		}
 		return errFileMissing
+	}
+	if err := s.keepFile(r, up, staged); err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusCreated, uploadResponse{Upload: up.Attachment})
 	return nil
@@ -165,25 +174,26 @@ func (s *Server) uploadAccount(r *http.Request, v ticket.Viewer, orgID int64) (t
 	return ticket.Organization{}, errUploadAccount
 }
 
-// storeFile checks and stores the file of part, confirmed now for org.
-func (s *Server) storeFile(r *http.Request, v ticket.Viewer, org ticket.Organization, part io.Reader) (store.Upload, error) {
+// readFile checks the file of part, confirmed now for org, and reads it
+// into staging; keepFile stores it.
+func (s *Server) readFile(v ticket.Viewer, org ticket.Organization, part io.Reader) (store.Upload, *files.Staged, error) {
 	name := files.CleanName(fileName(part))
 	head := make([]byte, files.SniffLen)
 	n, err := io.ReadFull(part, head)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return store.Upload{}, formError(err)
+		return store.Upload{}, nil, formError(err)
 	}
 	head = head[:n]
 	if n == 0 {
-		return store.Upload{}, errFileEmpty
+		return store.Upload{}, nil, errFileEmpty
 	}
 	ctype, ok := files.Check(name, head)
 	if !ok {
-		return store.Upload{}, errFileType
+		return store.Upload{}, nil, errFileType
 	}
 	var raw [16]byte
 	if _, err := rand.Read(raw[:]); err != nil {
-		return store.Upload{}, err
+		return store.Upload{}, nil, err
 	}
 	now := s.cfg.Now()
 	up := store.Upload{
@@ -198,10 +208,14 @@ func (s *Server) storeFile(r *http.Request, v ticket.Viewer, org ticket.Organiza
 	limited := &maxReader{r: io.MultiReader(bytes.NewReader(head), part), left: s.cfg.MaxFileBytes}
 	staged, err := s.blobs.Stage(limited)
 	if err != nil {
-		return store.Upload{}, formError(err)
+		return store.Upload{}, nil, formError(err)
 	}
-	defer staged.Discard()
 	up.SHA256, up.Size = staged.Sum, staged.Size
+	return up, staged, nil
+}
+
+// keepFile puts the staged file of up in its place and records up.
+func (s *Server) keepFile(r *http.Request, up store.Upload, staged *files.Staged) error {
 	// The janitor removes the bytes of stale uploads; it waits while a file
 	// is put in its place and recorded (not while it is read: a slow
 	// upload holds up no one). The record is written even if the client
@@ -209,12 +223,9 @@ func (s *Server) storeFile(r *http.Request, v ticket.Viewer, org ticket.Organiza
 	s.uploads.RLock()
 	defer s.uploads.RUnlock()
 	if err := staged.Keep(); err != nil {
-		return store.Upload{}, err
+		return err
 	}
-	if err := s.store.CreateUpload(context.WithoutCancel(r.Context()), up); err != nil {
-		return store.Upload{}, err
-	}
-	return up, nil
+	return s.store.CreateUpload(context.WithoutCancel(r.Context()), up)
 }
 
 // fileName is the name the browser gave the file part.

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -439,5 +441,42 @@ func TestSlowUploadOutlastsReadTimeout(t *testing.T) {
 	pw.Close()
 	if status := <-done; status != 201 {
 		t.Fatalf("an upload slower than the read timeout: %d, want 201", status)
+	}
+}
+
+// One file per upload: a form with two is refused (422 at "file") and
+// keeps neither, not even the first, whose bytes were read already.
+func TestUploadOfTwoFilesKeepsNone(t *testing.T) {
+	dir := t.TempDir()
+	blobs, err := files.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, db := mustDemo(t, api.Config{Blobs: blobs})
+	anna := newClient(t, srv)
+	anna.login(seed.AnnaEmail)
+	org := firstTicket(t, db, "100200", 0, ticket.Statuses()...).Organization.ID
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("privacyConfirmed", "true")
+	mw.WriteField("organizationId", strconv.FormatInt(org, 10))
+	for _, name := range []string{"eins.pdf", "zwei.pdf"} {
+		w, _ := mw.CreateFormFile("file", name)
+		w.Write(append(append([]byte{}, pdf...), name...))
+	}
+	mw.Close()
+	r := anna.do("POST", "/api/v1/uploads", mw.FormDataContentType(), buf.Bytes())
+	if r.status != 422 || !strings.Contains(string(r.body), `"field":"file"`) {
+		t.Fatalf("two files: %d %s, want 422 at file", r.status, r.body)
+	}
+	var kept []string
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			kept = append(kept, path)
+		}
+		return nil
+	})
+	if len(kept) != 0 {
+		t.Fatalf("files kept after the refused form: %v", kept)
 	}
 }
