@@ -328,35 +328,29 @@ func TestStaleUploadsRemoved(t *testing.T) {
 	}
 }
 
-// A slow upload holds up no one: while its bytes trickle in, the stale
-// upload janitor runs and another upload is stored at once.
-func TestSlowUploadHoldsUpNoOne(t *testing.T) {
-	_, db := mustDemo(t, api.Config{})
-	a := api.New(db, api.Config{})
-	srv := httptest.NewServer(a)
-	defer srv.Close()
-	anna := newClient(t, srv)
-	anna.login(seed.AnnaEmail)
-	org := firstTicket(t, db, "100200", 0, ticket.Statuses()...).Organization.ID
-
-	// The slow one: the fields and the start of the file, then nothing.
+// slowUpload starts an upload of a PDF by c to the server at base whose
+// bytes the test writes to file as slowly as it likes; finish ends the
+// form and returns the answer's status (0: no answer). A test that fails
+// before finish leaves the request to be cut off by its cleanup.
+func slowUpload(t *testing.T, c *client, base string, org int64) (file io.Writer, finish func() int) {
+	t.Helper()
 	pr, pw := io.Pipe()
-	defer pw.CloseWithError(io.ErrUnexpectedEOF) // on failure: before srv.Close waits for it
+	t.Cleanup(func() { pw.CloseWithError(io.ErrUnexpectedEOF) })
 	mw := multipart.NewWriter(pw)
-	req, err := http.NewRequest("POST", srv.URL+"/api/v1/uploads", pr)
+	req, err := http.NewRequest("POST", base+"/api/v1/uploads", pr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	slow := make(chan int, 1)
+	done := make(chan int, 1)
 	go func() {
-		res, err := anna.http.Do(req)
+		res, err := c.http.Do(req)
 		if err != nil {
-			slow <- 0
+			done <- 0
 			return
 		}
 		res.Body.Close()
-		slow <- res.StatusCode
+		done <- res.StatusCode
 	}()
 	mw.WriteField("privacyConfirmed", "true")
 	mw.WriteField("organizationId", strconv.FormatInt(org, 10))
@@ -365,6 +359,26 @@ func TestSlowUploadHoldsUpNoOne(t *testing.T) {
 		t.Fatal(err)
 	}
 	fw.Write(pdf)
+	return fw, func() int {
+		mw.Close()
+		pw.Close()
+		return <-done
+	}
+}
+
+// A slow upload holds up no one: while its bytes trickle in, the stale
+// upload janitor runs and another upload is stored at once.
+func TestSlowUploadHoldsUpNoOne(t *testing.T) {
+	_, db := mustDemo(t, api.Config{})
+	a := api.New(db, api.Config{})
+	srv := httptest.NewServer(a)
+	t.Cleanup(srv.Close) // after slowUpload's cleanup has cut its request off
+	anna := newClient(t, srv)
+	anna.login(seed.AnnaEmail)
+	org := firstTicket(t, db, "100200", 0, ticket.Statuses()...).Organization.ID
+
+	// The slow one: the fields and the start of the file, then nothing.
+	fw, finish := slowUpload(t, anna, srv.URL, org)
 	fw.Write(make([]byte, 64<<10)) // past the sniffed head: the server is storing it
 	time.Sleep(200 * time.Millisecond)
 
@@ -388,9 +402,7 @@ func TestSlowUploadHoldsUpNoOne(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("another upload waits for a slow one")
 	}
-	mw.Close()
-	pw.Close()
-	if status := <-slow; status != 201 {
+	if status := finish(); status != 201 {
 		t.Fatalf("the slow upload, finished: %d, want 201", status)
 	}
 }
@@ -402,44 +414,17 @@ func TestSlowUploadOutlastsReadTimeout(t *testing.T) {
 	srv := httptest.NewUnstartedServer(api.New(db, api.Config{}))
 	srv.Config.ReadTimeout = 500 * time.Millisecond
 	srv.Start()
-	defer srv.Close()
+	t.Cleanup(srv.Close) // after slowUpload's cleanup has cut its request off
 	anna := newClient(t, srv)
 	anna.login(seed.AnnaEmail)
 	org := firstTicket(t, db, "100200", 0, ticket.Statuses()...).Organization.ID
 
-	pr, pw := io.Pipe()
-	defer pw.CloseWithError(io.ErrUnexpectedEOF)
-	mw := multipart.NewWriter(pw)
-	req, err := http.NewRequest("POST", srv.URL+"/api/v1/uploads", pr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	done := make(chan int, 1)
-	go func() {
-		res, err := anna.http.Do(req)
-		if err != nil {
-			t.Log(err)
-			done <- 0
-			return
-		}
-		res.Body.Close()
-		done <- res.StatusCode
-	}()
-	mw.WriteField("privacyConfirmed", "true")
-	mw.WriteField("organizationId", strconv.FormatInt(org, 10))
-	fw, err := mw.CreateFormFile("file", "langsam.pdf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fw.Write(pdf)
+	fw, finish := slowUpload(t, anna, srv.URL, org)
 	for i := 0; i < 6; i++ { // 1.2 s in all, 4 KB at a time
 		time.Sleep(200 * time.Millisecond)
 		fw.Write(make([]byte, 4<<10))
 	}
-	mw.Close()
-	pw.Close()
-	if status := <-done; status != 201 {
+	if status := finish(); status != 201 {
 		t.Fatalf("an upload slower than the read timeout: %d, want 201", status)
 	}
 }
