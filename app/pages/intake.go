@@ -109,7 +109,11 @@ func (c *intake) OnMount(ctx app.Context) {
 }
 
 func (c *intake) sessionChanged(ctx app.Context) {
-	if !c.session.LoggedIn || c.draftFor == c.session.User.ID {
+	if !c.session.LoggedIn {
+		return
+	}
+	if c.draftFor == c.session.User.ID {
+		c.settle(ctx) // the account of the top bar may have changed
 		return
 	}
 	c.draftFor = c.session.User.ID
@@ -197,11 +201,11 @@ func (c *intake) settle(ctx app.Context) {
 	case len(orgs) == 1 && c.draft.OrganizationID != orgs[0].ID:
 		c.draft.OrganizationID = orgs[0].ID
 		c.save(ctx)
-	case c.draft.OrganizationID == 0 && containsOrg(orgs, c.session.Account):
-		// The account the user works in (the top bar says so) comes
-		// first; they may choose another.
-		c.draft.OrganizationID = c.session.Account
-		c.save(ctx)
+	case !c.draft.AccountChosen && c.draft.FollowUpOf == 0 && c.draft.OrganizationID != c.session.Account && containsOrg(orgs, c.session.Account):
+		// Until the user chooses, the draft is for the account they work
+		// in (the top bar says so), also after they switch it.
+		c.set(ctx, "organizationId", strconv.FormatInt(c.session.Account, 10))
+		return // set settled the rest
 	}
 	if c.draft.OrganizationID != 0 && c.existingOf != c.draft.OrganizationID {
 		c.existingOf = c.draft.OrganizationID
@@ -418,6 +422,9 @@ func (c *intake) onField(ctx app.Context, e app.Event) {
 	// empty value attribute, so the browser would report its label.
 	if el.Get("tagName").String() == "SELECT" && el.Get("selectedIndex").Int() <= 0 {
 		value = ""
+	}
+	if field == "organizationId" {
+		c.draft.AccountChosen = true
 	}
 	c.set(ctx, field, value)
 }

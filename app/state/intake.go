@@ -74,6 +74,9 @@ type Draft struct {
 	// this draft, that its files hold no protected health information.
 	Files            []ticket.Attachment `json:"files,omitempty"`
 	PrivacyConfirmed bool                `json:"privacyConfirmed,omitempty"`
+	// AccountChosen: the user chose the account. Until then the draft
+	// follows the account of the top bar.
+	AccountChosen bool `json:"accountChosen,omitempty"`
 	Flow             string              `json:"flow"`
 	Step             string              `json:"step,omitempty"` // the assistant's step
 	Key              string              `json:"key"`            // Idempotency-Key of its send

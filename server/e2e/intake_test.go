@@ -616,6 +616,31 @@ func TestEntryPointsOpenTheirFlows(t *testing.T) {
 	}
 }
 
+// A new ticket is for the account the user works in (the top bar) until
+// they choose one in the form: then their choice stays, also when they
+// switch the top bar and after a reload.
+func TestIntakeFollowsTheTopBarAccount(t *testing.T) {
+	p := startPortal(t)
+	main, potsdam := idString(p.org(t, "100200")), idString(p.org(t, "100201"))
+	b := loginTo(t, p, "de-DE", seed.AnnaEmail)
+	b.open("/tickets/new")
+	b.choose("f-type", "admin_request")
+	b.waitText("the form starts in the top bar's account", qValue("select#f-organizationId"), main)
+	b.typeIn("input#f-subject", "Neue Bankverbindung")
+	b.choose("account-select", potsdam)
+	b.waitText("not chosen yet: the form follows the top bar", qValue("select#f-organizationId"), potsdam)
+	b.waitText("what was typed stays", qValue("input#f-subject"), "Neue Bankverbindung")
+
+	b.choose("f-organizationId", main)
+	b.choose("account-select", main)
+	b.choose("account-select", potsdam)
+	b.waitText("the top bar in Potsdam again", qValue("select#account-select"), potsdam)
+	b.waitText("chosen: the form keeps the user's account", qValue("select#f-organizationId"), main)
+	b.do("reloading", chromedp.Reload())
+	b.waitApp()
+	b.waitText("and after a reload", qValue("select#f-organizationId"), main)
+}
+
 // A menu closes when the user goes elsewhere: a click outside it, another
 // menu's button (which opens that one), or Tab past its last item.
 func TestMenusCloseWhenLeft(t *testing.T) {
