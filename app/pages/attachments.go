@@ -239,7 +239,14 @@ func (f *files) onRemove(ctx app.Context, e app.Event) {
 	if f.changed != nil {
 		f.changed(ctx)
 	}
-	ctx.Defer(func(app.Context) { callElement(f.id+"-input", "focus") })
+	// The pressed button is gone with its file: the focus goes back to
+	// the add button (deferred on the owner: go-app skips what is deferred
+	// on a removed element).
+	ui := ctx
+	if f.owner != nil {
+		ui = *f.owner
+	}
+	ui.Defer(func(app.Context) { callElement(f.id+"-input", "focus") })
 }
 
 // render shows the field: the add button (a labelled file input), the

@@ -46,6 +46,7 @@ func (p *sentPage) OnNav(ctx app.Context) {
 
 func (p *sentPage) OnMount(ctx app.Context) {
 	observeSession(ctx, &p.session, func(app.Context) {})
+	focusLater(ctx, "sent-text") // read out first; Tab goes on to the links
 }
 
 func (p *sentPage) Render() app.UI {
@@ -56,7 +57,7 @@ func (p *sentPage) Render() app.UI {
 	}
 	return newShell().WithTitle("SuccessTitle").WithSession(p.session).Body(
 		app.Div().ID("sent").Class("panel success").Role("status").Body(
-			app.P().ID("sent-text").Text(t(lang, text, "Number", p.number)),
+			app.P().ID("sent-text").TabIndex(-1).Text(t(lang, text, "Number", p.number)),
 			app.Div().Class("actions").Body(
 				app.A().ID("sent-ticket").Class("button primary").Href(ticketHref(p.number)).Text(t(lang, "TicketDetails")),
 				app.A().ID("sent-dashboard").Class("button").Href("/").Text(t(lang, "Dashboard")),

@@ -713,6 +713,7 @@ func (c *intake) choice(lang, field, legend, current string, values, labels []st
 				value := values[i]
 				return app.Label().For(rid).Class("choice").Body(
 					app.Input().Type("radio").ID(rid).Name(field).Value(value).Checked(value == current).
+						Aria("invalid", ariaBool(problem != "")).
 						DataSet("field", field).DataSet("value", value).OnChange(c.onField),
 					app.Span().Text(labels[i]),
 				)

@@ -29,6 +29,7 @@ type ticketPage struct {
 	replyTried    bool
 	postponing    bool   // agents: "postponed" chosen, the date is asked
 	solving       bool   // "Problem solved" pressed: closing is asked first
+	refocus       string // the control to focus once the change asked for is done (the pressed one goes)
 	postponeDate  string // YYYY-MM-DD
 	files         files  // the reply's attachments (the paperclip)
 	catalog       state.Catalog
@@ -73,8 +74,22 @@ func (p *ticketPage) OnMount(ctx app.Context) {
 			ctx.Defer(func(app.Context) {
 				if el := app.Window().GetElementByID("reply-body"); !el.IsNull() && !el.IsUndefined() {
 					el.Set("value", "")
+					el.Call("focus") // the send button was disabled while sending: the focus had gone
 				}
 			})
+		}
+		if p.reply.Number != p.number {
+			return
+		}
+		switch p.reply.Status {
+		case state.Loaded:
+			if p.refocus != "" {
+				focusLater(ctx, p.refocus)
+				p.refocus = ""
+			}
+		case state.Failed:
+			p.refocus = ""
+			focusProblem(ctx, "main") // the field to fix, or the error
 		}
 	})
 	ctx.ObserveState(state.CatalogState, &p.catalog)
@@ -435,11 +450,13 @@ func (p *ticketPage) onPostpone(ctx app.Context, e app.Event) {
 }
 
 func (p *ticketPage) onAssignMe(ctx app.Context, e app.Event) {
+	p.refocus = "unassign"
 	me := p.session.User.ID
 	ctx.NewActionWithValue(state.ChangeStatus, state.StatusInput{Number: p.number, AssigneeID: &me})
 }
 
 func (p *ticketPage) onUnassign(ctx app.Context, e app.Event) {
+	p.refocus = "assign-me"
 	var nobody int64
 	ctx.NewActionWithValue(state.ChangeStatus, state.StatusInput{Number: p.number, AssigneeID: &nobody})
 }
@@ -494,7 +511,7 @@ func (p *ticketPage) onCancelSolved(ctx app.Context, e app.Event) {
 }
 
 func (p *ticketPage) onSolved(ctx app.Context, e app.Event) {
-	p.solving = false
+	p.solving, p.refocus = false, "create-follow-up"
 	ctx.NewActionWithValue(state.ChangeStatus, state.StatusInput{Number: p.number, Status: string(ticket.PortalClosed)})
 }
 

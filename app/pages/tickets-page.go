@@ -281,6 +281,7 @@ func (p *ticketsPage) onSaveName(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	p.tried = true
 	if ticket.CheckViewName(p.name) != nil {
+		focusLater(p.ui, "view-name")
 		return
 	}
 	v := ticket.View{Name: strings.TrimSpace(p.name), Query: p.query}

@@ -82,6 +82,7 @@ func TestConversationAgentAndCustomer(t *testing.T) {
 	anna.waitTrue("orange light", qExists("#ticket-status .status-orange"))
 	anna.waitContains("the answer in the conversation", qText("section.conversation"), "RE-2026-10977")
 	anna.waitText("reply box emptied", qValue("textarea#reply-body"), "")
+	anna.waitText("and focused for what she writes next", `document.activeElement?.id ?? ''`, "reply-body")
 	if got := storedTicket(t, p, n).Status; got != ticket.StatusOpen {
 		t.Errorf("stored status after the customer's answer = %s, want open", got)
 	}

@@ -168,6 +168,7 @@ func TestAgentPostponeAndAssign(t *testing.T) {
 	b.waitText("nobody assigned", qText("#ticket-assignee"), msg(t, "en", "Unassigned"))
 	b.click("button#assign-me")
 	b.waitText("assigned to Sam", qText("#ticket-assignee"), "Sam Agent")
+	b.waitText("the focus on what replaced the pressed button", `document.activeElement?.id ?? ''`, "unassign")
 
 	b.choose("agent-status", string(ticket.StatusPostponed))
 	b.waitTrue("the day is asked", qExists("input#postpone-date"))
@@ -178,6 +179,7 @@ func TestAgentPostponeAndAssign(t *testing.T) {
 		chromedp.Evaluate[chromedp.Void](`document.getElementById("postpone-date").dispatchEvent(new Event("change", {bubbles: true}))`))
 	b.click("button#postpone-save")
 	b.waitText("past day refused", qText("#err-postpone-date"), msg(t, "en", "ErrPostponePast"))
+	b.waitText("the focus on the day to fix", `document.activeElement?.id ?? ''`, "postpone-date")
 	day := time.Now().AddDate(0, 1, 0).Format("2006-01-02")
 	b.do("a future day", chromedp.SetValue(chromedp.ID("postpone-date"), day),
 		chromedp.Evaluate[chromedp.Void](`document.getElementById("postpone-date").dispatchEvent(new Event("change", {bubbles: true}))`))
