@@ -76,11 +76,11 @@ type Draft struct {
 	PrivacyConfirmed bool                `json:"privacyConfirmed,omitempty"`
 	// AccountChosen: the user chose the account. Until then the draft
 	// follows the account of the top bar.
-	AccountChosen bool `json:"accountChosen,omitempty"`
-	Flow             string              `json:"flow"`
-	Step             string              `json:"step,omitempty"` // the assistant's step
-	Key              string              `json:"key"`            // Idempotency-Key of its send
-	Updated          time.Time           `json:"updated"`
+	AccountChosen bool      `json:"accountChosen,omitempty"`
+	Flow          string    `json:"flow"`
+	Step          string    `json:"step,omitempty"` // the assistant's step
+	Key           string    `json:"key"`            // Idempotency-Key of its send
+	Updated       time.Time `json:"updated"`
 }
 
 // Submit is the outcome of the last send.
