@@ -68,6 +68,16 @@ func (s *Server) putVendor(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.ChangeVendorAccess(r.Context(), id, vendorID, req.Access); err != nil {
 		return err
 	}
+	// The vendor's users see it at once on the pages they have open.
+	members, err := s.store.Members(r.Context(), vendorID)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(members))
+	for i, m := range members {
+		ids[i] = m.User.ID
+	}
+	s.hub.AccessChanged(ids...)
 	return s.listVendors(w, r)
 }
 
@@ -114,5 +124,6 @@ func (s *Server) putMember(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.SetTicketAccess(r.Context(), id, userID, *req.TicketAccess); err != nil {
 		return err
 	}
+	s.hub.AccessChanged(userID) // the member sees it at once on the pages they have open
 	return s.listMembers(w, r)
 }

@@ -24,6 +24,10 @@ const (
 	maxMessageSize = 512                 // the browser sends nothing but pongs
 )
 
+// CloseAccessChanged is the close code of a socket whose user's access
+// changed (4000–4999 are the application's own codes).
+const CloseAccessChanged = 4001
+
 // upgrader refuses a foreign Origin: CheckOrigin is nil, so gorilla
 // accepts only an Origin whose host is the request's Host.
 // Write buffers come from a pool: an idle socket holds none.
@@ -171,9 +175,13 @@ func (c *conn) write(first bool) {
 		}
 		if dropped {
 			c.armWrite()
-			if c.sub.SessionEnded.Load() {
+			switch {
+			case c.sub.SessionEnded.Load():
 				c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "session ended"))
-			} else {
+			case c.sub.AccessChanged.Load():
+				// The browser reconnects and reloads what it shows.
+				c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(CloseAccessChanged, "access changed"))
+			default:
 				// Too far behind: the browser resumes from its last event.
 				c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "slow"))
 			}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -110,41 +111,15 @@ func TestSocketsEndWithTheirSession(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	dial := func(session string) *websocket.Conn {
-		t.Helper()
-		ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http")+"?session="+session, http.Header{"Origin": {srv.URL}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { ws.Close() })
-		var mark ticket.EventView
-		if err := ws.ReadJSON(&mark); err != nil || mark.Type != ticket.EventSync {
-			t.Fatalf("session %s: first frame %+v, %v", session, mark, err)
-		}
-		return ws
-	}
-	// closedWith reads until the socket closes and returns its close code.
-	closedWith := func(ws *websocket.Conn) int {
-		t.Helper()
-		ws.SetReadDeadline(time.Now().Add(5 * time.Second))
-		for {
-			_, _, err := ws.ReadMessage()
-			if ce, ok := err.(*websocket.CloseError); ok {
-				return ce.Code
-			}
-			if err != nil {
-				t.Fatalf("socket did not close with a close frame: %v", err)
-			}
-		}
-	}
+	dial := func(session string) *websocket.Conn { return dialSynced(t, srv, "?session="+session) }
 	phone, laptop, tablet := dial("phone"), dial("laptop"), dial("expiring")
 
 	h.EndSession("phone")
-	if code := closedWith(phone); code != websocket.ClosePolicyViolation {
+	if code := closeCode(t, phone); code != websocket.ClosePolicyViolation {
 		t.Fatalf("logged-out session's socket closed with %d, want %d", code, websocket.ClosePolicyViolation)
 	}
 	expired.Store(true)
-	if code := closedWith(tablet); code != websocket.ClosePolicyViolation {
+	if code := closeCode(t, tablet); code != websocket.ClosePolicyViolation {
 		t.Fatalf("expired session's socket closed with %d, want %d", code, websocket.ClosePolicyViolation)
 	}
 	src.add(1)
@@ -156,5 +131,71 @@ func TestSocketsEndWithTheirSession(t *testing.T) {
 	}
 	if n := h.Subscribers(); n != 1 {
 		t.Fatalf("hub has %d subscribers, want 1 (the laptop)", n)
+	}
+}
+
+// dialSynced opens a websocket to srv (query: the request's) and reads its
+// first frame, the sync mark.
+func dialSynced(t *testing.T, srv *httptest.Server, query string) *websocket.Conn {
+	t.Helper()
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http")+query, http.Header{"Origin": {srv.URL}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	var mark ticket.EventView
+	if err := ws.ReadJSON(&mark); err != nil || mark.Type != ticket.EventSync {
+		t.Fatalf("%s: first frame %+v, %v", query, mark, err)
+	}
+	return ws
+}
+
+// closeCode reads until ws closes and returns its close code.
+func closeCode(t *testing.T, ws *websocket.Conn) int {
+	t.Helper()
+	ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		_, _, err := ws.ReadMessage()
+		if ce, ok := err.(*websocket.CloseError); ok {
+			return ce.Code
+		}
+		if err != nil {
+			t.Fatalf("socket did not close with a close frame: %v", err)
+		}
+	}
+}
+
+// When a user's access changes, their sockets close with
+// CloseAccessChanged (the browser reconnects and reloads its pages);
+// other users' sockets stay.
+func TestAccessChangeClosesTheUsersSockets(t *testing.T) {
+	src := &memSource{}
+	h := startHub(t, src, 100)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, _ := strconv.ParseInt(r.URL.Query().Get("user"), 10, 64)
+		viewer := ticket.Viewer{User: ticket.User{ID: id, Agent: true}}
+		err := Serve(w, r, h, Client{
+			UserID:        id,
+			Viewer:        func(context.Context) (ticket.Viewer, error) { return viewer, nil },
+			AccessVersion: func() int64 { return 1 },
+		}, 0)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusTooManyRequests)
+		}
+	}))
+	defer srv.Close()
+	vera1, vera2, anna := dialSynced(t, srv, "?user=7"), dialSynced(t, srv, "?user=7"), dialSynced(t, srv, "?user=8")
+	h.AccessChanged(7)
+	for i, ws := range []*websocket.Conn{vera1, vera2} {
+		if code := closeCode(t, ws); code != CloseAccessChanged {
+			t.Fatalf("socket %d of the user whose access changed closed with %d, want %d", i+1, code, CloseAccessChanged)
+		}
+	}
+	src.add(1)
+	h.Notify()
+	anna.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var ev ticket.EventView
+	if err := anna.ReadJSON(&ev); err != nil || ev.ID != 1 {
+		t.Fatalf("another user's socket: %+v, %v; want event 1", ev, err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,7 +41,8 @@ type Hub struct {
 	notify     chan struct{}
 	register   chan registration
 	unregister chan *Subscriber
-	ends       chan string // sessions that ended
+	ends       chan string  // sessions that ended
+	renew      chan []int64 // users whose access changed
 	stats      chan chan int
 	done       chan struct{} // closed when Run returns
 
@@ -65,6 +67,9 @@ type Subscriber struct {
 	// SessionEnded is true when it was dropped because its session ended
 	// (not for being slow): set before Dropped is closed.
 	SessionEnded atomic.Bool
+	// AccessChanged is true when it was dropped because its user's access
+	// changed: the browser reconnects and reloads what it shows.
+	AccessChanged atomic.Bool
 
 	ready func() // called after every batch queued, and on drop; must not block
 
@@ -162,6 +167,7 @@ func NewHub(src Source, log *slog.Logger, maxPerUser int) *Hub {
 		register:   make(chan registration),
 		unregister: make(chan *Subscriber),
 		ends:       make(chan string),
+		renew:      make(chan []int64),
 		stats:      make(chan chan int),
 		done:       make(chan struct{}),
 	}
@@ -205,6 +211,21 @@ func (h *Hub) EndSession(session string) {
 	}
 	select {
 	case h.ends <- session:
+	case <-h.done:
+	}
+}
+
+// AccessChanged drops the subscribers of the users whose access changed
+// (a customer changed a vendor's access, an admin a member's): their
+// browsers reconnect at once and reload what they show, as the new
+// access allows. Events are filtered with the new access anyway; this is
+// for the pages already on screen.
+func (h *Hub) AccessChanged(userIDs ...int64) {
+	if len(userIDs) == 0 {
+		return
+	}
+	select {
+	case h.renew <- userIDs:
 	case <-h.done:
 	}
 }
@@ -267,6 +288,13 @@ func (h *Hub) Run(ctx context.Context) {
 			r.reply <- nil
 		case s := <-h.unregister:
 			drop(s)
+		case users := <-h.renew:
+			for s := range subs {
+				if slices.Contains(users, s.UserID) {
+					s.AccessChanged.Store(true)
+					drop(s)
+				}
+			}
 		case session := <-h.ends:
 			for s := range subs {
 				if s.Session == session {
