@@ -124,6 +124,7 @@ func stopLive() {
 
 func runLive(runCtx context.Context, ctx app.Context, userID int64) {
 	attempt := 0
+	connected := false // once: a later sync is a reconnection
 	for runCtx.Err() == nil {
 		var last int64
 		ctx.LocalStorage().Get(lastEventKey(userID), &last)
@@ -149,6 +150,13 @@ func runLive(runCtx context.Context, ctx app.Context, userID int64) {
 				if ev.Type == ticket.EventSync || ev.Type == ticket.EventReset {
 					attempt = 0
 					ctx.SetState(LiveState, Live{Connected: true})
+					if connected && ev.Type == ticket.EventSync {
+						// Back after a lost connection: what changed meanwhile
+						// came as events, but not a change of access (the
+						// server closes the socket for it): reload.
+						reloadAll(ctx)
+					}
+					connected = true
 				}
 				applyEvent(ctx, userID, ev)
 				if ev.ID > 0 {
@@ -184,12 +192,17 @@ func backoff(n int) time.Duration {
 
 // expiredSession checks, after a lost connection, whether the session
 // still holds; when it ended, the app goes to login and the stream stops.
+// When it holds, the user's accounts and access are taken as they are now
+// (a vendor's access may have changed: that closed the connection).
 func expiredSession(ctx app.Context) bool {
 	var me meResponse
 	err := call(context.Background(), "GET", "/api/v1/me", nil, &me)
 	if err != nil && expired(ctx, err) {
 		stopLive()
 		return true
+	}
+	if err == nil {
+		refreshAccess(ctx, me)
 	}
 	return false
 }

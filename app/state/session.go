@@ -1,7 +1,9 @@
 package state
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -183,6 +185,23 @@ func setLangCookie(lang string) {
 		return
 	}
 	app.Window().Get("document").Set("cookie", "lang="+lang+"; path=/; max-age=31536000; samesite=lax")
+}
+
+// refreshAccess takes the memberships and vendor accounts of me when they
+// changed, keeping the account the user works in if it is still theirs.
+func refreshAccess(ctx app.Context, me meResponse) {
+	cur := CurrentSession(ctx)
+	if !cur.LoggedIn || cur.User.ID != me.User.ID {
+		return
+	}
+	was, _ := json.Marshal([]any{cur.Memberships, cur.VendorAccounts})
+	now, _ := json.Marshal([]any{me.Memberships, me.VendorAccounts})
+	if bytes.Equal(was, now) {
+		return
+	}
+	next := loggedIn(ctx, me)
+	next.Lang = cur.Lang
+	ctx.SetState(SessionState, next)
 }
 
 // loggedIn turns the API's answer into a session, keeping the account the

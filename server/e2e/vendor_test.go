@@ -90,10 +90,12 @@ func TestVendorVera(t *testing.T) {
 	claire.choose(vendorSelect, "none")
 	claire.waitText("saved", qText("#settings-status"), msg(t, "fr", "Saved"))
 
-	vera.open(lumierePage)
-	vera.waitText("the open ticket is not found", qText("p.error"), msg(t, "en", "ErrNotFound"))
+	// The page she has open learns of it without a reload.
+	vera.waitText("the ticket she has open is not found, at once", qText("p.error"), msg(t, "en", "ErrNotFound"))
 	vera.waitFalse("the switcher no longer offers Cabinet Lumière",
 		`[...document.querySelectorAll('#account-select option')].some(o => o.value === '`+idString(lumiere)+`')`)
+	vera.open(lumierePage)
+	vera.waitText("and after opening it again", qText("p.error"), msg(t, "en", "ErrNotFound"))
 
 	// Anna cannot lower MedSoft's access, and is told why. Her settings are
 	// in the user menu.
