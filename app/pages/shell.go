@@ -211,7 +211,9 @@ func (s *shell) renderTopBar(lang string) app.UI {
 			return app.Span().ID("live-reconnecting").Class("live-status").Role("status").Text(t(lang, "Reconnecting"))
 		}),
 		newLangSwitch().WithLang(lang),
-		app.If(len(s.Session.Accounts()) > 0, func() app.UI {
+		// Nothing to create where the user may only read (a vendor in a
+		// customer's read-only account), as on the dashboard.
+		app.If(len(s.Session.Accounts()) > 0 && s.Session.CanWrite(), func() app.UI {
 			return s.menu("support", "top-menu", t(lang, "SupportMenu"), t(lang, "SupportMenu"), "support-assistant-link",
 				app.A().ID("support-assistant-link").Href("/assistant").Text(t(lang, "SolveWithAssistant")),
 				app.A().ID("support-form-link").Href("/tickets/new").Text(t(lang, "CreateTicket")),
@@ -279,7 +281,7 @@ func (s *shell) currentNav() string {
 
 func (s *shell) renderNav(lang string) app.UI {
 	return app.Nav().Class("sidenav").Aria("label", t(lang, "Navigation")).Body(
-		app.If(len(s.Session.Accounts()) > 0, func() app.UI {
+		app.If(len(s.Session.Accounts()) > 0 && s.Session.CanWrite(), func() app.UI {
 			return s.menu("plus", "nav-plus", "+", t(lang, "NewTicketMenu"), "plus-assistant-link",
 				app.A().ID("plus-assistant-link").Href("/assistant").Text(t(lang, "SupportAssistant")),
 				app.A().ID("plus-form-link").Href("/tickets/new").Text(t(lang, "CreateTicket")),

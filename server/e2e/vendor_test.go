@@ -81,6 +81,7 @@ func TestVendorVera(t *testing.T) {
 	vera.open(lumierePage)
 	vera.waitContains("a ticket of Cabinet Lumière", qText("#ticket-subject"), lumiereTicket.Subject)
 	vera.waitText("no reply box, but why", qText("#reply-read-only"), msg(t, "en", "ErrReadOnlyAccess"))
+	vera.waitFalse("nothing to create where she may only read", qExists("button#plus-menu-button")+" || "+qExists("button#support-menu-button"))
 
 	// Claire withdraws MedSoft's access.
 	claire := loginTo(t, p, "fr-FR", seed.ClaireEmail)
