@@ -370,6 +370,11 @@ func (p *ticketsPage) Render() app.UI {
 		errorBox(lang, p.list.Err),
 		app.If(p.list.Status == state.Loading && len(p.list.Tickets) == 0, func() app.UI { return loading(lang) }),
 		app.If(p.list.Status == state.Loaded && len(p.list.Tickets) == 0, func() app.UI {
+			if p.query.Search != "" {
+				// Say what was looked for, and where: the open or the
+				// closed tickets (the other tab may have it).
+				return app.P().Class("muted").ID("no-tickets").Role("status").Text(t(lang, "NoSearchResults", "Query", p.query.Search))
+			}
 			return app.P().Class("muted").ID("no-tickets").Role("status").Text(t(lang, "NoTickets"))
 		}),
 		app.If(p.list.Truncated, func() app.UI {

@@ -144,6 +144,10 @@ func TestSearchDiego(t *testing.T) {
 	b.waitApp()
 	b.waitTrue("the ticket in the results after a reload", qExists("tr#ticket-row-"+want))
 	b.waitText("search box after a reload", qValue("input#ticket-search"), word)
+
+	// No match: the list says what was looked for.
+	b.open("/tickets?q=Zyxwvutsrq")
+	b.waitText("no match, in Spanish, with the words", qText("#no-tickets"), fill(msg(t, "es", "NoSearchResults"), "Query", "Zyxwvutsrq"))
 }
 
 // Diego opens one of his closed tickets: it takes no reply, but offers
