@@ -507,3 +507,27 @@ func TestFileKind(t *testing.T) {
 		}
 	}
 }
+
+// "Manage accounts" is for vendors' users: a customer who opens its
+// address is told they may not, and sees no account list.
+func TestVendorAccountsOnlyForVendors(t *testing.T) {
+	forbidden, intro := tr("es", "ErrForbidden"), tr("es", "ManageAccountsIntro")
+	p := newVendorAccountsPage()
+	p.session = annaSession("es")
+	html := render(t, p)
+	mustContain(t, html, forbidden)
+	if strings.Contains(html, intro) {
+		t.Error("a customer sees the vendor's account list")
+	}
+
+	vendor := ticket.Organization{ID: 900, Name: "MedSoft Solutions", AccountNumber: "900100", Kind: ticket.KindVendor}
+	v := newVendorAccountsPage()
+	v.session = annaSession("es")
+	v.session.Memberships = []ticket.Membership{{Organization: vendor, Role: ticket.RoleMember, TicketAccess: true}}
+	v.session.VendorAccounts = []ticket.VendorAccount{{Organization: praxis, Vendor: vendor.Ref(), Access: ticket.AccessRead}}
+	html = render(t, v)
+	mustContain(t, html, intro, `id="vendor-account-`)
+}
+
+// tr is the page's translation (t), for tests whose t is the test.
+var tr = func(lang, id string) string { return t(lang, id) }

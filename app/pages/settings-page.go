@@ -38,6 +38,10 @@ func (p *vendorAccountsPage) onSwitch(ctx app.Context, e app.Event) {
 func (p *vendorAccountsPage) Render() app.UI {
 	lang := p.session.Lang
 	accounts := p.session.VendorAccounts
+	if p.session.LoggedIn && p.session.VendorOrg() == 0 {
+		// Only vendors' users have customer accounts to manage.
+		return newShell().WithTitle("ManageAccounts").WithSession(p.session).Body(errorBox(lang, ticket.ErrForbidden))
+	}
 	return newShell().WithTitle("ManageAccounts").WithSession(p.session).Body(
 		app.Div().Class("panel").Body(
 			app.P().Class("muted").Text(t(lang, "ManageAccountsIntro")),

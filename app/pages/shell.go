@@ -230,14 +230,7 @@ func (s *shell) renderTopBar(lang string) app.UI {
 }
 
 // vendorOrg is the vendor organization the user is a member of (0: none).
-func (s *shell) vendorOrg() int64 {
-	for _, m := range s.Session.Memberships {
-		if m.TicketAccess && m.Organization.Kind == ticket.KindVendor {
-			return m.Organization.ID
-		}
-	}
-	return 0
-}
+func (s *shell) vendorOrg() int64 { return s.Session.VendorOrg() }
 
 // onVendorSupport opens the vendor's own tickets (private between the
 // vendor and support): it works in the vendor's account.

@@ -82,6 +82,17 @@ func (s Session) OnBehalf() (ticket.VendorAccount, bool) {
 // they work in (a vendor the customer lets read may not).
 func (s Session) CanWrite() bool { return s.Viewer().CanWrite(s.Account) }
 
+// VendorOrg returns the vendor organization the user works for, 0 for
+// users of no vendor.
+func (s Session) VendorOrg() int64 {
+	for _, m := range s.Memberships {
+		if m.TicketAccess && m.Organization.Kind == ticket.KindVendor {
+			return m.Organization.ID
+		}
+	}
+	return 0
+}
+
 // CurrentAccount returns the organization the user works in.
 func (s Session) CurrentAccount() (ticket.Organization, bool) {
 	for _, o := range s.Accounts() {
