@@ -18,12 +18,17 @@ type loginPage struct {
 	email    string
 	password string
 	fieldErr string // translation id of a problem found before sending
+	expired  bool   // the address says the session had ended (?expired=1)
 }
 
 func newLoginPage() *loginPage { return &loginPage{} }
 
 func (p *loginPage) OnPreRender(ctx app.Context) {
 	p.session.Lang = sessionLang(ctx, p.session)
+}
+
+func (p *loginPage) OnNav(ctx app.Context) {
+	p.expired = ctx.Page().URL().Query().Get("expired") == "1"
 }
 
 func (p *loginPage) OnMount(ctx app.Context) {
@@ -64,7 +69,11 @@ func (p *loginPage) Render() app.UI {
 				newLangSwitch().WithLang(lang),
 			),
 			app.H1().Text(t(lang, "LoginTitle")),
-			app.P().Class("muted").Text(t(lang, "LoginIntro")),
+			app.If(p.expired, func() app.UI {
+				return app.P().ID("session-expired").Class("notice").Role("status").Text(t(lang, "SessionExpired"))
+			}).Else(func() app.UI {
+				return app.P().Class("muted").Text(t(lang, "LoginIntro"))
+			}),
 			app.Form().ID("login-form").NoValidate(true).OnSubmit(p.onSubmit).Body(
 				app.Div().Class("field").Body(
 					app.Label().For("login-email").Text(t(lang, "Email")),

@@ -107,7 +107,11 @@ func (s *shell) sessionChanged(ctx app.Context) {
 	if s.Session.Status == state.Loaded && !s.Session.LoggedIn && !s.redirected {
 		s.redirected = true
 		s.loadedFor = ""
-		ctx.Navigate("/login?next=" + url.QueryEscape(ctx.Page().URL().RequestURI()))
+		to := "/login?next=" + url.QueryEscape(ctx.Page().URL().RequestURI())
+		if s.Session.Expired {
+			to += "&expired=1"
+		}
+		ctx.Navigate(to)
 		return
 	}
 	if !s.Session.LoggedIn {

@@ -52,6 +52,9 @@ type Session struct {
 	Account        int64 // the organization the user works in; 0 for agents
 	Lang           string
 	Err            *Error
+	// Expired: the user was logged in and the session ended (expired or
+	// logged out elsewhere); the login page says so.
+	Expired bool
 }
 
 // Viewer returns the session's user as the policy sees them.
@@ -186,7 +189,7 @@ func expired(ctx app.Context, err *Error) bool {
 	}
 	cur := CurrentSession(ctx)
 	if cur.LoggedIn {
-		ctx.SetState(SessionState, Session{Status: Loaded, Lang: cur.Lang})
+		ctx.SetState(SessionState, Session{Status: Loaded, Lang: cur.Lang, Expired: true})
 	}
 	return true
 }

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/server/seed"
@@ -152,6 +155,22 @@ func TestLoginErrorsAreLocalized(t *testing.T) {
 	if got := eval[string](b, jsPath); got != "/login" {
 		t.Errorf("path after a wrong password: got %q, want %q", got, "/login")
 	}
+}
+
+// A session that ends while the app is open (here: logged out behind the
+// app's back) sends the user to the login page, which says why; after
+// logging in again they are back on the page they were on.
+func TestEndedSessionSaysSoAndComesBack(t *testing.T) {
+	p := startPortal(t)
+	b := loginTo(t, p, "de-DE", seed.AnnaEmail)
+	b.click(`nav.sidenav a[href="/tickets"]`)
+	b.waitText("on the ticket list", jsPath, "/tickets")
+	b.waitTrue("live stream connected", `localStorage.getItem("supportal.events.`+strconv.FormatInt(userID(t, p, seed.AnnaEmail), 10)+`") !== null`)
+	b.do("ending the session behind the app's back", chromedp.Evaluate[chromedp.Void](`fetch("/api/v1/logout", {method: "POST"})`))
+	b.waitText("the login page", jsPath, "/login")
+	b.waitText("which says the session ended", qText("#session-expired"), msg(t, "de", "SessionExpired"))
+	b.login(seed.AnnaEmail, seed.Password)
+	b.waitText("back where she was", jsPath, "/tickets")
 }
 
 // Customers never get internal notes; agents see them marked.
