@@ -277,6 +277,12 @@ func (s *shell) currentNav() string {
 }
 
 func (s *shell) renderNav(lang string) app.UI {
+	// In the vendor's own account the ticket list is "Vendor support": it
+	// is marked, not "Tickets".
+	tickets, vendorSupport := s.currentNav(), ""
+	if v := s.vendorOrg(); v != 0 && v == s.Session.Account {
+		tickets, vendorSupport = "", s.currentNav()
+	}
 	return app.Nav().Class("sidenav").Aria("label", t(lang, "Navigation")).Body(
 		app.If(len(s.Session.Accounts()) > 0 && s.Session.CanWrite(), func() app.UI {
 			return s.menu("plus", "nav-plus", "+", t(lang, "NewTicketMenu"), "plus-assistant-link",
@@ -286,14 +292,14 @@ func (s *shell) renderNav(lang string) app.UI {
 		}),
 		app.Ul().Body(
 			app.Li().Body(navLink(s.path, "/", t(lang, "Dashboard"))),
-			app.Li().Body(navLink(s.currentNav(), "/tickets", t(lang, "Tickets")).Body(
+			app.Li().Body(navLink(tickets, "/tickets", t(lang, "Tickets")).Body(
 				app.Text(t(lang, "Tickets")), unreadBadge(lang, s.unread.In(s.Session.Account)),
 			)),
 			app.If(s.Session.User.Agent, func() app.UI {
 				return app.Li().Body(navLink(s.currentNav(), PathAgent, t(lang, "AgentQueue")))
 			}),
 			app.If(s.vendorOrg() != 0, func() app.UI {
-				return app.Li().Body(app.A().ID("nav-vendor-support").Href("/tickets").OnClick(s.onVendorSupport).Text(t(lang, "VendorSupport")))
+				return app.Li().Body(navLink(vendorSupport, "/tickets", t(lang, "VendorSupport")).ID("nav-vendor-support").OnClick(s.onVendorSupport))
 			}),
 			app.If(s.vendorOrg() != 0, func() app.UI {
 				return app.Li().Body(navLink(s.currentNav(), PathVendor, t(lang, "ManageAccounts")))

@@ -29,6 +29,9 @@ func TestVendorVera(t *testing.T) {
 
 	vera := loginTo(t, p, "en-US", seed.VeraEmail)
 	vera.waitFalse("no warning in MedSoft's own account", qExists("#on-behalf"))
+	vera.click("a#nav-vendor-support")
+	vera.waitText("her vendor's tickets", jsPath, "/tickets")
+	vera.waitText("marked as Vendor support, not Tickets", `[...document.querySelectorAll('nav.sidenav [aria-current="page"]')].map(a => a.id || a.textContent).join()`, "nav-vendor-support")
 	vera.choose("account-select", idString(sonnenschein))
 	vera.waitContains("the warning bar names the customer's account", qText("#on-behalf"), "100200")
 	vera.waitTrue("in the warning colour", qExists(".account.account-vendor"))
