@@ -357,7 +357,7 @@ func attachmentLinks(lang, id string, as []ticket.Attachment) app.UI {
 						app.Img().Src(href).Alt(a.Name).Attr("loading", "lazy").Class("thumbnail"),
 					),
 					app.A().Class("picture-download").Href(href).Attr("download", a.Name).Title(label).Body(
-						app.Span().Class("file-name").Text(a.Name),
+						app.Span().Class("file-name").Dir("auto").Text(a.Name),
 						app.Span().Class("file-size muted small").Text(locales.Size(lang, a.Size)),
 					),
 				)
@@ -365,7 +365,7 @@ func attachmentLinks(lang, id string, as []ticket.Attachment) app.UI {
 			return app.Li().Class("attachment").Body(
 				app.A().Href(href).Attr("download", a.Name).Title(label).Body(
 					app.Span().Class("file-kind").Aria("hidden", "true").Text(fileKind(a.Name)),
-					app.Span().Class("file-name").Text(a.Name),
+					app.Span().Class("file-name").Dir("auto").Text(a.Name),
 					app.Span().Class("file-size muted small").Text(locales.Size(lang, a.Size)),
 				),
 			)

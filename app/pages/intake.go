@@ -340,9 +340,10 @@ func (c *intake) stepProblems(step string) map[string]string {
 	return out
 }
 
-// save writes the draft to browser storage now.
+// save writes the draft to browser storage now (not once the session has
+// ended: logout has removed the user's drafts from this browser).
 func (c *intake) save(ctx app.Context) {
-	if c.draftFor != 0 {
+	if c.draftFor != 0 && c.session.LoggedIn {
 		state.SaveDraft(ctx, c.draftFor, c.draft)
 	}
 }
@@ -771,7 +772,7 @@ func (c *intake) existingChoices(lang string, problems map[string]string) app.UI
 	labels := []string{t(lang, "NewProblem")}
 	for _, tk := range open {
 		values = append(values, strconv.FormatInt(tk.Number, 10))
-		labels = append(labels, t(lang, "BelongsTo", "Number", tk.Number, "Subject", tk.Subject))
+		labels = append(labels, t(lang, "BelongsTo", "Number", tk.Number, "Subject", ticket.Isolate(tk.Subject)))
 	}
 	return c.choice(lang, "existingTicket", "ExistingQuestion", strconv.FormatInt(c.draft.ExistingTicket, 10), values, labels, c.visible(problems, "existingTicket"), true)
 }
@@ -948,7 +949,7 @@ func (c *intake) renderPreview(lang string) app.UI {
 	existing := d.ExistingTicket != 0 && len(c.openTickets()) > 0
 	cat, _ := c.category()
 	row := func(id, label, value string) app.UI {
-		return app.Div().Class("dl-row").Body(app.Dt().Text(t(lang, label)), app.Dd().ID(id).Text(value))
+		return app.Div().Class("dl-row").Body(app.Dt().Text(t(lang, label)), app.Dd().ID(id).Dir("auto").Text(value))
 	}
 	return app.Dl().ID("draft-preview").Class("preview").Body(
 		row("preview-requester", "Requester", c.session.User.Name),
@@ -969,7 +970,7 @@ func (c *intake) renderPreview(lang string) app.UI {
 				row("preview-subject", "Subject", d.Subject),
 			)
 		}),
-		app.Div().Class("dl-row").Body(app.Dt().Text(t(lang, "DescriptionLabel")), app.Dd().ID("preview-description").Class("message-body").Text(d.Description)),
+		app.Div().Class("dl-row").Body(app.Dt().Text(t(lang, "DescriptionLabel")), app.Dd().ID("preview-description").Class("message-body").Dir("auto").Text(d.Description)),
 		app.Div().Class("dl-row").Body(app.Dt().Text(t(lang, "AttachmentsLabel")), app.Dd().ID("preview-attachments").Body(
 			app.If(len(c.files.stored()) == 0, func() app.UI { return app.Text(t(lang, "NoAttachments")) }).Else(func() app.UI {
 				stored := c.files.stored()

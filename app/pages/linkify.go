@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/supportal/supportal/app/ticket"
 )
 
 // span is a piece of a message: plain text, or a link when Href is set
@@ -111,7 +113,7 @@ func validURL(u string) bool {
 // open in a new tab and pass nothing on to the site. Everything else is
 // text (go-app escapes it); line breaks stay (the CSS keeps white space).
 func messageText(s string) []app.UI {
-	spans := linkify(s)
+	spans := linkify(ticket.CleanText(s)) // text stored before overrides were dropped on input
 	out := make([]app.UI, len(spans))
 	for i, sp := range spans {
 		if sp.Href == "" {

@@ -34,6 +34,10 @@ type shell struct {
 	menuOpen   string // "user", "support", "plus" or ""
 	redirected bool
 	path       string
+	// unsent: the drafts logging out would delete, while the user is
+	// asked whether to (nil: not asking).
+	unsent []state.UnsentDraft
+	ui     app.Context // the shell's own context (what is deferred on a menu item's event is skipped: the menu closes)
 }
 
 // navLink is a navigation link, marked as the current page when it is.
@@ -63,7 +67,10 @@ func (s *shell) WithActions(v ...app.UI) *shell { s.Actions = v; return s }
 func (s *shell) Body(v ...app.UI) *shell { s.Content = v; return s }
 
 // WithHeading sets the page's heading (and the tab's title) to a text.
-func (s *shell) WithHeading(v string) *shell { s.Heading, s.TitleText = v, v; return s }
+func (s *shell) WithHeading(v string) *shell {
+	s.Heading, s.TitleText = v, ticket.Isolate(v)
+	return s
+}
 
 func (s *shell) OnPreRender(ctx app.Context) {
 	s.Session.Lang = sessionLang(ctx, s.Session)
@@ -76,6 +83,7 @@ func (s *shell) OnNav(ctx app.Context) {
 }
 
 func (s *shell) OnMount(ctx app.Context) {
+	s.ui = ctx
 	s.path = ctx.Page().URL().Path
 	s.viewID = ctx.Page().URL().Query().Get("view")
 	ctx.ObserveState(state.OpenState, &s.open)
@@ -160,6 +168,7 @@ func (s *shell) Render() app.UI {
 			),
 			app.Range(s.Content).Slice(func(i int) app.UI { return s.Content[i] }),
 		),
+		s.renderLogoutDialog(lang),
 	)
 }
 
@@ -315,7 +324,7 @@ func (s *shell) renderNav(lang string) app.UI {
 				app.Ul().Aria("labelledby", "nav-views-heading").Body(
 					app.Range(views).Slice(func(i int) app.UI {
 						v := views[i]
-						a := app.A().ID("nav-view-" + strconv.FormatInt(v.ID, 10)).Href(viewHref(v)).Text(v.Name)
+						a := app.A().ID("nav-view-" + strconv.FormatInt(v.ID, 10)).Href(viewHref(v)).Dir("auto").Text(ticket.CleanText(v.Name))
 						if s.viewID == strconv.FormatInt(v.ID, 10) {
 							a = a.Aria("current", "page").Class("nav-current")
 						}
@@ -334,9 +343,9 @@ func (s *shell) renderNav(lang string) app.UI {
 		app.Ul().Class("nav-tickets").Aria("labelledby", "nav-open-heading").Body(
 			app.Range(s.open.Tickets).Slice(func(i int) app.UI {
 				tk := s.open.Tickets[i]
-				return app.Li().Body(app.A().Href(ticketHref(tk.Number)).Title(tk.Subject).Body(
+				return app.Li().Body(app.A().Href(ticketHref(tk.Number)).Title(ticket.Isolate(tk.Subject)).Body(
 					app.Span().Class("nav-number").Text(number(tk.Number)),
-					app.Span().Class("nav-subject").Text(tk.Subject),
+					app.Span().Class("nav-subject").Dir("auto").Text(ticket.CleanText(tk.Subject)),
 					unreadBadge(lang, s.unread.For(tk.Number)),
 				))
 			}),
@@ -416,8 +425,64 @@ func focus(id string) {
 	}
 }
 
+// onLogout logs out, unless drafts would be lost: then it asks first.
 func (s *shell) onLogout(ctx app.Context, e app.Event) {
 	s.menuOpen = ""
+	if s.unsent = state.UnsentDrafts(ctx, s.Session.User.ID); len(s.unsent) == 0 {
+		s.unsent = nil
+		ctx.NewAction(state.Logout)
+		return
+	}
+	s.ui.Defer(func(app.Context) {
+		callElement("logout-dialog", "showModal")
+		focus("logout-keep")
+	})
+}
+
+// renderLogoutDialog asks, before logging out, whether the unsent drafts
+// may be deleted from this browser; each draft is a link back to it.
+func (s *shell) renderLogoutDialog(lang string) app.UI {
+	return app.Dialog().ID("logout-dialog").Class("modal").Aria("labelledby", "logout-dialog-title").
+		Aria("describedby", "logout-dialog-text").On("cancel", s.onKeepWriting).Body(
+		app.H2().ID("logout-dialog-title").Text(t(lang, "LogoutDraftsTitle")),
+		app.Ul().ID("logout-drafts").Class("plain-list").Body(
+			app.Range(s.unsent).Slice(func(i int) app.UI {
+				d := s.unsent[i]
+				href, label := ticketHref(d.Ticket), t(lang, "LogoutDraftReply", "Number", d.Ticket)
+				switch {
+				case d.Flow == state.FlowAssistant:
+					href, label = "/assistant", t(lang, "LogoutDraftAssistant")
+				case d.Flow == state.FlowForm:
+					href, label = "/tickets/new", t(lang, "LogoutDraftForm")
+				}
+				if d.Subject != "" {
+					label = t(lang, "LogoutDraftSubject", "Draft", label, "Subject", ticket.Isolate(d.Subject))
+				}
+				return app.Li().Body(app.A().Href(href).OnClick(s.onKeepWriting).Text(label))
+			}),
+		),
+		app.P().ID("logout-dialog-text").Text(t(lang, "LogoutDraftsText")),
+		app.Div().Class("actions").Body(
+			app.Button().ID("logout-keep").Type("button").Class("primary").OnClick(s.onKeepWriting).Text(t(lang, "LogoutKeepWriting")),
+			app.Button().ID("logout-confirm").Type("button").Class("danger").OnClick(s.onLogoutConfirmed).Text(t(lang, "LogoutDeleteDrafts")),
+		),
+	)
+}
+
+// onKeepWriting closes the question and logs nobody out (Escape too).
+func (s *shell) onKeepWriting(ctx app.Context, e app.Event) {
+	if e.Get("type").String() == "cancel" {
+		e.PreventDefault()
+	}
+	callElement("logout-dialog", "close")
+	s.unsent = nil
+	focusLater(s.ui, "user-menu-button")
+}
+
+// onLogoutConfirmed logs out; the drafts go with the session.
+func (s *shell) onLogoutConfirmed(ctx app.Context, e app.Event) {
+	callElement("logout-dialog", "close")
+	s.unsent = nil
 	ctx.NewAction(state.Logout)
 }
 

@@ -133,18 +133,18 @@ func (p *ticketPage) Render() app.UI {
 		)
 	}
 	tk := d.Ticket
-	return newShell().WithTitle("TicketTitle").WithTitleText(number(tk.Number) + " " + tk.Subject).WithSession(p.session).Body(
+	return newShell().WithTitle("TicketTitle").WithTitleText(number(tk.Number) + " " + ticket.Isolate(tk.Subject)).WithSession(p.session).Body(
 		app.Div().Class("ticket-detail").Body(
 			p.renderMeta(lang, tk),
 			app.Section().Class("conversation").Aria("labelledby", "conversation-heading").Body(
 				app.H2().ID("conversation-heading").Text(t(lang, "Conversation")),
 				app.Article().Class("message message-description").Body(
 					app.Header().Body(
-						app.Strong().Text(tk.Requester.Name),
+						app.Strong().Dir("auto").Text(tk.Requester.Name),
 						app.Text(" · "),
 						app.Time().DateTime(tk.CreatedAt.Format("2006-01-02T15:04:05Z07:00")).Text(when(lang, tk.CreatedAt)),
 					),
-					app.P().Class("message-body").Body(messageText(tk.Description)...),
+					app.P().Class("message-body").Dir("auto").Body(messageText(tk.Description)...),
 					attachmentLinks(lang, "attachments-description", tk.Attachments),
 				),
 				// The messages have a parent of their own: appended live, a
@@ -156,7 +156,7 @@ func (p *ticketPage) Render() app.UI {
 						internal := m.Internal != nil && *m.Internal
 						return app.Article().Class("message").ID("message-"+strconv.FormatInt(m.ID, 10)).Body(
 							app.Header().Body(
-								app.Strong().Text(m.Author.Name),
+								app.Strong().Dir("auto").Text(m.Author.Name),
 								app.Text(" · "),
 								app.Time().DateTime(m.CreatedAt.Format("2006-01-02T15:04:05Z07:00")).Text(when(lang, m.CreatedAt)),
 								app.Text(" "),
@@ -164,7 +164,7 @@ func (p *ticketPage) Render() app.UI {
 									return app.Span().Class("internal-badge").Text(t(lang, "InternalNote"))
 								}),
 							),
-							app.If(m.Body != "", func() app.UI { return app.P().Class("message-body").Body(messageText(m.Body)...) }),
+							app.If(m.Body != "", func() app.UI { return app.P().Class("message-body").Dir("auto").Body(messageText(m.Body)...) }),
 							attachmentLinks(lang, "attachments-"+strconv.FormatInt(m.ID, 10), m.Attachments),
 						).Class(map[bool]string{true: "message-internal"}[internal])
 					}),
@@ -186,7 +186,7 @@ func (p *ticketPage) renderMeta(lang string, tk ticket.TicketView) app.UI {
 		app.H2().ID("ticket-heading").Body(
 			app.Span().Class("ticket-number").Text(number(tk.Number)),
 			app.Text(" "),
-			app.Span().ID("ticket-subject").Text(tk.Subject),
+			app.Span().ID("ticket-subject").Dir("auto").Text(ticket.CleanText(tk.Subject)),
 		),
 		app.If(tk.FollowUpOf != 0, func() app.UI {
 			return app.P().Class("follow-up-of").Body(
@@ -216,11 +216,11 @@ func (p *ticketPage) renderMeta(lang string, tk ticket.TicketView) app.UI {
 			row(dt(lang, "TicketCategory"), app.Dd().Text(t(lang, ticket.CategoryMessageID(tk.Category)))),
 			app.Range(tk.Fields).Map(func(k string) app.UI {
 				return app.Div().Class("dl-row").Body(
-					dt(lang, ticket.FieldMessageID(k)), app.Dd().Text(tk.Fields[k]),
+					dt(lang, ticket.FieldMessageID(k)), app.Dd().Dir("auto").Text(ticket.CleanText(tk.Fields[k])),
 				)
 			}),
 			row(dt(lang, "ColAccount"), app.Dd().Text(t(lang, "AccountOption", "Name", tk.Organization.Name, "Number", tk.Organization.AccountNumber))),
-			row(dt(lang, "Requester"), app.Dd().Text(tk.Requester.Name)),
+			row(dt(lang, "Requester"), app.Dd().Dir("auto").Text(tk.Requester.Name)),
 			app.If(tk.CreatedBy != nil, func() app.UI {
 				cb := tk.CreatedBy
 				return row(dt(lang, "CreatedByLabel"), app.Dd().ID("ticket-created-by").
@@ -304,8 +304,8 @@ func (p *ticketPage) renderReply(lang string, tk ticket.TicketView) app.UI {
 			}
 		}
 	}
-	if p.replyTried && strings.TrimSpace(p.replyBody) == "" && len(p.files.stored()) == 0 {
-		problem = "ErrReplyRequired"
+	if id := ticket.CheckReply(p.replyBody, len(p.files.stored())); p.replyTried && id != "" {
+		problem = id
 	}
 	filesProblem := ""
 	if mine && p.reply.Status == state.Failed {
@@ -468,6 +468,9 @@ func (p *ticketPage) onReplyInput(ctx app.Context, e app.Event) {
 
 // saveReply keeps the reply being written (text, files, confirmation).
 func (p *ticketPage) saveReply(ctx app.Context) {
+	if !p.session.LoggedIn {
+		return // the session ended: logout has removed the user's drafts here
+	}
 	state.SaveReplyDraft(ctx, p.session.User.ID, p.number, state.ReplyDraft{Body: p.replyBody, Files: p.files.stored(), Confirmed: p.files.confirmed})
 }
 
@@ -478,7 +481,7 @@ func (p *ticketPage) onInternal(ctx app.Context, e app.Event) {
 func (p *ticketPage) onReply(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	p.replyTried = true
-	if (strings.TrimSpace(p.replyBody) == "" && len(p.files.stored()) == 0) || p.files.busy() || p.reply.Status == state.Loading {
+	if ticket.CheckReply(p.replyBody, len(p.files.stored())) != "" || p.files.busy() || p.reply.Status == state.Loading {
 		return
 	}
 	ctx.NewActionWithValue(state.SendReply, state.ReplyInput{Number: p.number, Body: p.replyBody, Internal: p.replyInternal, Attachments: p.files.ids()})

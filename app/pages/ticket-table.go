@@ -65,7 +65,7 @@ func (c *ticketTable) Render() app.UI {
 				tk := c.Tickets[i]
 				return app.Tr().ID("ticket-row-"+number(tk.Number)[1:]).Body(
 					app.Td().Class("ticket-number").Text(number(tk.Number)),
-					app.Td().Class("ticket-subject").Body(app.A().Href(ticketHref(tk.Number)).Text(tk.Subject), unreadBadge(lang, c.Unread.For(tk.Number))),
+					app.Td().Class("ticket-subject").Body(app.A().Href(ticketHref(tk.Number)).Dir("auto").Text(ticket.CleanText(tk.Subject)), unreadBadge(lang, c.Unread.For(tk.Number))),
 					app.Td().Body(
 						app.Span().Text(tk.Organization.Name),
 						app.Span().Class("muted small").Text(" "+tk.Organization.AccountNumber),

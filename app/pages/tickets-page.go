@@ -395,7 +395,7 @@ func (p *ticketsPage) renderViewBar(lang string, v ticket.View) app.UI {
 		app.P().Class("muted small").Text(t(lang, "SavedViewNote")),
 		app.If(p.deleting, func() app.UI {
 			return app.Div().Class("view-delete").Role("alertdialog").Aria("labelledby", "view-delete-question").Body(
-				app.P().ID("view-delete-question").Text(t(lang, "DeleteViewQuestion", "Name", v.Name)),
+				app.P().ID("view-delete-question").Text(t(lang, "DeleteViewQuestion", "Name", ticket.Isolate(v.Name))),
 				app.Button().ID("view-delete-confirm").Type("button").Class("danger").Disabled(p.views.Changing).OnClick(p.onDelete).Text(t(lang, "DeleteView")),
 				app.Button().ID("view-delete-cancel").Type("button").Class("secondary").OnClick(p.onCancelDelete).Text(t(lang, "Cancel")),
 			)

@@ -52,7 +52,7 @@ func init() {
 }
 
 func replyKey(userID, number int64) string {
-	return "supportal.reply." + strconv.FormatInt(userID, 10) + "." + strconv.FormatInt(number, 10)
+	return storagePrefix + "reply." + strconv.FormatInt(userID, 10) + "." + strconv.FormatInt(number, 10)
 }
 
 // ReplyDraft is the reply being written on a ticket: its text, its files

@@ -100,7 +100,7 @@ func init() {
 }
 
 func draftKey(userID int64, flow string) string {
-	return "supportal.draft." + strconv.FormatInt(userID, 10) + "." + flow
+	return storagePrefix + "draft." + strconv.FormatInt(userID, 10) + "." + flow
 }
 
 // NewKey returns a fresh Idempotency-Key.

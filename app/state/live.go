@@ -86,7 +86,9 @@ var liveRun struct {
 	stop   context.CancelFunc
 }
 
-func lastEventKey(userID int64) string { return "supportal.events." + strconv.FormatInt(userID, 10) }
+func lastEventKey(userID int64) string {
+	return storagePrefix + "events." + strconv.FormatInt(userID, 10)
+}
 
 // handleStartLive connects the event stream of the logged-in user and
 // keeps it connected: on loss it reconnects with backoff and jitter and

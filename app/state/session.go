@@ -136,7 +136,7 @@ type meResponse struct {
 }
 
 // accountKey keeps the chosen account in the browser across reloads.
-const accountKey = "supportal.account"
+const accountKey = storagePrefix + "account"
 
 var sessionLoading atomic.Bool
 
@@ -191,6 +191,7 @@ func expired(ctx app.Context, err *Error) bool {
 	if cur.LoggedIn {
 		ctx.SetState(SessionState, Session{Status: Loaded, Lang: cur.Lang, Expired: true})
 	}
+	forgetBrowserData(ctx)
 	return true
 }
 
@@ -257,6 +258,7 @@ func handleLoadSession(ctx app.Context, a app.Action) {
 	case err == nil:
 		ctx.SetState(SessionState, loggedIn(ctx, me))
 	case err.Code == ticket.CodeUnauthorized:
+		forgetBrowserData(ctx) // a session that ended while the app was closed
 		ctx.SetState(SessionState, Session{Status: Loaded, Lang: lang})
 	default:
 		ctx.SetState(SessionState, Session{Status: Failed, Lang: lang, Err: err})
@@ -281,6 +283,7 @@ func handleLogout(ctx app.Context, a app.Action) {
 	cur := CurrentSession(ctx)
 	stopLive()
 	call(context.Background(), "POST", "/api/v1/logout", nil, nil)
+	forgetBrowserData(ctx)
 	ctx.SetState(SessionState, Session{Status: Loaded, Lang: cur.Lang})
 	ctx.SetState(UnreadState, Unread{})
 	ctx.Dispatch(func(ctx app.Context) { ctx.Navigate("/login") })

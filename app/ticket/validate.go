@@ -165,6 +165,22 @@ func Validate(c Catalog, v Viewer, d Draft) error {
 	return nil
 }
 
+// CheckReply returns the translation id of what is wrong with a reply (or
+// an internal note) of body with files attached, "" when it may be sent:
+// text or at least one file, at most MaxDescription characters. The reply
+// box and the server ask it both.
+func CheckReply(body string, files int) string {
+	switch {
+	case strings.TrimSpace(body) == "" && files == 0:
+		return "ErrReplyRequired"
+	case utf8.RuneCountInString(body) > MaxDescription:
+		return "ErrReplyTooLong"
+	case !utf8.ValidString(body):
+		return "ErrBadText"
+	}
+	return ""
+}
+
 func checkText(add func(field, id string), field, value string, max int, required, tooLong string) {
 	switch {
 	case strings.TrimSpace(value) == "":

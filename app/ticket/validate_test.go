@@ -179,3 +179,22 @@ func TestReadCatalogNamesTheBadEntry(t *testing.T) {
 		t.Errorf("a catalog read from JSON does not apply its pattern: %v", err)
 	}
 }
+
+func TestCheckReply(t *testing.T) {
+	for _, c := range []struct {
+		body  string
+		files int
+		want  string
+	}{
+		{"Danke!", 0, ""},
+		{"  \n ", 0, "ErrReplyRequired"},
+		{"", 1, ""},
+		{strings.Repeat("ä", MaxDescription), 0, ""},
+		{strings.Repeat("ä", MaxDescription+1), 0, "ErrReplyTooLong"},
+		{"a\xffb", 0, "ErrBadText"},
+	} {
+		if got := CheckReply(c.body, c.files); got != c.want {
+			t.Errorf("CheckReply(%.20q…, %d) = %q, want %q", c.body, c.files, got, c.want)
+		}
+	}
+}

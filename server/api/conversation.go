@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/server/store"
@@ -61,6 +60,7 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
+	req.Body = ticket.CleanText(req.Body)
 	t, err := s.visibleTicket(r, v)
 	if err != nil {
 		return err
@@ -75,13 +75,8 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case strings.TrimSpace(req.Body) == "" && len(attachments) == 0:
-		return &ticket.ValidationError{Fields: []ticket.FieldError{{Field: "body", MessageID: "ErrReplyRequired"}}}
-	case utf8.RuneCountInString(req.Body) > ticket.MaxDescription:
-		return &ticket.ValidationError{Fields: []ticket.FieldError{{Field: "body", MessageID: "ErrReplyTooLong"}}}
-	case !utf8.ValidString(req.Body):
-		return &ticket.ValidationError{Fields: []ticket.FieldError{{Field: "body", MessageID: "ErrBadText"}}}
+	if id := ticket.CheckReply(req.Body, len(attachments)); id != "" {
+		return ticket.ValidationFailed("body", id)
 	}
 	for attempt := 0; ; attempt++ {
 		next := t.Status // internal notes never move the status

@@ -87,6 +87,7 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &d); err != nil {
 		return err
 	}
+	d.Clean()
 	once, err := onceOf(r, v.User.ID, d)
 	if err != nil {
 		return err

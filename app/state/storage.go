@@ -1,0 +1,80 @@
+package state
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// What the app keeps in the browser's storage, every key under one prefix:
+// ticket drafts (draftKey), reply drafts (replyKey), the last event seen
+// (lastEventKey) and the account chosen last (accountKey). All of it is the
+// user's: a practice computer is shared, and a draft may name a patient.
+const storagePrefix = "supportal."
+
+// forgetBrowserData removes everything the app keeps in browser storage,
+// of every user: at logout and when a session is found ended, so the next
+// person at the computer reads nothing of the last one.
+func forgetBrowserData(ctx app.Context) {
+	var keys []string
+	ctx.LocalStorage().ForEach(func(k string) {
+		if strings.HasPrefix(k, storagePrefix) {
+			keys = append(keys, k)
+		}
+	})
+	for _, k := range keys {
+		ctx.LocalStorage().Del(k)
+	}
+}
+
+// UnsentDraft is a draft that logging out would delete: a ticket being
+// written in a flow (FlowAssistant, FlowForm), or a reply to Ticket.
+type UnsentDraft struct {
+	Flow    string
+	Ticket  int64
+	Subject string // the ticket draft's subject, if it has one
+}
+
+// UnsentDrafts lists the user's drafts that hold something they typed or
+// attached, ticket drafts first, then replies by ticket number.
+func UnsentDrafts(ctx app.Context, userID int64) []UnsentDraft {
+	uid := strconv.FormatInt(userID, 10)
+	var out, replies []UnsentDraft
+	for _, flow := range []string{FlowAssistant, FlowForm} {
+		if !ctx.LocalStorage().Contains(draftKey(userID, flow)) {
+			continue
+		}
+		if d := LoadDraft(ctx, userID, flow); d.holdsWork() {
+			out = append(out, UnsentDraft{Flow: flow, Subject: d.Subject})
+		}
+	}
+	prefix := storagePrefix + "reply." + uid + "."
+	ctx.LocalStorage().ForEach(func(k string) {
+		n, err := strconv.ParseInt(strings.TrimPrefix(k, prefix), 10, 64)
+		if !strings.HasPrefix(k, prefix) || err != nil {
+			return
+		}
+		if d := LoadReplyDraft(ctx, userID, n); strings.TrimSpace(d.Body) != "" || len(d.Files) > 0 {
+			replies = append(replies, UnsentDraft{Ticket: n})
+		}
+	})
+	slices.SortFunc(replies, func(a, b UnsentDraft) int { return cmp.Compare(a.Ticket, b.Ticket) })
+	return append(out, replies...)
+}
+
+// holdsWork reports whether the draft has anything the user typed or
+// attached (a chosen type or account alone is quickly chosen again).
+func (d Draft) holdsWork() bool {
+	if strings.TrimSpace(d.Subject) != "" || strings.TrimSpace(d.Description) != "" || len(d.Files) > 0 {
+		return true
+	}
+	for _, v := range d.Fields {
+		if strings.TrimSpace(v) != "" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,95 @@
+package ticket
+
+import "strings"
+
+// Bidirectional formatting characters (Unicode Bidirectional Algorithm,
+// UAX #9) that can make text display in another order than it is stored.
+const (
+	lre = '\u202A' // left-to-right embedding
+	rle = '\u202B' // right-to-left embedding
+	pdf = '\u202C' // pop directional formatting: ends an embedding
+	lro = '\u202D' // left-to-right override
+	rlo = '\u202E' // right-to-left override
+	lri = '\u2066' // left-to-right isolate
+	rli = '\u2067' // right-to-left isolate
+	fsi = '\u2068' // first strong isolate
+	pdi = '\u2069' // pop directional isolate: ends an isolate
+)
+
+// CleanText returns text as users typed it, without the bidirectional
+// controls that let it display as something it is not: overrides (U+202D,
+// U+202E: "Rechnung ‮0021‬" shows as "Rechnung 1200") are removed, and
+// embeddings and isolates are kept only where they are opened and closed
+// again, properly nested, within one paragraph; the rest of them go. Marks
+// (LRM, RLM, ALM) and every other character stay. Subjects, descriptions,
+// data fields, messages and view names pass through it before they are
+// checked and stored; file names lose every format character
+// (server/files.CleanName).
+func CleanText(s string) string {
+	if !strings.ContainsAny(s, "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069") {
+		return s
+	}
+	runes := []rune(s)
+	drop := make([]bool, len(runes))
+	var open []int // indexes of the openers not closed yet, innermost last
+	endParagraph := func() {
+		for _, i := range open {
+			drop[i] = true
+		}
+		open = open[:0]
+	}
+	for i, r := range runes {
+		switch r {
+		case lro, rlo:
+			drop[i] = true
+		case lre, rle, lri, rli, fsi:
+			open = append(open, i)
+		case pdf, pdi:
+			if n := len(open); n > 0 && closes(r, runes[open[n-1]]) {
+				open = open[:n-1]
+			} else {
+				drop[i] = true
+			}
+		case '\n', '\r', '\u001C', '\u001D', '\u001E', '\u0085', '\u2029':
+			endParagraph() // the algorithm ends every embedding and isolate here
+		}
+	}
+	endParagraph()
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, r := range runes {
+		if !drop[i] {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// closes reports whether closer (PDF or PDI) ends opener.
+func closes(closer, opener rune) bool {
+	if closer == pdf {
+		return opener == lre || opener == rle
+	}
+	return opener == lri || opener == rli || opener == fsi
+}
+
+// Isolate wraps text in a first-strong isolate (FSI … PDI) for places that
+// show user text inside other text and cannot use an element of its own: a
+// page title, a tooltip, a sentence of the interface. An Arabic or Hebrew
+// subject then cannot move the ticket number beside it. The text is
+// cleaned too (CleanText): what was stored before is shown truthfully.
+func Isolate(s string) string {
+	if s == "" {
+		return s
+	}
+	return string(fsi) + CleanText(s) + string(pdi)
+}
+
+// Clean passes the draft's texts through CleanText.
+func (d *Draft) Clean() {
+	d.Subject = CleanText(d.Subject)
+	d.Description = CleanText(d.Description)
+	for k, v := range d.Fields {
+		d.Fields[k] = CleanText(v)
+	}
+}

@@ -1,0 +1,87 @@
+package e2e
+
+import (
+	"fmt"
+	"strconv"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/supportal/supportal/server/seed"
+)
+
+// jsStoredOfUser lists what the app keeps in localStorage ("supportal."
+// keys) and any stored value that holds %q.
+const jsStoredOfUser = `(() => {
+	const out = [];
+	for (let i = 0; i < localStorage.length; i++) {
+		const k = localStorage.key(i), v = localStorage.getItem(k) || "";
+		if (k.startsWith("supportal.") || v.includes(%q)) out.push(k);
+	}
+	return out.sort().join(" ");
+})()`
+
+// Bernd writes a reply and a ticket in the form, then logs out: he is
+// asked first, with his drafts listed; "Keep writing" keeps everything;
+// logging out then leaves nothing of him in the browser's storage.
+func TestLogoutLeavesNothingBehind(t *testing.T) {
+	p := startPortal(t)
+	sonnenschein := p.org(t, "100200")
+	b := loginTo(t, p, "de-DE", seed.BerndEmail)
+	const (
+		reply   = "Patientin Erika Mustermann, geb. 12.03.1961"
+		subject = "Befund von Erika Mustermann fehlt"
+	)
+	n := p.numbers(t, sonnenschein, true)[0]
+	b.open("/tickets/" + strconv.FormatInt(n, 10))
+	b.waitTrue("reply box", qExists("textarea#reply-body"))
+	b.typeIn("textarea#reply-body", reply)
+	b.waitText("reply as typed", qValue("textarea#reply-body"), reply)
+	b.open("/tickets/new")
+	b.choose("f-type", "login_problem")
+	b.typeIn("input#f-subject", subject)
+	b.waitText("subject as typed", qValue("input#f-subject"), subject)
+	b.waitContains("drafts in the browser", fmt.Sprintf(jsStoredOfUser, "Mustermann"), "supportal.draft.")
+
+	b.click("button#user-menu-button")
+	b.click("button#logout")
+	b.waitTrue("the question before logout", `document.querySelector("dialog#logout-dialog").open`)
+	b.waitText("the question's title", qText("#logout-dialog-title"), msg(t, "de", "LogoutDraftsTitle"))
+	b.waitContains("the form's draft listed", qText("#logout-drafts")+`.replace(/[\u2068\u2069]/g, "")`, msg(t, "de", "LogoutDraftForm")+": "+subject)
+	b.waitContains("the reply listed", qText("#logout-drafts"), "#"+strconv.FormatInt(n, 10))
+	b.waitText("the safe choice has the focus", `document.activeElement.id`, "logout-keep")
+
+	b.click("button#logout-keep")
+	b.waitFalse("the question closed", `document.querySelector("dialog#logout-dialog").open`)
+	b.waitText("still logged in, on the form", jsPath, "/tickets/new")
+	b.waitText("the subject is still there", qValue("input#f-subject"), subject)
+
+	b.click("button#user-menu-button")
+	b.click("button#logout")
+	b.waitTrue("asked again", `document.querySelector("dialog#logout-dialog").open`)
+	b.click("button#logout-confirm")
+	b.waitText("on the login page", jsPath, "/login")
+	b.waitText("nothing of Bernd in localStorage", fmt.Sprintf(jsStoredOfUser, "Mustermann"), "")
+	b.do("reloading the login page", chromedp.Reload())
+	b.waitApp()
+	b.waitText("nothing after a reload either", fmt.Sprintf(jsStoredOfUser, "Mustermann"), "")
+}
+
+// A session that ends while the app is closed (logged out elsewhere,
+// expired): the next start of the app removes the drafts it left.
+func TestEndedSessionLeavesNothingBehind(t *testing.T) {
+	p := startPortal(t)
+	b := loginTo(t, p, "en-US", seed.DiegoEmail)
+	const subject = "Paciente Juan Pérez: factura duplicada"
+	b.open("/tickets/new")
+	b.choose("f-type", "login_problem")
+	b.typeIn("input#f-subject", subject)
+	b.waitText("subject as typed", qValue("input#f-subject"), subject)
+	// The session ends behind the app's back.
+	if got := evalAwait[float64](b, `fetch("/api/v1/logout", {method: "POST"}).then(r => r.status)`); got != 204 {
+		t.Fatalf("logout behind the app's back: %v, want 204", got)
+	}
+	b.open("/tickets/new")
+	b.waitText("sent to login", jsPath, "/login")
+	b.waitText("nothing of Diego in localStorage", fmt.Sprintf(jsStoredOfUser, "Pérez"), "")
+}
