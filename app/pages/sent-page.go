@@ -8,20 +8,6 @@ import (
 	"github.com/supportal/supportal/app/state"
 )
 
-// assistantPage is the Support Assistant: /assistant/{step}.
-type assistantPage struct{ app.Compo }
-
-func newAssistantPage() *assistantPage { return &assistantPage{} }
-
-func (p *assistantPage) Render() app.UI { return newIntake(state.FlowAssistant) }
-
-// ticketFormPage is the one-page ticket form: /tickets/new.
-type ticketFormPage struct{ app.Compo }
-
-func newTicketFormPage() *ticketFormPage { return &ticketFormPage{} }
-
-func (p *ticketFormPage) Render() app.UI { return newIntake(state.FlowForm) }
-
 // sentPage thanks the user after a send and offers the new ticket and the
 // dashboard: /tickets/sent?ticket=N[&added=1].
 type sentPage struct {

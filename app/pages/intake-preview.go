@@ -1,0 +1,58 @@
+package pages
+
+// The preview of a draft before it is sent.
+
+import (
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/locales"
+)
+
+// renderPreview shows everything that will be sent, requester and account
+// included.
+func (c *intake) renderPreview(lang string) app.UI {
+	d := c.draft
+	account := ""
+	for _, o := range c.session.Accounts() {
+		if o.ID == d.OrganizationID {
+			account = t(lang, "AccountOption", "Name", o.Name, "Number", o.AccountNumber)
+		}
+	}
+	existing := d.ExistingTicket != 0 && len(c.openTickets()) > 0
+	cat, _ := c.category()
+	row := func(id, label, value string) app.UI {
+		return app.Div().Class("dl-row").Body(app.Dt().Text(t(lang, label)), app.Dd().ID(id).Dir("auto").Text(value))
+	}
+	return app.Dl().ID("draft-preview").Class("preview").Body(
+		row("preview-requester", "Requester", c.session.User.Name),
+		row("preview-account", "ColAccount", account),
+		row("preview-type", "TicketKind", labelOr(lang, ticket.TypeMessageID(d.Type), d.Type)),
+		app.If(existing, func() app.UI {
+			return row("preview-existing", "ExistingTicketLabel", number(d.ExistingTicket))
+		}).Else(func() app.UI {
+			return app.Div().Class("dl-group").Body(
+				row("preview-category", "TicketCategory", labelOr(lang, ticket.CategoryMessageID(d.Category), d.Category)),
+				app.Range(cat.Fields).Slice(func(i int) app.UI {
+					f := cat.Fields[i]
+					if strings.TrimSpace(d.Fields[f.ID]) == "" {
+						return nil
+					}
+					return row("preview-"+f.ID, ticket.FieldMessageID(f.ID), d.Fields[f.ID])
+				}),
+				row("preview-subject", "Subject", d.Subject),
+			)
+		}),
+		app.Div().Class("dl-row").Body(app.Dt().Text(t(lang, "DescriptionLabel")), app.Dd().ID("preview-description").Class("message-body").Dir("auto").Text(d.Description)),
+		app.Div().Class("dl-row").Body(app.Dt().Text(t(lang, "AttachmentsLabel")), app.Dd().ID("preview-attachments").Body(
+			app.If(len(c.files.stored()) == 0, func() app.UI { return app.Text(t(lang, "NoAttachments")) }).Else(func() app.UI {
+				stored := c.files.stored()
+				return app.Ul().Class("file-list").Body(app.Range(stored).Slice(func(i int) app.UI {
+					return app.Li().Text(stored[i].Name + " (" + locales.Size(lang, stored[i].Size) + ")")
+				}))
+			}),
+		)),
+	)
+}
