@@ -81,3 +81,40 @@ func TestLinkify(t *testing.T) {
 		})
 	}
 }
+
+// FuzzLinkify: the spans put together are the message, links are http or
+// https addresses with a host and hold nothing that ends an address, and
+// no two plain texts follow each other.
+func FuzzLinkify(f *testing.F) {
+	for _, s := range []string{"", "see https://example.com/a_(b)).", "javascript:alert(1) http://", "HTTPS://Ex.AMPLE/ä?x=1#y,",
+		"xhttp://a.b", "«https://a.b/c»", "https://[::1]:8080/", "http://a\u202Eb.c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		spans := linkify(s)
+		var b strings.Builder
+		for i, sp := range spans {
+			b.WriteString(sp.Text)
+			if sp.Text == "" {
+				t.Fatalf("linkify(%q): empty span %d", s, i)
+			}
+			if sp.Href == "" {
+				if i > 0 && spans[i-1].Href == "" {
+					t.Fatalf("linkify(%q): two plain texts in a row at %d", s, i)
+				}
+				continue
+			}
+			if sp.Href != sp.Text || !validURL(sp.Href) || schemeLen(sp.Href) == 0 {
+				t.Fatalf("linkify(%q): link %q to %q", s, sp.Text, sp.Href)
+			}
+			for _, r := range sp.Href {
+				if endsURL(r) {
+					t.Fatalf("linkify(%q): link %q holds %q", s, sp.Href, r)
+				}
+			}
+		}
+		if b.String() != s {
+			t.Fatalf("linkify(%q) put together is %q", s, b.String())
+		}
+	})
+}

@@ -92,3 +92,33 @@ func TestQueryForCustomers(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// FuzzParseQuery: any address is either refused or read into a query that
+// goes back into the address bar (Values) and reads the same again.
+func FuzzParseQuery(f *testing.F) {
+	for _, s := range []string{"", "q=Rechnung&open=true", "status=response_expected,in_progress&sort=status",
+		"organizationId=17&createdFrom=2026-01-01&createdTo=2026-12-31", "internalStatus=new&assignee=me", "q=%23100&sort=relevance",
+		"createdFrom=2026-02-30", "organizationId=-1", "status=,", "awaiting=me&type=login_problem&category=password"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		v, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		q, err := ParseQuery(v)
+		if err != nil {
+			if ErrorCode(err) != CodeInvalid {
+				t.Fatalf("ParseQuery(%q): error %v is not invalid", raw, err)
+			}
+			return
+		}
+		again, err := ParseQuery(q.Values())
+		if err != nil {
+			t.Fatalf("ParseQuery(%q) = %+v, whose Values %q are refused: %v", raw, q, q.Values().Encode(), err)
+		}
+		if !reflect.DeepEqual(again, q) {
+			t.Fatalf("ParseQuery(%q) = %+v, read back from its Values as %+v", raw, q, again)
+		}
+	})
+}
