@@ -38,6 +38,7 @@ var (
 	errNoRoute          = ticket.Errorf(ticket.CodeNotFound, "ErrNoRoute", "")
 	errMethodNotAllowed = ticket.Errorf(CodeMethodNotAllowed, "ErrMethodNotAllowed", "")
 	errCrossOrigin      = ticket.Errorf(ticket.CodeForbidden, "ErrCrossOrigin", "")
+	errLoginBusy        = ticket.Errorf(ticket.CodeTooMany, "ErrLoginBusy", "")
 )
 
 type errorBody struct {
