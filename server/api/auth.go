@@ -18,8 +18,8 @@ import (
 	"github.com/supportal/supportal/locales"
 )
 
-// Session cookies: "__Host-" prefixed and Secure over TLS, HttpOnly and
-// SameSite=Lax always.
+// Session cookies: "__Host-" prefixed and Secure when the browser speaks
+// HTTPS (see Server.Secure), HttpOnly and SameSite=Lax always.
 const (
 	sessionCookie       = "supportal_session"
 	sessionCookieSecure = "__Host-supportal_session"
@@ -123,9 +123,9 @@ func (c *sessions) put(version int64, hash string, v ticket.Viewer, now time.Tim
 	c.m[hash] = cachedViewer{v, now}
 }
 
-func setSessionCookie(w http.ResponseWriter, r *http.Request, value string, maxAge int) {
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, value string, maxAge int) {
 	c := &http.Cookie{Name: sessionCookie, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: maxAge}
-	if r.TLS != nil {
+	if s.Secure(r) {
 		c.Name = sessionCookieSecure
 		c.Secure = true
 	}
@@ -195,7 +195,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	setSessionCookie(w, r, token, 0)
+	s.setSessionCookie(w, r, token, 0)
 	writeJSON(w, http.StatusOK, meResponse{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts})
 	return nil
 }
@@ -230,7 +230,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 		}
 		s.hub.EndSession(string(hash)) // the session's sockets close too
 	}
-	setSessionCookie(w, r, "", -1)
+	s.setSessionCookie(w, r, "", -1)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -260,7 +260,7 @@ func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		v.User.Locale = *req.Locale
-		http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: v.User.Locale, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+		http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: v.User.Locale, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.Secure(r)})
 	}
 	writeJSON(w, http.StatusOK, meResponse{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts})
 	return nil

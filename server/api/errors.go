@@ -28,6 +28,7 @@ var statusOf = map[ticket.Code]int{
 	ticket.CodeTooMany:       http.StatusTooManyRequests,
 	ticket.CodeInternal:      http.StatusInternalServerError,
 	CodeMethodNotAllowed:     http.StatusMethodNotAllowed,
+	CodeMisdirected:          http.StatusMisdirectedRequest,
 }
 
 // Errors of the HTTP layer itself.
