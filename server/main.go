@@ -184,7 +184,8 @@ func run(ctx context.Context, args []string) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	// net/http's own refusals (431, 400) answer API paths in JSON too.
+	go func() { errc <- srv.Serve(api.RefusalListener(ln)) }()
 	select {
 	case err := <-errc:
 		return err

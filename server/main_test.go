@@ -211,3 +211,23 @@ func TestPublicURLFlag(t *testing.T) {
 		t.Errorf("Set-Cookie = %q, want a Secure __Host- cookie", c)
 	}
 }
+
+// TestHugeHeaderGetsJSON: the server's listener answers net/http's own
+// refusals on API paths with the API's JSON error.
+func TestHugeHeaderGetsJSON(t *testing.T) {
+	base, stop := start(t, "-memory")
+	defer stop()
+	req, _ := http.NewRequest("GET", base+"/api/v1/me", nil)
+	req.Header.Set("X-Big", strings.Repeat("a", 2<<20))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var e struct {
+		Error struct{ Code, MessageID string }
+	}
+	if err := json.NewDecoder(res.Body).Decode(&e); err != nil || res.StatusCode != 431 || e.Error.Code != "too_large" {
+		t.Fatalf("2 MiB header: %d %+v (%v), want 431 too_large", res.StatusCode, e, err)
+	}
+}
