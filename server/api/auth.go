@@ -175,7 +175,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	case err != nil:
 		s.throttle.takeBack(client, email) // no password was compared
-		if errors.Is(err, errLoginBusy) {
+		if errors.Is(err, errLoginBusy) && r.Context().Err() == nil {
 			s.log.Warn("login refused: password checks busy", "client", client, "hashers", cap(s.hashers))
 			w.Header().Set("Retry-After", "1")
 		}

@@ -1,11 +1,16 @@
 package api_test
 
 import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -287,4 +292,79 @@ func fmtPrefixes(ps []netip.Prefix) string {
 		s = append(s, p.String())
 	}
 	return "[" + strings.Join(s, " ") + "]"
+}
+
+// BenchmarkListTicketsWhileSpraying asks GET /api/v1/tickets (demo store,
+// as an agent, 4 clients) while 8 password sprayers post wrong passwords
+// as fast as they are answered, each attempt from a new address (so no
+// throttle slows them: only the cap on bcrypt work protects the API), at
+// bcrypt's default cost. "hashers=64" is as good as no cap. It reports the
+// list's req/s and p50/p99 latency.
+func BenchmarkListTicketsWhileSpraying(b *testing.B) {
+	for _, bc := range []struct {
+		name     string
+		sprayers int
+		hashers  int
+	}{
+		{"sprayers=0", 0, 0},
+		{"sprayers=8/hashers=default", 8, 0},
+		{"sprayers=8/hashers=64", 8, 64},
+	} {
+		b.Run(bc.name, func(b *testing.B) { benchSpraying(b, bc.sprayers, bc.hashers) })
+	}
+}
+
+func benchSpraying(b *testing.B, sprayers, hashers int) {
+	db, err := store.OpenMemory()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	hash, _ := api.HashPassword(seed.Password)
+	if _, err := seed.Load(context.Background(), db, hash, time.Now()); err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(api.New(db, api.Config{LoginHashers: hashers, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}))
+	defer srv.Close()
+	agent := newClient(b, srv)
+	agent.login(seed.SamEmail)
+
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var addr atomic.Int64
+	for range sprayers {
+		wg.Go(func() {
+			c := &http.Client{}
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				n := addr.Add(1)
+				req, _ := http.NewRequest("POST", srv.URL+"/api/v1/login", strings.NewReader(`{"email":"`+seed.ClaireEmail+`","password":"guess"}`))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255))
+				if res, err := c.Do(req); err == nil {
+					io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+				}
+			}
+		})
+	}
+	time.Sleep(100 * time.Millisecond) // the sprayers are at it
+	hammer(b, 4, "req/s", func() error {
+		res, err := agent.http.Get(srv.URL + "/api/v1/tickets")
+		if err != nil {
+			return err
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			return fmt.Errorf("status %d", res.StatusCode)
+		}
+		return nil
+	})
+	close(stop)
+	wg.Wait()
 }
