@@ -85,10 +85,18 @@ func (t *loginThrottle) live(m map[string]*failures, key string, now time.Time) 
 	return f
 }
 
-// admit reports how long client must wait before trying account; when it
+// accountKey is what an email is counted by: its SHA-256, so that keys
+// stay small whatever was typed (a login body may be 1 MiB).
+func accountKey(email string) string {
+	h := sha256.Sum256([]byte(email))
+	return string(h[:])
+}
+
+// admit reports how long client must wait before trying email; when it
 // need not wait (0), the attempt is counted as a failure until takeBack
 // takes it back. why says which count throttled.
-func (t *loginThrottle) admit(client, account string, now time.Time) (wait time.Duration, why string) {
+func (t *loginThrottle) admit(client, email string, now time.Time) (wait time.Duration, why string) {
+	account := accountKey(email)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	c := t.live(t.clients, client, now)
@@ -135,7 +143,8 @@ func (t *loginThrottle) evict(m map[string]*failures, now time.Time) {
 
 // takeBack takes back the failure admit counted: the password was right,
 // or none was compared.
-func (t *loginThrottle) takeBack(client, account string) {
+func (t *loginThrottle) takeBack(client, email string) {
+	account := accountKey(email)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, e := range []struct {
@@ -150,9 +159,10 @@ func (t *loginThrottle) takeBack(client, account string) {
 	}
 }
 
-// counts returns the failures counted for client and account (for logs
-// and tests).
-func (t *loginThrottle) counts(client, account string, now time.Time) (int, int) {
+// counts returns the failures counted for client and email (for logs and
+// tests).
+func (t *loginThrottle) counts(client, email string, now time.Time) (int, int) {
+	account := accountKey(email)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var nc, na int

@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -18,6 +19,12 @@ func TestLoginThrottleBounded(t *testing.T) {
 	}
 	if got, want := len(th.accounts), 4; got != want {
 		t.Fatalf("accounts kept = %d, want %d", got, want)
+	}
+	th.admit("192.0.2.1", strings.Repeat("long@example.com", 65536), now)
+	for k := range th.accounts {
+		if len(k) > 32 {
+			t.Fatalf("an account is kept under a key of %d bytes, want at most 32", len(k))
+		}
 	}
 	if _, ok := th.clients["192.0.2.9"]; !ok {
 		t.Fatalf("the latest client was evicted: %v", th.clients)
