@@ -2,6 +2,7 @@
 // browser app, the JSON API and the embedded database.
 //
 //	supportal [-addr 127.0.0.1:8080] [-data ./data | -memory] [-demo]
+//	          [-public-url https://support.example.com] [-trusted-proxies 10.0.0.0/8,…]
 package main
 
 import (
@@ -13,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -47,12 +49,26 @@ func run(ctx context.Context, args []string) error {
 	livePerUser := fs.Int("live-per-user", 20, "most live-update websockets one user may have open (load tests raise it)")
 	maxFileMB := fs.Int("max-file-mb", ticket.DefaultMaxFileBytes>>20, "largest file that may be uploaded, in MB")
 	maxFiles := fs.Int("max-files", ticket.DefaultMaxFiles, "most files attached to one ticket or message")
+	publicURL := fs.String("public-url", "", "address users reach the portal at, e.g. https://support.example.com: only its host is answered; https makes cookies Secure and sends HSTS (default: none; localhost and IP addresses are answered)")
+	trustedProxies := fs.String("trusted-proxies", "", "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, e.g. 127.0.0.1,10.0.0.0/8 (default: none)")
 	debugAddr := fs.String("debug-addr", "", "address of the Go profiler (net/http/pprof), e.g. 127.0.0.1:6060; keep it private (default: off)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *maxFileMB < 1 || *maxFiles < 1 {
 		return errors.New("-max-file-mb and -max-files must be at least 1")
+	}
+	var public *url.URL
+	if *publicURL != "" {
+		u, err := api.ParsePublicURL(*publicURL)
+		if err != nil {
+			return fmt.Errorf("-public-url: %w", err)
+		}
+		public = u
+	}
+	proxies, err := api.ParseTrustedProxies(*trustedProxies)
+	if err != nil {
+		return fmt.Errorf("-trusted-proxies: %w", err)
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 
@@ -70,7 +86,6 @@ func run(ctx context.Context, args []string) error {
 	}
 
 	var db *store.DB
-	var err error
 	if *memory {
 		db, err = store.OpenMemory()
 	} else {
@@ -112,7 +127,7 @@ func run(ctx context.Context, args []string) error {
 		}
 	}
 	apiServer := api.New(db, api.Config{Log: log, Catalog: catalog, Hub: hub, Blobs: blobs,
-		MaxFileBytes: int64(*maxFileMB) << 20, MaxFiles: *maxFiles})
+		MaxFileBytes: int64(*maxFileMB) << 20, MaxFiles: *maxFiles, PublicURL: public, TrustedProxies: proxies})
 	handler, st, err := site.Portal(apiServer, web.Files)
 	if err != nil {
 		return err
@@ -148,7 +163,11 @@ func run(ctx context.Context, args []string) error {
 	if strings.HasPrefix(host, "[::]") || strings.HasPrefix(host, "0.0.0.0") {
 		host = "localhost" + host[strings.LastIndex(host, ":"):]
 	}
-	log.Info("supportal is serving", "url", "http://"+host, "version", st.Version(), "memory", *memory)
+	serving := "http://" + host
+	if public != nil {
+		serving = public.String()
+	}
+	log.Info("supportal is serving", "url", serving, "listen", ln.Addr().String(), "version", st.Version(), "memory", *memory)
 	if *debugAddr != "" {
 		dl, err := net.Listen("tcp", *debugAddr)
 		if err != nil {
@@ -165,7 +184,8 @@ func run(ctx context.Context, args []string) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	// net/http's own refusals (431, 400) answer API paths in JSON too.
+	go func() { errc <- srv.Serve(api.RefusalListener(ln)) }()
 	select {
 	case err := <-errc:
 		return err

@@ -162,3 +162,72 @@ func TestBadCatalogStopsTheServer(t *testing.T) {
 		t.Fatalf("run with a bad catalog: %v", err)
 	}
 }
+
+func TestBadEdgeFlagsStopTheServer(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-public-url", "support.example.com"}, `-public-url: public URL "support.example.com" must start with https:// or http://`},
+		{[]string{"-public-url", "https://support.example.com/portal"}, `-public-url: public URL "https://support.example.com/portal" has a path`},
+		{[]string{"-trusted-proxies", "10.0.0.0/8,proxy"}, `-trusted-proxies: trusted proxy "proxy" is neither an address nor a CIDR prefix`},
+	}
+	for _, tt := range tests {
+		err := run(context.Background(), append([]string{"-memory", "-addr", freeAddr(t)}, tt.args...))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("run %q: %v, want %q", tt.args, err, tt.want)
+		}
+	}
+}
+
+// TestPublicURLFlag runs behind an imagined https proxy: only the public
+// host is answered, with HSTS and a __Host- session cookie.
+func TestPublicURLFlag(t *testing.T) {
+	base, stop := start(t, "-memory", "-demo", "-public-url", "https://support.example.com", "-trusted-proxies", "127.0.0.1")
+	defer stop()
+	login := func(host, password string) *http.Response {
+		req, _ := http.NewRequest("POST", base+"/api/v1/login", strings.NewReader(`{"email":"`+seed.AnnaEmail+`","password":"`+password+`"}`))
+		req.Host = host
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", "203.0.113.50")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	if res := login(strings.TrimPrefix(base, "http://"), "demo"); res.StatusCode != http.StatusMisdirectedRequest {
+		t.Fatalf("login at the listen address: %d, want 421", res.StatusCode)
+	}
+	res := login("support.example.com", "demo")
+	if res.StatusCode != 200 {
+		t.Fatalf("login at the public host: %d", res.StatusCode)
+	}
+	if got := res.Header.Get("Strict-Transport-Security"); got != "max-age=31536000" {
+		t.Errorf("Strict-Transport-Security = %q", got)
+	}
+	if c := res.Header.Get("Set-Cookie"); !strings.HasPrefix(c, "__Host-supportal_session=") || !strings.Contains(c, "; Secure") {
+		t.Errorf("Set-Cookie = %q, want a Secure __Host- cookie", c)
+	}
+}
+
+// TestHugeHeaderGetsJSON: the server's listener answers net/http's own
+// refusals on API paths with the API's JSON error.
+func TestHugeHeaderGetsJSON(t *testing.T) {
+	base, stop := start(t, "-memory")
+	defer stop()
+	req, _ := http.NewRequest("GET", base+"/api/v1/me", nil)
+	req.Header.Set("X-Big", strings.Repeat("a", 2<<20))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var e struct {
+		Error struct{ Code, MessageID string }
+	}
+	if err := json.NewDecoder(res.Body).Decode(&e); err != nil || res.StatusCode != 431 || e.Error.Code != "too_large" {
+		t.Fatalf("2 MiB header: %d %+v (%v), want 431 too_large", res.StatusCode, e, err)
+	}
+}

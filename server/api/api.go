@@ -7,8 +7,13 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"net/url"
+	"runtime"
 	"sync"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/locales"
@@ -21,11 +26,31 @@ import (
 type Config struct {
 	// SessionIdle ends a session unused for this long (default 12h).
 	SessionIdle time.Duration
-	// LoginFailures is how many wrong passwords for one email are answered
-	// normally within LoginWindow before the email is throttled (default 5
-	// in 15 minutes).
-	LoginFailures int
-	LoginWindow   time.Duration
+	// LoginFailures is how many failed logins from one client address are
+	// answered normally within LoginWindow; after that the client waits
+	// LoginDelay, then twice as long after each further failure, at most
+	// LoginWindow (defaults 5, 15 minutes, 1s). LoginAccountFailures
+	// failures against one email from all clients together make the
+	// clients that failed wait likewise for that email (default 10);
+	// a client without failures is never kept from logging in.
+	LoginFailures        int
+	LoginAccountFailures int
+	LoginWindow          time.Duration
+	LoginDelay           time.Duration
+	// LoginHashers is how many password comparisons (bcrypt, ~50 ms of a
+	// core each) may run at once (default half the cores, at least 1); a
+	// login waits at most LoginQueueWait (default 2s) for its turn, then
+	// is answered 429.
+	LoginHashers   int
+	LoginQueueWait time.Duration
+	// PublicURL is the address users reach the portal at (-public-url):
+	// its scheme decides the cookie flags and HSTS, its host the only Host
+	// answered. Nil: loopback and IP-literal hosts only, cookies Secure
+	// when the request came over TLS.
+	PublicURL *url.URL
+	// TrustedProxies may tell the client's address and scheme in
+	// X-Forwarded-For and X-Forwarded-Proto; nobody else may.
+	TrustedProxies []netip.Prefix
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Log receives internal errors (default slog.Default()).
@@ -51,7 +76,9 @@ type Server struct {
 	store    *store.DB
 	cfg      Config
 	log      *slog.Logger
-	throttle *throttle
+	throttle *loginThrottle
+	hashers  hashSlots
+	compare  func(hash, password []byte) error // bcrypt's; tests count calls
 	mux      *http.ServeMux
 	cop      *http.CrossOriginProtection
 	hub      *live.Hub
@@ -71,8 +98,20 @@ func New(db *store.DB, cfg Config) *Server {
 	if cfg.LoginFailures == 0 {
 		cfg.LoginFailures = 5
 	}
+	if cfg.LoginAccountFailures == 0 {
+		cfg.LoginAccountFailures = 10
+	}
 	if cfg.LoginWindow == 0 {
 		cfg.LoginWindow = 15 * time.Minute
+	}
+	if cfg.LoginDelay == 0 {
+		cfg.LoginDelay = time.Second
+	}
+	if cfg.LoginHashers == 0 {
+		cfg.LoginHashers = max(1, runtime.GOMAXPROCS(0)/2)
+	}
+	if cfg.LoginQueueWait == 0 {
+		cfg.LoginQueueWait = 2 * time.Second
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -92,7 +131,10 @@ func New(db *store.DB, cfg Config) *Server {
 	if cfg.MaxFiles == 0 {
 		cfg.MaxFiles = ticket.DefaultMaxFiles
 	}
-	s := &Server{store: db, cfg: cfg, log: cfg.Log, throttle: newThrottle(cfg.LoginFailures, cfg.LoginWindow), hub: cfg.Hub, blobs: cfg.Blobs}
+	s := &Server{store: db, cfg: cfg, log: cfg.Log, hub: cfg.Hub, blobs: cfg.Blobs}
+	s.throttle = newLoginThrottle(cfg.LoginFailures, cfg.LoginAccountFailures, cfg.LoginWindow, cfg.LoginDelay)
+	s.hashers = make(hashSlots, cfg.LoginHashers)
+	s.compare = bcrypt.CompareHashAndPassword
 	switch {
 	case cfg.AnswerCache == 0:
 		s.answers = newAnswers(32 << 20)

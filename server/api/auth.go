@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,8 +18,8 @@ import (
 	"github.com/supportal/supportal/locales"
 )
 
-// Session cookies: "__Host-" prefixed and Secure over TLS, HttpOnly and
-// SameSite=Lax always.
+// Session cookies: "__Host-" prefixed and Secure when the browser speaks
+// HTTPS (see Server.Secure), HttpOnly and SameSite=Lax always.
 const (
 	sessionCookie       = "supportal_session"
 	sessionCookieSecure = "__Host-supportal_session"
@@ -121,9 +123,9 @@ func (c *sessions) put(version int64, hash string, v ticket.Viewer, now time.Tim
 	c.m[hash] = cachedViewer{v, now}
 }
 
-func setSessionCookie(w http.ResponseWriter, r *http.Request, value string, maxAge int) {
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, value string, maxAge int) {
 	c := &http.Cookie{Name: sessionCookie, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: maxAge}
-	if r.TLS != nil {
+	if s.Secure(r) {
 		c.Name = sessionCookieSecure
 		c.Secure = true
 	}
@@ -157,24 +159,29 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return ticket.Errorf(ticket.CodeInvalid, "ErrPasswordRequired", "password")
 	}
 	now := s.cfg.Now()
-	if s.throttle.blocked(email, now) {
-		w.Header().Set("Retry-After", strconv.Itoa(int(s.cfg.LoginWindow.Seconds())))
+	client := clientKey(s.ClientAddr(r))
+	if wait, why := s.throttle.admit(client, email, now); wait > 0 {
+		secs := int((wait + time.Second - 1) / time.Second)
+		s.log.Debug("login refused: throttled", "by", why, "client", client, "emailHash", emailHash(email), "retryAfter", secs)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		return ticket.ErrTooManyLogins
 	}
-	u, hash, err := s.store.UserByEmail(r.Context(), email)
-	if err != nil && ticket.ErrorCode(err) != ticket.CodeNotFound {
+	u, err := s.checkPassword(r.Context(), email, req.Password)
+	switch {
+	case errors.Is(err, ticket.ErrBadCredentials):
+		if nc, na := s.throttle.counts(client, email, now); nc >= s.cfg.LoginFailures || na >= s.cfg.LoginAccountFailures {
+			s.log.Warn("login failures: throttling", "client", client, "clientFailures", nc, "emailHash", emailHash(email), "emailFailures", na)
+		}
+		return err
+	case err != nil:
+		s.throttle.takeBack(client, email) // no password was compared
+		if errors.Is(err, errLoginBusy) && r.Context().Err() == nil {
+			s.log.Warn("login refused: password checks busy", "client", client, "hashers", cap(s.hashers))
+			w.Header().Set("Retry-After", "1")
+		}
 		return err
 	}
-	if err != nil {
-		bcrypt.CompareHashAndPassword(dummyHash, []byte(req.Password))
-		s.throttle.fail(email, now)
-		return ticket.ErrBadCredentials
-	}
-	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(req.Password)) != nil {
-		s.throttle.fail(email, now)
-		return ticket.ErrBadCredentials
-	}
-	s.throttle.reset(email)
+	s.throttle.takeBack(client, email) // the password was right
 
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
@@ -188,9 +195,31 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	setSessionCookie(w, r, token, 0)
+	s.setSessionCookie(w, r, token, 0)
 	writeJSON(w, http.StatusOK, meResponse{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts})
 	return nil
+}
+
+// checkPassword returns the user whose email and password these are, or
+// ErrBadCredentials. An unknown email costs the same comparison. It waits
+// for one of the hashers, and gives up with errLoginBusy.
+func (s *Server) checkPassword(ctx context.Context, email, password string) (ticket.User, error) {
+	u, hash, err := s.store.UserByEmail(ctx, email)
+	known := err == nil
+	if !known && ticket.ErrorCode(err) != ticket.CodeNotFound {
+		return ticket.User{}, err
+	}
+	if !known {
+		hash = string(dummyHash)
+	}
+	if !s.hashers.acquire(ctx, s.cfg.LoginQueueWait) {
+		return ticket.User{}, errLoginBusy
+	}
+	defer s.hashers.release()
+	if s.compare([]byte(hash), []byte(password)) != nil || !known {
+		return ticket.User{}, ticket.ErrBadCredentials
+	}
+	return u, nil
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
@@ -201,7 +230,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 		}
 		s.hub.EndSession(string(hash)) // the session's sockets close too
 	}
-	setSessionCookie(w, r, "", -1)
+	s.setSessionCookie(w, r, "", -1)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -231,59 +260,8 @@ func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		v.User.Locale = *req.Locale
-		http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: v.User.Locale, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+		http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: v.User.Locale, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.Secure(r)})
 	}
 	writeJSON(w, http.StatusOK, meResponse{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts})
 	return nil
-}
-
-// throttle counts failed logins per email within a window.
-type throttle struct {
-	mu       sync.Mutex
-	max      int
-	window   time.Duration
-	failures map[string][]time.Time
-}
-
-func newThrottle(max int, window time.Duration) *throttle {
-	return &throttle{max: max, window: window, failures: map[string][]time.Time{}}
-}
-
-func (t *throttle) recent(email string, now time.Time) []time.Time {
-	fs := t.failures[email]
-	i := 0
-	for i < len(fs) && now.Sub(fs[i]) >= t.window {
-		i++
-	}
-	fs = fs[i:]
-	if len(fs) == 0 {
-		delete(t.failures, email)
-		return nil
-	}
-	t.failures[email] = fs
-	return fs
-}
-
-func (t *throttle) blocked(email string, now time.Time) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return len(t.recent(email, now)) >= t.max
-}
-
-func (t *throttle) fail(email string, now time.Time) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.failures[email] = append(t.recent(email, now), now)
-	// Forget emails nobody tried for a window, so the map stays small.
-	if len(t.failures) > 10000 {
-		for e := range t.failures {
-			t.recent(e, now)
-		}
-	}
-}
-
-func (t *throttle) reset(email string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.failures, email)
 }

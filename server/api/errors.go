@@ -28,6 +28,7 @@ var statusOf = map[ticket.Code]int{
 	ticket.CodeTooMany:       http.StatusTooManyRequests,
 	ticket.CodeInternal:      http.StatusInternalServerError,
 	CodeMethodNotAllowed:     http.StatusMethodNotAllowed,
+	CodeMisdirected:          http.StatusMisdirectedRequest,
 }
 
 // Errors of the HTTP layer itself.
@@ -38,6 +39,7 @@ var (
 	errNoRoute          = ticket.Errorf(ticket.CodeNotFound, "ErrNoRoute", "")
 	errMethodNotAllowed = ticket.Errorf(CodeMethodNotAllowed, "ErrMethodNotAllowed", "")
 	errCrossOrigin      = ticket.Errorf(ticket.CodeForbidden, "ErrCrossOrigin", "")
+	errLoginBusy        = ticket.Errorf(ticket.CodeTooMany, "ErrLoginBusy", "")
 )
 
 type errorBody struct {

@@ -12,7 +12,8 @@ import (
 var registerOnce sync.Once
 
 // Portal is the whole HTTP side of supportal: the API (api.New) under
-// /api/, the app everywhere else, security headers on every answer.
+// /api/, the app everywhere else, security headers on every answer, and
+// only for the hosts the API's Guard allows.
 func Portal(a *api.Server, files fs.FS) (http.Handler, *Site, error) {
 	registerOnce.Do(pages.Register)
 	st, err := New(files)
@@ -22,5 +23,5 @@ func Portal(a *api.Server, files fs.FS) (http.Handler, *Site, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", a)
 	mux.Handle("/", st)
-	return Headers(mux), st, nil
+	return Headers(a.Guard(mux)), st, nil
 }

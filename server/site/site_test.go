@@ -47,6 +47,9 @@ func get(t *testing.T, url string, header ...string) (*http.Response, string) {
 	t.Helper()
 	req, _ := http.NewRequest("GET", url, nil)
 	for i := 0; i+1 < len(header); i += 2 {
+		if header[i] == "Host" {
+			req.Host = header[i+1] // Go's client sends req.Host, not the header
+		}
 		req.Header.Set(header[i], header[i+1])
 	}
 	// Go's transport would add and undo gzip by itself; ask explicitly.
@@ -165,5 +168,60 @@ func TestManifestAndWorkerUseLocalIcons(t *testing.T) {
 	}
 	if res, _ := get(t, srv.URL+"/web/embed.go"); res.StatusCode != 404 {
 		t.Errorf("embed.go is served: %d", res.StatusCode)
+	}
+}
+
+// TestPortalAnswersItsHostsOnly: the portal refuses a request for a name
+// re-pointed at it (DNS rebinding: Host and Origin the attacker's), the
+// pages with a short text, the API with its JSON error; with an https
+// public URL every answer carries HSTS.
+func TestPortalAnswersItsHostsOnly(t *testing.T) {
+	srv, _ := mustPortal(t, testFiles("wasm"))
+	for _, path := range []string{"/", "/login", "/web/style.css", "/api/v1/me"} {
+		res, body := get(t, srv.URL+path, "Host", "attacker.example", "Origin", "http://attacker.example")
+		if res.StatusCode != http.StatusMisdirectedRequest {
+			t.Errorf("%s for attacker.example: %d, want 421", path, res.StatusCode)
+		}
+		wantType := "text/plain"
+		if strings.HasPrefix(path, "/api/") {
+			wantType = "application/json"
+			if !strings.Contains(body, `"code":"misdirected"`) {
+				t.Errorf("%s: body %s, want the misdirected error", path, body)
+			}
+		}
+		if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, wantType) {
+			t.Errorf("%s: Content-Type %q, want %s", path, ct, wantType)
+		}
+		if got := res.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("%s: a refusal lacks the security headers", path)
+		}
+		if got := res.Header.Get("Strict-Transport-Security"); got != "" {
+			t.Errorf("%s without a public URL: Strict-Transport-Security = %q", path, got)
+		}
+		if res, _ := get(t, srv.URL+path); res.StatusCode == http.StatusMisdirectedRequest {
+			t.Errorf("%s for 127.0.0.1: 421", path)
+		}
+	}
+
+	db, err := store.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	public, _ := api.ParsePublicURL("https://support.example.com")
+	h, _, err := site.Portal(api.New(db, api.Config{PublicURL: public}), testFiles("wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	https := httptest.NewServer(h)
+	t.Cleanup(https.Close)
+	for _, tt := range []struct {
+		host   string
+		status int
+	}{{"support.example.com", 200}, {https.Listener.Addr().String(), 421}} {
+		res, _ := get(t, https.URL+"/login", "Host", tt.host)
+		if res.StatusCode != tt.status || res.Header.Get("Strict-Transport-Security") != "max-age=31536000" {
+			t.Errorf("public https, Host %s: %d, HSTS %q; want %d, max-age=31536000", tt.host, res.StatusCode, res.Header.Get("Strict-Transport-Security"), tt.status)
+		}
 	}
 }

@@ -1,0 +1,113 @@
+package api
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+)
+
+// ParseTrustedProxies reads a comma-separated list of CIDR prefixes or
+// single addresses (-trusted-proxies "10.0.0.0/8,::1").
+func ParseTrustedProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(part); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(part)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q is neither an address nor a CIDR prefix (like 10.0.0.0/8)", part)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}
+
+// remoteAddr is the address of the peer of r's connection.
+func remoteAddr(r *http.Request) netip.Addr {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	a, _ := netip.ParseAddr(host)
+	return a.Unmap()
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	if !a.IsValid() {
+		return false
+	}
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// fromProxy reports whether r came through a trusted proxy, whose
+// X-Forwarded-* headers are believed.
+func (s *Server) fromProxy(r *http.Request) bool {
+	return s.trusted(remoteAddr(r))
+}
+
+// ClientAddr is the address of the client that sent r: the peer of the
+// connection, or, when that peer is a trusted proxy, the right-most
+// address in X-Forwarded-For that is not a trusted proxy itself (the
+// addresses left of it were written by the client and prove nothing).
+func (s *Server) ClientAddr(r *http.Request) netip.Addr {
+	peer := remoteAddr(r)
+	if !s.trusted(peer) {
+		return peer
+	}
+	var hops []string
+	for _, v := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+	client := peer
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			// A trusted proxy vouched for something that is no address:
+			// the last address known for sure is the client.
+			return client
+		}
+		client = a.Unmap()
+		if !s.trusted(client) {
+			return client
+		}
+	}
+	return client
+}
+
+// Secure reports whether the browser reached r over HTTPS: the public URL
+// says so when it is set; otherwise TLS ended here, or a trusted proxy
+// says X-Forwarded-Proto: https.
+func (s *Server) Secure(r *http.Request) bool {
+	if u := s.cfg.PublicURL; u != nil {
+		return u.Scheme == "https"
+	}
+	if r.TLS != nil {
+		return true
+	}
+	if !s.fromProxy(r) {
+		return false
+	}
+	protos := r.Header.Values("X-Forwarded-Proto")
+	if len(protos) == 0 {
+		return false
+	}
+	last := protos[len(protos)-1]
+	if i := strings.LastIndexByte(last, ','); i >= 0 {
+		last = last[i+1:]
+	}
+	return strings.EqualFold(strings.TrimSpace(last), "https")
+}
