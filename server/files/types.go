@@ -107,12 +107,15 @@ func CleanName(name string) string {
 		}
 		return r
 	}, name)
-	name = strings.TrimLeft(strings.TrimRight(name, " ."), " ")
-	if strings.HasPrefix(name, ".") {
-		if strings.Count(name, ".") == 1 {
-			name = "file" + name // ".pdf": a name of nothing but an extension
+	for prev := ""; name != prev; { // ".. x" loses its dots, then its space
+		prev = name
+		name = strings.TrimLeft(strings.TrimRight(name, " ."), " ")
+		if strings.HasPrefix(name, ".") {
+			if strings.Count(name, ".") == 1 {
+				name = "file" + name // ".pdf": a name of nothing but an extension
+			}
+			name = strings.TrimLeft(name, ".") // no hidden files
 		}
-		name = strings.TrimLeft(name, ".") // no hidden files
 	}
 	if utf8.RuneCountInString(name) > MaxName {
 		ext := path.Ext(name)
