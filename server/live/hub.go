@@ -26,6 +26,13 @@ type Source interface {
 	EventsAfter(ctx context.Context, after int64, limit int) ([]ticket.Event, error)
 	// LastEventID returns the id of the newest event (0 if none).
 	LastEventID(ctx context.Context) (int64, error)
+	// EventsFor returns up to limit events with ids in (after, upTo] that
+	// f admits, in id order: the catch-up of one connection, filtered by
+	// the store (a filter that admits nothing reads nothing).
+	EventsFor(ctx context.Context, after, upTo int64, limit int, f ticket.EventFilter) ([]ticket.Event, error)
+	// EventTime returns when the first event with an id above after was
+	// appended (ok false: there is none).
+	EventTime(ctx context.Context, after int64) (at time.Time, ok bool, err error)
 }
 
 // Hub fans out new events to subscribers. Its Run goroutine owns the

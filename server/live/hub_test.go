@@ -35,6 +35,29 @@ func (m *memSource) EventsAfter(ctx context.Context, after int64, limit int) ([]
 	return out, nil
 }
 
+func (m *memSource) EventsFor(ctx context.Context, after, upTo int64, limit int, f ticket.EventFilter) ([]ticket.Event, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []ticket.Event
+	for _, e := range m.events {
+		if e.ID > after && e.ID <= upTo && f.Admits(e) && len(out) < limit {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func (m *memSource) EventTime(ctx context.Context, after int64) (time.Time, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, e := range m.events {
+		if e.ID > after {
+			return e.At, true, nil
+		}
+	}
+	return time.Time{}, false, nil
+}
+
 func (m *memSource) LastEventID(ctx context.Context) (int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
