@@ -94,6 +94,9 @@ type Server struct {
 	streamOpens *rate
 	uploadRate  *rate
 	uploading   *slots
+	// uploaderLocks holds a *sync.Mutex per uploader: their uploads are
+	// checked against their quota and recorded one at a time.
+	uploaderLocks sync.Map
 	// uploads is held (read) while a file is stored and recorded, and
 	// (write) while stale uploads and their bytes are removed.
 	uploads sync.RWMutex
