@@ -51,6 +51,13 @@ func run(ctx context.Context, args []string) error {
 	maxFiles := fs.Int("max-files", ticket.DefaultMaxFiles, "most files attached to one ticket or message")
 	publicURL := fs.String("public-url", "", "address users reach the portal at, e.g. https://support.example.com: only its host is answered; https makes cookies Secure and sends HSTS (default: none; localhost and IP addresses are answered)")
 	trustedProxies := fs.String("trusted-proxies", "", "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, e.g. 127.0.0.1,10.0.0.0/8 (default: none)")
+	uploadQuotaMB := fs.Int("upload-quota-mb", 200, "most MB of files one user may have uploaded but not attached yet (-1: no quota)")
+	uploadsPerUser := fs.Int("uploads-per-user", 4, "most uploads of one user in progress at once")
+	uploadsTotal := fs.Int("uploads-total", 64, "most uploads of all users in progress at once")
+	uploadRate := fs.Int("upload-rate", 60, "most uploads one user may start in 10 minutes (-1: no limit)")
+	streamOpens := fs.Int("live-opens", 30, "most live-update websockets one user may open in a minute (-1: no limit; load tests raise it)")
+	catchUpEvents := fs.Int64("catch-up-events", 10000, "a browser further behind than this many events reloads instead of catching up (-1: no bound)")
+	catchUpAge := fs.Duration("catch-up-age", 7*24*time.Hour, "a browser whose first missed event is older than this reloads instead of catching up (-1ns: no bound)")
 	debugAddr := fs.String("debug-addr", "", "address of the Go profiler (net/http/pprof), e.g. 127.0.0.1:6060; keep it private (default: off)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -69,6 +76,13 @@ func run(ctx context.Context, args []string) error {
 	proxies, err := api.ParseTrustedProxies(*trustedProxies)
 	if err != nil {
 		return fmt.Errorf("-trusted-proxies: %w", err)
+	}
+	if *uploadsPerUser < 1 || *uploadsTotal < 1 || *uploadQuotaMB == 0 || *uploadRate == 0 || *streamOpens == 0 || *catchUpEvents == 0 || *catchUpAge == 0 {
+		return errors.New("-uploads-per-user and -uploads-total must be at least 1; -upload-quota-mb, -upload-rate, -live-opens, -catch-up-events and -catch-up-age must not be 0 (negative: no limit)")
+	}
+	quota := int64(*uploadQuotaMB) << 20
+	if *uploadQuotaMB < 0 {
+		quota = -1
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 
@@ -127,7 +141,9 @@ func run(ctx context.Context, args []string) error {
 		}
 	}
 	apiServer := api.New(db, api.Config{Log: log, Catalog: catalog, Hub: hub, Blobs: blobs,
-		MaxFileBytes: int64(*maxFileMB) << 20, MaxFiles: *maxFiles, PublicURL: public, TrustedProxies: proxies})
+		MaxFileBytes: int64(*maxFileMB) << 20, MaxFiles: *maxFiles, PublicURL: public, TrustedProxies: proxies,
+		UploadQuota: quota, UploadsPerUser: *uploadsPerUser, UploadsTotal: *uploadsTotal, UploadRate: *uploadRate,
+		StreamOpens: *streamOpens, CatchUpEvents: *catchUpEvents, CatchUpAge: *catchUpAge})
 	handler, st, err := site.Portal(apiServer, web.Files)
 	if err != nil {
 		return err

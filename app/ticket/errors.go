@@ -16,6 +16,7 @@ const (
 	CodeTooLarge      Code = "too_large"
 	CodeUnsupported   Code = "unsupported_type" // a file type that may not be uploaded
 	CodeTooMany       Code = "too_many_requests"
+	CodeTimeout       Code = "timeout" // the request's body stopped coming, or came too slowly
 	CodeInternal      Code = "internal"
 )
 

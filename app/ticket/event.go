@@ -49,10 +49,7 @@ type EventData struct {
 // never receive internal changes, internal notes or another organization's
 // tickets.
 func (v Viewer) ViewEvent(e Event) (EventView, bool) {
-	if e.UserID != 0 && e.UserID != v.User.ID {
-		return EventView{}, false
-	}
-	if !v.CanSeeTicket(e.Ticket) || (e.Internal && !v.Agent()) {
+	if !v.EventFilter().Admits(e) {
 		return EventView{}, false
 	}
 	tv := v.View(e.Ticket)

@@ -56,6 +56,31 @@ func (s Scope) Includes(orgID int64) bool {
 // Empty reports whether the scope covers no ticket at all.
 func (s Scope) Empty() bool { return !s.All && len(s.OrganizationIDs) == 0 }
 
+// EventFilter is what of the event log a viewer may learn of, in a form a
+// store can query: a store pre-filters the log with it, and ViewEvent
+// admits no event it excludes.
+type EventFilter struct {
+	UserID   int64 // events for one user's devices only: this user's
+	Scope    Scope // events of tickets in the scope
+	Internal bool  // internal events and internal notes too (agents)
+}
+
+// EventFilter returns the filter of what v may learn of.
+func (v Viewer) EventFilter() EventFilter {
+	return EventFilter{UserID: v.User.ID, Scope: v.Scope(), Internal: v.Agent()}
+}
+
+// Empty reports whether the filter admits no event at all.
+func (f EventFilter) Empty() bool { return f.UserID == 0 || f.Scope.Empty() }
+
+// Admits reports whether e passes f.
+func (f EventFilter) Admits(e Event) bool {
+	if f.Empty() || (e.UserID != 0 && e.UserID != f.UserID) || !f.Scope.Includes(e.Ticket.Organization.ID) {
+		return false
+	}
+	return f.Internal || (!e.Internal && (e.Message == nil || !e.Message.Internal))
+}
+
 // CanSeeTicket reports whether v may see t at all.
 func (v Viewer) CanSeeTicket(t Ticket) bool { return v.Scope().Includes(t.Organization.ID) }
 

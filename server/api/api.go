@@ -66,6 +66,36 @@ type Config struct {
 	// message (defaults 25 MB and 10).
 	MaxFileBytes int64
 	MaxFiles     int
+	// UploadIdle and UploadMinBytes require progress of an upload: each
+	// UploadIdle it must bring at least UploadMinBytes more, else it ends
+	// with 408 and nothing of it is kept (defaults 30 s and 16 KB).
+	// UploadTime caps the whole upload (default: a minute plus the largest
+	// file at 64 KB/s).
+	UploadIdle     time.Duration
+	UploadMinBytes int64
+	UploadTime     time.Duration
+	// UploadsPerUser and UploadsTotal limit the uploads in progress, of
+	// one user and in all (defaults 4 and 64); more are answered 429.
+	UploadsPerUser int
+	UploadsTotal   int
+	// UploadQuota is the most bytes of one user's uploads not attached yet
+	// (default 200 MB, negative: no quota); more is answered 413.
+	UploadQuota int64
+	// UploadRate uploads per UploadRateWindow may one user start (default
+	// 60 per 10 minutes, negative: no limit); more are answered 429.
+	UploadRate       int
+	UploadRateWindow time.Duration
+	// CatchUpEvents and CatchUpAge bound what a browser coming back is sent
+	// of what it missed: further behind (in events, or the age of the
+	// first missed event) it is told to reload instead (defaults 10,000
+	// and 7 days, negative: no bound).
+	CatchUpEvents int64
+	CatchUpAge    time.Duration
+	// StreamOpens is how often one user may open the event stream per
+	// StreamWindow (default 30 a minute, negative: no limit); more are
+	// answered 429 before any upgrade.
+	StreamOpens  int
+	StreamWindow time.Duration
 	// AnswerCache bounds the memory of answers kept until the next write
 	// (the ticket list and its counts; default 32 MB, negative: none).
 	AnswerCache int
@@ -85,6 +115,15 @@ type Server struct {
 	answers  *answers // nil: not kept
 	sessions sessions
 	blobs    files.Blobs
+	// streamOpens limits how often a user opens the event stream;
+	// uploadRate how often they upload; uploading counts uploads in
+	// progress.
+	streamOpens *rate
+	uploadRate  *rate
+	uploading   *slots
+	// uploaderLocks holds a *sync.Mutex per uploader: their uploads are
+	// checked against their quota and recorded one at a time.
+	uploaderLocks sync.Map
 	// uploads is held (read) while a file is stored and recorded, and
 	// (write) while stale uploads and their bytes are removed.
 	uploads sync.RWMutex
@@ -131,7 +170,45 @@ func New(db *store.DB, cfg Config) *Server {
 	if cfg.MaxFiles == 0 {
 		cfg.MaxFiles = ticket.DefaultMaxFiles
 	}
-	s := &Server{store: db, cfg: cfg, log: cfg.Log, hub: cfg.Hub, blobs: cfg.Blobs}
+	if cfg.UploadIdle == 0 {
+		cfg.UploadIdle = 30 * time.Second
+	}
+	if cfg.UploadMinBytes == 0 {
+		cfg.UploadMinBytes = 16 << 10
+	}
+	if cfg.UploadTime == 0 {
+		cfg.UploadTime = time.Minute + time.Duration(cfg.MaxFileBytes/uploadRate)*time.Second
+	}
+	if cfg.UploadsPerUser == 0 {
+		cfg.UploadsPerUser = 4
+	}
+	if cfg.UploadsTotal == 0 {
+		cfg.UploadsTotal = 64
+	}
+	if cfg.UploadQuota == 0 {
+		cfg.UploadQuota = 200 << 20
+	}
+	if cfg.UploadRate == 0 {
+		cfg.UploadRate = 60
+	}
+	if cfg.UploadRateWindow == 0 {
+		cfg.UploadRateWindow = 10 * time.Minute
+	}
+	if cfg.CatchUpEvents == 0 {
+		cfg.CatchUpEvents = 10000
+	}
+	if cfg.CatchUpAge == 0 {
+		cfg.CatchUpAge = 7 * 24 * time.Hour
+	}
+	if cfg.StreamOpens == 0 {
+		cfg.StreamOpens = 30
+	}
+	if cfg.StreamWindow == 0 {
+		cfg.StreamWindow = time.Minute
+	}
+	s := &Server{store: db, cfg: cfg, log: cfg.Log, hub: cfg.Hub, blobs: cfg.Blobs,
+		streamOpens: newRate(cfg.StreamOpens, cfg.StreamWindow), uploadRate: newRate(cfg.UploadRate, cfg.UploadRateWindow),
+		uploading: newSlots(cfg.UploadsPerUser, cfg.UploadsTotal)}
 	s.throttle = newLoginThrottle(cfg.LoginFailures, cfg.LoginAccountFailures, cfg.LoginWindow, cfg.LoginDelay)
 	s.hashers = make(hashSlots, cfg.LoginHashers)
 	s.compare = bcrypt.CompareHashAndPassword

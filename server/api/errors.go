@@ -26,6 +26,7 @@ var statusOf = map[ticket.Code]int{
 	ticket.CodeTooLarge:      http.StatusRequestEntityTooLarge,
 	ticket.CodeUnsupported:   http.StatusUnsupportedMediaType,
 	ticket.CodeTooMany:       http.StatusTooManyRequests,
+	ticket.CodeTimeout:       http.StatusRequestTimeout,
 	ticket.CodeInternal:      http.StatusInternalServerError,
 	CodeMethodNotAllowed:     http.StatusMethodNotAllowed,
 	CodeMisdirected:          http.StatusMisdirectedRequest,

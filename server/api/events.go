@@ -28,6 +28,20 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 		after = n
 	}
 	userID := v.User.ID
+	now := s.cfg.Now()
+	// Each stream opened reads the viewer and catches up from the store: a
+	// browser reconnecting in a loop would keep the server busy.
+	if ok, wait := s.streamOpens.allow(userID, now); !ok {
+		retryAfter(w, wait)
+		return errTooManyReconnects
+	}
+	var bound live.CatchUp
+	if s.cfg.CatchUpEvents > 0 {
+		bound.Events = s.cfg.CatchUpEvents
+	}
+	if s.cfg.CatchUpAge > 0 {
+		bound.Since = now.Add(-s.cfg.CatchUpAge)
+	}
 	hash := tokenHash(sessionToken(r))
 	return live.Serve(w, r, s.hub, live.Client{
 		UserID:        userID,
@@ -41,6 +55,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 			id, err := s.store.Session(ctx, hash, now, now.Add(-s.cfg.SessionIdle), math.MaxInt64)
 			return err == nil && id == userID
 		},
+		CatchUp: bound,
 	}, after)
 }
 

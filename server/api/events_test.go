@@ -374,3 +374,128 @@ func TestLogoutClosesTheSessionsStream(t *testing.T) {
 		return ev.Type == ticket.EventMessageCreated && ev.Data.Message != nil && ev.Data.Message.Body == "Nach der Abmeldung am Telefon"
 	})
 }
+
+// A browser coming back reads from the store only what its user may see:
+// a user without ticket access reads not one row, however far back they
+// ask to start; another reads their own events only.
+func TestEventCatchUpReadsWhatTheUserMaySee(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{CatchUpAge: -1}) // the demo's events are days old
+	ctx := context.Background()
+	last, err := db.LastEventID(ctx)
+	if err != nil || last < 10 {
+		t.Fatalf("the demo log ends at %d (%v), want some events", last, err)
+	}
+	for _, c := range []struct {
+		email string
+		some  bool // receives some of the log
+	}{
+		{seed.CarlaEmail, false}, // member without ticket access
+		{seed.DiegoEmail, true},
+	} {
+		t.Run(c.email, func(t *testing.T) {
+			u, _, err := db.UserByEmail(ctx, c.email)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := db.Viewer(ctx, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all, err := db.EventsAfter(ctx, 1, int(last))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var visible int
+			for _, e := range all {
+				if _, ok := v.ViewEvent(e); ok {
+					visible++
+				}
+			}
+			cl := newClient(t, srv)
+			cl.login(c.email)
+			read := db.EventRowsRead()
+			ws := cl.mustDial(t, "1")
+			var got int
+			ws.next(func(ev ticket.EventView) bool {
+				if ev.Type != ticket.EventSync && ev.Type != ticket.EventReset {
+					got++
+				}
+				return ev.Type == ticket.EventSync
+			})
+			if rows := db.EventRowsRead() - read; rows != int64(visible) {
+				t.Errorf("the catch-up read %d rows of %d events, want %d (the user's own)", rows, len(all), visible)
+			}
+			if got != visible || (visible > 0) != c.some {
+				t.Errorf("received %d events, want %d", got, visible)
+			}
+		})
+	}
+}
+
+// A browser too far behind, in events or in time, is told to reload
+// instead of being sent all it missed; one just behind catches up.
+func TestEventCatchUpBounded(t *testing.T) {
+	t.Run("events", func(t *testing.T) {
+		srv, db := mustDemo(t, api.Config{CatchUpEvents: 5})
+		last, _ := db.LastEventID(context.Background())
+		c := newClient(t, srv)
+		c.login(seed.SamEmail)
+		if ev := c.mustDial(t, "1").next(func(ticket.EventView) bool { return true }); ev.Type != ticket.EventReset || ev.ID != last {
+			t.Fatalf("%d events behind: first frame %+v, want reset at %d", last-1, ev, last)
+		}
+		near := c.mustDial(t, strconv.FormatInt(last-5, 10))
+		var got int
+		ev := near.next(func(ev ticket.EventView) bool {
+			if ev.Type != ticket.EventSync {
+				got++
+			}
+			return ev.Type == ticket.EventSync || ev.Type == ticket.EventReset
+		})
+		if ev.Type != ticket.EventSync || got != 5 {
+			t.Fatalf("5 events behind: %d events then %+v, want 5 then sync", got, ev)
+		}
+	})
+	t.Run("age", func(t *testing.T) {
+		srv, db := mustDemo(t, api.Config{CatchUpAge: time.Hour})
+		c, sam := newClient(t, srv), newClient(t, srv)
+		c.login(seed.DiegoEmail)
+		sam.login(seed.SamEmail)
+		// The demo's events are days old.
+		if ev := c.mustDial(t, "1").next(func(ticket.EventView) bool { return true }); ev.Type != ticket.EventReset {
+			t.Fatalf("days behind: first frame %+v, want reset", ev)
+		}
+		last, _ := db.LastEventID(context.Background())
+		tk := firstTicket(t, db, "300400", 0, ticket.StatusNew, ticket.StatusOpen, ticket.StatusWaitingExternal)
+		if r := sam.send("POST", path(tk.Number, "/messages"), map[string]any{"body": "ahora"}); r.status != 201 {
+			t.Fatalf("reply: %d %s", r.status, r.body)
+		}
+		ws := c.mustDial(t, strconv.FormatInt(last, 10))
+		if ev := ws.next(func(ticket.EventView) bool { return true }); ev.Type != ticket.EventMessageCreated || ev.Data.Message.Body != "ahora" {
+			t.Fatalf("just behind: first frame %+v, want the reply", ev)
+		}
+	})
+}
+
+// Opening the event stream is limited per user: past the limit the answer
+// is 429 with Retry-After, before any upgrade; other users are not held
+// up.
+func TestEventStreamOpensLimited(t *testing.T) {
+	srv, _ := mustDemo(t, api.Config{StreamOpens: 3, StreamWindow: time.Hour})
+	anna, bernd := newClient(t, srv), newClient(t, srv)
+	anna.login(seed.AnnaEmail)
+	bernd.login(seed.BerndEmail)
+	for i := 0; i < 3; i++ {
+		ws := anna.mustDial(t, "")
+		ws.next(func(ev ticket.EventView) bool { return ev.Type == ticket.EventSync })
+		ws.ws.Close()
+	}
+	if _, res, err := anna.dial(t, ""); err == nil || res == nil || res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("the 4th stream within the window: %v, %+v; want 429", err, res)
+	}
+	r := anna.get("/api/v1/events")
+	mustError(t, r, http.StatusTooManyRequests, ticket.CodeTooMany)
+	if s, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || s < 1 {
+		t.Errorf("Retry-After = %q, want seconds", r.header.Get("Retry-After"))
+	}
+	bernd.mustDial(t, "").next(func(ev ticket.EventView) bool { return ev.Type == ticket.EventSync })
+}

@@ -25,7 +25,7 @@ func BenchmarkUpload25MB(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv, db := mustDemo(b, api.Config{Blobs: blobs})
+	srv, db := mustDemo(b, api.Config{Blobs: blobs, UploadQuota: -1, UploadRate: -1}) // one user uploads b.N files
 	c := newClient(b, srv)
 	c.login(seed.AnnaEmail)
 	org := firstTicket(b, db, "100200", 0, ticket.Statuses()...).Organization.ID

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/supportal/supportal/app/ticket"
@@ -29,6 +31,8 @@ var (
 	errUploadAccount   = ticket.ValidationFailed("organizationId", "ErrUploadAccount")
 	errTooManyFiles    = ticket.ValidationFailed("attachments", "ErrTooManyFiles")
 	errAttachmentsForm = ticket.ValidationFailed("attachments", "ErrAttachment")
+	errUploadQuota     = store.ErrUploadQuota
+	errUploadStalled   = ticket.Errorf(ticket.CodeTimeout, "ErrUploadStalled", "file")
 )
 
 type uploadResponse struct {
@@ -43,83 +47,139 @@ type uploadResponse struct {
 // the confirmation was read. The file is streamed to its place, never
 // held in memory whole; its type is sniffed from its first bytes and must
 // agree with its name's extension.
+//
+// An upload holds a connection, a file and a slot of its user: it must
+// keep making progress (UploadMinBytes every UploadIdle, all within
+// UploadTime), a user has at most UploadsPerUser in progress (and all
+// users UploadsTotal), may start UploadRate per UploadRateWindow, and may
+// keep at most UploadQuota bytes of uploads not attached yet.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) error {
 	v := viewerOf(r)
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "multipart/form-data" {
 		return errContentType
 	}
-	// The server's read timeout suits requests of a few KB; a file may
-	// take longer on a slow line: as long as its largest size takes at
-	// uploadRate, plus that timeout.
-	limit := s.cfg.MaxFileBytes + 64<<10 // the file and its form
-	if err := http.NewResponseController(w).SetReadDeadline(time.Now().Add(time.Minute + time.Duration(limit/uploadRate)*time.Second)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+	// Refused before its body is read, an upload is answered at once and
+	// its connection closed: the server reads none of the file (it would
+	// read up to 256 KB of it to keep the connection).
+	if err := s.uploading.take(v.User.ID); err != nil {
+		w.Header().Set("Connection", "close")
+		retryAfter(w, uploadRetry)
 		return err
 	}
+	defer s.uploading.put(v.User.ID)
+	if ok, wait := s.uploadRate.allow(v.User.ID, s.cfg.Now()); !ok {
+		w.Header().Set("Connection", "close")
+		retryAfter(w, wait)
+		return errUploadRate
+	}
+	room := s.cfg.MaxFileBytes // what the file may take: its largest size, or what is left of the quota
+	quota := max(s.cfg.UploadQuota, 0)
+	if quota > 0 {
+		used, err := s.store.UnattachedBytes(r.Context(), v.User.ID)
+		if err != nil {
+			return err
+		}
+		if used >= quota {
+			w.Header().Set("Connection", "close")
+			return errUploadQuota
+		}
+		room = min(room, quota-used)
+	}
+	p, err := s.watchProgress(w, r)
+	if err != nil {
+		return err
+	}
+	defer p.stop()
+	up, staged, err := s.receiveUpload(w, r, v, room)
+	p.stop()
+	if staged != nil {
+		defer staged.Discard() // unless kept
+	}
+	if err != nil {
+		if p.expired() {
+			// Whatever the read failed with, the line was too slow: nothing
+			// of it is kept.
+			return errUploadStalled
+		}
+		return err
+	}
+	if err := s.keepFile(r, up, staged, quota); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, uploadResponse{Upload: up.Attachment})
+	return nil
+}
+
+// uploadRetry is when a client refused for too many uploads in progress
+// may try again.
+const uploadRetry = 5 * time.Second
+
+// receiveUpload reads the form of an upload; the file may take at most
+// room bytes. The file read is returned staged (nil when there is none).
+func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request, v ticket.Viewer, room int64) (store.Upload, *files.Staged, error) {
+	limit := s.cfg.MaxFileBytes + 64<<10 // the file and its form
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return errMultipart
+		return store.Upload{}, nil, errMultipart
 	}
 	confirmed := false
 	var orgID int64
 	var up store.Upload
 	var staged *files.Staged // the file, read: kept once the whole form is read
-	defer func() {
+	fail := func(err error) (store.Upload, *files.Staged, error) {
 		if staged != nil {
 			staged.Discard()
 		}
-	}()
+		return store.Upload{}, nil, err
+	}
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return formError(err)
+			return fail(formError(err))
 		}
 		switch part.FormName() {
 		case "privacyConfirmed":
 			val, err := formValue(part)
 			if err != nil {
-				return err
+				return fail(err)
 			}
 			confirmed = val == "true"
 		case "organizationId":
 			val, err := formValue(part)
 			if err != nil {
-				return err
+				return fail(err)
 			}
 			if orgID, err = strconv.ParseInt(val, 10, 64); err != nil || orgID <= 0 {
-				return errUploadAccount
+				return fail(errUploadAccount)
 			}
 		case "file":
 			if staged != nil {
-				return errOneFile // and the first is not kept either
+				return fail(errOneFile) // and the first is not kept either
 			}
 			if !confirmed {
-				return errPrivacyConfirm // before a single byte is kept
+				return fail(errPrivacyConfirm) // before a single byte is kept
 			}
 			org, err := s.uploadAccount(r, v, orgID)
 			if err != nil {
-				return err
+				return fail(err)
 			}
-			if up, staged, err = s.readFile(v, org, part); err != nil {
-				return err
+			if up, staged, err = s.readFile(v, org, part, room); err != nil {
+				return fail(err)
 			}
 		}
 		part.Close()
 	}
 	if staged == nil {
 		if !confirmed {
-			return errPrivacyConfirm
+			return fail(errPrivacyConfirm)
 		}
-		return errFileMissing
+		return fail(errFileMissing)
 	}
-	if err := s.keepFile(r, up, staged); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, uploadResponse{Upload: up.Attachment})
-	return nil
+	return up, staged, nil
 }
 
 // uploadRate is the slowest line (bytes a second) an upload of the largest
@@ -129,8 +189,11 @@ const uploadRate = 64 << 10
 // formError turns an error reading the form into the caller's error.
 func formError(err error) error {
 	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) || errors.Is(err, errFileTooLarge) {
+	switch {
+	case errors.As(err, &tooLarge) || errors.Is(err, errFileTooLarge):
 		return errFileTooLarge
+	case errors.Is(err, errUploadQuota):
+		return errUploadQuota
 	}
 	return errMultipart
 }
@@ -175,8 +238,9 @@ func (s *Server) uploadAccount(r *http.Request, v ticket.Viewer, orgID int64) (t
 }
 
 // readFile checks the file of part, confirmed now for org, and reads it
-// into staging; keepFile stores it.
-func (s *Server) readFile(v ticket.Viewer, org ticket.Organization, part io.Reader) (store.Upload, *files.Staged, error) {
+// into staging, at most room bytes (less than the largest file: what is
+// left of the user's quota); keepFile stores it.
+func (s *Server) readFile(v ticket.Viewer, org ticket.Organization, part io.Reader, room int64) (store.Upload, *files.Staged, error) {
 	name := files.CleanName(fileName(part))
 	head := make([]byte, files.SniffLen)
 	n, err := io.ReadFull(part, head)
@@ -205,7 +269,10 @@ func (s *Server) readFile(v ticket.Viewer, org ticket.Organization, part io.Read
 		ConfirmedAt:    now,
 		CreatedAt:      now,
 	}
-	limited := &maxReader{r: io.MultiReader(bytes.NewReader(head), part), left: s.cfg.MaxFileBytes}
+	limited := &maxReader{r: io.MultiReader(bytes.NewReader(head), part), left: s.cfg.MaxFileBytes, err: errFileTooLarge}
+	if room < s.cfg.MaxFileBytes {
+		limited.left, limited.err = room, errUploadQuota
+	}
 	staged, err := s.blobs.Stage(limited)
 	if err != nil {
 		return store.Upload{}, nil, formError(err)
@@ -214,18 +281,41 @@ func (s *Server) readFile(v ticket.Viewer, org ticket.Organization, part io.Read
 	return up, staged, nil
 }
 
-// keepFile puts the staged file of up in its place and records up.
-func (s *Server) keepFile(r *http.Request, up store.Upload, staged *files.Staged) error {
+// keepFile puts the staged file of up in its place and records up,
+// within the uploader's quota (0: none).
+func (s *Server) keepFile(r *http.Request, up store.Upload, staged *files.Staged, quota int64) error {
 	// The janitor removes the bytes of stale uploads; it waits while a file
 	// is put in its place and recorded (not while it is read: a slow
 	// upload holds up no one). The record is written even if the client
 	// leaves now: the bytes are in place.
 	s.uploads.RLock()
 	defer s.uploads.RUnlock()
+	ctx := context.WithoutCancel(r.Context())
+	if quota > 0 {
+		// The quota is checked before the bytes are put in place (bytes
+		// of no upload would never be removed), and a user's uploads
+		// finishing together are checked one after the other.
+		mu := s.uploaderLock(up.UploaderID)
+		mu.Lock()
+		defer mu.Unlock()
+		used, err := s.store.UnattachedBytes(ctx, up.UploaderID)
+		if err != nil {
+			return err
+		}
+		if used+up.Size > quota {
+			return errUploadQuota
+		}
+	}
 	if err := staged.Keep(); err != nil {
 		return err
 	}
-	return s.store.CreateUpload(context.WithoutCancel(r.Context()), up)
+	return s.store.CreateUploadWithin(ctx, up, quota)
+}
+
+// uploaderLock returns the lock of user userID's uploads being recorded.
+func (s *Server) uploaderLock(userID int64) *sync.Mutex {
+	mu, _ := s.uploaderLocks.LoadOrStore(userID, &sync.Mutex{})
+	return mu.(*sync.Mutex)
 }
 
 // fileName is the name the browser gave the file part.
@@ -236,16 +326,17 @@ func fileName(part io.Reader) string {
 	return ""
 }
 
-// maxReader reads at most left bytes of r and fails with errFileTooLarge
-// when r has more.
+// maxReader reads at most left bytes of r and fails with err when r has
+// more.
 type maxReader struct {
 	r    io.Reader
 	left int64
+	err  error
 }
 
 func (m *maxReader) Read(p []byte) (int, error) {
 	if m.left < 0 {
-		return 0, errFileTooLarge
+		return 0, m.err
 	}
 	if int64(len(p)) > m.left+1 {
 		p = p[:m.left+1]
@@ -253,9 +344,77 @@ func (m *maxReader) Read(p []byte) (int, error) {
 	n, err := m.r.Read(p)
 	m.left -= int64(n)
 	if m.left < 0 {
-		return n, errFileTooLarge
+		return n, m.err
 	}
 	return n, err
+}
+
+// progress watches the body of an upload: each UploadIdle it must have
+// brought UploadMinBytes more, and all of it must come within UploadTime.
+// When it did not, the connection's read deadline is moved to now, so the
+// read waiting for the slow line fails at once and the upload ends.
+type progress struct {
+	r        io.ReadCloser
+	n        atomic.Int64 // bytes read
+	deadline time.Time    // the whole body's
+
+	mu      sync.Mutex
+	timer   *time.Timer
+	seen    int64 // n when the timer last fired
+	stalled bool
+	stopped bool
+}
+
+// watchProgress starts watching r's body, which it replaces.
+func (s *Server) watchProgress(w http.ResponseWriter, r *http.Request) (*progress, error) {
+	rc := http.NewResponseController(w)
+	p := &progress{r: r.Body, deadline: time.Now().Add(s.cfg.UploadTime)}
+	if err := rc.SetReadDeadline(p.deadline); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return nil, err
+	}
+	idle, least := s.cfg.UploadIdle, s.cfg.UploadMinBytes
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.timer = time.AfterFunc(idle, func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if p.stopped {
+			return
+		}
+		if n := p.n.Load(); n-p.seen >= least {
+			p.seen = n
+			p.timer.Reset(idle)
+			return
+		}
+		p.stalled = true
+		rc.SetReadDeadline(time.Now())
+	})
+	r.Body = p
+	return p, nil
+}
+
+func (p *progress) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.n.Add(int64(n))
+	return n, err
+}
+
+func (p *progress) Close() error { return p.r.Close() }
+
+// stop ends the watch (the body is read); it may be called again.
+func (p *progress) stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stopped = true
+	p.timer.Stop()
+}
+
+// expired reports whether the upload was too slow: it stalled, or its
+// time is up.
+func (p *progress) expired() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stalled || !time.Now().Before(p.deadline)
 }
 
 // getAttachment sends an attachment's bytes to whoever may see the ticket

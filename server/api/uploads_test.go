@@ -8,7 +8,9 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -464,4 +466,275 @@ func TestUploadOfTwoFilesKeepsNone(t *testing.T) {
 	if len(kept) != 0 {
 		t.Fatalf("files kept after the refused form: %v", kept)
 	}
+}
+
+// openUpload is an upload in progress: the form's fields and the first
+// 16 KB of a PDF are sent, the test writes the rest to file when it likes; end
+// finishes the form; answer receives the server's answer (status 0: none).
+type openUpload struct {
+	file   io.Writer
+	end    func()
+	answer chan response
+}
+
+func startUpload(t *testing.T, c *client, org int64) openUpload {
+	t.Helper()
+	pr, pw := io.Pipe()
+	t.Cleanup(func() { pw.CloseWithError(io.ErrUnexpectedEOF) })
+	mw := multipart.NewWriter(pw)
+	req, err := http.NewRequest("POST", c.base+"/api/v1/uploads", pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	u := openUpload{answer: make(chan response, 1)}
+	go func() {
+		res, err := c.http.Do(req)
+		if err != nil {
+			u.answer <- response{}
+			return
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		pr.CloseWithError(io.ErrClosedPipe) // the writer stops
+		u.answer <- response{status: res.StatusCode, header: res.Header, body: b}
+	}()
+	mw.WriteField("privacyConfirmed", "true")
+	mw.WriteField("organizationId", strconv.FormatInt(org, 10))
+	fw, err := mw.CreateFormFile("file", "offen.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(pdf)
+	fw.Write(make([]byte, 16<<10)) // past the client's buffer: the server is reading it
+	u.file = fw
+	u.end = func() {
+		mw.Close()
+		pw.Close()
+	}
+	return u
+}
+
+// wait returns the answer to u, failing after 5 s.
+func (u openUpload) wait(t *testing.T) response {
+	t.Helper()
+	select {
+	case r := <-u.answer:
+		return r
+	case <-time.After(5 * time.Second):
+		t.Fatal("no answer to the upload within 5 s")
+		return response{}
+	}
+}
+
+// stagedFiles lists the files in the staging directory of blobs in dir.
+func stagedFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join(dir, "tmp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+// An upload must keep making progress: one that trickles (a byte every
+// 10 ms, less than the 1,000 bytes each 150 ms it must bring) ends with
+// 408 and a structured error, and nothing of it stays in staging. A
+// steady one of the same configuration is stored.
+func TestStalledUploadEnds(t *testing.T) {
+	dir := t.TempDir()
+	blobs, err := files.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, db := mustDemo(t, api.Config{Blobs: blobs, UploadIdle: 150 * time.Millisecond, UploadMinBytes: 1000})
+	anna := newClient(t, srv)
+	anna.lang = "fr"
+	anna.login(seed.AnnaEmail)
+	org := firstTicket(t, db, "100200", 0, ticket.Statuses()...).Organization.ID
+
+	for _, c := range []struct {
+		name   string
+		every  time.Duration
+		chunk  int
+		status int
+	}{
+		{"a byte every 10 ms", 10 * time.Millisecond, 1, http.StatusRequestTimeout},
+		{"nothing more", time.Hour, 1, http.StatusRequestTimeout},
+		{"4 KB every 20 ms", 20 * time.Millisecond, 4 << 10, http.StatusCreated},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			u := startUpload(t, anna, org)
+			start := time.Now()
+			stop := make(chan struct{})
+			go func() {
+				defer u.end()
+				for i := 0; i < 30; i++ { // 600 ms at 20 ms
+					select {
+					case <-stop:
+						return
+					case <-time.After(c.every):
+					}
+					if _, err := u.file.Write(make([]byte, c.chunk)); err != nil {
+						return
+					}
+				}
+			}()
+			r := u.wait(t)
+			close(stop)
+			if c.status != http.StatusCreated {
+				e := mustError(t, r, c.status, ticket.CodeTimeout)
+				if e.Error.MessageID != "ErrUploadStalled" || e.Error.Field != "file" {
+					t.Errorf("error = %+v, want ErrUploadStalled at file", e.Error)
+				}
+				if d := time.Since(start); d > 2*time.Second {
+					t.Errorf("the stalled upload was answered after %v, want about 150-300 ms", d)
+				}
+				if staged := stagedFiles(t, dir); len(staged) != 0 {
+					t.Errorf("staged after the stalled upload: %v, want nothing", staged)
+				}
+			} else if r.status != c.status {
+				t.Fatalf("status = %d %s, want %d", r.status, r.body, c.status)
+			}
+		})
+	}
+}
+
+// A user has at most UploadsPerUser uploads in progress, and all users
+// together UploadsTotal: more are answered 429 with Retry-After; when one
+// ends, the next is taken.
+func TestConcurrentUploadsCapped(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{UploadsPerUser: 2, UploadsTotal: 3})
+	anna, bernd, claire := newClient(t, srv), newClient(t, srv), newClient(t, srv)
+	anna.login(seed.AnnaEmail)
+	bernd.login(seed.BerndEmail)
+	claire.login(seed.ClaireEmail)
+	org := firstTicket(t, db, "100200", 0, ticket.Statuses()...).Organization.ID
+	lumiere := firstTicket(t, db, "200300", 0, ticket.Statuses()...).Organization.ID
+
+	// refused starts uploads that stay open; the one that arrives last is
+	// refused at once: it returns that one's answer and the others.
+	refused := func(us ...openUpload) (response, []openUpload) {
+		t.Helper()
+		cases := make([]reflect.SelectCase, len(us)+1)
+		for i, u := range us {
+			cases[i] = reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(u.answer)}
+		}
+		cases[len(us)] = reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(time.After(5 * time.Second))}
+		i, v, _ := reflect.Select(cases)
+		if i == len(us) {
+			t.Fatal("none refused within 5 s")
+		}
+		return v.Interface().(response), append(us[:i:i], us[i+1:]...)
+	}
+	// eventually uploads until stored (a slot is given back just after
+	// its answer).
+	eventually := func(c *client, org int64) {
+		t.Helper()
+		var r response
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if r = c.upload(confirmed("klein.pdf", pdf, orgField(org))); r.status == http.StatusCreated {
+				return
+			}
+		}
+		t.Fatalf("upload: %d %s, want 201", r.status, r.body)
+	}
+
+	r, annas := refused(startUpload(t, anna, org), startUpload(t, anna, org), startUpload(t, anna, org))
+	if e := mustError(t, r, http.StatusTooManyRequests, ticket.CodeTooMany); e.Error.MessageID != "ErrTooManyUploads" {
+		t.Errorf("anna's third upload in progress: %+v, want ErrTooManyUploads", e.Error)
+	}
+	if s, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || s < 1 {
+		t.Errorf("Retry-After = %q, want seconds", r.header.Get("Retry-After"))
+	}
+	r, others := refused(startUpload(t, bernd, org), startUpload(t, claire, lumiere))
+	if e := mustError(t, r, http.StatusTooManyRequests, ticket.CodeTooMany); e.Error.MessageID != "ErrServerBusy" {
+		t.Errorf("the fourth upload in progress: %+v, want ErrServerBusy", e.Error)
+	}
+	annas[0].end()
+	if r := annas[0].wait(t); r.status != http.StatusCreated {
+		t.Fatalf("anna's first upload, ended: %d %s", r.status, r.body)
+	}
+	eventually(claire, lumiere)
+	for _, u := range append(annas[1:], others...) {
+		u.end()
+		if r := u.wait(t); r.status != http.StatusCreated {
+			t.Fatalf("upload, ended: %d %s", r.status, r.body)
+		}
+	}
+}
+
+// The bytes of a user's uploads not attached yet are limited: past the
+// quota an upload is answered 413 ErrUploadQuota (at once when the quota
+// is used up, else as soon as the file passes it) and nothing of it is
+// kept; attaching uploads makes room. Other users have their own quota.
+func TestUploadQuota(t *testing.T) {
+	dir := t.TempDir()
+	blobs, err := files.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := func(n int, tag string) []byte { // a PDF of n bytes
+		b := append(append([]byte{}, pdf...), tag...)
+		return append(b, bytes.Repeat([]byte(" "), n-len(b))...)
+	}
+	srv, db := mustDemo(t, api.Config{Blobs: blobs, UploadQuota: 2500})
+	anna, bernd := newClient(t, srv), newClient(t, srv)
+	anna.lang = "es"
+	anna.login(seed.AnnaEmail)
+	bernd.login(seed.BerndEmail)
+	tk := firstTicket(t, db, "100200", 0, ticket.StatusNew, ticket.StatusOpen, ticket.StatusWaitingExternal)
+	org := orgField(tk.Organization.ID)
+
+	a := anna.mustUpload(confirmed("a.pdf", file(1000, "a"), org))
+	b := anna.mustUpload(confirmed("b.pdf", file(1000, "b"), org))
+	quota := func(what string, r response) {
+		t.Helper()
+		if e := mustError(t, r, http.StatusRequestEntityTooLarge, ticket.CodeTooLarge); e.Error.MessageID != "ErrUploadQuota" || e.Error.Field != "file" {
+			t.Errorf("%s: %+v, want ErrUploadQuota at file", what, e.Error)
+		}
+	}
+	quota("1,000 bytes more with 500 left", anna.upload(confirmed("c.pdf", file(1000, "c"), org)))
+	anna.mustUpload(confirmed("d.pdf", file(500, "d"), org)) // exactly full
+	quota("a small one with none left", anna.upload(confirmed("e.pdf", file(100, "e"), org)))
+	if staged := stagedFiles(t, dir); len(staged) != 0 {
+		t.Errorf("staged after refused uploads: %v", staged)
+	}
+	bernd.mustUpload(confirmed("f.pdf", file(1000, "f"), org))
+
+	// Attached, they count no more.
+	if r := anna.send("POST", path(tk.Number, "/messages"), map[string]any{"body": "Anbei", "attachments": []string{a.ID, b.ID}}); r.status != 201 {
+		t.Fatalf("reply with attachments: %d %s", r.status, r.body)
+	}
+	anna.mustUpload(confirmed("g.pdf", file(1500, "g"), org))
+}
+
+// A user may start UploadRate uploads per UploadRateWindow: more are
+// answered 429 ErrUploadRate with Retry-After, until the window has
+// passed. Other users are not counted with them.
+func TestUploadRate(t *testing.T) {
+	var offset atomic.Int64
+	now := func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	srv, db := mustDemo(t, api.Config{UploadRate: 3, UploadRateWindow: time.Hour, Now: now})
+	anna, bernd := newClient(t, srv), newClient(t, srv)
+	anna.login(seed.AnnaEmail)
+	bernd.login(seed.BerndEmail)
+	org := orgField(firstTicket(t, db, "100200", 0, ticket.Statuses()...).Organization.ID)
+	for i := 0; i < 3; i++ {
+		anna.mustUpload(confirmed("a.pdf", pdf, org))
+	}
+	r := anna.upload(confirmed("a.pdf", pdf, org))
+	if e := mustError(t, r, http.StatusTooManyRequests, ticket.CodeTooMany); e.Error.MessageID != "ErrUploadRate" {
+		t.Errorf("the 4th upload within the window: %+v, want ErrUploadRate", e.Error)
+	}
+	if s, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || s < 60 || s > 3600 {
+		t.Errorf("Retry-After = %q, want about 20 minutes (a third of the hour)", r.header.Get("Retry-After"))
+	}
+	bernd.mustUpload(confirmed("b.pdf", pdf, org))
+	offset.Store(int64(time.Hour))
+	anna.mustUpload(confirmed("a.pdf", pdf, org))
 }

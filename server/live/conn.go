@@ -49,6 +49,18 @@ type Client struct {
 	// expires); asked with every ping, the socket closes when it does not.
 	// Nil: always.
 	SessionLive func(ctx context.Context) bool
+	// CatchUp bounds what is read from the store for a browser that comes
+	// back; further behind, it is told to reload ("reset").
+	CatchUp CatchUp
+}
+
+// CatchUp bounds the catch-up of a returning browser: a browser more than
+// Events events behind, or whose first missed event is older than Since,
+// reloads what it shows instead of being sent what it missed. Zero
+// fields: no bound.
+type CatchUp struct {
+	Events int64
+	Since  time.Time
 }
 
 // Serve upgrades r to a websocket and sends c's user every event after
@@ -243,21 +255,33 @@ func (c *conn) catchUp() error {
 	case c.after > start:
 		// A position this server never gave (its store was replaced).
 		c.after, reset = start, true
-	}
-	for c.after < start {
-		events, err := c.h.src.EventsAfter(context.Background(), c.after, 500)
+	case c.after < start:
+		far, err := c.tooFarBehind(start)
 		if err != nil {
 			return err
 		}
-		cut := 0
-		for cut < len(events) && events[cut].ID <= start {
-			cut++
+		if far {
+			// Reloading costs the browser a few requests; sending what it
+			// missed would cost the server a read of the log.
+			c.after, reset = start, true
 		}
-		if cut == 0 {
+	}
+	// The store filters by what the user may see: a user who may see
+	// nothing reads nothing; send applies the policy to each event still.
+	f := c.f.access.viewer.EventFilter()
+	for c.after < start {
+		events, err := c.h.src.EventsFor(context.Background(), c.after, start, catchUpBatch, f)
+		if err != nil {
+			return err
+		}
+		if len(events) == 0 {
 			break
 		}
-		if err := c.send(&Batch{Events: events[:cut]}); err != nil {
+		if err := c.send(&Batch{Events: events}); err != nil {
 			return err
+		}
+		if len(events) < catchUpBatch {
+			break
 		}
 	}
 	c.after = max(c.after, start) // events up to Start the user may not see were skipped
@@ -267,6 +291,23 @@ func (c *conn) catchUp() error {
 	}
 	c.armWrite()
 	return c.ws.WriteJSON(mark)
+}
+
+// catchUpBatch is how many events the catch-up reads at a time.
+const catchUpBatch = 500
+
+// tooFarBehind reports whether a browser at c.after is further behind
+// start than its catch-up bound.
+func (c *conn) tooFarBehind(start int64) (bool, error) {
+	b := c.f.client.CatchUp
+	if b.Events > 0 && start-c.after > b.Events {
+		return true, nil // ids are never reused: at most that many events
+	}
+	if b.Since.IsZero() {
+		return false, nil
+	}
+	at, ok, err := c.h.src.EventTime(context.Background(), c.after)
+	return ok && at.Before(b.Since), err
 }
 
 // send writes the events of b the client may see and has not had yet.

@@ -26,10 +26,18 @@ type Source interface {
 	EventsAfter(ctx context.Context, after int64, limit int) ([]ticket.Event, error)
 	// LastEventID returns the id of the newest event (0 if none).
 	LastEventID(ctx context.Context) (int64, error)
+	// EventsFor returns up to limit events with ids in (after, upTo] that
+	// f admits, in id order: the catch-up of one connection, filtered by
+	// the store (a filter that admits nothing reads nothing).
+	EventsFor(ctx context.Context, after, upTo int64, limit int, f ticket.EventFilter) ([]ticket.Event, error)
+	// EventTime returns when the first event with an id above after was
+	// appended (ok false: there is none).
+	EventTime(ctx context.Context, after int64) (at time.Time, ok bool, err error)
 }
 
 // Hub fans out new events to subscribers. Its Run goroutine owns the
-// subscriber map; nothing else touches it. A subscriber whose buffer is
+// subscriber map; nothing else touches it. It never reads the store nor
+// sleeps: a reader goroutine (feed) reads new events and hands them over. A subscriber whose buffer is
 // full is dropped (its connection closes, the browser resumes): the hub
 // never waits for a slow client.
 type Hub struct {
@@ -257,6 +265,12 @@ func (h *Hub) Run(ctx context.Context) {
 		h.log.Error("live: reading the last event", "err", err)
 	}
 	h.last.Store(last)
+	feed := make(chan []ticket.Event)
+	fed := make(chan struct{}) // closed when feed returns
+	go func() {
+		defer close(fed)
+		h.feed(ctx, last, feed)
+	}()
 	subs := map[*Subscriber]bool{}
 	perUser := map[int64]int{}
 	drop := func(s *Subscriber) {
@@ -276,6 +290,7 @@ func (h *Hub) Run(ctx context.Context) {
 			for s := range subs {
 				drop(s)
 			}
+			<-fed // no read of the store outlives Run
 			return
 		case r := <-h.register:
 			if perUser[r.sub.UserID] >= h.maxPerUser {
@@ -304,33 +319,61 @@ func (h *Hub) Run(ctx context.Context) {
 			}
 		case reply := <-h.stats:
 			reply <- len(subs)
-		case <-h.notify:
-			for {
-				batch, err := h.src.EventsAfter(ctx, last, 500)
-				if err != nil {
-					if ctx.Err() == nil {
-						h.log.Error("live: reading events", "err", err, "after", last)
-						time.Sleep(100 * time.Millisecond)
-						h.Notify() // try again
-					}
-					break
-				}
-				if len(batch) == 0 {
-					break
-				}
-				last = batch[len(batch)-1].ID
-				h.last.Store(last)
-				shared := &Batch{Events: batch}
-				for s := range subs {
-					if !s.queue(shared) {
-						h.log.Info("live: dropping a slow subscriber", "user", s.UserID)
-						drop(s)
-					}
-				}
-				if len(batch) < 500 {
-					break
+		case batch := <-feed:
+			last = batch[len(batch)-1].ID
+			h.last.Store(last)
+			shared := &Batch{Events: batch}
+			for s := range subs {
+				if !s.queue(shared) {
+					h.log.Info("live: dropping a slow subscriber", "user", s.UserID)
+					drop(s)
 				}
 			}
 		}
 	}
 }
+
+// feed reads the events committed after last whenever the hub is
+// notified and hands them to the hub's loop in batches, in id order: the
+// loop itself never reads the store nor waits for it. A failed read is
+// tried again after a pause.
+func (h *Hub) feed(ctx context.Context, last int64, out chan<- []ticket.Event) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-h.notify:
+		}
+		for {
+			batch, err := h.src.EventsAfter(ctx, last, feedBatch)
+			if err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				h.log.Error("live: reading events", "err", err, "after", last)
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(100 * time.Millisecond):
+				}
+				h.Notify() // try again
+				break
+			}
+			if len(batch) == 0 {
+				break
+			}
+			select {
+			case out <- batch:
+			case <-ctx.Done():
+				return
+			}
+			last = batch[len(batch)-1].ID
+			if len(batch) < feedBatch {
+				break
+			}
+		}
+	}
+}
+
+// feedBatch is how many events feed reads at a time.
+const feedBatch = 500

@@ -35,6 +35,29 @@ func (m *memSource) EventsAfter(ctx context.Context, after int64, limit int) ([]
 	return out, nil
 }
 
+func (m *memSource) EventsFor(ctx context.Context, after, upTo int64, limit int, f ticket.EventFilter) ([]ticket.Event, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []ticket.Event
+	for _, e := range m.events {
+		if e.ID > after && e.ID <= upTo && f.Admits(e) && len(out) < limit {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func (m *memSource) EventTime(ctx context.Context, after int64) (time.Time, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, e := range m.events {
+		if e.ID > after {
+			return e.At, true, nil
+		}
+	}
+	return time.Time{}, false, nil
+}
+
 func (m *memSource) LastEventID(ctx context.Context) (int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -163,5 +186,67 @@ func TestHubLimitsConnectionsPerUser(t *testing.T) {
 	}
 	if _, err := subscribe(t, h, 8); err != nil {
 		t.Fatalf("another user: %v", err)
+	}
+}
+
+// blockingSource is an event log whose reads of new events wait until
+// released.
+type blockingSource struct {
+	memSource
+	reading chan struct{} // a read started
+	release chan struct{}
+}
+
+func (b *blockingSource) EventsAfter(ctx context.Context, after int64, limit int) ([]ticket.Event, error) {
+	select {
+	case b.reading <- struct{}{}:
+	default:
+	}
+	select {
+	case <-b.release:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return b.memSource.EventsAfter(ctx, after, limit)
+}
+
+// The hub's loop does no I/O: while the store is slow to give the new
+// events, subscribers still join and leave and the hub answers at once;
+// the events arrive when the read ends.
+func TestHubServesWhileTheStoreIsSlow(t *testing.T) {
+	src := &blockingSource{reading: make(chan struct{}, 1), release: make(chan struct{})}
+	h := startHub(t, src, 10)
+	a, err := subscribe(t, h, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.add(2)
+	h.Notify()
+	select {
+	case <-src.reading:
+	case <-time.After(2 * time.Second):
+		t.Fatal("the hub never read the new events")
+	}
+	answered := make(chan int, 1)
+	go func() {
+		b, err := subscribe(t, h, 2)
+		if err != nil {
+			t.Error(err)
+		}
+		h.Unsubscribe(b.Subscriber)
+		answered <- h.Subscribers()
+	}()
+	select {
+	case n := <-answered:
+		if n != 1 {
+			t.Errorf("subscribers = %d, want 1", n)
+		}
+	case <-time.After(2 * time.Second):
+		close(src.release)
+		t.Fatal("the hub waits for the store: a subscriber could not join")
+	}
+	close(src.release)
+	if got := receive(a, 2); len(got) != 2 || got[0] != 1 || got[1] != 2 {
+		t.Fatalf("received %v after the slow read, want [1 2]", got)
 	}
 }

@@ -31,15 +31,50 @@ type Upload struct {
 // someone else's, attached already, or confirmed for another account.
 var ErrAttachment = ticket.ValidationFailed("attachments", "ErrAttachment")
 
+// ErrUploadQuota is returned when an upload would take its uploader's
+// uploads not attached yet past their quota.
+var ErrUploadQuota = ticket.Errorf(ticket.CodeTooLarge, "ErrUploadQuota", "file")
+
 // CreateUpload stores u (not attached).
 func (s *DB) CreateUpload(ctx context.Context, u Upload) error {
+	return s.CreateUploadWithin(ctx, u, 0)
+}
+
+// CreateUploadWithin stores u (not attached) unless it takes the bytes of
+// its uploader's uploads not attached yet past quota: then ErrUploadQuota
+// (quota 0: no quota). Checked in the transaction that stores u, so
+// uploads finishing together cannot pass it.
+func (s *DB) CreateUploadWithin(ctx context.Context, u Upload, quota int64) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		if quota > 0 {
+			used, err := unattachedBytes(ctx, tx, u.UploaderID)
+			if err != nil {
+				return err
+			}
+			if used+u.Size > quota {
+				return ErrUploadQuota
+			}
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO attachments (id, uploader_id, organization_id, name, size, content_type, sha256,
 			privacy_regime, privacy_wording, privacy_confirmed_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			u.ID, u.UploaderID, u.OrganizationID, u.Name, u.Size, u.ContentType, u.SHA256,
 			string(u.Regime), u.Wording, millis(u.ConfirmedAt), millis(u.CreatedAt))
 		return err
 	})
+}
+
+// UnattachedBytes returns the bytes of user userID's uploads not attached
+// yet.
+func (s *DB) UnattachedBytes(ctx context.Context, userID int64) (int64, error) {
+	return unattachedBytes(ctx, s.db, userID)
+}
+
+func unattachedBytes(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, userID int64) (int64, error) {
+	var n int64
+	err := q.QueryRowContext(ctx, `SELECT coalesce(sum(size), 0) FROM attachments WHERE uploader_id = ? AND ticket_number IS NULL`, userID).Scan(&n)
+	return n, err
 }
 
 // Upload returns the upload or attachment with id.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
@@ -54,18 +55,64 @@ func (s *DB) LastEventID(ctx context.Context) (int64, error) {
 // EventsAfter returns up to limit events with ids above after, oldest
 // first, each with its ticket as it is now and the message it added.
 func (s *DB) EventsAfter(ctx context.Context, after int64, limit int) ([]ticket.Event, error) {
+	return s.events(ctx, "e.id > ?", []any{after}, limit)
+}
+
+// EventsFor returns up to limit events with ids above after and up to
+// upTo that f admits, oldest first: what a browser missed, filtered in
+// the query by what its user may see (the caller still applies the
+// policy to each event). A filter that admits nothing reads no row.
+func (s *DB) EventsFor(ctx context.Context, after, upTo int64, limit int, f ticket.EventFilter) ([]ticket.Event, error) {
+	if f.Empty() || after >= upTo {
+		return nil, nil
+	}
+	where := "e.id > ? AND e.id <= ? AND (e.user_id IS NULL OR e.user_id = ?)"
+	args := []any{after, upTo, f.UserID}
+	if !f.Scope.All {
+		where += " AND t.organization_id IN (" + placeholders(len(f.Scope.OrganizationIDs)) + ")"
+		for _, id := range f.Scope.OrganizationIDs {
+			args = append(args, id)
+		}
+	}
+	if !f.Internal {
+		where += " AND e.internal = 0 AND coalesce(m.internal, 0) = 0"
+	}
+	return s.events(ctx, where, args, limit)
+}
+
+// EventTime returns when the first event with an id above after was
+// appended; ok is false when there is none.
+func (s *DB) EventTime(ctx context.Context, after int64) (at time.Time, ok bool, err error) {
+	var ms int64
+	err = s.db.QueryRowContext(ctx, `SELECT created_at FROM events WHERE id > ? ORDER BY id LIMIT 1`, after).Scan(&ms)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	return fromMillis(ms), true, nil
+}
+
+// EventRowsRead counts the event rows read from the log since the store
+// was opened (for tests and figures).
+func (s *DB) EventRowsRead() int64 { return s.eventRows.Load() }
+
+// events reads up to limit events matching where, in id order.
+func (s *DB) events(ctx context.Context, where string, args []any, limit int) ([]ticket.Event, error) {
 	q := ticketSelect + `, e.id, e.type, e.internal, coalesce(e.user_id, 0), e.created_at,
 		m.id, m.author_id, mu.name, m.body, m.internal, m.created_at
 		FROM events e JOIN tickets t ON t.number = e.ticket_number` + ticketJoins + `
 		LEFT JOIN messages m ON m.id = e.message_id LEFT JOIN users mu ON mu.id = m.author_id
-		WHERE e.id > ? ORDER BY e.id LIMIT ?`
-	rows, err := s.db.QueryContext(ctx, q, after, limit)
+		WHERE ` + where + ` ORDER BY e.id LIMIT ?`
+	rows, err := s.db.QueryContext(ctx, q, append(args, limit)...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []ticket.Event
 	for rows.Next() {
+		s.eventRows.Add(1)
 		var e ticket.Event
 		var at int64
 		var mID, mAuthor, mAt sql.NullInt64

@@ -45,6 +45,7 @@ type DB struct {
 	onEvents      atomic.Pointer[func()]
 	eventsPending atomic.Bool
 	accessVersion atomic.Int64
+	eventRows     atomic.Int64 // event rows read, for EventRowsRead
 
 	// version moves after every commit, before its writers hear of it:
 	// an answer computed at one version is current while it stays.

@@ -4,7 +4,7 @@
 // the moment it was sent to its arrival on every socket, and the server's
 // resident memory.
 //
-//	bin/supportal -memory -demo -addr 127.0.0.1:8080 -live-per-user 20000 &
+//	bin/supportal -memory -demo -addr 127.0.0.1:8080 -live-per-user 20000 -live-opens -1 &
 //	go run ./server/tools/loadtest -url http://127.0.0.1:8080 -sockets 10000 -pid $!
 package main
 
