@@ -43,7 +43,7 @@ check-wasm-size: wasm
 	if [ $$size -gt $(WASM_BUDGET) ]; then echo "app.wasm is over budget"; exit 1; fi
 
 test: vet check-deps check-wasm-size
-	SUPPORTAL_E2E=1 $(GO) test -race -count=1 ./...
+	SUPPORTAL_E2E=1 $(GO) test -race -count=1 -timeout 30m ./...
 
 bench: wasm
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./server/store/ ./server/api/
