@@ -484,7 +484,7 @@ func (p *ticketPage) onReply(ctx app.Context, e app.Event) {
 	if ticket.CheckReply(p.replyBody, len(p.files.stored())) != "" || p.files.busy() || p.reply.Status == state.Loading {
 		return
 	}
-	ctx.NewActionWithValue(state.SendReply, state.ReplyInput{Number: p.number, Body: p.replyBody, Internal: p.replyInternal, Attachments: p.files.ids()})
+	ctx.NewActionWithValue(state.SendReply, state.ReplyInput{Number: p.number, ReplyRequest: ticket.ReplyRequest{Body: p.replyBody, Internal: p.replyInternal, Attachments: p.files.ids()}})
 }
 
 // regime is the privacy regime of account orgID: the user's own account,

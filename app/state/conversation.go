@@ -20,12 +20,10 @@ const (
 	ChangeStatus = "/ticket/status"
 )
 
-// ReplyInput is the value of SendReply.
+// ReplyInput is the value of SendReply: the reply to ticket Number.
 type ReplyInput struct {
-	Number      int64    `json:"-"`
-	Body        string   `json:"body"`
-	Internal    bool     `json:"internal"`
-	Attachments []string `json:"attachments,omitempty"`
+	Number int64
+	ticket.ReplyRequest
 }
 
 // StatusInput is the value of ChangeStatus: an internal status (agents) or
@@ -84,11 +82,8 @@ func handleSendReply(ctx app.Context, a app.Action) {
 	in, _ := a.Value.(ReplyInput)
 	s := CurrentSession(ctx)
 	ctx.SetState(ReplyState, Reply{Status: Loading, Number: in.Number})
-	var res struct {
-		Message ticket.MessageView `json:"message"`
-		Ticket  ticket.TicketView  `json:"ticket"`
-	}
-	status, body, err := send(context.Background(), "POST", "/api/v1/tickets/"+strconv.FormatInt(in.Number, 10)+"/messages", in, nil, &res)
+	var res ticket.ReplyAnswer
+	status, body, err := send(context.Background(), "POST", "/api/v1/tickets/"+strconv.FormatInt(in.Number, 10)+"/messages", in.ReplyRequest, nil, &res)
 	if err != nil {
 		expired(ctx, err)
 		out := Reply{Status: Failed, Number: in.Number, Err: err}

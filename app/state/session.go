@@ -124,16 +124,7 @@ type LoginForm struct {
 }
 
 // LoginInput is the value of the Login action.
-type LoginInput struct {
-	Email    string `json:"email"`
-	Password string `json:"password"`
-}
-
-type meResponse struct {
-	User           ticket.User            `json:"user"`
-	Memberships    []ticket.Membership    `json:"memberships"`
-	VendorAccounts []ticket.VendorAccount `json:"vendorAccounts"`
-}
+type LoginInput = ticket.Credentials
 
 // accountKey keeps the chosen account in the browser across reloads.
 const accountKey = storagePrefix + "account"
@@ -204,7 +195,7 @@ func setLangCookie(lang string) {
 
 // refreshAccess takes the memberships and vendor accounts of me when they
 // changed, keeping the account the user works in if it is still theirs.
-func refreshAccess(ctx app.Context, me meResponse) {
+func refreshAccess(ctx app.Context, me ticket.Me) {
 	cur := CurrentSession(ctx)
 	if !cur.LoggedIn || cur.User.ID != me.User.ID {
 		return
@@ -221,7 +212,7 @@ func refreshAccess(ctx app.Context, me meResponse) {
 
 // loggedIn turns the API's answer into a session, keeping the account the
 // user chose last time when it is still theirs.
-func loggedIn(ctx app.Context, me meResponse) Session {
+func loggedIn(ctx app.Context, me ticket.Me) Session {
 	s := Session{Status: Loaded, LoggedIn: true, User: me.User, Memberships: me.Memberships, VendorAccounts: me.VendorAccounts, Lang: me.User.Locale}
 	if !locales.Supports(s.Lang) {
 		s.Lang = InitialLang()
@@ -252,7 +243,7 @@ func handleLoadSession(ctx app.Context, a app.Action) {
 		lang = InitialLang()
 	}
 	ctx.SetState(SessionState, Session{Status: Loading, Lang: lang})
-	var me meResponse
+	var me ticket.Me
 	err := call(context.Background(), "GET", "/api/v1/me", nil, &me)
 	switch {
 	case err == nil:
@@ -268,7 +259,7 @@ func handleLoadSession(ctx app.Context, a app.Action) {
 func handleLogin(ctx app.Context, a app.Action) {
 	in, _ := a.Value.(LoginInput)
 	ctx.SetState(LoginState, LoginForm{Busy: true})
-	var me meResponse
+	var me ticket.Me
 	if err := call(context.Background(), "POST", "/api/v1/login", in, &me); err != nil {
 		ctx.SetState(LoginState, LoginForm{Err: err})
 		return
@@ -300,7 +291,7 @@ func handleSetLang(ctx app.Context, a app.Action) {
 	setLangCookie(lang)
 	ctx.SetState(SessionState, s)
 	if s.LoggedIn {
-		var me meResponse
+		var me ticket.Me
 		if err := call(context.Background(), "PATCH", "/api/v1/me", map[string]string{"locale": lang}, &me); err != nil {
 			if expired(ctx, err) {
 				return

@@ -88,12 +88,6 @@ type TicketDetail struct {
 	Err      *Error
 }
 
-type listResponse struct {
-	Tickets    []ticket.TicketView `json:"tickets"`
-	NextCursor string              `json:"nextCursor"`
-	Truncated  bool                `json:"truncated"`
-}
-
 func init() {
 	app.Handle(LoadTickets, func(ctx app.Context, a app.Action) { loadList(ctx, a, TicketsState, false) })
 	app.Handle(LoadMoreTicket, func(ctx app.Context, a app.Action) { loadList(ctx, a, TicketsState, true) })
@@ -125,7 +119,7 @@ func loadList(ctx app.Context, a app.Action, name string, more bool) {
 	}
 	cur.Status, cur.Err = Loading, nil
 	ctx.SetState(name, cur)
-	var res listResponse
+	var res ticket.TicketPage
 	if err := call(context.Background(), "GET", "/api/v1/tickets?"+params.Encode(), nil, &res); err != nil {
 		expired(ctx, err)
 		cur.Status, cur.Err = Failed, err

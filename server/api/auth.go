@@ -132,22 +132,8 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, value 
 	http.SetCookie(w, c)
 }
 
-type loginRequest struct {
-	Email    string `json:"email"`
-	Password string `json:"password"`
-}
-
-// meResponse is the answer of GET /api/v1/me and POST /api/v1/login.
-type meResponse struct {
-	User        ticket.User         `json:"user"`
-	Memberships []ticket.Membership `json:"memberships"`
-	// VendorAccounts: for vendor users, the customer accounts of their
-	// vendor with the access each customer set (none included).
-	VendorAccounts []ticket.VendorAccount `json:"vendorAccounts,omitempty"`
-}
-
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
-	var req loginRequest
+	var req ticket.Credentials
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
@@ -196,7 +182,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.setSessionCookie(w, r, token, 0)
-	writeJSON(w, http.StatusOK, meResponse{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts})
+	writeJSON(w, http.StatusOK, ticket.Me{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts})
 	return nil
 }
 
@@ -237,7 +223,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	v := viewerOf(r)
-	writeJSON(w, http.StatusOK, meResponse{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts})
+	writeJSON(w, http.StatusOK, ticket.Me{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts})
 	return nil
 }
 
@@ -262,6 +248,6 @@ func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) error {
 		v.User.Locale = *req.Locale
 		http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: v.User.Locale, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.Secure(r)})
 	}
-	writeJSON(w, http.StatusOK, meResponse{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts})
+	writeJSON(w, http.StatusOK, ticket.Me{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts})
 	return nil
 }

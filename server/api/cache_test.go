@@ -146,7 +146,7 @@ func TestAnswerReadAcrossAccessChangeNotKept(t *testing.T) {
 		r.AddCookie(cookie)
 		w := httptest.NewRecorder()
 		s.ServeHTTP(w, r)
-		var resp listResponse
+		var resp ticket.TicketPage
 		if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil {
 			t.Fatalf("list: %d %s", w.Code, w.Body)
 		}

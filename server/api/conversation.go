@@ -41,22 +41,11 @@ func actorOf(v ticket.Viewer) ticket.Actor {
 	return ticket.ActorCustomer
 }
 
-type replyRequest struct {
-	Body        string   `json:"body"`
-	Internal    bool     `json:"internal"`
-	Attachments []string `json:"attachments"` // upload ids; with files the text may be empty
-}
-
-type replyResponse struct {
-	Message ticket.MessageView `json:"message"`
-	Ticket  ticket.TicketView  `json:"ticket"`
-}
-
 // addMessage adds a reply (or, for agents, an internal note) to a ticket
 // and moves its status as the workflow says.
 func (s *Server) addMessage(w http.ResponseWriter, r *http.Request) error {
 	v := viewerOf(r)
-	var req replyRequest
+	var req ticket.ReplyRequest
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
@@ -98,7 +87,7 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request) error {
 		if t, err = s.store.Ticket(r.Context(), t.Number); err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusCreated, replyResponse{Message: v.ViewMessages([]ticket.Message{m})[0], Ticket: v.View(t)})
+		writeJSON(w, http.StatusCreated, ticket.ReplyAnswer{Message: v.ViewMessages([]ticket.Message{m})[0], Ticket: v.View(t)})
 		return nil
 	}
 }

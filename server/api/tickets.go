@@ -10,14 +10,6 @@ import (
 	"github.com/supportal/supportal/server/store"
 )
 
-type listResponse struct {
-	Tickets    []ticket.TicketView `json:"tickets"`
-	NextCursor string              `json:"nextCursor,omitempty"`
-	// Truncated: the search matched so much that only its newest matches
-	// are listed (store.SearchWindow); the user should be more precise.
-	Truncated bool `json:"truncated,omitempty"`
-}
-
 // listQuery reads the search of the list and the counts (ticket.Query's
 // parameters) and turns it into a store query within v's scope.
 func listQuery(r *http.Request, v ticket.Viewer) (store.ListQuery, error) {
@@ -97,8 +89,8 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request) error {
 }
 
 // list reads the page q selects for v.
-func (s *Server) list(ctx context.Context, v ticket.Viewer, q store.ListQuery) (listResponse, error) {
-	resp := listResponse{Tickets: []ticket.TicketView{}}
+func (s *Server) list(ctx context.Context, v ticket.Viewer, q store.ListQuery) (ticket.TicketPage, error) {
+	resp := ticket.TicketPage{Tickets: []ticket.TicketView{}}
 	if q.Scope.Empty() {
 		return resp, nil
 	}

@@ -1,0 +1,44 @@
+package ticket
+
+// Requests and answers of the JSON API that the browser and the server
+// both speak: declared once here, so the two binaries cannot drift apart.
+
+// Credentials is the body of POST /api/v1/login.
+type Credentials struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// Me is who is logged in: the answer of GET and PATCH /api/v1/me and of
+// POST /api/v1/login.
+type Me struct {
+	User        User         `json:"user"`
+	Memberships []Membership `json:"memberships"`
+	// VendorAccounts: for vendor users, the customer accounts of their
+	// vendor with the access each customer set (none included).
+	VendorAccounts []VendorAccount `json:"vendorAccounts,omitempty"`
+}
+
+// ReplyRequest is the body of POST /api/v1/tickets/{number}/messages: a
+// reply, or (agents) an internal note. With files the text may be empty.
+type ReplyRequest struct {
+	Body        string   `json:"body"`
+	Internal    bool     `json:"internal"`
+	Attachments []string `json:"attachments,omitempty"` // upload ids
+}
+
+// ReplyAnswer is the answer to a reply: the message and the ticket as the
+// reply left it.
+type ReplyAnswer struct {
+	Message MessageView `json:"message"`
+	Ticket  TicketView  `json:"ticket"`
+}
+
+// TicketPage is one page of GET /api/v1/tickets.
+type TicketPage struct {
+	Tickets    []TicketView `json:"tickets"`
+	NextCursor string       `json:"nextCursor,omitempty"`
+	// Truncated: the search matched so much that only its newest matches
+	// are listed; the user should be more precise.
+	Truncated bool `json:"truncated,omitempty"`
+}
