@@ -43,11 +43,17 @@ func tokenHash(token string) []byte {
 	return h[:]
 }
 
-func sessionToken(r *http.Request) string {
-	for _, name := range []string{sessionCookieSecure, sessionCookie} {
-		if c, err := r.Cookie(name); err == nil && c.Value != "" {
-			return c.Value
-		}
+// sessionToken is the session cookie of r, by the one name the server
+// sets for r (setSessionCookie): over https only the __Host- cookie, which
+// no sibling host and no plain-http page can have set (a planted cookie
+// would log the user into the planter's account).
+func (s *Server) sessionToken(r *http.Request) string {
+	name := sessionCookie
+	if s.Secure(r) {
+		name = sessionCookieSecure
+	}
+	if c, err := r.Cookie(name); err == nil {
+		return c.Value
 	}
 	return ""
 }
@@ -55,7 +61,7 @@ func sessionToken(r *http.Request) string {
 // sessionViewer returns who is logged in on r, and the store's version
 // before their access was read.
 func (s *Server) sessionViewer(r *http.Request) (ticket.Viewer, int64, error) {
-	token := sessionToken(r)
+	token := s.sessionToken(r)
 	if token == "" {
 		return ticket.Viewer{}, 0, ticket.ErrUnauthorized
 	}
@@ -209,7 +215,7 @@ func (s *Server) checkPassword(ctx context.Context, email, password string) (tic
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
-	if token := sessionToken(r); token != "" {
+	if token := s.sessionToken(r); token != "" {
 		hash := tokenHash(token)
 		if err := s.store.DeleteSession(r.Context(), hash); err != nil {
 			return err

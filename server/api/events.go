@@ -42,7 +42,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 	if s.cfg.CatchUpAge > 0 {
 		bound.Since = now.Add(-s.cfg.CatchUpAge)
 	}
-	hash := tokenHash(sessionToken(r))
+	hash := tokenHash(s.sessionToken(r))
 	return live.Serve(w, r, s.hub, live.Client{
 		UserID:        userID,
 		Viewer:        func(ctx context.Context) (ticket.Viewer, error) { return s.store.Viewer(ctx, userID) },

@@ -217,6 +217,20 @@ func TestSessionCookieFlags(t *testing.T) {
 			if !strings.HasPrefix(cookie, wantName) || strings.Contains(cookie, "; Secure") != tt.secure {
 				t.Fatalf("Set-Cookie = %q, want %s… Secure %v", cookie, wantName, tt.secure)
 			}
+			// The session is read from its own cookie only: over https a
+			// cookie without the prefix may have been planted by a sibling
+			// host or over plain http (login CSRF).
+			token := strings.TrimPrefix(strings.SplitN(cookie, ";", 2)[0], wantName)
+			other := "__Host-supportal_session="
+			if tt.secure {
+				other = "supportal_session="
+			}
+			if r := newClient(t, srv).do("GET", "/api/v1/me", "", nil, append([]string{"Cookie", wantName + token}, header...)...); r.status != 200 {
+				t.Errorf("its own cookie: %d, want 200", r.status)
+			}
+			if r := newClient(t, srv).do("GET", "/api/v1/me", "", nil, append([]string{"Cookie", other + token}, header...)...); r.status != 401 {
+				t.Errorf("the session under the other cookie name %s: %d, want 401", other, r.status)
+			}
 		})
 	}
 }
