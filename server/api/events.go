@@ -11,7 +11,10 @@ import (
 	"github.com/supportal/supportal/server/store"
 )
 
-var errBadAfter = ticket.Errorf(ticket.CodeInvalid, "ErrBadParameter", "after")
+var (
+	errBadAfter     = ticket.Errorf(ticket.CodeInvalid, "ErrBadParameter", "after")
+	errNotWebsocket = ticket.Errorf(ticket.CodeInvalid, "ErrBadRequest", "")
+)
 
 // events upgrades to a websocket that sends the caller every event after
 // ?after= they may see, then live events. A request without a session is
@@ -44,6 +47,14 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 	}
 	hash := tokenHash(s.sessionToken(r))
 	return live.Serve(w, r, s.hub, live.Client{
+		Refuse: func(w http.ResponseWriter, r *http.Request, status int) {
+			switch status {
+			case http.StatusForbidden:
+				s.writeError(w, r, errCrossOrigin)
+			default:
+				s.writeError(w, r, errNotWebsocket)
+			}
+		},
 		UserID:        userID,
 		Viewer:        func(ctx context.Context) (ticket.Viewer, error) { return s.store.Viewer(ctx, userID) },
 		AccessVersion: s.store.AccessVersion,

@@ -129,7 +129,15 @@ func TestEventsNeedSessionAndOrigin(t *testing.T) {
 	if err == nil || res == nil || res.StatusCode != http.StatusForbidden {
 		t.Fatalf("foreign origin: %v, %+v", err, res)
 	}
+	// Refusals of the upgrade are the API's structured errors too.
+	var refused apiError
+	if err := json.NewDecoder(res.Body).Decode(&refused); err != nil || refused.Error.Code != string(ticket.CodeForbidden) || refused.Error.Message == "" {
+		t.Errorf("foreign origin's body: %+v, %v; want the JSON error, code forbidden", refused, err)
+	}
 	mustError(t, c.get("/api/v1/events?after=x"), 400, ticket.CodeInvalid)
+	if e := mustError(t, c.get("/api/v1/events"), 400, ticket.CodeInvalid); e.Error.MessageID != "ErrBadRequest" {
+		t.Errorf("a plain GET of the stream: messageId %q, want ErrBadRequest", e.Error.MessageID)
+	}
 }
 
 func TestEventsFilteredPerRecipient(t *testing.T) {

@@ -52,6 +52,9 @@ type Client struct {
 	// CatchUp bounds what is read from the store for a browser that comes
 	// back; further behind, it is told to reload ("reset").
 	CatchUp CatchUp
+	// Refuse answers a request that cannot be upgraded (not a websocket
+	// handshake: 400; a foreign Origin: 403). Nil: gorilla's plain text.
+	Refuse func(w http.ResponseWriter, r *http.Request, status int)
 }
 
 // CatchUp bounds the catch-up of a returning browser: a browser more than
@@ -79,7 +82,13 @@ func Serve(w http.ResponseWriter, r *http.Request, h *Hub, c Client, after int64
 		return err
 	}
 	cn.sub = sub
-	ws, err := upgrader.Upgrade(w, r, nil)
+	u := &upgrader
+	if c.Refuse != nil {
+		withRefuse := upgrader
+		withRefuse.Error = func(w http.ResponseWriter, r *http.Request, status int, _ error) { c.Refuse(w, r, status) }
+		u = &withRefuse
+	}
+	ws, err := u.Upgrade(w, r, nil)
 	if err != nil {
 		h.Unsubscribe(sub)
 		return nil // the upgrader has answered
