@@ -20,13 +20,14 @@ const (
 // controls that let it display as something it is not: overrides (U+202D,
 // U+202E: "Rechnung ‮0021‬" shows as "Rechnung 1200") are removed, and
 // embeddings and isolates are kept only where they are opened and closed
-// again, properly nested, within one paragraph; the rest of them go. Marks
-// (LRM, RLM, ALM) and every other character stay. Subjects, descriptions,
+// again, properly nested, within one paragraph; the rest of them go. So do
+// control characters (NUL, escape, …) but tab, line feed and carriage
+// return. Marks (LRM, RLM, ALM) and every other character stay. Subjects, descriptions,
 // data fields, messages and view names pass through it before they are
 // checked and stored; file names lose every format character
 // (server/files.CleanName).
 func CleanText(s string) string {
-	if !strings.ContainsAny(s, "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069") {
+	if !strings.ContainsFunc(s, func(r rune) bool { return isBidiControl(r) || isControl(r) }) {
 		return s
 	}
 	runes := []rune(s)
@@ -39,6 +40,10 @@ func CleanText(s string) string {
 		open = open[:0]
 	}
 	for i, r := range runes {
+		if isControl(r) {
+			drop[i] = true
+			continue
+		}
 		switch r {
 		case lro, rlo:
 			drop[i] = true
@@ -50,7 +55,7 @@ func CleanText(s string) string {
 			} else {
 				drop[i] = true
 			}
-		case '\n', '\r', '\u001C', '\u001D', '\u001E', '\u0085', '\u2029':
+		case '\n', '\r', '\u2029':
 			endParagraph() // the algorithm ends every embedding and isolate here
 		}
 	}
@@ -63,6 +68,16 @@ func CleanText(s string) string {
 		}
 	}
 	return b.String()
+}
+
+func isBidiControl(r rune) bool {
+	return r >= lre && r <= rlo || r >= lri && r <= pdi
+}
+
+// isControl reports the control characters text loses: C0 and C1 but tab,
+// line feed and carriage return.
+func isControl(r rune) bool {
+	return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || (r >= 0x7F && r <= 0x9F)
 }
 
 // closes reports whether closer (PDF or PDI) ends opener.

@@ -22,6 +22,9 @@ func TestCleanText(t *testing.T) {
 		{"crossed nesting", "\u2066a\u202Ab\u2069c\u202C", "a\u202Abc\u202C"},
 		{"marks stay", "\u200F\u061C\u200E", "\u200F\u061C\u200E"},
 		{"nested isolates", "\u2066\u2067x\u2069\u2069", "\u2066\u2067x\u2069\u2069"},
+		{"controls", "a\x00b\x1bc\u0085d\u001Ce\x7f", "abcde"},
+		{"lines and tabs stay", "a\tb\r\nc", "a\tb\r\nc"},
+		{"isolate across a control", "\u2067a\u001C\u2069b", "\u2067a\u2069b"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,7 +58,7 @@ func balanced(s string) bool {
 				return false
 			}
 			open = open[:len(open)-1]
-		case '\n', '\r', '\u001C', '\u001D', '\u001E', '\u0085', '\u2029':
+		case '\n', '\r', '\u2029':
 			if len(open) > 0 {
 				return false
 			}
@@ -79,15 +82,18 @@ func FuzzCleanText(f *testing.F) {
 		if CleanText(got) != got {
 			t.Fatalf("CleanText is not idempotent on %+q", s)
 		}
-		// Only bidi controls are removed: the rest keeps its order.
+		// Only bidi controls and control characters are removed: the rest
+		// keeps its order.
 		strip := func(s string) string {
 			return strings.Map(func(r rune) rune {
-				switch r {
-				case lre, rle, pdf, lro, rlo, lri, rli, fsi, pdi:
+				if isBidiControl(r) || isControl(r) {
 					return -1
 				}
 				return r
 			}, s)
+		}
+		if strings.ContainsFunc(got, isControl) {
+			t.Fatalf("CleanText(%+q) = %+q keeps a control character", s, got)
 		}
 		if strip(got) != strip(s) {
 			t.Fatalf("CleanText(%+q) = %+q changed more than controls", s, got)

@@ -18,6 +18,11 @@ func ParseTrustedProxies(s string) ([]netip.Prefix, error) {
 			continue
 		}
 		if p, err := netip.ParsePrefix(part); err == nil {
+			if p.Bits() < 8 {
+				// 0.0.0.0/0 believes every client's X-Forwarded-For: anyone
+				// could choose the address their logins are counted by.
+				return nil, fmt.Errorf("trusted proxy %q would trust most of the internet: name the proxies' own addresses or networks", part)
+			}
 			out = append(out, p.Masked())
 			continue
 		}

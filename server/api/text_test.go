@@ -11,7 +11,7 @@ import (
 )
 
 // Text that would display as something it is not loses its bidirectional
-// overrides and unpaired controls before it is stored: in a new ticket's
+// overrides, unpaired controls and control characters before it is stored: in a new ticket's
 // subject, description and data fields, in a reply, and in a view's name.
 func TestBidiControlsDroppedOnInput(t *testing.T) {
 	srv, db := mustDemo(t, api.Config{})
@@ -52,8 +52,14 @@ func TestBidiControlsDroppedOnInput(t *testing.T) {
 		t.Errorf("reply: %d %+q, want 201 %+q", r.status, reply.Message.Body, "Datei fdp.exe")
 	}
 
-	r = anna.send("POST", "/api/v1/views", map[string]any{"name": "\u202ERechnungen", "query": map[string]any{"open": "true"}})
-	if r.status != 201 || !strings.Contains(string(r.body), `"name":"Rechnungen"`) {
-		t.Errorf("view: %d %s, want 201 named Rechnungen", r.status, r.body)
+	r = anna.send("POST", "/api/v1/views", map[string]any{"name": "\u202ERechnungen\r\n  offen\u0085\x00", "query": map[string]any{"open": "true"}})
+	if r.status != 201 || !strings.Contains(string(r.body), `"name":"Rechnungen offen"`) {
+		t.Errorf("view: %d %s, want 201 named %q", r.status, r.body, "Rechnungen offen")
+	}
+	// Control characters go from every text; lines stay in messages.
+	r = anna.send("POST", path(created.Ticket.Number, "/messages"), map[string]any{"body": "Zeile\x00 eins\r\nZeile\x1b zwei"})
+	r.decode(t, &reply)
+	if r.status != 201 || reply.Message.Body != "Zeile eins\r\nZeile zwei" {
+		t.Errorf("reply with controls: %d %+q", r.status, reply.Message.Body)
 	}
 }

@@ -267,6 +267,8 @@ func TestParseTrustedProxies(t *testing.T) {
 		{"10.1.2.3/8, 192.0.2.1 ,::1", "[10.0.0.0/8 192.0.2.1/32 ::1/128]", ""},
 		{"10.0.0.0/33", "", `"10.0.0.0/33"`},
 		{"proxy.example", "", `"proxy.example"`},
+		{"0.0.0.0/0", "", `"0.0.0.0/0"`},
+		{"10.0.0.1, ::/0", "", `"::/0"`},
 	}
 	for _, tt := range tests {
 		got, err := api.ParseTrustedProxies(tt.in)

@@ -65,7 +65,7 @@ func (s *Server) createView(w http.ResponseWriter, r *http.Request) error {
 	}
 	var name string
 	if req.Name != nil {
-		name = strings.TrimSpace(ticket.CleanText(*req.Name))
+		name = strings.Join(strings.Fields(ticket.CleanText(*req.Name)), " ") // one line
 	}
 	if err := ticket.CheckViewName(name); err != nil {
 		return err
@@ -108,7 +108,7 @@ func (s *Server) patchView(w http.ResponseWriter, r *http.Request) error {
 	}
 	name := old.Name
 	if req.Name != nil {
-		name = strings.TrimSpace(ticket.CleanText(*req.Name))
+		name = strings.Join(strings.Fields(ticket.CleanText(*req.Name)), " ") // one line
 		if err := ticket.CheckViewName(name); err != nil {
 			return err
 		}
