@@ -26,14 +26,19 @@ import (
 type Config struct {
 	// SessionIdle ends a session unused for this long (default 12h).
 	SessionIdle time.Duration
-	// LoginFailures is how many failed logins from one client address are
-	// answered normally within LoginWindow; after that the client waits
-	// LoginDelay, then twice as long after each further failure, at most
-	// LoginWindow (defaults 5, 15 minutes, 1s). LoginAccountFailures
-	// failures against one email from all clients together make the
-	// clients that failed wait likewise for that email (default 10);
-	// a client without failures is never kept from logging in.
+	// LoginFailures is how many failed logins from one client address for
+	// one email are answered normally within LoginWindow; after that the
+	// client waits LoginDelay for that email, then twice as long after
+	// each further failure, at most LoginWindow (defaults 5, 15 minutes,
+	// 1s). LoginClientFailures failures from one address for any emails
+	// (a sprayer) make the address wait likewise for every email (default
+	// 20: the typos of a practice behind one router stay below it).
+	// LoginAccountFailures failures against one email from all clients
+	// together make the clients that failed on it wait likewise (default
+	// 10); a client without failures for an email is never kept from
+	// logging in to it.
 	LoginFailures        int
+	LoginClientFailures  int
 	LoginAccountFailures int
 	LoginWindow          time.Duration
 	LoginDelay           time.Duration
@@ -137,6 +142,9 @@ func New(db *store.DB, cfg Config) *Server {
 	if cfg.LoginFailures == 0 {
 		cfg.LoginFailures = 5
 	}
+	if cfg.LoginClientFailures == 0 {
+		cfg.LoginClientFailures = 20
+	}
 	if cfg.LoginAccountFailures == 0 {
 		cfg.LoginAccountFailures = 10
 	}
@@ -209,7 +217,7 @@ func New(db *store.DB, cfg Config) *Server {
 	s := &Server{store: db, cfg: cfg, log: cfg.Log, hub: cfg.Hub, blobs: cfg.Blobs,
 		streamOpens: newRate(cfg.StreamOpens, cfg.StreamWindow), uploadRate: newRate(cfg.UploadRate, cfg.UploadRateWindow),
 		uploading: newSlots(cfg.UploadsPerUser, cfg.UploadsTotal)}
-	s.throttle = newLoginThrottle(cfg.LoginFailures, cfg.LoginAccountFailures, cfg.LoginWindow, cfg.LoginDelay)
+	s.throttle = newLoginThrottle(cfg.LoginFailures, cfg.LoginClientFailures, cfg.LoginAccountFailures, cfg.LoginWindow, cfg.LoginDelay)
 	s.hashers = make(hashSlots, cfg.LoginHashers)
 	s.compare = bcrypt.CompareHashAndPassword
 	switch {

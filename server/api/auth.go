@@ -161,19 +161,19 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	u, err := s.checkPassword(r.Context(), email, req.Password)
 	switch {
 	case errors.Is(err, ticket.ErrBadCredentials):
-		if nc, na := s.throttle.counts(client, email, now); nc >= s.cfg.LoginFailures || na >= s.cfg.LoginAccountFailures {
-			s.log.Warn("login failures: throttling", "client", client, "clientFailures", nc, "emailHash", emailHash(email), "emailFailures", na)
+		if np, nc, na := s.throttle.counts(client, email, now); np >= s.cfg.LoginFailures || nc >= s.cfg.LoginClientFailures || na >= s.cfg.LoginAccountFailures {
+			s.log.Warn("login failures: throttling", "client", client, "failures", np, "clientFailures", nc, "emailHash", emailHash(email), "emailFailures", na)
 		}
 		return err
 	case err != nil:
-		s.throttle.takeBack(client, email) // no password was compared
+		s.throttle.takeBack(client, email, now) // no password was compared
 		if errors.Is(err, errLoginBusy) && r.Context().Err() == nil {
 			s.log.Warn("login refused: password checks busy", "client", client, "hashers", cap(s.hashers))
 			w.Header().Set("Retry-After", "1")
 		}
 		return err
 	}
-	s.throttle.takeBack(client, email) // the password was right
+	s.throttle.takeBack(client, email, now) // the password was right
 
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {

@@ -20,11 +20,12 @@ import (
 	"github.com/supportal/supportal/server/store"
 )
 
-// throttleConfig: 3 free failures per client, 4 per account, delays of
-// 1s, 2s, 4s… within 10 minutes; the test's requests come from 127.0.0.1,
-// a trusted proxy, so X-Forwarded-For names the client.
+// throttleConfig: 3 free failures per client and account, 6 per client,
+// 4 per account, delays of 1s, 2s, 4s… within 10 minutes; the test's
+// requests come from 127.0.0.1, a trusted proxy, so X-Forwarded-For names
+// the client.
 func throttleConfig(clock func() time.Time) api.Config {
-	return api.Config{LoginFailures: 3, LoginAccountFailures: 4, LoginWindow: 10 * time.Minute, LoginDelay: time.Second,
+	return api.Config{LoginFailures: 3, LoginClientFailures: 6, LoginAccountFailures: 4, LoginWindow: 10 * time.Minute, LoginDelay: time.Second,
 		Now: clock, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}
 }
 
@@ -46,7 +47,7 @@ func TestLoginThrottle(t *testing.T) {
 		name     string
 		attempts []attempt
 	}{
-		{"per client: a failing client is slowed progressively", []attempt{
+		{"a client failing on an account is slowed progressively", []attempt{
 			{client: a, password: wrong, status: 401},
 			{client: a, password: wrong, status: 401},
 			{client: a, password: wrong, status: 401},
@@ -62,8 +63,23 @@ func TestLoginThrottle(t *testing.T) {
 			{client: a, email: "one@example.com", password: wrong, status: 401},
 			{client: a, email: "two@example.com", password: wrong, status: 401},
 			{client: a, email: seed.DiegoEmail, password: wrong, status: 401},
-			{client: a, email: "four@example.com", password: wrong, status: 429, retry: "1"},
-			{client: b, email: "four@example.com", password: wrong, status: 401}, // another client is not slowed
+			{client: a, email: "four@example.com", password: wrong, status: 401},
+			{client: a, email: "five@example.com", password: wrong, status: 401},
+			{client: a, email: "six@example.com", password: wrong, status: 401},
+			{client: a, email: "seven@example.com", password: wrong, status: 429, retry: "1"},
+			{client: a, email: seed.AnnaEmail, status: 429, retry: "1"},
+			{client: b, email: "seven@example.com", password: wrong, status: 401}, // another client is not slowed
+		}},
+		{"colleagues behind one address are not slowed by one another's typos", []attempt{
+			{client: a, password: wrong, status: 401},
+			{client: a, password: wrong, status: 401},
+			{client: a, password: wrong, status: 401},
+			{client: a, password: wrong, status: 429, retry: "1"}, // Claire waits
+			{client: a, email: seed.DiegoEmail, status: 200},     // her colleagues do not
+			{client: a, email: seed.AnnaEmail, status: 200},
+			{client: a, email: seed.AnnaEmail, password: wrong, status: 401},
+			{client: a, email: seed.DiegoEmail, status: 200},
+			{client: a, advance: time.Second, status: 200}, // a success makes nobody wait longer
 		}},
 		{"per client: an IPv6 client is counted by its /64", []attempt{
 			{client: "2001:db8:1:2::1", password: wrong, status: 401},
@@ -109,9 +125,9 @@ func TestLoginThrottle(t *testing.T) {
 		{"a successful login does not wipe a client's failures", []attempt{
 			{client: a, password: wrong, status: 401},
 			{client: a, password: wrong, status: 401},
-			{client: a, email: seed.DiegoEmail, status: 200},
+			{client: a, status: 200},
 			{client: a, password: wrong, status: 401},
-			{client: a, email: seed.DiegoEmail, status: 429, retry: "1"},
+			{client: a, password: wrong, status: 429, retry: "1"},
 		}},
 	}
 	for _, tt := range tests {
