@@ -6,6 +6,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/supportal/supportal/app/state"
+	"github.com/supportal/supportal/locales"
 )
 
 // loginPage asks for email and password.
@@ -93,7 +94,7 @@ func (p *loginPage) Render() app.UI {
 				),
 				app.Div().ID("login-error").Aria("live", "assertive").Body(
 					app.If(errID != "", func() app.UI {
-						return app.P().Class("error").Role("alert").Text(t(lang, errID))
+						return app.P().Class("error").Role("alert").Text(p.errorText(lang, errID))
 					}),
 				),
 				app.Button().ID("login-submit").Type("submit").Class("primary").Disabled(p.form.Busy).Text(t(lang, "LoginButton")),
@@ -130,4 +131,17 @@ func (p *loginPage) onSubmit(ctx app.Context, e app.Event) {
 		return
 	}
 	ctx.NewActionWithValue(state.Login, state.LoginInput{Email: strings.TrimSpace(p.email), Password: p.password})
+}
+
+// errorText is the login error in lang; refused for too many attempts, it
+// says how long to wait (the server's Retry-After).
+func (p *loginPage) errorText(lang, id string) string {
+	wait := p.form.RetryAfter
+	if p.fieldErr != "" || id != "ErrTooManyLogins" || wait <= 0 {
+		return t(lang, id)
+	}
+	if wait < 90 {
+		return locales.N(lang, "TooManyLoginsSeconds", wait, nil)
+	}
+	return locales.N(lang, "TooManyLoginsMinutes", (wait+59)/60, nil)
 }

@@ -21,12 +21,6 @@ var errOffline = ticket.Errorf(ticket.CodeInternal, "ErrOffline", "")
 // requestTimeout bounds every API call.
 const requestTimeout = 20 * time.Second
 
-// errorBody is the API's error answer.
-type errorBody struct {
-	Error
-	Fields []ticket.FieldError `json:"fields"`
-}
-
 // call sends a JSON request to the API and decodes the answer into out (nil
 // to ignore it). Errors are *ticket.Error: the server's, or errOffline.
 func call(ctx context.Context, method, path string, in, out any) *Error {
@@ -36,12 +30,12 @@ func call(ctx context.Context, method, path string, in, out any) *Error {
 
 // send is call with extra request headers; it also returns the HTTP status
 // and, for errors, the server's error body (validation errors per field).
-func send(ctx context.Context, method, path string, in any, headers map[string]string, out any) (int, errorBody, *Error) {
+func send(ctx context.Context, method, path string, in any, headers map[string]string, out any) (int, ticket.ErrorAnswer, *Error) {
 	var body []byte
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
-			return 0, errorBody{}, ticket.ErrInternal
+			return 0, ticket.ErrorAnswer{}, ticket.ErrInternal
 		}
 		body = b
 	}
@@ -49,7 +43,7 @@ func send(ctx context.Context, method, path string, in any, headers map[string]s
 	defer cancel()
 	status, data, err := fetch(ctx, method, path, body, headers)
 	if err != nil {
-		return 0, errorBody{}, errOffline
+		return 0, ticket.ErrorAnswer{}, errOffline
 	}
 	eb, e := decodeAnswer(status, data, out)
 	return status, eb, e
@@ -57,21 +51,19 @@ func send(ctx context.Context, method, path string, in any, headers map[string]s
 
 // decodeAnswer reads an API answer of status: an error (with the
 // server's error body), or data decoded into out (nil to ignore it).
-func decodeAnswer(status int, data []byte, out any) (errorBody, *Error) {
+func decodeAnswer(status int, data []byte, out any) (ticket.ErrorAnswer, *Error) {
 	if status >= 400 {
-		var e struct {
-			Error errorBody `json:"error"`
-		}
+		var e ticket.ErrorBody
 		if json.Unmarshal(data, &e) != nil || e.Error.Code == "" {
-			return errorBody{}, ticket.ErrInternal
+			return ticket.ErrorAnswer{}, ticket.ErrInternal
 		}
-		return e.Error, &e.Error.Error
+		return e.Error, e.Error.Err()
 	}
 	if out == nil || status == 204 {
-		return errorBody{}, nil
+		return ticket.ErrorAnswer{}, nil
 	}
 	if json.Unmarshal(data, out) != nil {
-		return errorBody{}, ticket.ErrInternal
+		return ticket.ErrorAnswer{}, ticket.ErrInternal
 	}
-	return errorBody{}, nil
+	return ticket.ErrorAnswer{}, nil
 }

@@ -121,6 +121,8 @@ func (s Session) Membership() (ticket.Membership, bool) {
 type LoginForm struct {
 	Busy bool
 	Err  *Error
+	// RetryAfter: refused for too many attempts, the seconds to wait.
+	RetryAfter int
 }
 
 // LoginInput is the value of the Login action.
@@ -260,8 +262,8 @@ func handleLogin(ctx app.Context, a app.Action) {
 	in, _ := a.Value.(LoginInput)
 	ctx.SetState(LoginState, LoginForm{Busy: true})
 	var me ticket.Me
-	if err := call(context.Background(), "POST", "/api/v1/login", in, &me); err != nil {
-		ctx.SetState(LoginState, LoginForm{Err: err})
+	if _, body, err := send(context.Background(), "POST", "/api/v1/login", in, nil, &me); err != nil {
+		ctx.SetState(LoginState, LoginForm{Err: err, RetryAfter: body.RetryAfter})
 		return
 	}
 	s := loggedIn(ctx, me)

@@ -65,10 +65,10 @@ func UnsentDrafts(ctx app.Context, userID int64) []UnsentDraft {
 	return append(out, replies...)
 }
 
-// holdsWork reports whether the draft has anything the user typed or
-// attached (a chosen type or account alone is quickly chosen again).
+// holdsWork reports whether the user has done anything in the draft:
+// chosen a type, typed, attached (an account chosen alone is not work).
 func (d Draft) holdsWork() bool {
-	if strings.TrimSpace(d.Subject) != "" || strings.TrimSpace(d.Description) != "" || len(d.Files) > 0 {
+	if d.Type != "" || strings.TrimSpace(d.Subject) != "" || strings.TrimSpace(d.Description) != "" || len(d.Files) > 0 {
 		return true
 	}
 	for _, v := range d.Fields {

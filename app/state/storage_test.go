@@ -36,10 +36,12 @@ func testContext(t *testing.T) app.Context {
 func TestUnsentDraftsAndForgetting(t *testing.T) {
 	ctx := testContext(t)
 	const bernd, anna = 7, 8
-	// Bernd: a form draft with a subject, an assistant draft with only a
-	// type chosen, replies to two tickets (one empty but confirmed).
+	// Bernd: a form draft with a subject, an assistant draft with a type
+	// chosen, one with nothing done yet (another user's flow), replies to
+	// two tickets (one empty but confirmed).
 	SaveDraft(ctx, bernd, Draft{Draft: ticket.Draft{Type: "login_problem", Subject: "Befund fehlt"}, Flow: FlowForm, Key: "k1"})
 	SaveDraft(ctx, bernd, Draft{Draft: ticket.Draft{Type: "login_problem"}, Flow: FlowAssistant, Key: "k2"})
+	SaveDraft(ctx, anna, Draft{Draft: ticket.Draft{OrganizationID: 17}, Flow: FlowForm, Key: "k3"})
 	SaveReplyDraft(ctx, bernd, 10012, ReplyDraft{Body: "Patientin Erika"})
 	SaveReplyDraft(ctx, bernd, 10003, ReplyDraft{Files: []ticket.Attachment{{ID: "u1", Name: "scan.pdf"}}})
 	SaveReplyDraft(ctx, bernd, 10020, ReplyDraft{Confirmed: true})
@@ -49,9 +51,12 @@ func TestUnsentDraftsAndForgetting(t *testing.T) {
 	ctx.LocalStorage().Set("another-app", "kept")
 
 	got := UnsentDrafts(ctx, bernd)
-	want := []UnsentDraft{{Flow: FlowForm, Subject: "Befund fehlt"}, {Ticket: 10003}, {Ticket: 10012}}
+	want := []UnsentDraft{{Flow: FlowAssistant}, {Flow: FlowForm, Subject: "Befund fehlt"}, {Ticket: 10003}, {Ticket: 10012}}
 	if !slices.Equal(got, want) {
 		t.Fatalf("UnsentDrafts = %+v, want %+v", got, want)
+	}
+	if got := UnsentDrafts(ctx, anna); !slices.Equal(got, []UnsentDraft{{Ticket: 10001}}) {
+		t.Fatalf("Anna's UnsentDrafts = %+v, want her reply only (an account chosen is no work)", got)
 	}
 
 	forgetBrowserData(ctx)

@@ -38,6 +38,9 @@ const (
 type FieldError struct {
 	Field     string `json:"field"`
 	MessageID string `json:"messageId"`
+	// Message is MessageID in the caller's language, filled in when the
+	// server answers (ErrorAnswer).
+	Message string `json:"message,omitempty"`
 }
 
 // ValidationError lists every problem of a draft, in form order.

@@ -42,3 +42,26 @@ type TicketPage struct {
 	// are listed; the user should be more precise.
 	Truncated bool `json:"truncated,omitempty"`
 }
+
+// ErrorBody is every error answer of the API: {"error":{…}}.
+type ErrorBody struct {
+	Error ErrorAnswer `json:"error"`
+}
+
+// ErrorAnswer is an error as the API answers it: its code, translation id
+// and field (Error), the message in the caller's language, each failing
+// field of a validation error, and for 429 the seconds to wait (as the
+// Retry-After header says).
+type ErrorAnswer struct {
+	Code       Code         `json:"code"`
+	MessageID  string       `json:"messageId"`
+	Field      string       `json:"field,omitempty"`
+	Message    string       `json:"message"`
+	Fields     []FieldError `json:"fields,omitempty"`
+	RetryAfter int          `json:"retryAfter,omitempty"`
+}
+
+// Err is the answer's code, translation id and field.
+func (a ErrorAnswer) Err() *Error {
+	return &Error{Code: a.Code, MessageID: a.MessageID, Field: a.Field}
+}

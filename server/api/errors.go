@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/locales"
@@ -43,36 +44,19 @@ var (
 	errLoginBusy        = ticket.Errorf(ticket.CodeTooMany, "ErrLoginBusy", "")
 )
 
-type errorBody struct {
-	Error struct {
-		Code      ticket.Code  `json:"code"`
-		MessageID string       `json:"messageId"`
-		Field     string       `json:"field,omitempty"`
-		Message   string       `json:"message"`
-		Fields    []fieldError `json:"fields,omitempty"`
-	} `json:"error"`
-}
-
-// fieldError is one failing field of a validation error.
-type fieldError struct {
-	Field     string `json:"field"`
-	MessageID string `json:"messageId"`
-	Message   string `json:"message"`
-}
-
 // writeError answers with err's code and a message in the caller's language.
 // Errors without a code are logged and answered as internal, never shown.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	lang := s.lang(r)
 	var ve *ticket.ValidationError
 	if errors.As(err, &ve) && len(ve.Fields) > 0 {
-		var body errorBody
+		var body ticket.ErrorBody
 		body.Error.Code = ve.Code()
 		body.Error.MessageID = "ErrValidation"
 		body.Error.Field = ve.Fields[0].Field
 		body.Error.Message = locales.T(lang, "ErrValidation", nil)
 		for _, f := range ve.Fields {
-			body.Error.Fields = append(body.Error.Fields, fieldError{Field: f.Field, MessageID: f.MessageID, Message: locales.T(lang, f.MessageID, nil)})
+			body.Error.Fields = append(body.Error.Fields, ticket.FieldError{Field: f.Field, MessageID: f.MessageID, Message: locales.T(lang, f.MessageID, nil)})
 		}
 		writeJSON(w, statusOf[ve.Code()], body)
 		return
@@ -85,11 +69,15 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	var body errorBody
+	var body ticket.ErrorBody
 	body.Error.Code = e.Code
 	body.Error.MessageID = e.MessageID
 	body.Error.Field = e.Field
 	body.Error.Message = locales.T(lang, e.MessageID, nil)
+	if status == http.StatusTooManyRequests {
+		// The page says how long to wait (Retry-After, set by the refusal).
+		body.Error.RetryAfter, _ = strconv.Atoi(w.Header().Get("Retry-After"))
+	}
 	writeJSON(w, status, body)
 }
 

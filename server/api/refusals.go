@@ -99,7 +99,7 @@ func refusalJSON(status int) []byte {
 	case http.StatusNotImplemented:
 		code = ticket.CodeUnsupported
 	}
-	var body errorBody
+	var body ticket.ErrorBody
 	body.Error.Code = code
 	body.Error.MessageID = id
 	body.Error.Message = locales.T("en", id, nil)

@@ -75,7 +75,7 @@ func TestLoginThrottle(t *testing.T) {
 			{client: a, password: wrong, status: 401},
 			{client: a, password: wrong, status: 401},
 			{client: a, password: wrong, status: 429, retry: "1"}, // Claire waits
-			{client: a, email: seed.DiegoEmail, status: 200},     // her colleagues do not
+			{client: a, email: seed.DiegoEmail, status: 200},      // her colleagues do not
 			{client: a, email: seed.AnnaEmail, status: 200},
 			{client: a, email: seed.AnnaEmail, password: wrong, status: 401},
 			{client: a, email: seed.DiegoEmail, status: 200},
@@ -148,6 +148,11 @@ func TestLoginThrottle(t *testing.T) {
 					mustError(t, r, 429, ticket.CodeTooMany)
 					if got := r.header.Get("Retry-After"); got != at.retry {
 						t.Fatalf("attempt %d (%+v): Retry-After = %q, want %q", i, at, got, at.retry)
+					}
+					var body ticket.ErrorBody // the page says how long to wait
+					r.decode(t, &body)
+					if got := strconv.Itoa(body.Error.RetryAfter); got != at.retry {
+						t.Fatalf("attempt %d (%+v): retryAfter in the body = %s, want %s", i, at, got, at.retry)
 					}
 				}
 			}

@@ -155,6 +155,22 @@ func TestLoginErrorsAreLocalized(t *testing.T) {
 	if got := eval[string](b, jsPath); got != "/login" {
 		t.Errorf("path after a wrong password: got %q, want %q", got, "/login")
 	}
+	// Too many wrong passwords: the page says how long to wait.
+	b.open("/login") // empty fields
+	b.waitTrue("the login form", qExists("#login-email"))
+	if got := evalAwait[float64](b, `(async () => {
+		for (let i = 0; i < 12; i++) {
+			const r = await fetch("/api/v1/login", {method: "POST", headers: {"Content-Type": "application/json"},
+				body: JSON.stringify({email: "`+seed.AnnaEmail+`", password: "wrong"})});
+			if (r.status === 429) return Number(r.headers.get("Retry-After"));
+		}
+		return 0;
+	})()`); got < 1 {
+		t.Fatalf("no 429 after a dozen wrong passwords (Retry-After %v)", got)
+	}
+	b.login(seed.AnnaEmail, "not-"+seed.Password)
+	b.waitContains("how long to wait", jsLoginError, "Bitte versuchen Sie es in ")
+	b.waitContains("in seconds", jsLoginError, "Sekunde")
 }
 
 // A session that ends while the app is open (here: logged out behind the
