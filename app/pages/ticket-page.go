@@ -349,13 +349,13 @@ func (p *ticketPage) renderReply(lang string, tk ticket.TicketView) app.UI {
 		errorBox(lang, failed),
 		app.Div().Class("actions").Body(
 			app.Button().ID("reply-send").Type("submit").Class("primary").Disabled(busy).Text(t(lang, sendLabel)),
-			app.If(!agent && !closed && tk.Requester.ID == p.session.User.ID && !p.solving, func() app.UI {
+			app.If(!closed && p.session.Viewer().MaySolve(tk.Requester) && !p.solving, func() app.UI {
 				return app.Button().ID("problem-solved").Type("button").Disabled(busy).OnClick(p.onAskSolved).Text(t(lang, "ProblemSolved"))
 			}),
 		),
 		// Closing cannot be undone by the customer (a follow-up can be
 		// raised): it is asked first.
-		app.If(!agent && !closed && tk.Requester.ID == p.session.User.ID && p.solving, func() app.UI {
+		app.If(!closed && p.session.Viewer().MaySolve(tk.Requester) && p.solving, func() app.UI {
 			return app.Div().ID("solve-confirm").Class("view-delete").Role("alertdialog").Aria("labelledby", "solve-question").Body(
 				app.P().ID("solve-question").Text(t(lang, "CloseTicketQuestion")),
 				app.Button().ID("problem-solved-confirm").Type("button").Class("primary").Disabled(busy).OnClick(p.onSolved).Text(t(lang, "CloseTicketConfirm")),

@@ -43,23 +43,3 @@ type EventData struct {
 	Ticket  *TicketView  `json:"ticket,omitempty"`
 	Message *MessageView `json:"message,omitempty"`
 }
-
-// ViewEvent returns e as v may receive it, and false when v may not learn
-// of it at all. It is the visibility policy applied to events: portal users
-// never receive internal changes, internal notes or another organization's
-// tickets.
-func (v Viewer) ViewEvent(e Event) (EventView, bool) {
-	if !v.EventFilter().Admits(e) {
-		return EventView{}, false
-	}
-	tv := v.View(e.Ticket)
-	out := EventView{ID: e.ID, Type: e.Type, Ticket: e.Ticket.Number, Data: EventData{Ticket: &tv}}
-	if e.Message != nil {
-		ms := v.ViewMessages([]Message{*e.Message})
-		if len(ms) == 0 {
-			return EventView{}, false
-		}
-		out.Data.Message = &ms[0]
-	}
-	return out, true
-}

@@ -205,3 +205,112 @@ func (v Viewer) vendorMember() bool {
 	}
 	return false
 }
+
+// IsAdmin reports whether v is an admin of organization orgID with ticket access.
+func (v Viewer) IsAdmin(orgID int64) bool {
+	for _, m := range v.Memberships {
+		if m.Organization.ID == orgID && m.TicketAccess && m.Role == RoleAdmin {
+			return true
+		}
+	}
+	return false
+}
+
+// CanFileFor reports whether v may raise tickets for organization orgID.
+func (v Viewer) CanFileFor(orgID int64) bool {
+	for _, o := range v.Accounts() {
+		if o.ID == orgID {
+			return v.CanWrite(orgID) // a vendor with read access only views
+		}
+	}
+	return false
+}
+
+// vendorAccount returns v's vendor access to organization orgID.
+func (v Viewer) vendorAccount(orgID int64) (VendorAccount, bool) {
+	if !v.vendorMember() {
+		return VendorAccount{}, false
+	}
+	for _, a := range v.VendorAccounts {
+		if a.Organization.ID == orgID && a.Effective() != AccessNone {
+			return a, true
+		}
+	}
+	return VendorAccount{}, false
+}
+
+// member reports whether v is a member of organization orgID with ticket
+// access.
+func (v Viewer) member(orgID int64) bool {
+	for _, m := range v.Memberships {
+		if m.Organization.ID == orgID && m.TicketAccess {
+			return true
+		}
+	}
+	return false
+}
+
+// CanWrite reports whether v may add to tickets of organization orgID:
+// create, reply, close, attach. Members with ticket access and agents
+// may; a vendor only with full access.
+func (v Viewer) CanWrite(orgID int64) bool {
+	if v.User.ID == 0 {
+		return false
+	}
+	if v.User.Agent || v.member(orgID) {
+		return true
+	}
+	a, ok := v.vendorAccount(orgID)
+	return ok && a.Effective() == AccessFull
+}
+
+// OnBehalf returns the vendor organization v acts for when filing in
+// organization orgID, if v files there as a vendor (not as a member).
+func (v Viewer) OnBehalf(orgID int64) (OrgRef, bool) {
+	if v.member(orgID) {
+		return OrgRef{}, false
+	}
+	a, ok := v.vendorAccount(orgID)
+	return a.Vendor, ok
+}
+
+// QueryFor checks that v may ask q: internal statuses and assignees are
+// the agents' business.
+func (v Viewer) QueryFor(q Query) error {
+	if v.Agent() {
+		return nil
+	}
+	if len(q.InternalStatus) > 0 {
+		return Errorf(CodeForbidden, "ErrForbidden", "internalStatus")
+	}
+	if q.Assignee != "" {
+		return Errorf(CodeForbidden, "ErrForbidden", "assignee")
+	}
+	return nil
+}
+
+// ViewEvent returns e as v may receive it, and false when v may not learn
+// of it at all. It is the visibility policy applied to events: portal users
+// never receive internal changes, internal notes or another organization's
+// tickets.
+func (v Viewer) ViewEvent(e Event) (EventView, bool) {
+	if !v.EventFilter().Admits(e) {
+		return EventView{}, false
+	}
+	tv := v.View(e.Ticket)
+	out := EventView{ID: e.ID, Type: e.Type, Ticket: e.Ticket.Number, Data: EventData{Ticket: &tv}}
+	if e.Message != nil {
+		ms := v.ViewMessages([]Message{*e.Message})
+		if len(ms) == 0 {
+			return EventView{}, false
+		}
+		out.Data.Message = &ms[0]
+	}
+	return out, true
+}
+
+// MaySolve reports whether v may close a ticket raised by requester
+// ("Problem solved"): only its requester, and agents by their statuses.
+func (v Viewer) MaySolve(requester UserRef) bool {
+	return !v.Agent() && requester.ID == v.User.ID
+}

@@ -213,21 +213,6 @@ func dateBound(s string, end bool) (time.Time, error) {
 	return time.Parse(time.RFC3339, s)
 }
 
-// QueryFor checks that v may ask q: internal statuses and assignees are
-// the agents' business.
-func (v Viewer) QueryFor(q Query) error {
-	if v.Agent() {
-		return nil
-	}
-	if len(q.InternalStatus) > 0 {
-		return Errorf(CodeForbidden, "ErrForbidden", "internalStatus")
-	}
-	if q.Assignee != "" {
-		return Errorf(CodeForbidden, "ErrForbidden", "assignee")
-	}
-	return nil
-}
-
 // Statuses returns the internal statuses q selects: nil for any, empty
 // for none (e.g. the open tab filtered on "closed").
 func (q Query) Statuses() []Status {

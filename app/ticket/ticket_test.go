@@ -193,3 +193,20 @@ func TestErrors(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+func TestMaySolve(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		v         Viewer
+		requester UserRef
+		want      bool
+	}{
+		{"the requester", member, UserRef{ID: 2}, true},
+		{"a colleague, even an admin", admin, UserRef{ID: 2}, false},
+		{"an agent", agent, UserRef{ID: 2}, false},
+	} {
+		if got := c.v.MaySolve(c.requester); got != c.want {
+			t.Errorf("%s: MaySolve = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -89,26 +89,6 @@ var (
 // FieldKey is how a category field is named in FieldError.Field.
 func FieldKey(id string) string { return "fields." + id }
 
-// IsAdmin reports whether v is an admin of organization orgID with ticket access.
-func (v Viewer) IsAdmin(orgID int64) bool {
-	for _, m := range v.Memberships {
-		if m.Organization.ID == orgID && m.TicketAccess && m.Role == RoleAdmin {
-			return true
-		}
-	}
-	return false
-}
-
-// CanFileFor reports whether v may raise tickets for organization orgID.
-func (v Viewer) CanFileFor(orgID int64) bool {
-	for _, o := range v.Accounts() {
-		if o.ID == orgID {
-			return v.CanWrite(orgID) // a vendor with read access only views
-		}
-	}
-	return false
-}
-
 // Validate checks a draft against the catalog and what v may do. The
 // browser runs it as the user types; the server runs it again before
 // storing. It returns nil, ErrNoSuchAccount (the account is not v's: 404),

@@ -32,54 +32,6 @@ func (a VendorAccount) Effective() Access {
 	return a.Access
 }
 
-// vendorAccount returns v's vendor access to organization orgID.
-func (v Viewer) vendorAccount(orgID int64) (VendorAccount, bool) {
-	if !v.vendorMember() {
-		return VendorAccount{}, false
-	}
-	for _, a := range v.VendorAccounts {
-		if a.Organization.ID == orgID && a.Effective() != AccessNone {
-			return a, true
-		}
-	}
-	return VendorAccount{}, false
-}
-
-// member reports whether v is a member of organization orgID with ticket
-// access.
-func (v Viewer) member(orgID int64) bool {
-	for _, m := range v.Memberships {
-		if m.Organization.ID == orgID && m.TicketAccess {
-			return true
-		}
-	}
-	return false
-}
-
-// CanWrite reports whether v may add to tickets of organization orgID:
-// create, reply, close, attach. Members with ticket access and agents
-// may; a vendor only with full access.
-func (v Viewer) CanWrite(orgID int64) bool {
-	if v.User.ID == 0 {
-		return false
-	}
-	if v.User.Agent || v.member(orgID) {
-		return true
-	}
-	a, ok := v.vendorAccount(orgID)
-	return ok && a.Effective() == AccessFull
-}
-
-// OnBehalf returns the vendor organization v acts for when filing in
-// organization orgID, if v files there as a vendor (not as a member).
-func (v Viewer) OnBehalf(orgID int64) (OrgRef, bool) {
-	if v.member(orgID) {
-		return OrgRef{}, false
-	}
-	a, ok := v.vendorAccount(orgID)
-	return a.Vendor, ok
-}
-
 // CreatedBy is who filed a ticket for a customer account they are no
 // member of, and for which organization.
 type CreatedBy struct {

@@ -134,7 +134,7 @@ func (s *Server) patchTicket(w http.ResponseWriter, r *http.Request) error {
 			if *req.Status != string(ticket.PortalClosed) {
 				return errStatusForbidden
 			}
-			if t.Requester.ID != v.User.ID {
+			if !v.MaySolve(t.Requester) {
 				return errCloseOwnOnly
 			}
 			to, err = ticket.Next(ticket.ActorCustomer, ticket.ActionClose, t.Status)
