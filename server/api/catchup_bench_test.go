@@ -2,17 +2,12 @@ package api_test
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/gorilla/websocket"
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/server/api"
@@ -99,27 +94,19 @@ func mustTickets(b *testing.B, db *store.DB) []ticket.Ticket {
 // catchUp opens c's event stream after event 1 and reads it to its sync
 // (or reset) frame; it returns how many events came before.
 func catchUp(b *testing.B, c *client) int {
-	u, _ := url.Parse(c.base)
-	header := http.Header{"Origin": {c.base}}
-	for _, ck := range c.http.Jar.Cookies(u) {
-		header.Add("Cookie", ck.Name+"="+ck.Value)
-	}
-	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(c.base, "http")+"/api/v1/events?after=1", header)
+	s, _, err := c.dial(b, "1")
 	if err != nil {
 		b.Error(err)
 		return 0
 	}
-	defer ws.Close()
-	for n := 0; ; n++ {
-		_, data, err := ws.ReadMessage()
-		if err != nil {
-			b.Error(err)
-			return n
-		}
-		var ev ticket.EventView
-		json.Unmarshal(data, &ev)
+	defer s.ws.Close() // at once: a user may keep only so many sockets
+	n := 0
+	for ev := range s.frames {
 		if ev.Type == ticket.EventSync || ev.Type == ticket.EventReset {
 			return n
 		}
+		n++
 	}
+	b.Error("the stream ended before its sync frame")
+	return n
 }

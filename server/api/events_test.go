@@ -22,14 +22,14 @@ import (
 // socket is a websocket of a logged-in client; a goroutine reads its
 // frames (a read deadline would break a gorilla connection).
 type socket struct {
-	t      *testing.T
+	t      testing.TB
 	ws     *websocket.Conn
 	frames chan ticket.EventView
 }
 
 // dial opens the event stream of c (after: the last event id seen, "" for
 // none), as the browser does: same origin, with the session cookie.
-func (c *client) dial(t *testing.T, after string) (*socket, *http.Response, error) {
+func (c *client) dial(t testing.TB, after string) (*socket, *http.Response, error) {
 	t.Helper()
 	u, _ := url.Parse(c.base)
 	header := http.Header{"Origin": {c.base}}
