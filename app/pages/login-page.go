@@ -20,6 +20,7 @@ type loginPage struct {
 	password string
 	fieldErr string // translation id of a problem found before sending
 	expired  bool   // the address says the session had ended (?expired=1)
+	out      bool   // the address says the user logged out in another tab (?out=1)
 }
 
 func newLoginPage() *loginPage { return &loginPage{} }
@@ -30,6 +31,7 @@ func (p *loginPage) OnPreRender(ctx app.Context) {
 
 func (p *loginPage) OnNav(ctx app.Context) {
 	p.expired = ctx.Page().URL().Query().Get("expired") == "1"
+	p.out = ctx.Page().URL().Query().Get("out") == "1"
 }
 
 func (p *loginPage) OnMount(ctx app.Context) {
@@ -72,6 +74,8 @@ func (p *loginPage) Render() app.UI {
 			app.H1().Text(t(lang, "LoginTitle")),
 			app.If(p.expired, func() app.UI {
 				return app.P().ID("session-expired").Class("notice").Role("status").Text(t(lang, "SessionExpired"))
+			}).ElseIf(p.out, func() app.UI {
+				return app.P().ID("logged-out-elsewhere").Class("notice").Role("status").Text(t(lang, "LoggedOutElsewhere"))
 			}).Else(func() app.UI {
 				return app.P().Class("muted").Text(t(lang, "LoginIntro"))
 			}),

@@ -116,7 +116,10 @@ func (s *shell) sessionChanged(ctx app.Context) {
 		s.redirected = true
 		s.loadedFor = ""
 		to := "/login?next=" + url.QueryEscape(ctx.Page().URL().RequestURI())
-		if s.Session.Expired {
+		switch {
+		case s.Session.LoggedOutElsewhere:
+			to = "/login?out=1" // the drafts are gone: nothing to come back to
+		case s.Session.Expired:
 			to += "&expired=1"
 		}
 		ctx.Navigate(to)

@@ -55,6 +55,9 @@ type Session struct {
 	// Expired: the user was logged in and the session ended (expired or
 	// logged out elsewhere); the login page says so.
 	Expired bool
+	// LoggedOutElsewhere: the user logged out in another tab of this
+	// browser; the login page says so (their drafts are gone).
+	LoggedOutElsewhere bool
 }
 
 // Viewer returns the session's user as the policy sees them.
@@ -234,9 +237,25 @@ func loggedIn(ctx app.Context, me ticket.Me) Session {
 	return s
 }
 
+var listening atomic.Bool
+
 func handleLoadSession(ctx app.Context, a app.Action) {
 	if !sessionLoading.CompareAndSwap(false, true) {
 		return
+	}
+	if listening.CompareAndSwap(false, true) {
+		listenTabs(func() {
+			ctx.Dispatch(func(ctx app.Context) {
+				cur := CurrentSession(ctx)
+				if !cur.LoggedIn {
+					return
+				}
+				stopLive()
+				forgetBrowserData(ctx)
+				ctx.SetState(SessionState, Session{Status: Loaded, Lang: cur.Lang, LoggedOutElsewhere: true})
+				ctx.SetState(UnreadState, Unread{})
+			})
+		})
 	}
 	defer sessionLoading.Store(false)
 	cur := CurrentSession(ctx)
@@ -277,6 +296,7 @@ func handleLogout(ctx app.Context, a app.Action) {
 	stopLive()
 	call(context.Background(), "POST", "/api/v1/logout", nil, nil)
 	forgetBrowserData(ctx)
+	tellTabsLoggedOut()
 	ctx.SetState(SessionState, Session{Status: Loaded, Lang: cur.Lang})
 	ctx.SetState(UnreadState, Unread{})
 	ctx.Dispatch(func(ctx app.Context) { ctx.Navigate("/login") })
