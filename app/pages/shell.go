@@ -447,7 +447,7 @@ func (s *shell) onLogout(ctx app.Context, e app.Event) {
 func (s *shell) renderLogoutDialog(lang string) app.UI {
 	return app.Dialog().ID("logout-dialog").Class("modal").Aria("labelledby", "logout-dialog-title").
 		Aria("describedby", "logout-dialog-text").On("cancel", s.onKeepWriting).Body(
-		app.H2().ID("logout-dialog-title").Text(t(lang, "LogoutDraftsTitle")),
+		app.H2().ID("logout-dialog-title").Text(locales.N(lang, "LogoutDraftsTitle", max(len(s.unsent), 1), nil)),
 		app.Ul().ID("logout-drafts").Class("plain-list").Body(
 			app.Range(s.unsent).Slice(func(i int) app.UI {
 				d := s.unsent[i]
@@ -464,7 +464,7 @@ func (s *shell) renderLogoutDialog(lang string) app.UI {
 				return app.Li().Body(app.A().Href(href).OnClick(s.onKeepWriting).Text(label))
 			}),
 		),
-		app.P().ID("logout-dialog-text").Text(t(lang, "LogoutDraftsText")),
+		app.P().ID("logout-dialog-text").Text(locales.N(lang, "LogoutDraftsText", max(len(s.unsent), 1), nil)),
 		app.Div().Class("actions").Body(
 			app.Button().ID("logout-keep").Type("button").Class("primary").OnClick(s.onKeepWriting).Text(t(lang, "LogoutKeepWriting")),
 			app.Button().ID("logout-confirm").Type("button").Class("danger").OnClick(s.onLogoutConfirmed).Text(t(lang, "LogoutDeleteDrafts")),

@@ -49,7 +49,7 @@ func TestLogoutLeavesNothingBehind(t *testing.T) {
 	b.click("button#user-menu-button")
 	b.click("button#logout")
 	b.waitTrue("the question before logout", `document.querySelector("dialog#logout-dialog").open`)
-	b.waitText("the question's title", qText("#logout-dialog-title"), msg(t, "de", "LogoutDraftsTitle"))
+	b.waitText("the question's title, for two drafts", qText("#logout-dialog-title"), "Nicht gesendete Entwürfe")
 	b.waitContains("the form's draft listed", qText("#logout-drafts")+`.replace(/[\u2068\u2069]/g, "")`, msg(t, "de", "LogoutDraftForm")+": "+subject)
 	b.waitContains("the reply listed", qText("#logout-drafts"), "#"+strconv.FormatInt(n, 10))
 	b.waitText("the safe choice has the focus", `document.activeElement.id`, "logout-keep")
