@@ -113,6 +113,9 @@ type TicketView struct {
 	// CreatedBy names the creator when they are no member of the ticket's
 	// account: a vendor user who filed it on the customer's behalf.
 	CreatedBy *CreatedBy `json:"createdBy,omitempty"`
+	// Links are the records the ticket is about: on the detail and in
+	// events (nil in lists).
+	Links []Link `json:"links,omitempty"`
 	// Agents only:
 	Assignee       *UserRef   `json:"assignee,omitempty"`
 	PostponedUntil *time.Time `json:"postponedUntil,omitempty"`
@@ -141,7 +144,7 @@ func (v Viewer) View(t Ticket) TicketView {
 		Type: t.Type, Category: t.Category, Fields: fields,
 		Organization: t.Organization, Requester: t.Requester,
 		Status: t.Status.Portal(), CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
-		FollowUpOf: t.FollowUpOf, Attachments: t.Attachments,
+		FollowUpOf: t.FollowUpOf, Attachments: t.Attachments, Links: t.Links,
 	}
 	if t.OnBehalfOf != nil {
 		tv.CreatedBy = &CreatedBy{ID: t.Requester.ID, Name: t.Requester.Name, Organization: *t.OnBehalfOf}
@@ -313,4 +316,27 @@ func (v Viewer) ViewEvent(e Event) (EventView, bool) {
 // ("Problem solved"): only its requester, and agents by their statuses.
 func (v Viewer) MaySolve(requester UserRef) bool {
 	return !v.Agent() && requester.ID == v.User.ID
+}
+
+// Records are seen under the same policy as tickets: a record of an
+// organization is visible to whoever sees that organization's tickets.
+
+// CanSeeRecord reports whether v may see r (and its life record).
+func (v Viewer) CanSeeRecord(r Record) bool { return v.Scope().Includes(r.Organization.ID) }
+
+// MayLink reports whether v may link r to t: v may write to t's account
+// and r belongs to it, and it is not archived. Agents link any record of
+// the ticket's account.
+func (v Viewer) MayLink(t Ticket, r Record) bool {
+	return v.CanSeeTicket(t) && v.CanSeeRecord(r) && v.CanWrite(t.Organization.ID) &&
+		r.Organization.ID == t.Organization.ID && !r.Archived
+}
+
+// MayUnlink reports whether v may remove link l from t: agents any link,
+// portal users with write access the links they made.
+func (v Viewer) MayUnlink(t Ticket, l Link) bool {
+	if !v.CanSeeTicket(t) || !v.CanWrite(t.Organization.ID) {
+		return false
+	}
+	return v.Agent() || l.LinkedBy.ID == v.User.ID
 }

@@ -24,6 +24,8 @@ type Query struct {
 	Awaiting       string         `json:"awaiting,omitempty"`    // "me": tickets waiting for the caller
 	Assignee       string         `json:"assignee,omitempty"`    // agents: "me", "none" or ""
 	Sort           Sort           `json:"sort,omitempty"`
+	// Record: only tickets linked to the record "kind:externalId".
+	Record string `json:"record,omitempty"`
 }
 
 // Sort orders a ticket list.
@@ -92,13 +94,14 @@ func (q Query) Values() url.Values {
 	set("awaiting", q.Awaiting)
 	set("assignee", q.Assignee)
 	set("sort", string(q.Sort))
+	set("record", q.Record)
 	return v
 }
 
 // Filtered reports whether q narrows the list beyond open/closed and search.
 func (q Query) Filtered() bool {
 	return len(q.Status) > 0 || len(q.InternalStatus) > 0 || q.Type != "" || q.Category != "" ||
-		q.OrganizationID != 0 || q.CreatedFrom != "" || q.CreatedTo != "" || q.Awaiting != "" || q.Assignee != ""
+		q.OrganizationID != 0 || q.CreatedFrom != "" || q.CreatedTo != "" || q.Awaiting != "" || q.Assignee != "" || q.Record != ""
 }
 
 func badParameter(name string) *Error { return Errorf(CodeInvalid, "ErrBadParameter", name) }
@@ -115,6 +118,7 @@ func ParseQuery(v url.Values) (Query, error) {
 		Awaiting: v.Get("awaiting"),
 		Assignee: v.Get("assignee"),
 		Sort:     Sort(v.Get("sort")),
+		Record:   v.Get("record"),
 	}
 	if s := v.Get("status"); s != "" {
 		for _, part := range strings.Split(s, ",") {
@@ -186,7 +190,22 @@ func (q Query) Check() error {
 	default:
 		return badParameter("sort")
 	}
+	if q.Record != "" {
+		if _, _, ok := q.RecordKey(); !ok {
+			return badParameter("record")
+		}
+	}
 	return nil
+}
+
+// RecordKey returns the kind and external id of q.Record; ok is false
+// when q names no record or a malformed one.
+func (q Query) RecordKey() (kind RecordKind, externalID string, ok bool) {
+	k, id, found := strings.Cut(q.Record, ":")
+	if !found || !RecordKind(k).Valid() || !ValidExternalID(id) {
+		return "", "", false
+	}
+	return RecordKind(k), id, true
 }
 
 // CreatedRange returns the instants q's creation dates bound: from is

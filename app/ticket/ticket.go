@@ -98,6 +98,9 @@ type Ticket struct {
 	// OnBehalfOf is the vendor organization whose user (the requester)
 	// filed the ticket in this customer account; nil when a member did.
 	OnBehalfOf *OrgRef `json:"-"`
+	// Links are the records the ticket is about (filled in where asked:
+	// the detail and events, not the list).
+	Links []Link `json:"links,omitempty"`
 }
 
 // Message is one entry of a ticket's conversation. Internal messages (notes

@@ -25,6 +25,9 @@ type Draft struct {
 	FollowUpOf int64 `json:"followUpOf,omitempty"`
 	// Attachments are ids of the caller's uploads (POST /api/v1/uploads).
 	Attachments []string `json:"attachments,omitempty"`
+	// Links are ids of records of the account the ticket is about ("Get
+	// Help" from a claim or an asset): linked in the same transaction.
+	Links []int64 `json:"links,omitempty"`
 }
 
 // Limits of a draft's texts, in characters.
@@ -142,6 +145,9 @@ func Validate(c Catalog, v Viewer, d Draft) error {
 		}
 	}
 	checkText(add, "description", d.Description, MaxDescription, "ErrDescriptionRequired", "ErrDescriptionTooLong")
+	if len(d.Links) > MaxLinks {
+		add("links", "ErrTooManyLinks")
+	}
 	if len(errs) > 0 {
 		return &ValidationError{Fields: errs}
 	}

@@ -65,3 +65,41 @@ type ErrorAnswer struct {
 func (a ErrorAnswer) Err() *Error {
 	return &Error{Code: a.Code, MessageID: a.MessageID, Field: a.Field}
 }
+
+// RecordView is a record as a viewer receives it, with what the viewer
+// should know of the tickets about it: how many are open, and how many
+// messages of others on them the viewer has not read (the red marker on
+// "Get Help").
+type RecordView struct {
+	Record
+	OpenTickets int `json:"openTickets"`
+	Unread      int `json:"unread"`
+}
+
+// RecordPage is one page of GET /api/v1/records.
+type RecordPage struct {
+	Records    []RecordView `json:"records"`
+	NextCursor string       `json:"nextCursor,omitempty"`
+}
+
+// RecordAnswer is GET /api/v1/records/{id}: the record and its life
+// record, every ticket linked to it that the viewer may see, newest first.
+type RecordAnswer struct {
+	Record  RecordView   `json:"record"`
+	Tickets []TicketView `json:"tickets"`
+}
+
+// LinkRequest is the body of POST /api/v1/tickets/{number}/links. With
+// Example the link is announced in the conversation ("Example added: …"),
+// as when a claim or an ERA is added to an open ticket from Get Help.
+type LinkRequest struct {
+	RecordID int64 `json:"recordId"`
+	Example  bool  `json:"example,omitempty"`
+}
+
+// LinkAnswer is the answer to linking and unlinking: the ticket with its
+// links, and the message an example added.
+type LinkAnswer struct {
+	Ticket  TicketView   `json:"ticket"`
+	Message *MessageView `json:"message,omitempty"`
+}
