@@ -286,26 +286,32 @@ func (s *DB) TicketsAbout(ctx context.Context, recordID int64, scope ticket.Scop
 	return out, rows.Err()
 }
 
+// Example is a link announced in the conversation: a public message with
+// Body, moving the ticket from status From to To like a reply.
+type Example struct {
+	Body     string
+	From, To ticket.Status
+}
+
 // LinkRecord links ticket number to record recordID, made by by at at;
-// with example set, the message is added to the conversation in the same
-// transaction (its id is returned). ErrLinkExists if the link exists.
-func (s *DB) LinkRecord(ctx context.Context, number, recordID int64, by ticket.UserRef, at time.Time, example *ticket.Message) (int64, error) {
+// with an example, its message is added in the same transaction (its id is
+// returned). ErrLinkExists if the link exists; ErrChanged if an example's
+// ticket is no longer in status From.
+func (s *DB) LinkRecord(ctx context.Context, number, recordID int64, by ticket.UserRef, at time.Time, example *Example) (int64, error) {
 	var msgID int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if err := s.link(ctx, tx, number, recordID, by.ID, at); err != nil {
 			return err
 		}
-		if example != nil {
-			m := *example
-			m.TicketNumber, m.Author, m.CreatedAt = number, by, at
-			var err error
-			if msgID, err = s.insertMessage(ctx, tx, m); err != nil {
-				return err
-			}
-			_, err = tx.ExecContext(ctx, `UPDATE tickets SET updated_at = max(updated_at, ?) WHERE number = ?`, millis(at), number)
+		if example == nil {
+			return s.appendEvent(ctx, tx, ticket.EventTicketUpdated, number, 0, false, 0, at)
+		}
+		if err := moveStatus(ctx, tx, number, example.From, example.To, at, true); err != nil {
 			return err
 		}
-		return s.appendEvent(ctx, tx, ticket.EventTicketUpdated, number, 0, false, 0, at)
+		var err error
+		msgID, err = s.insertMessage(ctx, tx, ticket.Message{TicketNumber: number, Author: by, Body: example.Body, CreatedAt: at})
+		return err
 	})
 	return msgID, err
 }

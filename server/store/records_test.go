@@ -221,7 +221,7 @@ func TestLinks(t *testing.T) {
 
 			// An example is linked with its message in one transaction.
 			eligibility := mustRecord(t, db, f.orgA, ticket.RecordEligibility, "EL-1", "Meier, Eva", at)
-			msgID, err := db.LinkRecord(ctx, tk.Number, eligibility.ID, f.user.Ref(), at.Add(3*time.Hour), &ticket.Message{Body: "Example added"})
+			msgID, err := db.LinkRecord(ctx, tk.Number, eligibility.ID, f.user.Ref(), at.Add(3*time.Hour), &store.Example{Body: "Example added", From: ticket.StatusNew, To: ticket.StatusNew})
 			if err != nil || msgID == 0 {
 				t.Fatalf("example: %d %v", msgID, err)
 			}
