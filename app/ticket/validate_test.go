@@ -241,7 +241,9 @@ func TestMissingRemittance(t *testing.T) {
 		{"a blank row besides a good one", func(d *Draft) {
 			d.Fields["checks"] = `[{"checkNumber":"","checkAmount":"","checkDate":""},{"checkNumber":"CHK-1","checkAmount":"12,50","checkDate":"2026-10-01"}]`
 		}, nil},
-		{"bad cells", func(d *Draft) { d.Fields["checks"] = `[{"checkNumber":"CHK-1","checkAmount":"12.345","checkDate":"30.10.2026"}]` },
+		{"bad cells", func(d *Draft) {
+			d.Fields["checks"] = `[{"checkNumber":"CHK-1","checkAmount":"12.345","checkDate":"30.10.2026"}]`
+		},
 			map[string]string{"fields.checks.0.checkAmount": "ErrFieldMoney", "fields.checks.0.checkDate": "ErrFieldDate"}},
 		{"a missing cell", func(d *Draft) { d.Fields["checks"] = `[{"checkNumber":"CHK-1","checkDate":"2026-10-30"}]` },
 			map[string]string{"fields.checks.0.checkAmount": "ErrFieldRequired"}},
