@@ -96,8 +96,14 @@ func TestIntegrationAPI(t *testing.T) {
 	var list struct{ Records []ticket.Record }
 	if r := other.send("GET", "/api/v1/integration/records", nil); r.status != 200 {
 		t.Fatalf("list of the key's one organization: %d", r.status)
-	} else if r.decode(t, &list); len(list.Records) != 0 {
-		t.Fatalf("Clínica Sol's key lists %+v", list.Records)
+	} else if r.decode(t, &list); len(list.Records) == 0 {
+		t.Fatalf("Clínica Sol's key lists nothing; want its demo records")
+	} else {
+		for _, rec := range list.Records {
+			if rec.Organization.AccountNumber != "300400" || rec.ExternalID == "SN-4711" {
+				t.Fatalf("Clínica Sol's key lists %s/%s of %s", rec.Kind, rec.ExternalID, rec.Organization.AccountNumber)
+			}
+		}
 	}
 
 	// Bad input.
