@@ -137,8 +137,9 @@ func Size(lang string, bytes int64) string {
 // Money formats an amount the way lang writes money, as CLDR has it: the
 // amount as records and money fields hold it (digits, then "." or "," and
 // up to two decimals), currency an ISO 4217 code ("" for none). Layout,
-// separators and symbols are messages ("MoneyLayout", "GroupSeparator",
-// "DecimalSeparator", "GroupMinimum", "CurrencySymbol_USD"); a currency
+// separators and symbols are messages ("MoneyLayout",
+// "DecimalSeparator", "ThousandsLayout", "GroupMinimum",
+// "CurrencySymbol_USD"); a currency
 // without a symbol in lang is written as its code. English:
 // "$1,234.50", "€1,234.50", "CHF 1,234.50"; German: "1.234,50 $";
 // French: "1 234,50 $US" (narrow no-break space between groups);
@@ -149,17 +150,9 @@ func Money(lang, value, currency string) string {
 	if !ok {
 		return value
 	}
-	group := T(lang, "GroupSeparator", nil)
 	minimum, _ := strconv.Atoi(T(lang, "GroupMinimum", nil))
-	if len(whole) >= 4+max(minimum-1, 0) {
-		var b []byte
-		for i := range len(whole) {
-			if i > 0 && (len(whole)-i)%3 == 0 {
-				b = append(b, group...)
-			}
-			b = append(b, whole[i])
-		}
-		whole = string(b)
+	if len(whole) >= 3+max(minimum, 1) {
+		whole = thousands(lang, whole)
 	}
 	amount := whole + T(lang, "DecimalSeparator", nil) + frac
 	if currency == "" {
@@ -175,6 +168,14 @@ func Money(lang, value, currency string) string {
 		out = symbol + "\u00a0" + strings.TrimPrefix(out, symbol)
 	}
 	return out
+}
+
+// thousands groups the digits of whole by three ("ThousandsLayout").
+func thousands(lang, whole string) string {
+	if len(whole) <= 3 {
+		return whole
+	}
+	return T(lang, "ThousandsLayout", map[string]any{"Thousands": thousands(lang, whole[:len(whole)-3]), "Rest": whole[len(whole)-3:]})
 }
 
 // splitAmount reads "1234.5" as "1234" and "50".

@@ -3,6 +3,8 @@
 //
 //	supportal [-addr 127.0.0.1:8080] [-data ./data | -memory] [-demo]
 //	          [-public-url https://support.example.com] [-trusted-proxies 10.0.0.0/8,…]
+//	supportal integration add NAME -org ACCOUNT[,ACCOUNT…] [-data DIR]
+//	supportal integration revoke NAME [-data DIR]
 package main
 
 import (
@@ -40,6 +42,9 @@ func main() {
 }
 
 func run(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "integration" {
+		return runIntegration(ctx, args[1:], os.Stdout)
+	}
 	fs := flag.NewFlagSet("supportal", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dataDir := fs.String("data", "data", "directory of the database file (supportal.db)")

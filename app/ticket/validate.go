@@ -149,8 +149,12 @@ func Validate(c Catalog, v Viewer, d Draft) error {
 	} else {
 		checkText(add, "description", d.Description, MaxDescription, "ErrDescriptionRequired", "ErrDescriptionTooLong")
 	}
-	if len(d.Links) > MaxLinks {
+	switch {
+	case len(d.Links) > MaxLinks:
 		add("links", "ErrTooManyLinks")
+	case existing && len(d.Links) > 0:
+		// An existing ticket gets a record as an example (POST …/links).
+		add("links", "ErrLinksNewTicketOnly")
 	}
 	if !existing && ok && typ.Records && len(d.Links) == 0 {
 		add("links", "ErrLinksRequired")

@@ -140,6 +140,10 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 			fields[k] = val
 		}
 	}
+	links, err := s.draftLinks(r, v, d)
+	if err != nil {
+		return err
+	}
 	var onBehalf *ticket.OrgRef
 	if vendor, ok := v.OnBehalf(d.OrganizationID); ok {
 		onBehalf = &vendor
@@ -147,7 +151,7 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 	t, replayed, err := s.store.CreateTicketOnce(ctx, once, ticket.Ticket{
 		Organization: ticket.OrgRef{ID: d.OrganizationID}, Requester: v.User.Ref(), OnBehalfOf: onBehalf,
 		Type: d.Type, Category: d.Category, Subject: d.Subject, Description: d.Description, Fields: fields,
-		Status: ticket.StatusNew, CreatedAt: now, FollowUpOf: d.FollowUpOf, Attachments: attachments,
+		Status: ticket.StatusNew, CreatedAt: now, FollowUpOf: d.FollowUpOf, Attachments: attachments, Links: links,
 	})
 	if err != nil {
 		return err
@@ -158,6 +162,29 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, statusFor(replayed), createResponse{Ticket: v.View(t)})
 	return nil
+}
+
+// draftLinks reads the records a new ticket is to be linked to: records of
+// the draft's account that v may link (another account's are not found).
+func (s *Server) draftLinks(r *http.Request, v ticket.Viewer, d ticket.Draft) ([]ticket.Link, error) {
+	var links []ticket.Link
+	seen := map[int64]bool{}
+	draft := ticket.Ticket{Organization: ticket.OrgRef{ID: d.OrganizationID}}
+	for _, id := range d.Links {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		rec, err := s.linkable(r, v, draft, id)
+		if err != nil {
+			if e := ticket.AsError(err); e.Field == "recordId" {
+				return nil, ticket.Errorf(e.Code, e.MessageID, "links")
+			}
+			return nil, err
+		}
+		links = append(links, ticket.Link{Record: rec.Ref()})
+	}
+	return links, nil
 }
 
 func statusFor(replayed bool) int {

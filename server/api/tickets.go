@@ -30,6 +30,7 @@ func storeQuery(q ticket.Query, v ticket.Viewer) (store.ListQuery, error) {
 		Type: q.Type, Category: q.Category, Search: q.Search, Sort: q.Effective(),
 	}
 	lq.CreatedFrom, lq.CreatedTo = q.CreatedRange()
+	lq.RecordKind, lq.RecordExternalID, _ = q.RecordKey()
 	switch q.Assignee {
 	case "me":
 		lq.AssigneeID = v.User.ID

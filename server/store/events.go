@@ -133,10 +133,25 @@ func (s *DB) events(ctx context.Context, where string, args []any, limit int) ([
 		return nil, err
 	}
 	var ms []*ticket.Message
+	var numbers []int64
+	seen := map[int64]bool{}
 	for i := range out {
 		if out[i].Message != nil {
 			ms = append(ms, out[i].Message)
 		}
+		if n := out[i].Ticket.Number; !seen[n] {
+			seen[n] = true
+			numbers = append(numbers, n)
+		}
+	}
+	// Events carry the ticket with its links: a link made or removed is
+	// a ticket.updated event, and open pages show the links it left.
+	links, err := s.linksOf(ctx, numbers)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Ticket.Links = links[out[i].Ticket.Number]
 	}
 	return out, s.withAttachments(ctx, ms)
 }

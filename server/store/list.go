@@ -17,19 +17,21 @@ import (
 // ListQuery selects tickets. Scope comes from the visibility policy
 // (ticket.Viewer.Scope) and is always applied.
 type ListQuery struct {
-	Scope          ticket.Scope
-	OrganizationID int64           // 0: every organization in scope
-	Statuses       []ticket.Status // nil: any status; empty: none
-	Type           string          // "": any
-	Category       string          // "": any
-	CreatedFrom    time.Time       // inclusive; zero: open
-	CreatedTo      time.Time       // exclusive; zero: open
-	RequesterID    int64           // 0: anyone's
-	AssigneeID     int64           // 0: anyone's; Unassigned: nobody's
-	Search         string          // full-text words (prefixes) or a ticket number ("#10005", "10005")
-	Sort           ticket.Sort     // "": by number, highest first
-	Cursor         string          // from the previous page; "": the first page
-	Limit          int             // 1..500, default 50
+	Scope            ticket.Scope
+	OrganizationID   int64             // 0: every organization in scope
+	Statuses         []ticket.Status   // nil: any status; empty: none
+	Type             string            // "": any
+	Category         string            // "": any
+	CreatedFrom      time.Time         // inclusive; zero: open
+	CreatedTo        time.Time         // exclusive; zero: open
+	RequesterID      int64             // 0: anyone's
+	AssigneeID       int64             // 0: anyone's; Unassigned: nobody's
+	Search           string            // full-text words (prefixes) or a ticket number ("#10005", "10005")
+	RecordKind       ticket.RecordKind // with RecordExternalID: tickets linked to such a record only
+	RecordExternalID string
+	Sort             ticket.Sort // "": by number, highest first
+	Cursor           string      // from the previous page; "": the first page
+	Limit            int         // 1..500, default 50
 }
 
 // Unassigned as ListQuery.AssigneeID selects tickets nobody works on.
@@ -200,6 +202,10 @@ func (q ListQuery) where() (string, []any) {
 	if q.RequesterID != 0 {
 		conds = append(conds, "t.requester_id = ?")
 		args = append(args, q.RequesterID)
+	}
+	if q.RecordKind != "" {
+		conds = append(conds, "t.number IN (SELECT l.ticket_number FROM records r JOIN ticket_links l ON l.record_id = r.id WHERE r.kind = ? AND r.external_id = ?)")
+		args = append(args, string(q.RecordKind), q.RecordExternalID)
 	}
 	switch {
 	case q.AssigneeID == Unassigned:

@@ -109,6 +109,11 @@ func (s *DB) CreateTicketOnce(ctx context.Context, once Once, t ticket.Ticket) (
 		if err := attach(ctx, tx, t.Attachments, t.Requester.ID, number, 0); err != nil {
 			return err
 		}
+		for _, l := range t.Links {
+			if err := s.link(ctx, tx, number, l.Record.ID, t.Requester.ID, t.CreatedAt); err != nil {
+				return err
+			}
+		}
 		if err := s.appendEvent(ctx, tx, ticket.EventTicketCreated, number, 0, false, 0, t.CreatedAt); err != nil {
 			return err
 		}
@@ -214,7 +219,11 @@ func (s *DB) Ticket(ctx context.Context, number int64) (ticket.Ticket, error) {
 		return t, notFound(err)
 	}
 	described, err := s.attachments(ctx, `ticket_number = ? AND message_id IS NULL`, number)
+	if err != nil {
+		return t, err
+	}
 	t.Attachments = described[0]
+	t.Links, err = s.Links(ctx, number)
 	return t, err
 }
 

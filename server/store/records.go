@@ -1,0 +1,399 @@
+package store
+
+// Records (claims, ERAs, assets…) and the links of tickets to them.
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/supportal/supportal/app/ticket"
+)
+
+// Errors of links.
+var (
+	// ErrLinkExists: the ticket is linked to the record already.
+	ErrLinkExists = ticket.Errorf(ticket.CodeConflict, "ErrLinkExists", "recordId")
+)
+
+const recordSelect = `SELECT r.id, r.organization_id, o.name, o.account_number, r.kind, r.external_id, r.title,
+	r.fields, r.url, r.archived, r.created_at, r.updated_at FROM records r JOIN organizations o ON o.id = r.organization_id`
+
+func scanRecord(row interface{ Scan(...any) error }, extra ...any) (ticket.Record, error) {
+	var r ticket.Record
+	var fields string
+	var created, updated int64
+	err := row.Scan(append([]any{&r.ID, &r.Organization.ID, &r.Organization.Name, &r.Organization.AccountNumber,
+		&r.Kind, &r.ExternalID, &r.Title, &fields, &r.URL, &r.Archived, &created, &updated}, extra...)...)
+	if err != nil {
+		return r, err
+	}
+	r.CreatedAt, r.UpdatedAt = fromMillis(created), fromMillis(updated)
+	if err := json.Unmarshal([]byte(fields), &r.Fields); err != nil {
+		return r, err
+	}
+	if r.Fields == nil {
+		r.Fields = []ticket.RecordField{}
+	}
+	return r, nil
+}
+
+// UpsertRecord stores r under its organization, kind and external id: a
+// new record, or the same one with r's title, fields and link (archived
+// no more). It returns the record as stored and whether it was new.
+func (s *DB) UpsertRecord(ctx context.Context, r ticket.Record) (ticket.Record, bool, error) {
+	if r.Fields == nil {
+		r.Fields = []ticket.RecordField{}
+	}
+	fj, err := json.Marshal(r.Fields)
+	if err != nil {
+		return r, false, err
+	}
+	var id int64
+	var created bool
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		var title string
+		err := tx.QueryRowContext(ctx, `SELECT id, title FROM records WHERE organization_id = ? AND kind = ? AND external_id = ?`,
+			r.Organization.ID, string(r.Kind), r.ExternalID).Scan(&id, &title)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			created = true
+			res, err := tx.ExecContext(ctx, `INSERT INTO records (organization_id, kind, external_id, title, fields, url, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.Organization.ID, string(r.Kind), r.ExternalID, r.Title, string(fj), r.URL,
+				millis(r.UpdatedAt), millis(r.UpdatedAt))
+			if err != nil {
+				return err
+			}
+			id, err = res.LastInsertId()
+			return err
+		case err != nil:
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE records SET title = ?, fields = ?, url = ?, archived = 0, updated_at = ? WHERE id = ?`,
+			r.Title, string(fj), r.URL, millis(r.UpdatedAt), id); err != nil {
+			return err
+		}
+		if title != r.Title {
+			// The linked tickets are found by the new title.
+			_, err = tx.ExecContext(ctx, `UPDATE search SET text = ? WHERE rowid IN (SELECT search_rowid FROM ticket_links WHERE record_id = ?)`,
+				linkText(r), id)
+		}
+		return err
+	})
+	if err != nil {
+		return r, false, err
+	}
+	got, err := s.Record(ctx, id)
+	return got, created, err
+}
+
+// linkText is what a link adds to its ticket's search index.
+func linkText(r ticket.Record) string { return r.ExternalID + " " + r.Title }
+
+// ArchiveRecord archives the record of organization orgID with kind and
+// external id; its links stay. ticket.ErrNotFound if there is none.
+func (s *DB) ArchiveRecord(ctx context.Context, orgID int64, kind ticket.RecordKind, externalID string, at time.Time) (ticket.Record, error) {
+	var id int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `UPDATE records SET archived = 1, updated_at = ? WHERE organization_id = ? AND kind = ? AND external_id = ? RETURNING id`,
+			millis(at), orgID, string(kind), externalID).Scan(&id)
+		return notFound(err)
+	})
+	if err != nil {
+		return ticket.Record{}, err
+	}
+	return s.Record(ctx, id)
+}
+
+// Record returns the record with id.
+func (s *DB) Record(ctx context.Context, id int64) (ticket.Record, error) {
+	r, err := scanRecord(s.db.QueryRowContext(ctx, recordSelect+` WHERE r.id = ?`, id))
+	return r, notFound(err)
+}
+
+// RecordByKey returns the record of organization orgID with kind and
+// external id.
+func (s *DB) RecordByKey(ctx context.Context, orgID int64, kind ticket.RecordKind, externalID string) (ticket.Record, error) {
+	r, err := scanRecord(s.db.QueryRowContext(ctx, recordSelect+` WHERE r.organization_id = ? AND r.kind = ? AND r.external_id = ?`,
+		orgID, string(kind), externalID))
+	return r, notFound(err)
+}
+
+// RecordQuery selects records. Scope comes from the visibility policy and
+// is always applied.
+type RecordQuery struct {
+	Scope          ticket.Scope
+	OrganizationID int64             // 0: every organization in scope
+	Kind           ticket.RecordKind // "": every kind
+	Search         string            // part of the external id or the title
+	Archived       bool              // archived records too
+	Cursor         string            // from the previous page
+	Limit          int               // 1..500, default 50
+}
+
+// ListRecords returns a page of records, the most recently updated first,
+// and the cursor of the next page ("" at the end).
+func (s *DB) ListRecords(ctx context.Context, q RecordQuery) ([]ticket.Record, string, error) {
+	out := []ticket.Record{}
+	if q.Scope.Empty() {
+		return out, "", nil
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	var conds []string
+	var args []any
+	if !q.Scope.All {
+		conds = append(conds, "r.organization_id IN ("+placeholders(len(q.Scope.OrganizationIDs))+")")
+		for _, id := range q.Scope.OrganizationIDs {
+			args = append(args, id)
+		}
+	}
+	if q.OrganizationID != 0 {
+		conds = append(conds, "r.organization_id = ?")
+		args = append(args, q.OrganizationID)
+	}
+	if q.Kind != "" {
+		conds = append(conds, "r.kind = ?")
+		args = append(args, string(q.Kind))
+	}
+	if !q.Archived {
+		conds = append(conds, "r.archived = 0")
+	}
+	if words := strings.Fields(q.Search); len(words) > 0 {
+		// Every word must occur in the external id or the title.
+		for _, w := range words {
+			conds = append(conds, `(r.external_id || ' ' || r.title) LIKE ? ESCAPE '\'`)
+			args = append(args, "%"+likeEscaper.Replace(w)+"%")
+		}
+	}
+	keys := []sortKey{{"r.updated_at", true}, {"r.id", true}}
+	if q.Cursor != "" {
+		values, err := decodeCursor(q.Cursor, len(keys))
+		if err != nil {
+			return nil, "", err
+		}
+		cond, cargs := after(keys, values)
+		conds = append(conds, cond)
+		args = append(args, cargs...)
+	}
+	query := recordSelect
+	if len(conds) > 0 {
+		query += " WHERE " + strings.Join(conds, " AND ")
+	}
+	query += " ORDER BY r.updated_at DESC, r.id DESC LIMIT " + strconv.Itoa(limit+1)
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		last := out[limit-1]
+		next = encodeCursor([]any{millis(last.UpdatedAt), last.ID})
+	}
+	return out, next, nil
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// RecordTicket is a ticket linked to a record, as the record's stats need it.
+type RecordTicket struct {
+	RecordID int64
+	Number   int64
+	Closed   bool
+}
+
+// RecordTickets returns, for each of the records, the tickets in scope
+// linked to it (newest first).
+func (s *DB) RecordTickets(ctx context.Context, recordIDs []int64, scope ticket.Scope) ([]RecordTicket, error) {
+	if len(recordIDs) == 0 || scope.Empty() {
+		return nil, nil
+	}
+	args := make([]any, 0, len(recordIDs)+len(scope.OrganizationIDs))
+	for _, id := range recordIDs {
+		args = append(args, id)
+	}
+	q := `SELECT l.record_id, t.number, t.status FROM ticket_links l JOIN tickets t ON t.number = l.ticket_number
+		WHERE l.record_id IN (` + placeholders(len(recordIDs)) + `)`
+	if !scope.All {
+		q += ` AND t.organization_id IN (` + placeholders(len(scope.OrganizationIDs)) + `)`
+		for _, id := range scope.OrganizationIDs {
+			args = append(args, id)
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY t.number DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []RecordTicket
+	for rows.Next() {
+		var rt RecordTicket
+		var st ticket.Status
+		if err := rows.Scan(&rt.RecordID, &rt.Number, &st); err != nil {
+			return nil, err
+		}
+		rt.Closed = st.Closed()
+		out = append(out, rt)
+	}
+	return out, rows.Err()
+}
+
+// TicketsAbout returns the tickets in scope linked to record id, newest
+// first, at most limit.
+func (s *DB) TicketsAbout(ctx context.Context, recordID int64, scope ticket.Scope, limit int) ([]ticket.Ticket, error) {
+	if scope.Empty() {
+		return []ticket.Ticket{}, nil
+	}
+	args := []any{recordID}
+	q := ticketSelect + ` FROM ticket_links l JOIN tickets t ON t.number = l.ticket_number` + ticketJoins + ` WHERE l.record_id = ?`
+	if !scope.All {
+		q += ` AND t.organization_id IN (` + placeholders(len(scope.OrganizationIDs)) + `)`
+		for _, id := range scope.OrganizationIDs {
+			args = append(args, id)
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY t.number DESC LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []ticket.Ticket{}
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// Example is a link announced in the conversation: a public message with
+// Body, moving the ticket from status From to To like a reply.
+type Example struct {
+	Body     string
+	From, To ticket.Status
+}
+
+// LinkRecord links ticket number to record recordID, made by by at at;
+// with an example, its message is added in the same transaction (its id is
+// returned). ErrLinkExists if the link exists; ErrChanged if an example's
+// ticket is no longer in status From.
+func (s *DB) LinkRecord(ctx context.Context, number, recordID int64, by ticket.UserRef, at time.Time, example *Example) (int64, error) {
+	var msgID int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.link(ctx, tx, number, recordID, by.ID, at); err != nil {
+			return err
+		}
+		if example == nil {
+			return s.appendEvent(ctx, tx, ticket.EventTicketUpdated, number, 0, false, 0, at)
+		}
+		if err := moveStatus(ctx, tx, number, example.From, example.To, at, true); err != nil {
+			return err
+		}
+		var err error
+		msgID, err = s.insertMessage(ctx, tx, ticket.Message{TicketNumber: number, Author: by, Body: example.Body, CreatedAt: at})
+		return err
+	})
+	return msgID, err
+}
+
+// link inserts one link and indexes the record's id and title for the
+// ticket's search.
+func (s *DB) link(ctx context.Context, tx *sql.Tx, number, recordID, userID int64, at time.Time) error {
+	var r ticket.Record
+	if err := tx.QueryRowContext(ctx, `SELECT external_id, title FROM records WHERE id = ?`, recordID).Scan(&r.ExternalID, &r.Title); err != nil {
+		return notFound(err)
+	}
+	var exists int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM ticket_links WHERE ticket_number = ? AND record_id = ?`, number, recordID).Scan(&exists); err != nil {
+		return err
+	}
+	if exists > 0 {
+		return ErrLinkExists
+	}
+	if err := index(ctx, tx, number, linkText(r), false); err != nil {
+		return err
+	}
+	var rowid int64
+	if err := tx.QueryRowContext(ctx, `SELECT last_insert_rowid()`).Scan(&rowid); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_links (ticket_number, record_id, linked_by, linked_at, search_rowid) VALUES (?, ?, ?, ?, ?)`,
+		number, recordID, userID, millis(at), rowid)
+	return err
+}
+
+// UnlinkRecord removes the link of ticket number to record recordID;
+// ticket.ErrNotFound if there is none.
+func (s *DB) UnlinkRecord(ctx context.Context, number, recordID int64, at time.Time) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var rowid sql.NullInt64
+		err := tx.QueryRowContext(ctx, `DELETE FROM ticket_links WHERE ticket_number = ? AND record_id = ? RETURNING search_rowid`,
+			number, recordID).Scan(&rowid)
+		if err != nil {
+			return notFound(err)
+		}
+		if rowid.Valid {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid = ?`, rowid.Int64); err != nil {
+				return err
+			}
+		}
+		return s.appendEvent(ctx, tx, ticket.EventTicketUpdated, number, 0, false, 0, at)
+	})
+}
+
+// Links returns the links of ticket number, oldest first.
+func (s *DB) Links(ctx context.Context, number int64) ([]ticket.Link, error) {
+	byTicket, err := s.linksOf(ctx, []int64{number})
+	return byTicket[number], err
+}
+
+// linksOf returns the links of the tickets, oldest first per ticket.
+func (s *DB) linksOf(ctx context.Context, numbers []int64) (map[int64][]ticket.Link, error) {
+	out := map[int64][]ticket.Link{}
+	if len(numbers) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(numbers))
+	for i, n := range numbers {
+		args[i] = n
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT l.ticket_number, r.id, r.organization_id, r.kind, r.external_id, r.title, r.archived,
+		l.linked_by, u.name, l.linked_at
+		FROM ticket_links l JOIN records r ON r.id = l.record_id JOIN users u ON u.id = l.linked_by
+		WHERE l.ticket_number IN (`+placeholders(len(numbers))+`) ORDER BY l.ticket_number, l.linked_at, r.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n, at int64
+		var l ticket.Link
+		if err := rows.Scan(&n, &l.Record.ID, &l.Record.Organization, &l.Record.Kind, &l.Record.ExternalID, &l.Record.Title,
+			&l.Record.Archived, &l.LinkedBy.ID, &l.LinkedBy.Name, &at); err != nil {
+			return nil, err
+		}
+		l.LinkedAt = fromMillis(at)
+		out[n] = append(out[n], l)
+	}
+	return out, rows.Err()
+}
