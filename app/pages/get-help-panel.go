@@ -456,7 +456,7 @@ func (p *getHelpPanel) renderConversation(lang string, tk ticket.TicketView) app
 		body = append(body, newReplyBox().WithSession(p.Session).WithTicket(d.Ticket).InPanel(true).
 			WithRegime(regimeOf(p.Session, p.orgs, d.Ticket.Organization.ID)).WithLimits(p.catalog.Attachments))
 	}
-	return app.Div().ID("help-conversation-"+n).Class("conversation help-conversation").Body(body...)
+	return app.Div().ID("help-conversation-" + n).Class("conversation help-conversation").Body(body...)
 }
 
 // onShow opens or closes a ticket's conversation; the one open is read.

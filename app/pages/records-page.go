@@ -174,7 +174,7 @@ func (p *recordsPage) renderTable(lang string) app.UI {
 		app.TBody().Body(app.Range(rows).Slice(func(i int) app.UI {
 			r := rows[i]
 			id := strconv.FormatInt(r.ID, 10)
-			return app.Tr().ID("record-row-" + id).Body(
+			return app.Tr().ID("record-row-"+id).Body(
 				app.Td().Class("record-kind").Text(t(lang, r.Kind.MessageID())),
 				app.Td().Class("record-id").Text(r.ExternalID),
 				app.Td().Class("record-title").Body(
