@@ -35,6 +35,19 @@ type Type struct {
 type Category struct {
 	ID     string  `json:"id"`
 	Fields []Field `json:"fields,omitempty"`
+	// Evidence, when set, asks for proof in some cases (see Evidence).
+	Evidence *Evidence `json:"evidence,omitempty"`
+}
+
+// Evidence is a rule of a category: when field Field holds one of Values,
+// the ticket needs an attached file or a value in field Alternative. A
+// missing remittance of UnitedHealthcare or Cigna is only investigated
+// with an EOB (or another image of the payment) or the DDAR / bank
+// transaction id.
+type Evidence struct {
+	Field       string   `json:"field"`
+	Values      []string `json:"values"`
+	Alternative string   `json:"alternative"`
 }
 
 // FieldKind says what a field holds and how it is checked.
@@ -46,20 +59,28 @@ const (
 	KindDate   FieldKind = "date"   // YYYY-MM-DD
 	KindMoney  FieldKind = "money"  // amount with up to two decimals
 	KindSelect FieldKind = "select" // one of Options
-	KindRows   FieldKind = "rows"   // repeatable rows: a JSON array of objects of strings
+	KindRows   FieldKind = "rows"   // repeatable rows of Columns: a JSON array of objects of strings
+	KindRecord FieldKind = "record" // the external id of a record of kind Record of the ticket's account
 )
 
-var fieldKinds = map[FieldKind]bool{KindText: true, KindNumber: true, KindDate: true, KindMoney: true, KindSelect: true, KindRows: true}
+var fieldKinds = map[FieldKind]bool{KindText: true, KindNumber: true, KindDate: true, KindMoney: true, KindSelect: true, KindRows: true, KindRecord: true}
+
+// DefaultMaxRows is how many rows a rows field takes unless it says.
+const DefaultMaxRows = 20
 
 // Field is a data field a category asks for.
 type Field struct {
-	ID        string    `json:"id"`
-	Kind      FieldKind `json:"kind"`
-	Required  bool      `json:"required,omitempty"`
-	MaxLength int       `json:"maxLength,omitempty"` // text: at most this many characters (default 100)
-	Pattern   string    `json:"pattern,omitempty"`   // text: a regular expression the whole value must match
-	Options   []string  `json:"options,omitempty"`   // select: the allowed values (labels: Option_<field>_<value>)
-	Help      bool      `json:"help,omitempty"`      // a help text FieldHelp_<id> exists
+	ID        string     `json:"id"`
+	Kind      FieldKind  `json:"kind"`
+	Required  bool       `json:"required,omitempty"`
+	MaxLength int        `json:"maxLength,omitempty"` // text: at most this many characters (default 100)
+	Pattern   string     `json:"pattern,omitempty"`   // text: a regular expression the whole value must match
+	Options   []string   `json:"options,omitempty"`   // select: the allowed values (labels: Option_<field>_<value>)
+	Help      bool       `json:"help,omitempty"`      // a help text FieldHelp_<id> exists
+	Currency  string     `json:"currency,omitempty"`  // money: the ISO currency of the amount (shown with it)
+	Record    RecordKind `json:"record,omitempty"`    // record: the kind of record chosen
+	Columns   []Field    `json:"columns,omitempty"`   // rows: the fields of each row
+	MaxRows   int        `json:"maxRows,omitempty"`   // rows: at most this many (default 20)
 
 	pattern *regexp.Regexp
 }
@@ -88,10 +109,37 @@ var DefaultCatalog = mustCatalog(Catalog{Types: []Type{
 	{ID: "provider_enrollment", Categories: []Category{
 		{ID: "new_enrollment"}, {ID: "enrollment_change"}, {ID: "enrollment_status"},
 	}},
+	// Missing remittance (ERA) / ERA enrollment, after the billing
+	// clearinghouse's help article: provider and payer, one example of a
+	// missing check is enough; UHC and Cigna need an EOB or the DDAR.
+	{ID: "missing_remittance", Categories: []Category{
+		{ID: "missing_era", Fields: remittanceFields(true), Evidence: &Evidence{Field: "payer", Values: []string{"UHC", "CIGNA"}, Alternative: "ddarTransactionId"}},
+		{ID: "era_enrollment", Fields: remittanceFields(false)},
+	}},
 	// Get Help from a claim, an ERA, an eligibility check or an asset:
 	// the record says what it is about, the subject what is wrong.
 	{ID: RecordHelpType, Records: true, DescriptionOptional: true, Categories: []Category{{ID: "general"}}},
 }})
+
+// remittanceFields are the fields of a missing-remittance ticket: the
+// provider, the payer and, for missing ERAs, the checks and the DDAR id.
+func remittanceFields(checks bool) []Field {
+	fs := []Field{
+		{ID: "provider", Kind: KindRecord, Record: RecordProvider, Required: true},
+		{ID: "payer", Kind: KindRecord, Record: RecordPayer, Required: true},
+	}
+	if checks {
+		fs = append(fs,
+			Field{ID: "checks", Kind: KindRows, Required: true, Help: true, MaxRows: 10, Columns: []Field{
+				{ID: "checkNumber", Kind: KindText, Required: true, Pattern: referencePattern},
+				{ID: "checkAmount", Kind: KindMoney, Required: true, Currency: "USD"},
+				{ID: "checkDate", Kind: KindDate, Required: true},
+			}},
+			Field{ID: "ddarTransactionId", Kind: KindText, Pattern: referencePattern, Help: true},
+		)
+	}
+	return fs
+}
 
 // RecordHelpType is the type of the tickets "Get Help" files about a
 // record in the default catalog.
@@ -173,6 +221,14 @@ func (c *Catalog) Check() error {
 				if f.Kind == KindSelect && len(f.Options) == 0 {
 					return &CatalogError{Entry: fentry, Reason: "a select field needs options"}
 				}
+				if f.Kind == KindRecord && !f.Record.Valid() {
+					return &CatalogError{Entry: fentry, Reason: fmt.Sprintf("a record field needs a record kind (%v)", RecordKinds())}
+				}
+				if f.Kind == KindRows {
+					if err := checkColumns(fentry, f); err != nil {
+						return err
+					}
+				}
 				if f.MaxLength < 0 {
 					return &CatalogError{Entry: fentry, Reason: "maxLength must not be negative"}
 				}
@@ -184,7 +240,63 @@ func (c *Catalog) Check() error {
 					f.pattern = re
 				}
 			}
+			if err := checkEvidence(centry, cat); err != nil {
+				return err
+			}
 		}
+	}
+	return nil
+}
+
+// checkColumns checks the columns of rows field f: plain fields (no rows,
+// no records), each id once.
+func checkColumns(entry string, f *Field) error {
+	if len(f.Columns) == 0 {
+		return &CatalogError{Entry: entry, Reason: "a rows field needs columns"}
+	}
+	if f.MaxRows < 0 {
+		return &CatalogError{Entry: entry, Reason: "maxRows must not be negative"}
+	}
+	ids := map[string]bool{}
+	for ci := range f.Columns {
+		c := &f.Columns[ci]
+		centry := fmt.Sprintf("%s column %q", entry, c.ID)
+		switch {
+		case !catalogID.MatchString(c.ID):
+			return &CatalogError{Entry: centry, Reason: "id must be letters, digits and _ (starting with a letter)"}
+		case ids[c.ID]:
+			return &CatalogError{Entry: centry, Reason: "defined twice"}
+		case !fieldKinds[c.Kind] || c.Kind == KindRows || c.Kind == KindRecord:
+			return &CatalogError{Entry: centry, Reason: fmt.Sprintf("kind %q cannot be a column (text, number, date, money, select)", c.Kind)}
+		case c.Kind == KindSelect && len(c.Options) == 0:
+			return &CatalogError{Entry: centry, Reason: "a select field needs options"}
+		}
+		ids[c.ID] = true
+		if c.Pattern != "" {
+			re, err := regexp.Compile(`^(?:` + c.Pattern + `)$`)
+			if err != nil {
+				return &CatalogError{Entry: centry, Reason: "bad pattern: " + err.Error()}
+			}
+			c.pattern = re
+		}
+	}
+	return nil
+}
+
+// checkEvidence checks that an evidence rule names fields of its category.
+func checkEvidence(entry string, cat *Category) error {
+	e := cat.Evidence
+	if e == nil {
+		return nil
+	}
+	if _, ok := cat.Field(e.Field); !ok {
+		return &CatalogError{Entry: entry + " evidence", Reason: fmt.Sprintf("field %q is not a field of the category", e.Field)}
+	}
+	if _, ok := cat.Field(e.Alternative); !ok {
+		return &CatalogError{Entry: entry + " evidence", Reason: fmt.Sprintf("alternative %q is not a field of the category", e.Alternative)}
+	}
+	if len(e.Values) == 0 {
+		return &CatalogError{Entry: entry + " evidence", Reason: "no values"}
 	}
 	return nil
 }

@@ -23,8 +23,14 @@ func TestEveryDerivedLabelIsTranslated(t *testing.T) {
 				if f.Help {
 					ids = append(ids, ticket.FieldHelpMessageID(f.ID))
 				}
+				for _, col := range f.Columns {
+					ids = append(ids, ticket.FieldMessageID(col.ID))
+				}
 			}
 		}
+	}
+	for _, k := range ticket.RecordKinds() {
+		ids = append(ids, k.MessageID(), k.PluralMessageID())
 	}
 	for _, e := range []*ticket.Error{ticket.ErrNotFound, ticket.ErrUnauthorized, ticket.ErrForbidden, ticket.ErrBadCredentials, ticket.ErrTooManyLogins, ticket.ErrInternal} {
 		ids = append(ids, e.MessageID)

@@ -140,7 +140,13 @@ func Validate(c Catalog, v Viewer, d Draft) error {
 			for _, f := range cat.Fields {
 				if id := f.Check(d.Fields[f.ID]); id != "" {
 					add(FieldKey(f.ID), id)
+				} else if f.Kind == KindRows {
+					f.checkCells(add, d.Fields[f.ID])
 				}
+			}
+			if e := cat.Evidence; e != nil && e.Needed(d) {
+				add("attachments", "ErrEvidenceRequired")
+				add(FieldKey(e.Alternative), "ErrEvidenceRequired")
 			}
 		}
 	}
@@ -230,9 +236,18 @@ func (f Field) Check(value string) string {
 		}
 		return "ErrFieldOption"
 	case KindRows:
-		var rows []map[string]string
-		if json.Unmarshal([]byte(value), &rows) != nil {
+		rows, err := Rows(value)
+		switch {
+		case err != nil:
 			return "ErrFieldRows"
+		case len(rows) == 0 && f.Required:
+			return "ErrFieldRequired"
+		case len(rows) > f.maxRows():
+			return "ErrFieldTooManyRows"
+		}
+	case KindRecord:
+		if !ValidExternalID(value) {
+			return "ErrFieldRecord"
 		}
 	default: // text
 		limit := f.MaxLength
@@ -247,6 +262,81 @@ func (f Field) Check(value string) string {
 		}
 	}
 	return ""
+}
+
+// Rows reads the rows of a rows field's value, leaving out rows whose
+// cells are all blank (a row the user added and left empty).
+func Rows(value string) ([]map[string]string, error) {
+	if strings.TrimSpace(value) == "" {
+		return nil, nil
+	}
+	var rows []map[string]string
+	if err := json.Unmarshal([]byte(value), &rows); err != nil {
+		return nil, err
+	}
+	out := rows[:0]
+	for _, r := range rows {
+		for _, v := range r {
+			if strings.TrimSpace(v) != "" {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+func (f Field) maxRows() int {
+	if f.MaxRows > 0 {
+		return f.MaxRows
+	}
+	return DefaultMaxRows
+}
+
+// CellKey is how a cell of a rows field is named in FieldError.Field:
+// "fields.checks.0.checkAmount" (rows counted without the blank ones).
+func CellKey(field string, row int, column string) string {
+	return FieldKey(field) + "." + itoa(row) + "." + column
+}
+
+// checkCells checks each cell of the rows of value (which Check found
+// well-formed) against its column; unknown columns are refused.
+func (f Field) checkCells(add func(field, id string), value string) {
+	rows, _ := Rows(value)
+	for i, r := range rows {
+		for name := range r {
+			if _, ok := f.column(name); !ok {
+				add(CellKey(f.ID, i, name), "ErrUnknownField")
+			}
+		}
+		for _, c := range f.Columns {
+			if id := c.Check(r[c.ID]); id != "" {
+				add(CellKey(f.ID, i, c.ID), id)
+			}
+		}
+	}
+}
+
+func (f Field) column(id string) (Field, bool) {
+	for _, c := range f.Columns {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Field{}, false
+}
+
+// Needed reports whether draft d lacks the evidence e asks for: its field
+// holds one of e's values, and d has no file and no alternative.
+func (e Evidence) Needed(d Draft) bool {
+	v := strings.TrimSpace(d.Fields[e.Field])
+	applies := false
+	for _, x := range e.Values {
+		if strings.EqualFold(v, x) {
+			applies = true
+		}
+	}
+	return applies && len(d.Attachments) == 0 && strings.TrimSpace(d.Fields[e.Alternative]) == ""
 }
 
 // compiled returns the field's pattern, compiling it if the catalog came

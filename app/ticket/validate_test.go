@@ -15,13 +15,24 @@ func good(org int64, typ, cat string) Draft {
 	c, _ := t.Category(cat)
 	for _, f := range c.Fields {
 		if f.Required {
-			d.Fields[f.ID] = "RE-2026-10452"
+			d.Fields[f.ID] = goodValue(f)
 		}
 	}
 	if t.Records {
 		d.Links = []int64{7}
 	}
 	return d
+}
+
+// goodValue is a valid value of a required field f.
+func goodValue(f Field) string {
+	switch f.Kind {
+	case KindRows:
+		return `[{"checkNumber":"CHK-88213","checkAmount":"1250.00","checkDate":"2026-10-30"}]`
+	case KindRecord:
+		return "AETNA"
+	}
+	return "RE-2026-10452"
 }
 
 // TestValidateEveryCatalogEntryAndRole runs every type and category of the
@@ -151,8 +162,8 @@ func TestCatalogFor(t *testing.T) {
 	if has(DefaultCatalog.For(member, orgA.ID), "admin_request") {
 		t.Error("member is offered admin_request")
 	}
-	if got := len(DefaultCatalog.For(member, orgA.ID).Types); got != 5 {
-		t.Errorf("member is offered %d types, want 5 (4 and Get Help)", got)
+	if got, want := len(DefaultCatalog.For(member, orgA.ID).Types), len(DefaultCatalog.Types)-1; got != want {
+		t.Errorf("member is offered %d types, want %d (all but admin_request)", got, want)
 	}
 }
 
@@ -212,6 +223,14 @@ func TestReadCatalogNamesTheBadEntry(t *testing.T) {
 		{`{"types":[{"id":"a","categories":[{"id":"c","fields":[{"id":"f","kind":"select"}]}]}]}`, `field "f": a select field needs options`},
 		{`{"types":[{"id":"a","categories":[{"id":"c"}],"color":1}]}`, `unknown field "color"`},
 		{`{"types":[]}`, `no ticket types`},
+		{`{"types":[{"id":"a","categories":[{"id":"c","fields":[{"id":"p","kind":"record"}]}]}]}`, `field "p": a record field needs a record kind`},
+		{`{"types":[{"id":"a","categories":[{"id":"c","fields":[{"id":"p","kind":"record","record":"spaceship"}]}]}]}`, `field "p": a record field needs a record kind`},
+		{`{"types":[{"id":"a","categories":[{"id":"c","fields":[{"id":"r","kind":"rows"}]}]}]}`, `field "r": a rows field needs columns`},
+		{`{"types":[{"id":"a","categories":[{"id":"c","fields":[{"id":"r","kind":"rows","columns":[{"id":"x","kind":"rows"}]}]}]}]}`, `field "r" column "x": kind "rows" cannot be a column`},
+		{`{"types":[{"id":"a","categories":[{"id":"c","fields":[{"id":"r","kind":"rows","columns":[{"id":"x","kind":"text"},{"id":"x","kind":"date"}]}]}]}]}`, `column "x": defined twice`},
+		{`{"types":[{"id":"a","categories":[{"id":"c","fields":[{"id":"r","kind":"rows","columns":[{"id":"x","kind":"text","pattern":"("}]}]}]}]}`, `column "x": bad pattern`},
+		{`{"types":[{"id":"a","categories":[{"id":"c","fields":[{"id":"p","kind":"text"}],"evidence":{"field":"payer","values":["UHC"],"alternative":"p"}}]}]}`, `category "c" evidence: field "payer" is not a field`},
+		{`{"types":[{"id":"a","categories":[{"id":"c","fields":[{"id":"p","kind":"text"}],"evidence":{"field":"p","values":["UHC"],"alternative":"q"}}]}]}`, `alternative "q" is not a field`},
 	}
 	for _, tt := range tests {
 		_, err := ReadCatalog(strings.NewReader(tt.json))
@@ -246,5 +265,72 @@ func TestCheckReply(t *testing.T) {
 		if got := CheckReply(c.body, c.files); got != c.want {
 			t.Errorf("CheckReply(%.20q…, %d) = %q, want %q", c.body, c.files, got, c.want)
 		}
+	}
+}
+
+// TestMissingRemittance: the seed's rule for missing ERAs — provider,
+// payer and one example check; UHC and Cigna need an attached EOB or the
+// DDAR / bank transaction id.
+func TestMissingRemittance(t *testing.T) {
+	base := func() Draft { return good(orgA.ID, "missing_remittance", "missing_era") }
+	tests := []struct {
+		name   string
+		change func(*Draft)
+		want   map[string]string // field -> message id; nil: valid
+	}{
+		{"another payer needs no evidence", func(d *Draft) {}, nil},
+		{"UHC without evidence", func(d *Draft) { d.Fields["payer"] = "UHC" },
+			map[string]string{"attachments": "ErrEvidenceRequired", "fields.ddarTransactionId": "ErrEvidenceRequired"}},
+		{"Cigna, any case, without evidence", func(d *Draft) { d.Fields["payer"] = "cigna" },
+			map[string]string{"attachments": "ErrEvidenceRequired"}},
+		{"UHC with an EOB", func(d *Draft) { d.Fields["payer"] = "UHC"; d.Attachments = []string{"upload-1"} }, nil},
+		{"UHC with the DDAR id", func(d *Draft) { d.Fields["payer"] = "UHC"; d.Fields["ddarTransactionId"] = "TRN-1-0012345678" }, nil},
+		{"no check", func(d *Draft) { d.Fields["checks"] = `[]` }, map[string]string{"fields.checks": "ErrFieldRequired"}},
+		{"only a blank row", func(d *Draft) { d.Fields["checks"] = `[{"checkNumber":" ","checkAmount":"","checkDate":""}]` },
+			map[string]string{"fields.checks": "ErrFieldRequired"}},
+		{"a blank row besides a good one", func(d *Draft) {
+			d.Fields["checks"] = `[{"checkNumber":"","checkAmount":"","checkDate":""},{"checkNumber":"CHK-1","checkAmount":"12,50","checkDate":"2026-10-01"}]`
+		}, nil},
+		{"bad cells", func(d *Draft) {
+			d.Fields["checks"] = `[{"checkNumber":"CHK-1","checkAmount":"12.345","checkDate":"30.10.2026"}]`
+		},
+			map[string]string{"fields.checks.0.checkAmount": "ErrFieldMoney", "fields.checks.0.checkDate": "ErrFieldDate"}},
+		{"a missing cell", func(d *Draft) { d.Fields["checks"] = `[{"checkNumber":"CHK-1","checkDate":"2026-10-30"}]` },
+			map[string]string{"fields.checks.0.checkAmount": "ErrFieldRequired"}},
+		{"an unknown column", func(d *Draft) {
+			d.Fields["checks"] = `[{"checkNumber":"CHK-1","checkAmount":"1","checkDate":"2026-10-30","iban":"DE00"}]`
+		}, map[string]string{"fields.checks.0.iban": "ErrUnknownField"}},
+		{"not rows", func(d *Draft) { d.Fields["checks"] = `{"checkNumber":"1"}` }, map[string]string{"fields.checks": "ErrFieldRows"}},
+		{"eleven checks", func(d *Draft) {
+			d.Fields["checks"] = "[" + strings.Repeat(`{"checkNumber":"CHK-1","checkAmount":"1","checkDate":"2026-10-30"},`, 10) + `{"checkNumber":"CHK-1","checkAmount":"1","checkDate":"2026-10-30"}]`
+		}, map[string]string{"fields.checks": "ErrFieldTooManyRows"}},
+		{"no provider", func(d *Draft) { delete(d.Fields, "provider") }, map[string]string{"fields.provider": "ErrFieldRequired"}},
+		{"a provider that is no record id", func(d *Draft) { d.Fields["provider"] = "Dr. Weber" }, map[string]string{"fields.provider": "ErrFieldRecord"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := base()
+			tt.change(&d)
+			err := Validate(DefaultCatalog, member, d)
+			if tt.want == nil {
+				if err != nil {
+					t.Fatalf("Validate = %v, want nil", err)
+				}
+				return
+			}
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("Validate = %v, want %v", err, tt.want)
+			}
+			for field, id := range tt.want {
+				if got := ve.For(field); got != id {
+					t.Errorf("%s: %q, want %q (all: %v)", field, got, id, err)
+				}
+			}
+		})
+	}
+	// ERA enrollment asks for provider and payer only.
+	if err := Validate(DefaultCatalog, member, good(orgA.ID, "missing_remittance", "era_enrollment")); err != nil {
+		t.Fatalf("enrollment: %v", err)
 	}
 }

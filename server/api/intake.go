@@ -184,6 +184,27 @@ func (s *Server) draftLinks(r *http.Request, v ticket.Viewer, d ticket.Draft) ([
 		}
 		links = append(links, ticket.Link{Record: rec.Ref()})
 	}
+	// A field that names a record (the provider and payer of a missing
+	// remittance) names one of the account's records, and links it.
+	typ, _ := s.cfg.Catalog.Type(d.Type)
+	cat, _ := typ.Category(d.Category)
+	for _, f := range cat.Fields {
+		value := strings.TrimSpace(d.Fields[f.ID])
+		if f.Kind != ticket.KindRecord || value == "" {
+			continue
+		}
+		rec, err := s.store.RecordByKey(r.Context(), d.OrganizationID, f.Record, value)
+		if ticket.ErrorCode(err) == ticket.CodeNotFound || (err == nil && rec.Archived) {
+			return nil, ticket.ValidationFailed(ticket.FieldKey(f.ID), "ErrFieldRecordUnknown")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !seen[rec.ID] {
+			seen[rec.ID] = true
+			links = append(links, ticket.Link{Record: rec.Ref()})
+		}
+	}
 	return links, nil
 }
 

@@ -396,3 +396,57 @@ func TestRecordAccessMatrix(t *testing.T) {
 }
 
 func jsonBytes(v any) ([]byte, error) { return json.Marshal(v) }
+
+// TestMissingRemittanceTicket: the seed's missing-ERA ticket through the
+// API — a UHC remittance is refused without an EOB or DDAR id and accepted
+// with an EOB; provider and payer are records of the account, linked.
+func TestMissingRemittanceTicket(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	ic := mustIntegration(t, srv, db, "pvs", "100200")
+	provider := ic.put("provider", "NPI-1234567890", map[string]any{"organization": "100200", "title": "Dr. Weber"})
+	payer := ic.put("payer", "UHC", map[string]any{"organization": "100200", "title": "UnitedHealthcare"})
+	anna := newClient(t, srv)
+	anna.login(seed.AnnaEmail)
+	org, _ := db.OrganizationByAccount(context.Background(), "100200")
+	draft := map[string]any{"organizationId": org.ID, "type": "missing_remittance", "category": "missing_era",
+		"subject": "ERA von UHC fehlt", "description": "Seit Oktober keine ERAs mehr.",
+		"fields": map[string]string{"provider": "NPI-1234567890", "payer": "UHC",
+			"checks": `[{"checkNumber":"CHK-88213","checkAmount":"1250.00","checkDate":"2026-10-30"}]`}}
+
+	r := anna.send("POST", "/api/v1/tickets", draft)
+	mustError(t, r, 422, ticket.CodeUnprocessable)
+	var refused struct{ Error ticket.ErrorAnswer }
+	r.decode(t, &refused)
+	named := map[string]bool{}
+	for _, f := range refused.Error.Fields {
+		named[f.Field] = f.MessageID == "ErrEvidenceRequired" && f.Message != "" && f.Message != f.MessageID
+	}
+	if !named["attachments"] || !named["fields.ddarTransactionId"] {
+		t.Fatalf("refusal names %+v, want attachments and fields.ddarTransactionId", refused.Error.Fields)
+	}
+
+	fields := draft["fields"].(map[string]string)
+	fields["provider"] = "NPI-0000000000"
+	r = anna.send("POST", "/api/v1/tickets", map[string]any{"organizationId": org.ID, "type": "missing_remittance", "category": "missing_era",
+		"subject": "x", "description": "y", "fields": fields, "attachments": []string{anna.mustUpload(confirmed("eob.pdf", pdf, orgField(org.ID))).ID}})
+	if e := mustError(t, r, 422, ticket.CodeUnprocessable); e.Error.Field != "fields.provider" {
+		t.Fatalf("unknown provider: field %q", e.Error.Field)
+	}
+	fields["provider"] = "NPI-1234567890"
+
+	eob := anna.mustUpload(confirmed("eob.pdf", pdf, orgField(org.ID)))
+	draft["attachments"] = []string{eob.ID}
+	r = anna.send("POST", "/api/v1/tickets", draft)
+	if r.status != 201 {
+		t.Fatalf("with an EOB: %d %s", r.status, r.body)
+	}
+	var created struct{ Ticket ticket.TicketView }
+	r.decode(t, &created)
+	linked := map[int64]bool{}
+	for _, l := range created.Ticket.Links {
+		linked[l.Record.ID] = true
+	}
+	if !linked[provider.ID] || !linked[payer.ID] || len(created.Ticket.Links) != 2 {
+		t.Fatalf("links = %+v, want the provider and the payer", created.Ticket.Links)
+	}
+}

@@ -1,6 +1,7 @@
 // Package seed loads supportal's demo data: a German practice with a branch,
-// a French and a Spanish customer, a software vendor, their users and a few
-// dozen tickets with conversations in each customer's language.
+// a French and a Spanish customer, a software vendor, their users, a few
+// dozen tickets with conversations in each customer's language, and the
+// records the tickets are about (records.go).
 //
 // The data lives in Go literals below. Ticket dates are relative to the time
 // Load is given, so the demo always looks recent.
@@ -582,6 +583,11 @@ func Load(ctx context.Context, db *store.DB, passwordHash string, now time.Time)
 		}
 	}
 
+	recs, err := loadRecords(ctx, db, orgIDs, now)
+	if err != nil {
+		return false, fmt.Errorf("seed: %w", err)
+	}
+
 	// Oldest first, so that newer tickets get higher numbers.
 	ordered := slices.Clone(tickets)
 	slices.SortStableFunc(ordered, func(a, b demoTicket) int { return cmp.Compare(b.age, a.age) })
@@ -597,6 +603,7 @@ func Load(ctx context.Context, db *store.DB, passwordHash string, now time.Time)
 			Fields:       d.fields,
 			Status:       d.status,
 			CreatedAt:    created,
+			Links:        recs.with(d),
 		})
 		if err != nil {
 			return false, fmt.Errorf("seed: ticket %q: %w", d.subject, err)
@@ -619,6 +626,9 @@ func Load(ctx context.Context, db *store.DB, passwordHash string, now time.Time)
 			if !m.internal {
 				last = added.ID
 			}
+		}
+		if err := recs.linkLater(ctx, db, t.Number, d, created, userRefs); err != nil {
+			return false, fmt.Errorf("seed: %w", err)
 		}
 		// A vendor follows its customers' tickets from now on: what is
 		// there already counts as read.
@@ -715,5 +725,5 @@ func check() error {
 			last = m.at
 		}
 	}
-	return nil
+	return checkRecords()
 }

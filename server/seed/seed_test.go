@@ -2,6 +2,7 @@ package seed
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -376,5 +377,240 @@ func TestMessages(t *testing.T) {
 	}
 	if internal < 8 {
 		t.Errorf("internal notes = %d, want at least 8", internal)
+	}
+}
+
+// translatedLabels are the record field labels every locale translates
+// (RecordField_<label>).
+var translatedLabels = map[string]bool{
+	"patientName": true, "dateOfService": true, "billedAmount": true, "payer": true, "provider": true, "claimStatus": true,
+	"checkNumber": true, "paidAmount": true, "paymentDate": true, "memberId": true, "checkedOn": true, "coverageStatus": true,
+	"npi": true, "specialty": true, "payerId": true, "serialNumber": true, "location": true, "installedOn": true,
+	"manufacturer": true, "model": true, "articleNumber": true, "email": true, "phone": true, "role": true, "nextService": true,
+}
+
+func allRecords(t *testing.T, db *store.DB) []ticket.Record {
+	t.Helper()
+	rs, next, err := db.ListRecords(context.Background(), store.RecordQuery{Scope: ticket.Scope{All: true}, Limit: 500})
+	if err != nil {
+		t.Fatalf("ListRecords: %v", err)
+	}
+	if next != "" {
+		t.Fatalf("ListRecords: more than one page (next = %q)", next)
+	}
+	return rs
+}
+
+func TestRecordsCheck(t *testing.T) {
+	if err := checkRecords(); err != nil {
+		t.Fatalf("checkRecords() = %v, want nil", err)
+	}
+}
+
+func TestRecords(t *testing.T) {
+	db := loaded(t)
+	rs := allRecords(t, db)
+	today := testNow.Format("2006-01-02")
+
+	type key struct {
+		account string
+		kind    ticket.RecordKind
+	}
+	count := map[key]int{}
+	ids := map[string]bool{} // account/kind/external id
+	for _, r := range rs {
+		account := r.Organization.AccountNumber
+		name := account + "/" + string(r.Kind) + "/" + r.ExternalID
+		count[key{account, r.Kind}]++
+		if ids[name] {
+			t.Errorf("record %s: external id not unique in its organization and kind", name)
+		}
+		ids[name] = true
+		if !ticket.ValidExternalID(r.ExternalID) {
+			t.Errorf("record %s: malformed external id", name)
+		}
+		if err := (ticket.RecordInput{Organization: account, Title: r.Title, Fields: r.Fields, URL: r.URL}).Check(); err != nil {
+			t.Errorf("record %s: %v", name, err)
+		}
+		if !strings.HasPrefix(r.URL, "https://") {
+			t.Errorf("record %s: URL %q, want a https link into its system", name, r.URL)
+		}
+		if !r.UpdatedAt.Before(testNow) || r.Archived {
+			t.Errorf("record %s: updated %v archived %v; want before now %v, not archived", name, r.UpdatedAt, r.Archived, testNow)
+		}
+		if len(r.Fields) == 0 {
+			t.Errorf("record %s: no fields", name)
+		}
+		for _, f := range r.Fields {
+			if !translatedLabels[f.Label] {
+				t.Errorf("record %s: field label %q is not translated", name, f.Label)
+			}
+			if f.Kind == ticket.KindMoney && f.Currency != "USD" && f.Currency != "EUR" {
+				t.Errorf("record %s: %s in %q, want USD or EUR", name, f.Label, f.Currency)
+			}
+			// Dates follow now: what happened lies in the past, the next
+			// service ahead.
+			if f.Kind == ticket.KindDate {
+				if (f.Label == "nextService") != (f.Value > today) {
+					t.Errorf("record %s: %s = %s, today is %s", name, f.Label, f.Value, today)
+				}
+			}
+		}
+	}
+
+	// Every demo account has records, and the flows of the seeds have
+	// what they need.
+	for _, o := range organizations {
+		n := 0
+		for _, k := range ticket.RecordKinds() {
+			n += count[key{o.account, k}]
+		}
+		if n == 0 {
+			t.Errorf("organization %s has no records", o.account)
+		}
+	}
+	minimum := map[key]int{
+		{sonnenschein, ticket.RecordClaim}: 6, {sonnenschein, ticket.RecordRemittance}: 4, {sonnenschein, ticket.RecordEligibility}: 3,
+		{sonnenschein, ticket.RecordProvider}: 2, {sonnenschein, ticket.RecordPayer}: 3, {sonnenschein, ticket.RecordAsset}: 3,
+		{sonnenschein, ticket.RecordArticle}: 2, {sonnenschein, ticket.RecordContact}: 2,
+		{potsdam, ticket.RecordAsset}: 2,
+		{lumiere, ticket.RecordAsset}: 2, {lumiere, ticket.RecordArticle}: 1, {lumiere, ticket.RecordContact}: 1,
+		{clinicaSol, ticket.RecordClaim}: 4, {clinicaSol, ticket.RecordRemittance}: 3, {clinicaSol, ticket.RecordEligibility}: 2,
+		{clinicaSol, ticket.RecordProvider}: 2, {clinicaSol, ticket.RecordPayer}: 3,
+	}
+	for k, want := range minimum {
+		if got := count[k]; got < want {
+			t.Errorf("organization %s: %s records = %d, want at least %d", k.account, k.kind, got, want)
+		}
+	}
+
+	// The payers that need documents for a missing remittance exist where
+	// claims are billed.
+	ctx := context.Background()
+	for _, account := range []string{sonnenschein, clinicaSol} {
+		org, err := db.OrganizationByAccount(ctx, account)
+		if err != nil {
+			t.Fatalf("OrganizationByAccount(%s): %v", account, err)
+		}
+		for id, title := range map[string]string{"UHC": "UnitedHealthcare (UHC)", "CIGNA": "Cigna"} {
+			r, err := db.RecordByKey(ctx, org.ID, ticket.RecordPayer, id)
+			if err != nil {
+				t.Errorf("payer %s of %s: %v", id, account, err)
+				continue
+			}
+			if r.Title != title {
+				t.Errorf("payer %s of %s: title %q, want %q", id, account, r.Title, title)
+			}
+		}
+	}
+}
+
+func TestRecordsDeterministic(t *testing.T) {
+	a, b := allRecords(t, loaded(t)), allRecords(t, loaded(t))
+	if len(a) != len(b) {
+		t.Fatalf("records = %d and %d", len(a), len(b))
+	}
+	for i := range a {
+		if got, want := fmt.Sprint(a[i]), fmt.Sprint(b[i]); got != want {
+			t.Errorf("record %d differs between two loads:\n%s\n%s", i, got, want)
+		}
+	}
+}
+
+func TestLinks(t *testing.T) {
+	db := loaded(t)
+	ctx := context.Background()
+	records := map[int64]ticket.Record{}
+	for _, r := range allRecords(t, db) {
+		records[r.ID] = r
+	}
+	sam, _ := lookup(t, db, SamEmail)
+	diego, _ := lookup(t, db, DiegoEmail)
+
+	linked := map[string]int{}                       // tickets with links, by account
+	about := map[int64]int{}                         // tickets, by record id
+	kinds := map[string]map[ticket.RecordKind]bool{} // linked kinds, by account
+	diegoClaim := false
+	for _, listed := range allTickets(t, db) {
+		tk, err := db.Ticket(ctx, listed.Number) // with its links
+		if err != nil {
+			t.Fatalf("Ticket(%d): %v", listed.Number, err)
+		}
+		account := tk.Organization.AccountNumber
+		if len(tk.Links) > 0 {
+			linked[account]++
+		}
+		for _, l := range tk.Links {
+			r, ok := records[l.Record.ID]
+			if !ok {
+				t.Errorf("ticket %d: link to unknown record %d", tk.Number, l.Record.ID)
+				continue
+			}
+			// Records stay in their organization.
+			if r.Organization.ID != tk.Organization.ID || l.Record.Organization != tk.Organization.ID {
+				t.Errorf("ticket %d of %s is linked to %s/%s of %s", tk.Number, account, r.Kind, r.ExternalID, r.Organization.AccountNumber)
+			}
+			if l.LinkedBy.ID != tk.Requester.ID && l.LinkedBy.ID != sam.ID {
+				t.Errorf("ticket %d: linked by %s, want the requester or %s", tk.Number, l.LinkedBy.Name, sam.Name)
+			}
+			if l.LinkedAt.Before(tk.CreatedAt) || !l.LinkedAt.Before(testNow) || l.LinkedAt.Before(r.CreatedAt) {
+				t.Errorf("ticket %d created %v: linked to %s at %v (record created %v); want between the ticket, the record and now",
+					tk.Number, tk.CreatedAt, r.ExternalID, l.LinkedAt, r.CreatedAt)
+			}
+			about[r.ID]++
+			if kinds[account] == nil {
+				kinds[account] = map[ticket.RecordKind]bool{}
+			}
+			kinds[account][r.Kind] = true
+			if tk.Requester.ID == diego.ID && r.Kind == ticket.RecordClaim {
+				diegoClaim = true
+			}
+		}
+		// The list of a record's tickets finds the ticket.
+		for _, l := range tk.Links {
+			got, err := db.TicketsAbout(ctx, l.Record.ID, ticket.Scope{All: true}, 50)
+			if err != nil {
+				t.Fatalf("TicketsAbout: %v", err)
+			}
+			found := false
+			for _, g := range got {
+				found = found || g.Number == tk.Number
+			}
+			if !found {
+				t.Errorf("ticket %d is not in the life record of %s", tk.Number, l.Record.ExternalID)
+			}
+		}
+	}
+	for _, o := range organizations {
+		if linked[o.account] == 0 {
+			t.Errorf("organization %s: no ticket is about a record", o.account)
+		}
+	}
+	if !kinds[sonnenschein][ticket.RecordAsset] || !kinds[potsdam][ticket.RecordAsset] || !kinds[lumiere][ticket.RecordAsset] {
+		t.Errorf("linked kinds = %v; want assets in %s, %s and %s", kinds, sonnenschein, potsdam, lumiere)
+	}
+	if !diegoClaim {
+		t.Errorf("no ticket of Diego is about a claim")
+	}
+	if !kinds[clinicaSol][ticket.RecordRemittance] {
+		t.Errorf("no ticket of %s is about an ERA", clinicaSol)
+	}
+	twice := false
+	for id, n := range about {
+		twice = twice || (n >= 2 && records[id].Kind == ticket.RecordAsset)
+	}
+	if !twice {
+		t.Errorf("no asset has two tickets in its life record")
+	}
+}
+
+func TestLoadOnlyIntoEmptyStoreKeepsRecords(t *testing.T) {
+	db := loaded(t)
+	before := len(allRecords(t, db))
+	if ok, err := Load(context.Background(), db, testHash, testNow.Add(time.Hour)); err != nil || ok {
+		t.Fatalf("second Load = %v, %v; want false, nil", ok, err)
+	}
+	if got := len(allRecords(t, db)); got != before {
+		t.Errorf("records after second Load = %d, want %d", got, before)
 	}
 }
