@@ -149,6 +149,19 @@ func TestGetHelpDiegoClaim(t *testing.T) {
 	b.waitContains("the answer in the panel", qText("#help-conversation-"+num), "modificador 25")
 	b.waitFalse("marker cleared after reading", qExists("#get-help-unread"))
 	b.waitTrue("the reply box in the panel", qExists("#help-conversation-"+num+" textarea#reply-body"))
+
+	// The claim as an example to another open ticket of the account
+	// (seed 002: "Adición de un ejemplo"): linked, announced in its
+	// conversation, and in the claim's life record.
+	other := p.numbers(t, sol, true)[0]
+	on := strconv.FormatInt(other, 10)
+	b.jsClick("#help-example-" + on)
+	b.click("#help-example-add")
+	b.waitContains("example added", qText("#help-example-added"), on)
+	b.waitTrue("the other ticket in the life record", qExists("#life-record #ticket-row-"+on))
+	b.open("/tickets/" + on)
+	b.waitContains("the example message in the conversation", qText("#messages"), "E2E-CLM-0042")
+	b.waitTrue("the claim in the right column", qExists("#linked-record-"+id))
 }
 
 // Anna (de) opens an asset, files a ticket about it with only a subject,
