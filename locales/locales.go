@@ -12,6 +12,7 @@ package locales
 import (
 	"embed"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -131,4 +132,62 @@ func Size(lang string, bytes int64) string {
 		n += T(lang, "DecimalSeparator", nil) + strconv.FormatInt(tenths%10, 10)
 	}
 	return T(lang, "SizeMB", map[string]any{"N": n})
+}
+
+// Money formats an amount the way lang writes money, as CLDR has it: the
+// amount as records and money fields hold it (digits, then "." or "," and
+// up to two decimals), currency an ISO 4217 code ("" for none). Layout,
+// separators and symbols are messages ("MoneyLayout",
+// "DecimalSeparator", "ThousandsLayout", "GroupMinimum",
+// "CurrencySymbol_USD"); a currency
+// without a symbol in lang is written as its code. English:
+// "$1,234.50", "€1,234.50", "CHF 1,234.50"; German: "1.234,50 $";
+// French: "1 234,50 $US" (narrow no-break space between groups);
+// Spanish: "1234,50 US$" (Spanish groups from five digits on:
+// "12.345,00 US$"). A value that is no amount is returned as it is.
+func Money(lang, value, currency string) string {
+	whole, frac, ok := splitAmount(value)
+	if !ok {
+		return value
+	}
+	minimum, _ := strconv.Atoi(T(lang, "GroupMinimum", nil))
+	if len(whole) >= 3+max(minimum, 1) {
+		whole = thousands(lang, whole)
+	}
+	amount := whole + T(lang, "DecimalSeparator", nil) + frac
+	if currency == "" {
+		return amount
+	}
+	symbol := currency
+	if id := "CurrencySymbol_" + currency; Has(lang, id) {
+		symbol = T(lang, id, nil)
+	}
+	out := T(lang, "MoneyLayout", map[string]any{"Amount": amount, "Symbol": symbol})
+	// A code before the amount is set apart: "CHF 1,234.50".
+	if last := symbol[len(symbol)-1]; last >= 'A' && last <= 'Z' && strings.HasPrefix(out, symbol) {
+		out = symbol + "\u00a0" + strings.TrimPrefix(out, symbol)
+	}
+	return out
+}
+
+// thousands groups the digits of whole by three ("ThousandsLayout").
+func thousands(lang, whole string) string {
+	if len(whole) <= 3 {
+		return whole
+	}
+	return T(lang, "ThousandsLayout", map[string]any{"Thousands": thousands(lang, whole[:len(whole)-3]), "Rest": whole[len(whole)-3:]})
+}
+
+// splitAmount reads "1234.5" as "1234" and "50".
+func splitAmount(v string) (whole, frac string, ok bool) {
+	whole, frac, _ = strings.Cut(strings.Replace(v, ",", ".", 1), ".")
+	if whole == "" || len(frac) > 2 || strings.Trim(whole, "0123456789") != "" || strings.Trim(frac, "0123456789") != "" {
+		return "", "", false
+	}
+	if t := strings.TrimLeft(whole, "0"); t != "" {
+		whole = t
+	} else {
+		whole = "0"
+	}
+	return whole, (frac + "00")[:2], true
 }

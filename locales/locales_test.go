@@ -255,3 +255,35 @@ func TestHas(t *testing.T) {
 		t.Fatal("Has does not tell existing messages from missing ones")
 	}
 }
+
+// Money follows CLDR's currency formats of each language: symbol before
+// the amount in English, after it (with a no-break space) elsewhere; the
+// French group separator is a narrow no-break space, Spanish groups only
+// from five digits on; a currency without a symbol shows its code.
+func TestMoney(t *testing.T) {
+	const nb, nnb = "\u00a0", "\u202f"
+	for _, c := range []struct {
+		lang, value, currency, want string
+	}{
+		{"en", "1234.50", "USD", "$1,234.50"},
+		{"en", "1234.5", "EUR", "€1,234.50"},
+		{"en", "1234567", "USD", "$1,234,567.00"},
+		{"en", "99,9", "CHF", "CHF" + nb + "99.90"},
+		{"en", "0.5", "", "0.50"},
+		{"de", "1234.50", "USD", "1.234,50" + nb + "$"},
+		{"de", "1234.50", "EUR", "1.234,50" + nb + "€"},
+		{"de", "120", "EUR", "120,00" + nb + "€"},
+		{"fr", "1234.50", "USD", "1" + nnb + "234,50" + nb + "$US"},
+		{"fr", "1234567.89", "EUR", "1" + nnb + "234" + nnb + "567,89" + nb + "€"},
+		{"es", "1234.50", "USD", "1234,50" + nb + "US$"},
+		{"es", "12345.5", "EUR", "12.345,50" + nb + "€"},
+		{"es", "007", "USD", "7,00" + nb + "US$"},
+		{"de", "n/a", "EUR", "n/a"},
+		{"en", "12.345", "USD", "12.345"},
+		{"en", "-5", "USD", "-5"},
+	} {
+		if got := Money(c.lang, c.value, c.currency); got != c.want {
+			t.Errorf("Money(%s, %q, %q) = %q, want %q", c.lang, c.value, c.currency, got, c.want)
+		}
+	}
+}

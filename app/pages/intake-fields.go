@@ -57,6 +57,9 @@ func (c *intake) choice(lang, field, legend, current string, values, labels []st
 func (c *intake) renderType(lang string, problems map[string]string, radios bool) app.UI {
 	var values, labels []string
 	for _, ct := range c.catalog.Types {
+		if ct.Records {
+			continue // filed from a record's Get Help only
+		}
 		values = append(values, ct.ID)
 		labels = append(labels, labelOr(lang, ticket.TypeMessageID(ct.ID), ct.ID))
 	}

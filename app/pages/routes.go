@@ -20,10 +20,15 @@ const (
 	PathAgent     = "/agent"
 	PathVendor    = "/vendor/accounts"
 	PathSettings  = "/settings/account"
+	PathRecords   = "/records"
+	PathRecord    = "^/records/[0-9]+$"
 )
 
 // ticketPath matches the address of a ticket's page.
 var ticketPath = regexp.MustCompile(PathTicket)
+
+// recordPath matches the address of a record's page.
+var recordPath = regexp.MustCompile(PathRecord)
 
 // Register registers every page. Both the browser app and the server call it.
 func Register() {
@@ -37,4 +42,6 @@ func Register() {
 	app.Route(PathAgent, func() app.Composer { return newAgentPage() })
 	app.Route(PathVendor, func() app.Composer { return newVendorAccountsPage() })
 	app.Route(PathSettings, func() app.Composer { return newAccountSettingsPage() })
+	app.Route(PathRecords, func() app.Composer { return newRecordsPage() })
+	app.RouteWithRegexp(PathRecord, func() app.Composer { return newRecordPage() })
 }

@@ -30,6 +30,7 @@ type shell struct {
 	unread     state.Unread
 	live       state.Live
 	viewID     string // the saved view the address names
+	recordKind string // the kind of records the address lists
 	loadedFor  string
 	menuOpen   string // "user", "support", "plus" or ""
 	redirected bool
@@ -79,6 +80,7 @@ func (s *shell) OnPreRender(ctx app.Context) {
 func (s *shell) OnNav(ctx app.Context) {
 	s.path = ctx.Page().URL().Path
 	s.viewID = ctx.Page().URL().Query().Get("view")
+	s.recordKind = ctx.Page().URL().Query().Get("kind")
 	s.menuOpen = ""
 }
 
@@ -86,6 +88,7 @@ func (s *shell) OnMount(ctx app.Context) {
 	s.ui = ctx
 	s.path = ctx.Page().URL().Path
 	s.viewID = ctx.Page().URL().Query().Get("view")
+	s.recordKind = ctx.Page().URL().Query().Get("kind")
 	ctx.ObserveState(state.OpenState, &s.open)
 	ctx.ObserveState(state.ViewsState, &s.views)
 	ctx.ObserveState(state.UnreadState, &s.unread).OnChange(func() { s.setTitle(ctx) })
@@ -310,6 +313,7 @@ func (s *shell) renderNav(lang string) app.UI {
 			app.If(s.Session.User.Agent, func() app.UI {
 				return app.Li().Body(navLink(s.currentNav(), PathAgent, t(lang, "AgentQueue")))
 			}),
+			app.If(s.Session.User.Agent || len(s.Session.Accounts()) > 0, func() app.UI { return s.renderRecordsNav(lang) }),
 			app.If(s.vendorOrg() != 0, func() app.UI {
 				return app.Li().Body(navLink(vendorSupport, "/tickets", t(lang, "VendorSupport")).ID("nav-vendor-support").OnClick(s.onVendorSupport))
 			}),
@@ -356,13 +360,35 @@ func (s *shell) renderNav(lang string) app.UI {
 	)
 }
 
+// navRecordKinds are the kinds of records the navigation lists (the
+// others are a filter of the records page away).
+var navRecordKinds = []ticket.RecordKind{ticket.RecordClaim, ticket.RecordRemittance, ticket.RecordEligibility, ticket.RecordAsset, ticket.RecordArticle}
+
+// renderRecordsNav is the "Records" area: all records, then one link per
+// kind as the seeds name them ("Anlagen", "ERA (remesas)").
+func (s *shell) renderRecordsNav(lang string) app.UI {
+	current := ""
+	if s.path == PathRecords {
+		current = recordsHref(ticket.RecordKind(s.recordKind), "")
+	}
+	return app.Li().Body(
+		navLink(current, PathRecords, t(lang, "Records")).ID("nav-records"),
+		app.Ul().Class("nav-sub").Aria("label", t(lang, "Records")).Body(
+			app.Range(navRecordKinds).Slice(func(i int) app.UI {
+				k := navRecordKinds[i]
+				return app.Li().Body(navLink(current, recordsHref(k, ""), t(lang, k.PluralMessageID())).ID("nav-records-" + string(k)))
+			}),
+		),
+	)
+}
+
 func (s *shell) onAccount(ctx app.Context, e app.Event) {
 	id, err := strconv.ParseInt(ctx.JSSrc().Get("value").String(), 10, 64)
 	if err == nil {
 		ctx.NewActionWithValue(state.SwitchAccount, id)
 		// A ticket's page belongs to the ticket's account: in another
 		// account the user goes on from that account's tickets.
-		if ticketPath.MatchString(ctx.Page().URL().Path) {
+		if ticketPath.MatchString(ctx.Page().URL().Path) || recordPath.MatchString(ctx.Page().URL().Path) {
 			ctx.Navigate(PathTickets)
 		}
 	}
@@ -453,6 +479,8 @@ func (s *shell) renderLogoutDialog(lang string) app.UI {
 				d := s.unsent[i]
 				href, label := ticketHref(d.Ticket), t(lang, "LogoutDraftReply", "Number", d.Ticket)
 				switch {
+				case d.Record != 0:
+					href, label = recordHref(d.Record)+"?help=1", t(lang, "LogoutDraftRecord")
 				case d.Flow == state.FlowAssistant:
 					href, label = "/assistant", t(lang, "LogoutDraftAssistant")
 				case d.Flow == state.FlowForm:

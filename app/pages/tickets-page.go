@@ -359,6 +359,7 @@ func (p *ticketsPage) Render() app.UI {
 				Attr("placeholder", t(lang, "SearchLabel")).OnInput(p.onSearchInput),
 			app.Button().ID("ticket-search-button").Type("submit").Text(t(lang, "SearchButton")),
 		),
+		recordChip(lang, p.query, p.href),
 		p.renderFilters(lang),
 		app.If(!inView && !p.naming, func() app.UI {
 			return app.Div().Class("view-actions").Body(

@@ -137,6 +137,9 @@ func updateDetail(ctx app.Context, number int64, t ticket.TicketView, m *ticket.
 	if cur.Number != number {
 		return
 	}
+	if t.Attachments == nil {
+		t.Attachments = cur.Ticket.Attachments // on the detail only
+	}
 	next := TicketDetail{Status: Loaded, Number: number, Ticket: t, Messages: cur.Messages}
 	// The live event of the message may have come first.
 	if m != nil && !hasMessage(cur.Messages, m.ID) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"slices"
 	"strconv"
 	"time"
 
@@ -182,6 +183,12 @@ func handleSubmitDraft(ctx app.Context, a app.Action) {
 	}
 	ctx.Dispatch(func(ctx app.Context) { DiscardDraft(ctx, s.User.ID, d.Flow) })
 	ctx.SetState(SubmitState, Submit{Status: Loaded, Flow: d.Flow, Ticket: res.Ticket, Message: res.Message})
+	// Filed from a record's Get Help: its life record shows the ticket.
+	var record RecordDetail
+	ctx.GetState(RecordState, &record)
+	if record.ID != 0 && slices.Contains(d.Links, record.ID) {
+		ctx.NewActionWithValue(LoadRecord, record.ID)
+	}
 	// The new ticket shows in the navigation and on the dashboard.
 	ctx.NewActionWithValue(LoadOpen, TicketQuery{OrganizationID: s.Account, Open: "true"})
 	ctx.NewActionWithValue(LoadCounts, TicketQuery{OrganizationID: s.Account})

@@ -220,6 +220,7 @@ func applyEvent(ctx app.Context, userID int64, ev ticket.EventView) {
 		return
 	case ticket.EventTicketRead:
 		setUnread(ctx, userID, ev.Ticket, 0, 0)
+		applyRecordEvent(ctx, userID, ev)
 		return
 	}
 	if ev.Data.Ticket == nil {
@@ -229,6 +230,10 @@ func applyEvent(ctx app.Context, userID int64, ev ticket.EventView) {
 	var cur TicketDetail
 	ctx.GetState(TicketState, &cur)
 	open := cur.Number == ev.Ticket && cur.Status == Loaded
+	if open && ev.Type != ticket.EventTicketUpdated && tv.Links == nil {
+		// Only a change of the ticket says what its links are now.
+		tv.Links = cur.Ticket.Links
+	}
 	if open {
 		ctx.SetState(TicketState, updatedDetail(cur, tv, ev.Data.Message))
 	}
@@ -242,6 +247,7 @@ func applyEvent(ctx app.Context, userID int64, ev ticket.EventView) {
 		}
 	}
 	updateRow(ctx, tv)
+	applyRecordEvent(ctx, userID, ev)
 	if ev.Type == ticket.EventTicketCreated {
 		var list TicketList
 		ctx.GetState(TicketsState, &list)
@@ -292,6 +298,16 @@ func reloadAll(ctx app.Context) {
 	ctx.GetState(TicketState, &cur)
 	if cur.Number != 0 {
 		ctx.NewActionWithValue(LoadTicket, cur.Number)
+	}
+	var records RecordList
+	ctx.GetState(RecordsState, &records)
+	if records.Status == Loaded {
+		ctx.NewActionWithValue(LoadRecords, records.Query)
+	}
+	var record RecordDetail
+	ctx.GetState(RecordState, &record)
+	if record.ID != 0 {
+		ctx.NewActionWithValue(LoadRecord, record.ID)
 	}
 }
 

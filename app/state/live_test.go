@@ -1,7 +1,9 @@
 package state
 
 import (
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/supportal/supportal/app/ticket"
 )
@@ -48,5 +50,53 @@ func TestUpdatedDetailKeepsFiles(t *testing.T) {
 	}
 	if again := updatedDetail(next, event, reply); len(again.Messages) != 2 {
 		t.Errorf("the same reply twice: %d messages, want 2", len(again.Messages))
+	}
+}
+
+// A record's life record follows changes of its tickets: a ticket now
+// linked comes in, newest first; a changed one keeps its place; one whose
+// links (known in full) no longer include the record leaves; others are
+// not its business.
+func TestLifeRecordFollowsTickets(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 11, d, 9, 0, 0, 0, time.UTC) }
+	link := []ticket.Link{{Record: ticket.RecordRef{ID: 42}}}
+	cur := RecordDetail{Status: Loaded, ID: 42, Tickets: []ticket.TicketView{
+		{Number: 3, CreatedAt: day(20), Links: link}, {Number: 1, CreatedAt: day(10), Links: link},
+	}}
+	numbers := func(d RecordDetail) []int64 {
+		var out []int64
+		for _, tk := range d.Tickets {
+			out = append(out, tk.Number)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name       string
+		tv         ticket.TicketView
+		linksKnown bool
+		changed    bool
+		want       []int64
+	}{
+		{"linked now", ticket.TicketView{Number: 2, CreatedAt: day(15), Links: link}, true, true, []int64{3, 2, 1}},
+		{"newest", ticket.TicketView{Number: 4, CreatedAt: day(25), Links: link}, true, true, []int64{4, 3, 1}},
+		{"changed", ticket.TicketView{Number: 1, CreatedAt: day(10), Status: ticket.PortalClosed}, false, true, []int64{3, 1}},
+		{"unlinked", ticket.TicketView{Number: 1, CreatedAt: day(10), Links: []ticket.Link{{Record: ticket.RecordRef{ID: 7}}}}, true, true, []int64{3}},
+		{"another record's", ticket.TicketView{Number: 9, Links: []ticket.Link{{Record: ticket.RecordRef{ID: 7}}}}, true, false, []int64{3, 1}},
+	} {
+		next, changed := withTicket(cur, c.tv, c.linksKnown)
+		if got := numbers(next); changed != c.changed || !slices.Equal(got, c.want) {
+			t.Errorf("%s: %v (changed %v), want %v (changed %v)", c.name, got, changed, c.want, c.changed)
+		}
+	}
+	if next, _ := withTicket(cur, ticket.TicketView{Number: 1, Status: ticket.PortalClosed}, false); next.Record.OpenTickets != 1 || len(next.Tickets[1].Links) != 1 {
+		t.Errorf("after closing #1: %d open, links %v; want 1 open and #1's link kept", next.Record.OpenTickets, next.Tickets[1].Links)
+	}
+	// The red marker counts the unread replies of the record's tickets.
+	u := Unread{UserID: 5, ByTicket: map[int64]int{3: 2, 8: 4}}
+	if got := cur.Unread(u, 5); got != 2 {
+		t.Errorf("Unread = %d, want 2 (ticket 8 is not about the record)", got)
+	}
+	if got := (RecordDetail{Record: ticket.RecordView{Unread: 3}}).Unread(Unread{}, 5); got != 3 {
+		t.Errorf("Unread before the unread counts load = %d, want the server's 3", got)
 	}
 }

@@ -31,10 +31,12 @@ func forgetBrowserData(ctx app.Context) {
 }
 
 // UnsentDraft is a draft that logging out would delete: a ticket being
-// written in a flow (FlowAssistant, FlowForm), or a reply to Ticket.
+// written in a flow (FlowAssistant, FlowForm, a record's Get Help:
+// RecordFlow(Record)), or a reply to Ticket.
 type UnsentDraft struct {
 	Flow    string
 	Ticket  int64
+	Record  int64  // the record of a Get Help draft
 	Subject string // the ticket draft's subject, if it has one
 }
 
@@ -51,6 +53,21 @@ func UnsentDrafts(ctx app.Context, userID int64) []UnsentDraft {
 			out = append(out, UnsentDraft{Flow: flow, Subject: d.Subject})
 		}
 	}
+	// Get Help drafts, by record.
+	var records []UnsentDraft
+	recordPrefix := draftKey(userID, RecordFlow(0))
+	recordPrefix = recordPrefix[:len(recordPrefix)-1]
+	ctx.LocalStorage().ForEach(func(k string) {
+		id, err := strconv.ParseInt(strings.TrimPrefix(k, recordPrefix), 10, 64)
+		if !strings.HasPrefix(k, recordPrefix) || err != nil {
+			return
+		}
+		if d := LoadDraft(ctx, userID, RecordFlow(id)); d.holdsWork() {
+			records = append(records, UnsentDraft{Flow: RecordFlow(id), Record: id, Subject: d.Subject})
+		}
+	})
+	slices.SortFunc(records, func(a, b UnsentDraft) int { return cmp.Compare(a.Record, b.Record) })
+	out = append(out, records...)
 	prefix := storagePrefix + "reply." + uid + "."
 	ctx.LocalStorage().ForEach(func(k string) {
 		n, err := strconv.ParseInt(strings.TrimPrefix(k, prefix), 10, 64)

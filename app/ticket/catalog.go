@@ -19,9 +19,16 @@ type Catalog struct {
 
 // Type is a kind of ticket.
 type Type struct {
-	ID         string     `json:"id"`
-	AdminOnly  bool       `json:"adminOnly,omitempty"` // only organization admins may use it
-	Categories []Category `json:"categories"`
+	ID        string `json:"id"`
+	AdminOnly bool   `json:"adminOnly,omitempty"` // only organization admins may use it
+	// Records: a ticket about a record, filed from the record's "Get
+	// Help" (it needs a link to one); the Assistant and the one-page form
+	// do not offer it.
+	Records bool `json:"records,omitempty"`
+	// DescriptionOptional: the subject is enough, a message may follow
+	// (seed 004: "muss lediglich den Betreff angeben").
+	DescriptionOptional bool       `json:"descriptionOptional,omitempty"`
+	Categories          []Category `json:"categories"`
 }
 
 // Category is a subdivision of a type with its data fields.
@@ -109,6 +116,9 @@ var DefaultCatalog = mustCatalog(Catalog{Types: []Type{
 		{ID: "missing_era", Fields: remittanceFields(true), Evidence: &Evidence{Field: "payer", Values: []string{"UHC", "CIGNA"}, Alternative: "ddarTransactionId"}},
 		{ID: "era_enrollment", Fields: remittanceFields(false)},
 	}},
+	// Get Help from a claim, an ERA, an eligibility check or an asset:
+	// the record says what it is about, the subject what is wrong.
+	{ID: RecordHelpType, Records: true, DescriptionOptional: true, Categories: []Category{{ID: "general"}}},
 }})
 
 // remittanceFields are the fields of a missing-remittance ticket: the
@@ -129,6 +139,21 @@ func remittanceFields(checks bool) []Field {
 		)
 	}
 	return fs
+}
+
+// RecordHelpType is the type of the tickets "Get Help" files about a
+// record in the default catalog.
+const RecordHelpType = "record_help"
+
+// RecordType returns the type "Get Help" files with: the first type for
+// records, if the catalog has one.
+func (c Catalog) RecordType() (Type, bool) {
+	for _, t := range c.Types {
+		if t.Records {
+			return t, true
+		}
+	}
+	return Type{}, false
 }
 
 func mustCatalog(c Catalog) Catalog {

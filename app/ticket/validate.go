@@ -150,13 +150,20 @@ func Validate(c Catalog, v Viewer, d Draft) error {
 			}
 		}
 	}
-	checkText(add, "description", d.Description, MaxDescription, "ErrDescriptionRequired", "ErrDescriptionTooLong")
+	if !existing && ok && typ.DescriptionOptional && strings.TrimSpace(d.Description) == "" {
+		// Only the subject is asked for.
+	} else {
+		checkText(add, "description", d.Description, MaxDescription, "ErrDescriptionRequired", "ErrDescriptionTooLong")
+	}
 	switch {
 	case len(d.Links) > MaxLinks:
 		add("links", "ErrTooManyLinks")
 	case existing && len(d.Links) > 0:
 		// An existing ticket gets a record as an example (POST …/links).
 		add("links", "ErrLinksNewTicketOnly")
+	}
+	if !existing && ok && typ.Records && len(d.Links) == 0 {
+		add("links", "ErrLinksRequired")
 	}
 	if len(errs) > 0 {
 		return &ValidationError{Fields: errs}

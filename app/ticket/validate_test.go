@@ -18,6 +18,9 @@ func good(org int64, typ, cat string) Draft {
 			d.Fields[f.ID] = goodValue(f)
 		}
 	}
+	if t.Records {
+		d.Links = []int64{7}
+	}
 	return d
 }
 
@@ -161,6 +164,53 @@ func TestCatalogFor(t *testing.T) {
 	}
 	if got, want := len(DefaultCatalog.For(member, orgA.ID).Types), len(DefaultCatalog.Types)-1; got != want {
 		t.Errorf("member is offered %d types, want %d (all but admin_request)", got, want)
+	}
+}
+
+// TestValidateRecordHelp: a ticket filed from a record's "Get Help" needs
+// only a subject and the link to the record; the other types still need a
+// description, and the record type is no way round a description when the
+// text goes to an existing ticket.
+func TestValidateRecordHelp(t *testing.T) {
+	typ, ok := DefaultCatalog.RecordType()
+	if !ok || typ.ID != RecordHelpType || !typ.DescriptionOptional {
+		t.Fatalf("RecordType() = %+v, %v; want %s with an optional description", typ, ok, RecordHelpType)
+	}
+	help := func(mod func(*Draft)) Draft {
+		d := Draft{OrganizationID: orgA.ID, Type: RecordHelpType, Category: "general", Subject: "Ablehnung CO-97", Links: []int64{7}}
+		mod(&d)
+		return d
+	}
+	tests := []struct {
+		name  string
+		draft Draft
+		field string // "" valid
+		want  string
+	}{
+		{"subject only", help(func(*Draft) {}), "", ""},
+		{"with a description", help(func(d *Draft) { d.Description = "Seit Montag" }), "", ""},
+		{"no subject", help(func(d *Draft) { d.Subject = " " }), "subject", "ErrSubjectRequired"},
+		{"no link", help(func(d *Draft) { d.Links = nil }), "links", "ErrLinksRequired"},
+		{"no category", help(func(d *Draft) { d.Category = "" }), "category", "ErrCategoryRequired"},
+		{"description too long", help(func(d *Draft) { d.Description = strings.Repeat("x", MaxDescription+1) }), "description", "ErrDescriptionTooLong"},
+		{"too many links", help(func(d *Draft) { d.Links = make([]int64, MaxLinks+1) }), "links", "ErrTooManyLinks"},
+		{"other type, no description", func() Draft { d := good(orgA.ID, "login_problem", "password"); d.Description = ""; return d }(), "description", "ErrDescriptionRequired"},
+		{"existing ticket, no text", help(func(d *Draft) { d.ExistingTicket = 10001 }), "description", "ErrDescriptionRequired"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := Validate(DefaultCatalog, member, tt.draft)
+			if tt.field == "" {
+				if err != nil {
+					t.Fatalf("Validate = %v, want nil", err)
+				}
+				return
+			}
+			var ve *ValidationError
+			if !errors.As(err, &ve) || ve.For(tt.field) != tt.want {
+				t.Fatalf("Validate = %v, want %s at %s", err, tt.want, tt.field)
+			}
+		})
 	}
 }
 

@@ -1,0 +1,131 @@
+package pages
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/supportal/supportal/app/state"
+	"github.com/supportal/supportal/app/ticket"
+)
+
+// Records: the list, a record's page with Get Help, the ticket page's
+// linked records, the ticket list's record filter.
+
+func diegoSession() state.Session {
+	sol := ticket.Organization{ID: 3, Name: "Clínica Sol", AccountNumber: "300400"}
+	return state.Session{
+		Status: state.Loaded, LoggedIn: true, Lang: "es", Account: sol.ID,
+		User:        ticket.User{ID: 4, Name: "Diego Durán", Email: "diego@clinica-sol.example", Locale: "es"},
+		Memberships: []ticket.Membership{{Organization: sol, Role: ticket.RoleMember, TicketAccess: true}},
+	}
+}
+
+func claimView(unread int) ticket.RecordView {
+	return ticket.RecordView{Record: ticket.Record{
+		ID: 42, Organization: ticket.OrgRef{ID: 3, Name: "Clínica Sol", AccountNumber: "300400"},
+		Kind: ticket.RecordClaim, ExternalID: "CLM-2026-0042", Title: "Paciente M. López",
+		URL: "https://claims.example/42", Archived: true,
+		Fields: []ticket.RecordField{
+			{Label: "billedAmount", Value: "1234.50", Kind: ticket.KindMoney, Currency: "USD"},
+			{Label: "dateOfService", Value: "2026-11-12", Kind: ticket.KindDate},
+			{Label: "vendorCode", Value: "X1"},
+		},
+	}, OpenTickets: 1, Unread: unread}
+}
+
+// The records list: the kind filter and the search are labelled fields,
+// each row offers Get Help (opening the record with its panel), marked red
+// while a reply is unread.
+func TestRecordsPageSpanish(t *testing.T) {
+	p := newRecordsPage()
+	p.session = diegoSession()
+	p.list = state.RecordList{Status: state.Loaded, Query: p.query(), Records: []ticket.RecordView{claimView(2)}}
+	html := render(t, p)
+	mustContain(t, html, "Registros", `<label for="record-search"`, `<label for="record-kind"`, "Reclamaciones", "ERA (remesas)",
+		`href="/records/42?help=1"`, "Obtener ayuda", "Reclamación CLM-2026-0042", "2 respuestas nuevas que aún no se han visto",
+		"Archivado", `id="nav-records-claim"`)
+	if strings.Contains(html, "placeholder") {
+		t.Error("the records page uses placeholder text")
+	}
+}
+
+// A record's page: its fields per locale, the way back to its system in a
+// new tab, the archived marker, the life record and Get Help with its
+// marker; with ?help=1 the panel, a labelled dialog.
+func TestRecordPageSpanish(t *testing.T) {
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	page := func(unread int, help bool) *recordPage {
+		p := newRecordPage()
+		p.session = diegoSession()
+		p.id, p.help = 42, help
+		tk := tv(10040, "Reclamación rechazada", ticket.StatusOpen, now)
+		tk.Organization = ticket.OrgRef{ID: 3, Name: "Clínica Sol", AccountNumber: "300400"}
+		p.detail = state.RecordDetail{Status: state.Loaded, ID: 42, Record: claimView(0), Tickets: []ticket.TicketView{tk}}
+		p.unread = state.Unread{UserID: 4, ByTicket: map[int64]int{10040: unread}, Account: map[int64]int64{10040: 3}}
+		return p
+	}
+	html := render(t, page(1, false))
+	mustContain(t, html, "Reclamación CLM-2026-0042", "1234,50\u00a0US$", "12/11/2026", ">vendorCode<", "Importe facturado",
+		"Archivado", `id="life-record"`, "#10040", "Reclamación rechazada", `aria-controls="get-help"`, `aria-expanded="false"`,
+		"1 respuesta nueva que aún no se ha visto", `href="/tickets?record=claim%3ACLM-2026-0042"`)
+	if tag := openingTag(html, `id="record-source"`); !strings.Contains(tag, `target="_blank"`) || !strings.Contains(tag, `rel="noopener noreferrer"`) {
+		t.Errorf("link back = %q, want a new tab with rel=noopener", tag)
+	}
+	if strings.Contains(html, `id="get-help"`) {
+		t.Error("the panel shows without ?help=1")
+	}
+
+	// Read: no marker.
+	if html := render(t, page(0, false)); strings.Contains(html, "get-help-unread") {
+		t.Error("the marker shows with every reply read")
+	}
+
+	html = render(t, page(0, true))
+	if tag := openingTag(html, `id="get-help"`); !strings.Contains(tag, `role="dialog"`) || !strings.Contains(tag, `aria-labelledby="get-help-title"`) {
+		t.Errorf("panel = %q, want a labelled dialog", tag)
+	}
+	if tag := openingTag(html, `id="get-help-button"`); strings.Contains(tag, `aria-expanded="false"`) {
+		t.Errorf("Get Help = %q, want it expanded", tag)
+	}
+	mustContain(t, html, "Obtener ayuda: Reclamación CLM-2026-0042", "Tickets sobre este registro", `id="help-show-10040"`)
+}
+
+// The ticket page's right column: the records a ticket is about, grouped
+// by kind, each a link to its page; archived ones marked; unlink where the
+// policy lets the user; the link search for who may write.
+func TestTicketLinksColumn(t *testing.T) {
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	p := newTicketPage()
+	p.session = annaSession("de")
+	p.number = 10012
+	tk := tv(10012, "Ultraschall", ticket.StatusOpen, now)
+	anna, sam := ticket.UserRef{ID: 1, Name: "Anna Admin"}, ticket.UserRef{ID: 9, Name: "Sam Agent"}
+	tk.Links = []ticket.Link{
+		{Record: ticket.RecordRef{ID: 7, Organization: praxis.ID, Kind: ticket.RecordAsset, ExternalID: "SN-4711", Title: "Ultraschallgerät"}, LinkedBy: anna, LinkedAt: now},
+		{Record: ticket.RecordRef{ID: 8, Organization: praxis.ID, Kind: ticket.RecordClaim, ExternalID: "CLM-1", Title: "Abrechnung Q3", Archived: true}, LinkedBy: sam, LinkedAt: now},
+	}
+	tk.CreatedBy = &ticket.CreatedBy{ID: 1, Name: "Anna Admin", Organization: ticket.OrgRef{ID: 5, Name: "MedSoft"}}
+	p.detail = state.TicketDetail{Status: state.Loaded, Number: 10012, Ticket: tk}
+	html := render(t, p)
+	mustContain(t, html, ">Anlagen<", ">Abrechnungsfälle<", `href="/records/7"`, `href="/records/8"`, "SN-4711", "Archiviert",
+		`id="unlink-7"`, "für MedSoft", `<label for="link-search"`, "Datensatz verknüpfen", "Mit diesem Ticket sind keine Artikel verknüpft.")
+	if strings.Contains(html, `id="unlink-8"`) {
+		t.Error("Anna may remove a link Sam made")
+	}
+	if i, j := strings.Index(html, `id="linked-assets"`), strings.Index(html, `id="linked-claim"`); i < 0 || j < 0 || i > j {
+		t.Errorf("assets at %d, claims at %d: want assets first", i, j)
+	}
+}
+
+// The ticket list filtered by a record shows the filter as a removable chip.
+func TestRecordFilterChip(t *testing.T) {
+	p := newTicketsPage()
+	p.session = annaSession("fr")
+	p.query = ticket.Query{Open: "true", Record: "asset:SN-4711"}
+	html := render(t, p)
+	mustContain(t, html, "Concerne Équipement SN-4711", `aria-label="Retirer le filtre « concerne Équipement SN-4711 »"`)
+	if tag := openingTag(html, `id="record-filter-remove"`); strings.Contains(tag, "record=") {
+		t.Errorf("remove link = %q, want the list without the record filter", tag)
+	}
+}
