@@ -286,7 +286,7 @@ func applyRecordEvent(ctx app.Context, userID int64, ev ticket.EventView) {
 	tv := *ev.Data.Ticket
 	applyToRecord(ctx, tv, ev.Type == ticket.EventTicketUpdated && tv.Links != nil)
 	if ev.Type == ticket.EventTicketUpdated && tv.Links == nil {
-		// Every link removed (or links not sent): the server knows.
+		// Links not sent (events always send them): the server knows.
 		var cur RecordDetail
 		ctx.GetState(RecordState, &cur)
 		if cur.Status == Loaded && cur.Has(tv.Number) {

@@ -113,9 +113,9 @@ type TicketView struct {
 	// CreatedBy names the creator when they are no member of the ticket's
 	// account: a vendor user who filed it on the customer's behalf.
 	CreatedBy *CreatedBy `json:"createdBy,omitempty"`
-	// Links are the records the ticket is about: on the detail and in
-	// events (nil in lists).
-	Links []Link `json:"links,omitempty"`
+	// Links are the records the ticket is about: all of them on the
+	// detail and in events ([] when none), null in lists (not read).
+	Links []Link `json:"links"`
 	// Agents only:
 	Assignee       *UserRef   `json:"assignee,omitempty"`
 	PostponedUntil *time.Time `json:"postponedUntil,omitempty"`

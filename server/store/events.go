@@ -151,7 +151,9 @@ func (s *DB) events(ctx context.Context, where string, args []any, limit int) ([
 		return nil, err
 	}
 	for i := range out {
-		out[i].Ticket.Links = links[out[i].Ticket.Number]
+		if out[i].Ticket.Links = links[out[i].Ticket.Number]; out[i].Ticket.Links == nil {
+			out[i].Ticket.Links = []ticket.Link{} // read, and none
+		}
 	}
 	return out, s.withAttachments(ctx, ms)
 }

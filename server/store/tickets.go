@@ -223,7 +223,9 @@ func (s *DB) Ticket(ctx context.Context, number int64) (ticket.Ticket, error) {
 		return t, err
 	}
 	t.Attachments = described[0]
-	t.Links, err = s.Links(ctx, number)
+	if t.Links, err = s.Links(ctx, number); t.Links == nil {
+		t.Links = []ticket.Link{} // read, and none
+	}
 	return t, err
 }
 
