@@ -38,6 +38,9 @@ type files struct {
 	cleared   bool // files were dropped because the account changed
 	seq       int
 	changed   func(ctx app.Context)
+	// problem: the field is in error; its message is the element
+	// err-attachments (a draft's files field).
+	problem bool
 
 	// What the last render was for: event handlers read them (go-app keeps
 	// the first handler of an element, so handlers must not capture).
@@ -275,7 +278,7 @@ func (f *files) render(lang, label string, orgID int64, regime ticket.PrivacyReg
 			),
 			app.Input().ID(f.id+"-input").Class("visually-hidden").Type("file").Multiple(true).
 				Accept(strings.Join(limits.Extensions, ",")).Disabled(orgID == 0).
-				Aria("describedby", f.id+"-hint").
+				Aria("describedby", f.describedBy()).Aria("invalid", ariaBool(f.problem)).
 				OnChange(f.onPick),
 			app.P().ID(f.id+"-hint").Class("muted small").Text(hint),
 			app.If(f.cleared, func() app.UI {
@@ -299,6 +302,15 @@ func (f *files) render(lang, label string, orgID int64, regime ticket.PrivacyReg
 				),
 			),
 		)
+}
+
+// describedBy is what describes the file input: its hint, and the
+// field's error while there is one.
+func (f *files) describedBy() string {
+	if f.problem {
+		return f.id + "-hint err-attachments"
+	}
+	return f.id + "-hint"
 }
 
 func (f *files) renderItem(lang string, it fileItem) app.UI {

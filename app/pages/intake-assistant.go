@@ -35,7 +35,11 @@ func (c *intake) renderAssistant(lang string, problems map[string]string) app.UI
 	return app.Form().ID("assistant").Class("intake panel").NoValidate(true).OnSubmit(c.onNext).Body(
 		app.P().ID("step-of").Class("muted").Text(t(lang, "StepOf", "Current", index+1, "Total", len(steps))),
 		app.If(c.step == stepDetails || c.step == stepFiles || c.step == stepPreview, func() app.UI {
-			return app.H2().ID("step-title").TabIndex(-1).Text(t(lang, stepTitle(c.step)))
+			title := stepTitle(c.step)
+			if c.step == stepFiles {
+				title = c.filesTitle(title)
+			}
+			return app.H2().ID("step-title").TabIndex(-1).Text(t(lang, title))
 		}),
 		body,
 		errorBox(lang, c.submitErr()),

@@ -139,7 +139,10 @@ func (c *intake) renderDetails(lang string, problems map[string]string) app.UI {
 					app.Legend().Text(t(lang, "FieldsOfCategory")),
 					app.Range(cat.Fields).Slice(func(i int) app.UI {
 						f := cat.Fields[i]
-						return c.textInput(lang, ticket.FieldKey(f.ID), ticket.FieldMessageID(f.ID), c.draft.Fields[f.ID], f.Required, f.MaxLength, problems, f)
+						if c.isAlternative(f.ID) {
+							return nil // asked with the files
+						}
+						return c.renderField(lang, f, problems)
 					}),
 				)
 			}),
@@ -153,6 +156,14 @@ func (c *intake) renderDetails(lang string, problems map[string]string) app.UI {
 			),
 		),
 	)
+}
+
+// renderField is a category field with the control of its kind.
+func (c *intake) renderField(lang string, f ticket.Field, problems map[string]string) app.UI {
+	if f.Kind == ticket.KindRows {
+		return c.rowsField(lang, f, problems)
+	}
+	return c.textInput(lang, ticket.FieldKey(f.ID), ticket.FieldMessageID(f.ID), c.draft.Fields[f.ID], f.Required, f.MaxLength, problems, f)
 }
 
 func (c *intake) textInput(lang, field, label, value string, required bool, max int, problems map[string]string, spec ...ticket.Field) app.UI {
@@ -200,10 +211,8 @@ func (c *intake) control(lang, id, field, value string, required bool, max int, 
 				return app.Option().Value(o).Selected(o == value).Text(labelOr(lang, ticket.OptionMessageID(f.ID, o), o))
 			}),
 		)
-	case ticket.KindRows:
-		return app.Textarea().ID(id).Rows(4).Required(required).
-			Aria("invalid", ariaBool(problem != "")).Aria("describedby", describedBy).
-			DataSet("field", field).OnInput(c.onField).Text(value)
+	case ticket.KindRecord:
+		return c.recordControl(lang, id, field, value, problem, describedBy, spec[0])
 	}
 	in := app.Input().ID(id).Type("text").Value(typed(id, value)).Required(required).
 		Aria("invalid", ariaBool(problem != "")).Aria("describedby", describedBy).
@@ -233,13 +242,19 @@ func labelOr(lang, id, fallback string) string {
 func (c *intake) textArea(lang string, problems map[string]string) app.UI {
 	id := domID("description")
 	problem := c.visible(problems, "description")
+	questions := guideQuestions(lang, c.draft.Type)
+	describedBy := "err-" + id + " guide-title"
+	if len(questions) > 0 {
+		describedBy = "guide-type " + describedBy
+	}
 	return app.Div().Class("field").Body(
 		app.Label().For(id).Body(
 			app.Text(t(lang, "DescribeProblem")),
 			app.Span().Class("marker").Text(" ("+t(lang, "Required")+")"),
 		),
+		renderTypeGuide(lang, questions),
 		app.Textarea().ID(id).Rows(10).Required(true).MaxLength(ticket.MaxDescription).
-			Aria("invalid", ariaBool(problem != "")).Aria("describedby", "err-"+id+" guide-title").
+			Aria("invalid", ariaBool(problem != "")).Aria("describedby", describedBy).
 			DataSet("field", "description").OnInput(c.onField).Text(c.draft.Description),
 		fieldError(lang, id, problem),
 	)
@@ -253,8 +268,12 @@ func (c *intake) renderFiles(lang string, problems map[string]string) app.UI {
 			regime = o.PrivacyRegime
 		}
 	}
+	problem := c.visible(problems, "attachments")
+	c.files.problem = problem != ""
 	return app.Div().Class("files-step").Body(
+		c.renderEvidenceHint(lang),
 		c.files.render(lang, t(lang, "AddFiles"), c.draft.OrganizationID, regime, c.catalog.Attachments),
-		fieldError(lang, "attachments", c.visible(problems, "attachments")),
+		fieldError(lang, "attachments", problem),
+		c.renderAlternative(lang, problems),
 	)
 }

@@ -45,7 +45,7 @@ func (c *intake) renderForm(lang string, problems map[string]string) app.UI {
 		c.renderCategory(lang, problems, false),
 		c.renderDetails(lang, problems),
 		app.FieldSet().Class("files-field").Body(
-			app.Legend().Text(t(lang, "AttachmentsLabel")),
+			app.Legend().Text(t(lang, c.filesTitle("AttachmentsLabel"))),
 			c.renderFiles(lang, problems),
 		),
 		errorBox(lang, c.submitErr()),

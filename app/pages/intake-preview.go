@@ -37,10 +37,23 @@ func (c *intake) renderPreview(lang string) app.UI {
 				row("preview-category", "TicketCategory", labelOr(lang, ticket.CategoryMessageID(d.Category), d.Category)),
 				app.Range(cat.Fields).Slice(func(i int) app.UI {
 					f := cat.Fields[i]
-					if strings.TrimSpace(d.Fields[f.ID]) == "" {
+					v := d.Fields[f.ID]
+					if strings.TrimSpace(v) == "" {
 						return nil
 					}
-					return row("preview-"+f.ID, ticket.FieldMessageID(f.ID), d.Fields[f.ID])
+					switch f.Kind {
+					case ticket.KindRows:
+						if rows, err := ticket.Rows(v); err == nil && len(rows) == 0 {
+							return nil
+						}
+						return app.Div().Class("dl-row").Body(
+							app.Dt().Text(labelOr(lang, ticket.FieldMessageID(f.ID), f.ID)),
+							app.Dd().ID("preview-"+f.ID).Body(rowsTable(lang, "preview-"+f.ID+"-table", f, v)),
+						)
+					case ticket.KindRecord:
+						return row("preview-"+f.ID, ticket.FieldMessageID(f.ID), c.recordTitle(lang, f.Record, v))
+					}
+					return row("preview-"+f.ID, ticket.FieldMessageID(f.ID), fieldText(lang, f, v))
 				}),
 				row("preview-subject", "Subject", d.Subject),
 			)

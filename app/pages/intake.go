@@ -35,6 +35,14 @@ type intake struct {
 	existingOf int64
 	files      files // the draft's attachments
 
+	// Record fields: the account's records of each kind (state), the
+	// account they were asked for, the filter typed per field and the
+	// records chosen (named in the preview whatever the list shows).
+	choices      map[ticket.RecordKind]*state.RecordList
+	choicesFor   map[ticket.RecordKind]int64
+	recordFilter map[string]string
+	known        map[string]ticket.Record
+
 	// A follow-up of a closed ticket (/tickets/new?followUp=N): the draft
 	// keeps the number in FollowUpOf and takes that ticket's account.
 	followUp     int64              // the ticket the address names (the form only)
@@ -44,7 +52,15 @@ type intake struct {
 }
 
 func newIntake(flow string) *intake {
-	c := &intake{Flow: flow}
+	c := &intake{Flow: flow,
+		choices:      map[ticket.RecordKind]*state.RecordList{},
+		choicesFor:   map[ticket.RecordKind]int64{},
+		recordFilter: map[string]string{},
+		known:        map[string]ticket.Record{},
+	}
+	for _, k := range ticket.RecordKinds() {
+		c.choices[k] = &state.RecordList{}
+	}
 	c.files.id = "files"
 	c.files.changed = func(ctx app.Context) {
 		c.draft.Files = c.files.stored()
@@ -104,6 +120,7 @@ func (c *intake) OnMount(ctx app.Context) {
 	ctx.ObserveState(state.ExistingState, &c.existing)
 	ctx.ObserveState(state.SubmitState, &c.submit).OnChange(func() { c.submitted(ctx) })
 	ctx.ObserveState(state.TicketState, &c.followTicket).OnChange(func() { c.takeFollowUpAccount(ctx) })
+	c.observeChoices(ctx)
 	observeSession(ctx, &c.session, c.sessionChanged)
 }
 
@@ -210,6 +227,7 @@ func (c *intake) settle(ctx app.Context) {
 		c.existingOf = c.draft.OrganizationID
 		ctx.NewActionWithValue(state.LoadExisting, state.TicketQuery{OrganizationID: c.draft.OrganizationID, Open: "true"})
 	}
+	c.loadChoices(ctx)
 	if c.Flow != state.FlowAssistant {
 		return
 	}
@@ -298,6 +316,8 @@ func (c *intake) openTickets() []ticket.TicketView {
 func (c *intake) problems() map[string]string {
 	out := map[string]string{}
 	d := c.draft.Draft
+	// The files uploaded count as sent: the evidence rule sees them.
+	d.Attachments = c.files.ids()
 	if d.OrganizationID == 0 {
 		out["organizationId"] = "ErrAccountRequired"
 		if orgs := c.accountsFor(d.Type); len(orgs) > 0 {
@@ -330,6 +350,13 @@ func (c *intake) problems() map[string]string {
 func (c *intake) stepProblems(step string) map[string]string {
 	out := map[string]string{}
 	for field, id := range c.problems() {
+		if e := c.evidence(); e != nil && field == ticket.FieldKey(e.Alternative) {
+			// The evidence's alternative is asked with the files.
+			if step == stepFiles {
+				out[field] = id
+			}
+			continue
+		}
 		for _, f := range stepFields[step] {
 			if field == f || (strings.HasSuffix(f, ".") && strings.HasPrefix(field, f)) {
 				out[field] = id
@@ -358,6 +385,7 @@ func (c *intake) set(ctx app.Context, field, value string) {
 			if !containsOrg(c.accountsFor(value), d.OrganizationID) {
 				d.OrganizationID = 0
 			}
+			c.keepCategoryFields()
 		}
 	case "organizationId":
 		id, _ := strconv.ParseInt(value, 10, 64)
@@ -365,9 +393,12 @@ func (c *intake) set(ctx app.Context, field, value string) {
 			d.OrganizationID, d.ExistingTicket = id, 0
 			// Files are confirmed for one account (its privacy regime).
 			c.files.clear(ctx, true)
+			// Records belong to one account too.
+			c.clearRecordFields()
 		}
 	case "category":
 		d.Category = value
+		c.keepCategoryFields()
 	case "existingTicket":
 		d.ExistingTicket, _ = strconv.ParseInt(value, 10, 64)
 	case "followUpOf":
@@ -485,6 +516,8 @@ func (c *intake) onSend(ctx app.Context, e app.Event) {
 	}
 	d := c.draft
 	d.Attachments = c.files.ids()
+	cat, _ := c.category()
+	d.Fields = sentFields(cat.Fields, d.Fields)
 	ctx.NewActionWithValue(state.SubmitDraft, d)
 }
 
@@ -577,4 +610,56 @@ func (c *intake) renderFollowUp(lang string, problems map[string]string) app.UI 
 			)
 		}),
 	)
+}
+
+// keepCategoryFields drops the values of fields the draft's category does
+// not have (another category's, hidden and refused by the check).
+func (c *intake) keepCategoryFields() {
+	cat, ok := c.category()
+	for name := range c.draft.Fields {
+		if _, known := cat.Field(name); !ok || !known {
+			delete(c.draft.Fields, name)
+		}
+	}
+}
+
+// clearRecordFields empties the draft's record fields (the account changed).
+func (c *intake) clearRecordFields() {
+	cat, _ := c.category()
+	for _, f := range cat.Fields {
+		if f.Kind == ticket.KindRecord {
+			delete(c.draft.Fields, f.ID)
+		}
+	}
+}
+
+// sentFields are the fields as sent: rows values without the rows left
+// blank, empty values left out.
+func sentFields(specs []ticket.Field, fields map[string]string) map[string]string {
+	out := make(map[string]string, len(fields))
+	for k, v := range fields {
+		if strings.TrimSpace(v) == "" {
+			continue
+		}
+		if f, ok := specByID(specs, k); ok && f.Kind == ticket.KindRows {
+			rows, err := ticket.Rows(v)
+			if err == nil && len(rows) == 0 {
+				continue
+			}
+			if err == nil {
+				v = rowsValue(rows)
+			}
+		}
+		out[k] = v
+	}
+	return out
+}
+
+func specByID(specs []ticket.Field, id string) (ticket.Field, bool) {
+	for _, f := range specs {
+		if f.ID == id {
+			return f, true
+		}
+	}
+	return ticket.Field{}, false
 }

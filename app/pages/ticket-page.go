@@ -155,11 +155,7 @@ func (p *ticketPage) renderMeta(lang string, tk ticket.TicketView) app.UI {
 			}),
 			row(dt(lang, "TicketType"), app.Dd().Text(t(lang, ticket.TypeMessageID(tk.Type)))),
 			row(dt(lang, "TicketCategory"), app.Dd().Text(t(lang, ticket.CategoryMessageID(tk.Category)))),
-			app.Range(tk.Fields).Map(func(k string) app.UI {
-				return app.Div().Class("dl-row").Body(
-					dt(lang, ticket.FieldMessageID(k)), app.Dd().Dir("auto").Text(ticket.CleanText(tk.Fields[k])),
-				)
-			}),
+			p.renderFields(lang, tk),
 			row(dt(lang, "ColAccount"), app.Dd().Text(t(lang, "AccountOption", "Name", tk.Organization.Name, "Number", tk.Organization.AccountNumber))),
 			row(dt(lang, "Requester"), app.Dd().Dir("auto").Text(tk.Requester.Name)),
 			app.If(tk.CreatedBy != nil, func() app.UI {
@@ -273,4 +269,26 @@ func (p *ticketPage) onAgentStatus(ctx app.Context, e app.Event) {
 	}
 	p.postponing = false
 	ctx.NewActionWithValue(state.ChangeStatus, state.StatusInput{Number: p.number, Status: st})
+}
+
+// renderFields shows the ticket's data fields in the catalog's order:
+// amounts and dates in the user's language, rows as a table, a record by
+// its title, linked to its page when the ticket links it.
+func (p *ticketPage) renderFields(lang string, tk ticket.TicketView) app.UI {
+	specs := categoryFields([]ticket.Catalog{p.catalog.Ticket(), ticket.DefaultCatalog}, tk.Type, tk.Category)
+	fields := shownFields(specs, tk.Fields)
+	return app.Range(fields).Slice(func(i int) app.UI {
+		f, v := fields[i].spec, fields[i].value
+		id := "ticket-field-" + f.ID
+		label := app.Dt().Text(labelOr(lang, ticket.FieldMessageID(f.ID), f.ID))
+		switch f.Kind {
+		case ticket.KindRows:
+			return row(label, app.Dd().ID(id).Body(rowsTable(lang, id+"-table", f, v)))
+		case ticket.KindRecord:
+			if r, ok := linkedRecord(tk.Links, f.Record, v); ok {
+				return row(label, app.Dd().ID(id).Body(app.A().Href(recordHref(r.ID)).Dir("auto").Text(ticket.CleanText(r.Title))))
+			}
+		}
+		return row(label, app.Dd().ID(id).Dir("auto").Text(fieldText(lang, f, v)))
+	})
 }

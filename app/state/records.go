@@ -19,6 +19,15 @@ const (
 	LinkState         = "link"          // the last link, unlink or example added
 )
 
+// RecordChoicesState is the state of the records of kind a ticket field
+// offers to choose from (the intake's provider and payer): one list per
+// kind, so that several record fields load side by side.
+func RecordChoicesState(kind ticket.RecordKind) string { return "record-choices." + string(kind) }
+
+// RecordChoicesLimit is how many records a choice list loads at once;
+// beyond it the list searches the server.
+const RecordChoicesLimit = 200
+
 // Action names.
 const (
 	LoadRecords     = "/records/load"
@@ -27,6 +36,9 @@ const (
 	LoadRecord      = "/record/load"    // value int64: the record's id
 	LinkRecord      = "/ticket/link"    // value LinkInput
 	UnlinkRecord    = "/ticket/unlink"  // value LinkInput
+	// LoadRecordChoices loads the records a record field offers (value
+	// RecordQuery with Kind and OrganizationID) into RecordChoicesState.
+	LoadRecordChoices = "/records/choices"
 )
 
 // RecordQuery selects records: GET /api/v1/records?kind=&q=&organizationId=.
@@ -34,6 +46,7 @@ type RecordQuery struct {
 	Kind           ticket.RecordKind
 	Search         string
 	OrganizationID int64
+	Limit          int // 0: the server's page size
 }
 
 // Values encodes q as URL parameters.
@@ -47,6 +60,9 @@ func (q RecordQuery) Values() url.Values {
 	}
 	if q.OrganizationID != 0 {
 		v.Set("organizationId", strconv.FormatInt(q.OrganizationID, 10))
+	}
+	if q.Limit > 0 {
+		v.Set("limit", strconv.Itoa(q.Limit))
 	}
 	return v
 }
@@ -122,6 +138,10 @@ func init() {
 	app.Handle(LoadRecords, func(ctx app.Context, a app.Action) { loadRecords(ctx, a, RecordsState, false) })
 	app.Handle(LoadMoreRecords, func(ctx app.Context, a app.Action) { loadRecords(ctx, a, RecordsState, true) })
 	app.Handle(SearchRecords, func(ctx app.Context, a app.Action) { loadRecords(ctx, a, RecordSearchState, false) })
+	app.Handle(LoadRecordChoices, func(ctx app.Context, a app.Action) {
+		q, _ := a.Value.(RecordQuery)
+		loadRecords(ctx, a, RecordChoicesState(q.Kind), false)
+	})
 	app.Handle(LoadRecord, handleLoadRecord)
 	app.Handle(LinkRecord, func(ctx app.Context, a app.Action) { handleLink(ctx, a, false) })
 	app.Handle(UnlinkRecord, func(ctx app.Context, a app.Action) { handleLink(ctx, a, true) })
