@@ -38,7 +38,8 @@ func rowsTable(lang, id string, f ticket.Field, value string) app.UI {
 	if err != nil {
 		return app.Text(ticket.CleanText(value))
 	}
-	return app.Table().ID(id).Class("rows-table").Body(
+	// A narrow column scrolls the table rather than spill over.
+	return app.Div().Class("rows-scroll").Body(app.Table().ID(id).Class("rows-table").Body(
 		app.THead().Body(app.Tr().Body(
 			app.Range(f.Columns).Slice(func(j int) app.UI {
 				c := f.Columns[j]
@@ -63,7 +64,7 @@ func rowsTable(lang, id string, f ticket.Field, value string) app.UI {
 				)
 			}),
 		),
-	)
+	))
 }
 
 // categoryFields returns the fields of a ticket's category: from the

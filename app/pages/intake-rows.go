@@ -102,9 +102,11 @@ func (c *intake) rowsField(lang string, f ticket.Field, problems map[string]stri
 		app.If(f.Help, func() app.UI {
 			return app.P().ID("help-" + id).Class("help").Text(t(lang, ticket.FieldHelpMessageID(f.ID)))
 		}),
-		app.Range(rows).Slice(func(i int) app.UI {
-			return c.renderRow(lang, f, id, rows, i, problem, problems)
-		}),
+		app.Div().ID(id+"-rows").Class("rows-list").Body(
+			app.Range(rows).Slice(func(i int) app.UI {
+				return c.renderRow(lang, f, id, rows, i, problem, problems)
+			}),
+		),
 		app.If(len(rows) < limit, func() app.UI {
 			return app.Button().ID(id+"-add").Type("button").Class("secondary rows-add").
 				DataSet("field", field).OnClick(c.onAddRow).
@@ -229,7 +231,8 @@ func (c *intake) onAddRow(ctx app.Context, e app.Event) {
 		return
 	}
 	c.set(ctx, field, rowsValue(rows))
-	focusLater(ctx, cellID(domID(field), at, f.Columns[0].ID))
+	// The component's own context: the pressed button may be gone.
+	focusLater(c.ui, cellID(domID(field), at, f.Columns[0].ID))
 }
 
 // addRow appends a blank row unless rows has max already; at is the new
@@ -266,7 +269,8 @@ func (c *intake) onRemoveRow(ctx app.Context, e app.Event) {
 		return
 	}
 	c.set(ctx, field, rowsValue(rows))
-	focusLater(ctx, cellID(domID(field), at, f.Columns[0].ID))
+	// The component's own context: the pressed button may be gone.
+	focusLater(c.ui, cellID(domID(field), at, f.Columns[0].ID))
 }
 
 var canonicalMoney = regexp.MustCompile(`^[0-9]{1,12}(\.[0-9]{1,2})?$`)
