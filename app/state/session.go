@@ -52,8 +52,8 @@ type Session struct {
 	// RecordKinds: per account, the kinds of records it has.
 	RecordKinds map[int64][]ticket.RecordKind
 	Account     int64 // the organization the user works in; 0 for agents
-	Lang           string
-	Err            *Error
+	Lang        string
+	Err         *Error
 	// Expired: the user was logged in and the session ended (expired or
 	// logged out elsewhere); the login page says so.
 	Expired bool
