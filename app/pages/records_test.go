@@ -18,6 +18,7 @@ func diegoSession() state.Session {
 		Status: state.Loaded, LoggedIn: true, Lang: "es", Account: sol.ID,
 		User:        ticket.User{ID: 4, Name: "Diego Durán", Email: "diego@clinica-sol.example", Locale: "es"},
 		Memberships: []ticket.Membership{{Organization: sol, Role: ticket.RoleMember, TicketAccess: true}},
+		RecordKinds: map[int64][]ticket.RecordKind{sol.ID: {ticket.RecordClaim, ticket.RecordRemittance, ticket.RecordProvider}},
 	}
 }
 
@@ -47,6 +48,17 @@ func TestRecordsPageSpanish(t *testing.T) {
 		"Archivado", `id="nav-records-claim"`)
 	if strings.Contains(html, "placeholder") {
 		t.Error("the records page uses placeholder text")
+	}
+	// The navigation offers the kinds the account has: no assets here.
+	if strings.Contains(html, `id="nav-records-asset"`) {
+		t.Error("the navigation offers assets to an account without any")
+	}
+	none := newRecordsPage()
+	none.session = diegoSession()
+	none.session.RecordKinds = nil
+	none.list = p.list
+	if html := render(t, none); strings.Contains(html, `id="nav-records"`) {
+		t.Error("the navigation offers records to an account without any")
 	}
 }
 

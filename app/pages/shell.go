@@ -2,6 +2,7 @@ package pages
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -360,13 +361,24 @@ func (s *shell) renderNav(lang string) app.UI {
 	)
 }
 
-// navRecordKinds are the kinds of records the navigation lists (the
+// navRecordKinds are the kinds of records the navigation may list (the
 // others are a filter of the records page away).
 var navRecordKinds = []ticket.RecordKind{ticket.RecordClaim, ticket.RecordRemittance, ticket.RecordEligibility, ticket.RecordAsset, ticket.RecordArticle}
 
-// renderRecordsNav is the "Records" area: all records, then one link per
-// kind as the seeds name them ("Anlagen", "ERA (remesas)").
+// renderRecordsNav is the "Records" area of an account with records: all
+// records, then a link per kind the account has, as the seeds name them
+// ("Anlagen", "ERA (remesas)").
 func (s *shell) renderRecordsNav(lang string) app.UI {
+	has := s.Session.KindsOfRecords()
+	if len(has) == 0 {
+		return nil
+	}
+	kinds := make([]ticket.RecordKind, 0, len(navRecordKinds))
+	for _, k := range navRecordKinds {
+		if slices.Contains(has, k) {
+			kinds = append(kinds, k)
+		}
+	}
 	current := ""
 	if s.path == PathRecords {
 		current = recordsHref(ticket.RecordKind(s.recordKind), "")
@@ -374,8 +386,8 @@ func (s *shell) renderRecordsNav(lang string) app.UI {
 	return app.Li().Body(
 		navLink(current, PathRecords, t(lang, "Records")).ID("nav-records"),
 		app.Ul().Class("nav-sub").Aria("label", t(lang, "Records")).Body(
-			app.Range(navRecordKinds).Slice(func(i int) app.UI {
-				k := navRecordKinds[i]
+			app.Range(kinds).Slice(func(i int) app.UI {
+				k := kinds[i]
 				return app.Li().Body(navLink(current, recordsHref(k, ""), t(lang, k.PluralMessageID())).ID("nav-records-" + string(k)))
 			}),
 		),

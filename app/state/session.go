@@ -49,9 +49,11 @@ type Session struct {
 	// VendorAccounts: a vendor user's customer accounts, with the access
 	// each customer gave (none included).
 	VendorAccounts []ticket.VendorAccount
-	Account        int64 // the organization the user works in; 0 for agents
-	Lang           string
-	Err            *Error
+	// RecordKinds: per account, the kinds of records it has.
+	RecordKinds map[int64][]ticket.RecordKind
+	Account     int64 // the organization the user works in; 0 for agents
+	Lang        string
+	Err         *Error
 	// Expired: the user was logged in and the session ended (expired or
 	// logged out elsewhere); the login page says so.
 	Expired bool
@@ -63,6 +65,26 @@ type Session struct {
 // Viewer returns the session's user as the policy sees them.
 func (s Session) Viewer() ticket.Viewer {
 	return ticket.Viewer{User: s.User, Memberships: s.Memberships, VendorAccounts: s.VendorAccounts}
+}
+
+// KindsOfRecords returns the kinds of records of the account the user works
+// in (agents: of every account), in the order of ticket.RecordKinds.
+func (s Session) KindsOfRecords() []ticket.RecordKind {
+	has := map[ticket.RecordKind]bool{}
+	for org, kinds := range s.RecordKinds {
+		if s.Account == 0 || org == s.Account {
+			for _, k := range kinds {
+				has[k] = true
+			}
+		}
+	}
+	var out []ticket.RecordKind
+	for _, k := range ticket.RecordKinds() {
+		if has[k] {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // Accounts returns the organizations whose tickets the user may see.
@@ -218,7 +240,7 @@ func refreshAccess(ctx app.Context, me ticket.Me) {
 // loggedIn turns the API's answer into a session, keeping the account the
 // user chose last time when it is still theirs.
 func loggedIn(ctx app.Context, me ticket.Me) Session {
-	s := Session{Status: Loaded, LoggedIn: true, User: me.User, Memberships: me.Memberships, VendorAccounts: me.VendorAccounts, Lang: me.User.Locale}
+	s := Session{Status: Loaded, LoggedIn: true, User: me.User, Memberships: me.Memberships, VendorAccounts: me.VendorAccounts, RecordKinds: me.RecordKinds, Lang: me.User.Locale}
 	if !locales.Supports(s.Lang) {
 		s.Lang = InitialLang()
 	}

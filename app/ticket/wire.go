@@ -17,6 +17,9 @@ type Me struct {
 	// VendorAccounts: for vendor users, the customer accounts of their
 	// vendor with the access each customer set (none included).
 	VendorAccounts []VendorAccount `json:"vendorAccounts,omitempty"`
+	// RecordKinds: per account the user sees, the kinds of records it has
+	// (the navigation offers those).
+	RecordKinds map[int64][]RecordKind `json:"recordKinds,omitempty"`
 }
 
 // ReplyRequest is the body of POST /api/v1/tickets/{number}/messages: a

@@ -188,8 +188,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.setSessionCookie(w, r, token, 0)
-	writeJSON(w, http.StatusOK, ticket.Me{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts})
-	return nil
+	return s.writeMe(w, r, v)
 }
 
 // checkPassword returns the user whose email and password these are, or
@@ -229,8 +228,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	v := viewerOf(r)
-	writeJSON(w, http.StatusOK, ticket.Me{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts})
-	return nil
+	return s.writeMe(w, r, v)
 }
 
 type updateMeRequest struct {
@@ -254,6 +252,16 @@ func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) error {
 		v.User.Locale = *req.Locale
 		http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: v.User.Locale, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.Secure(r)})
 	}
-	writeJSON(w, http.StatusOK, ticket.Me{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts})
+	return s.writeMe(w, r, v)
+}
+
+// writeMe answers who v is: the user, memberships, vendor accounts and the
+// kinds of records of each account.
+func (s *Server) writeMe(w http.ResponseWriter, r *http.Request, v ticket.Viewer) error {
+	kinds, err := s.store.RecordKinds(r.Context(), v.Scope())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ticket.Me{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts, RecordKinds: kinds})
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -454,5 +455,25 @@ func TestMissingRemittanceTicket(t *testing.T) {
 	}
 	if !linked[provider.ID] || !linked[payer.ID] || len(created.Ticket.Links) != 2 {
 		t.Fatalf("links = %+v, want the provider and the payer", created.Ticket.Links)
+	}
+}
+
+// TestMeRecordKinds: /me names the kinds of records of each account the
+// user sees (the navigation offers those), nothing of other accounts.
+func TestMeRecordKinds(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	lumiere, _ := db.OrganizationByAccount(context.Background(), "200300")
+	claire, carla := newClient(t, srv), newClient(t, srv)
+	claire.login(seed.ClaireEmail)
+	carla.login(seed.CarlaEmail)
+	var me ticket.Me
+	claire.get("/api/v1/me").decode(t, &me)
+	if len(me.RecordKinds) != 1 || !slices.Contains(me.RecordKinds[lumiere.ID], ticket.RecordAsset) || slices.Contains(me.RecordKinds[lumiere.ID], ticket.RecordClaim) {
+		t.Fatalf("Claire's record kinds = %v, want Cabinet Lumière's assets (and no claims)", me.RecordKinds)
+	}
+	var none ticket.Me
+	carla.get("/api/v1/me").decode(t, &none)
+	if len(none.RecordKinds) != 0 {
+		t.Fatalf("Carla (revoked) has record kinds %v", none.RecordKinds)
 	}
 }

@@ -438,7 +438,7 @@ func TestFormClaireContract(t *testing.T) {
 // Diego is no admin: neither flow offers him administrative requests.
 func TestIntakeDiegoNeverOfferedAdminRequest(t *testing.T) {
 	p := startPortal(t)
-	want := []string{"login_problem", "provider_enrollment", "user_management", "web_interface_problem"}
+	want := []string{"login_problem", "missing_remittance", "provider_enrollment", "user_management", "web_interface_problem"} // record_help only from a record
 	b := loginTo(t, p, "es-ES", seed.DiegoEmail)
 
 	b.open("/assistant")

@@ -219,3 +219,62 @@ func TestGetHelpAnnaAsset(t *testing.T) {
 	b.click("#unlink-" + sid)
 	b.waitFalse("the second asset unlinked", qExists("#linked-record-"+sid))
 }
+
+// Claire (fr) never sees Praxis Sonnenschein's records: not in the list,
+// not by searching, not by address, not through an event while Anna
+// links one, and not in the ticket search; her own équipements she sees.
+func TestClaireNeverSeesPraxisRecords(t *testing.T) {
+	p := startPortal(t)
+	praxis := p.record(t, "100200", ticket.RecordAsset, "E2E-PRAXIS-77", "Röntgengerät Praxis Sonnenschein")
+	own := p.record(t, "200300", ticket.RecordAsset, "E2E-LUM-01", "Autoclave du cabinet")
+	pid, oid := strconv.FormatInt(praxis.ID, 10), strconv.FormatInt(own.ID, 10)
+
+	b := loginTo(t, p, "fr-FR", seed.ClaireEmail)
+	b.open("/records?kind=asset")
+	b.waitTrue("her own équipement", qExists("#record-row-"+oid))
+	if b.qExistsNow("#record-row-" + pid) {
+		t.Fatal("Claire's list shows Praxis Sonnenschein's asset")
+	}
+	b.typeIn("#record-search", "E2E-PRAXIS")
+	b.click("#record-search-button")
+	b.waitTrue("no match", qExists("#no-records"))
+
+	// Anna links the Praxis asset to a Praxis ticket while Claire's pages
+	// are open: nothing reaches her.
+	b.open("/records/" + oid)
+	b.waitTrue("her record's page", qExists("#record-data"))
+	anna := apiAs(t, p, seed.AnnaEmail)
+	n := p.numbers(t, p.org(t, "100200"), true)[0]
+	apiPost(t, anna, p, "/api/v1/tickets/"+strconv.FormatInt(n, 10)+"/links", `{"recordId":`+pid+`}`, 201)
+	b.open("/tickets?q=E2E-PRAXIS-77")
+	b.waitTrue("the ticket search finds nothing", qExists("#no-tickets"))
+	if b.qExistsNow("#ticket-row-" + strconv.FormatInt(n, 10)) {
+		t.Fatalf("Claire's search lists Praxis ticket #%d", n)
+	}
+
+	// By address: the record page says it does not exist.
+	b.open("/records/" + pid)
+	b.waitContains("not found", qText("main .error"), msg(t, "fr", "ErrRecordNotFound"))
+	if strings.Contains(b.html(), "Röntgengerät") || strings.Contains(b.html(), "E2E-PRAXIS-77") {
+		t.Fatal("the page shows the Praxis record")
+	}
+	// The API says the same, and the event log never carried it to her.
+	claire := apiAs(t, p, seed.ClaireEmail)
+	for path, want := range map[string]int{"/api/v1/records/" + pid: 404, "/api/v1/records?q=E2E-PRAXIS": 200, "/api/v1/tickets?q=E2E-PRAXIS-77": 200} {
+		res, err := claire.Get(p.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != want || strings.Contains(string(body), "Röntgengerät") || (want == 200 && strings.Contains(string(body), "E2E-PRAXIS")) {
+			t.Fatalf("GET %s as Claire: %d %s", path, res.StatusCode, body)
+		}
+	}
+	if got := eval[string](b, `JSON.stringify(Object.entries(localStorage))`); strings.Contains(got, "E2E-PRAXIS") || strings.Contains(got, "Röntgengerät") {
+		t.Fatalf("Claire's browser storage holds the Praxis record: %s", got)
+	}
+}
+
+// qExistsNow tells whether an element matches sel now.
+func (b *browser) qExistsNow(sel string) bool { return eval[bool](b, qExists(sel)) }

@@ -397,3 +397,45 @@ func (s *DB) linksOf(ctx context.Context, numbers []int64) (map[int64][]ticket.L
 	}
 	return out, rows.Err()
 }
+
+// RecordKinds returns, per organization in scope, the kinds of records it
+// has (archived ones aside), in the order of ticket.RecordKinds.
+func (s *DB) RecordKinds(ctx context.Context, scope ticket.Scope) (map[int64][]ticket.RecordKind, error) {
+	out := map[int64][]ticket.RecordKind{}
+	if scope.Empty() {
+		return out, nil
+	}
+	q := `SELECT DISTINCT organization_id, kind FROM records WHERE archived = 0`
+	var args []any
+	if !scope.All {
+		q += ` AND organization_id IN (` + placeholders(len(scope.OrganizationIDs)) + `)`
+		for _, id := range scope.OrganizationIDs {
+			args = append(args, id)
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	has := map[int64]map[ticket.RecordKind]bool{}
+	for rows.Next() {
+		var org int64
+		var k ticket.RecordKind
+		if err := rows.Scan(&org, &k); err != nil {
+			return nil, err
+		}
+		if has[org] == nil {
+			has[org] = map[ticket.RecordKind]bool{}
+		}
+		has[org][k] = true
+	}
+	for org, kinds := range has {
+		for _, k := range ticket.RecordKinds() {
+			if kinds[k] {
+				out[org] = append(out[org], k)
+			}
+		}
+	}
+	return out, rows.Err()
+}
