@@ -40,6 +40,7 @@ type getHelpPanel struct {
 	example  int64  // the open ticket chosen to add the record to
 	added    int64  // the ticket the record was just added to
 	showing  int64  // the ticket whose conversation is open
+	opened   int64  // the record whose unread ticket was opened by itself
 	status   string // what just happened (read out)
 }
 
@@ -114,6 +115,30 @@ func (p *getHelpPanel) OnMount(ctx app.Context) {
 // OnUpdate: the record arrived or changed.
 func (p *getHelpPanel) OnUpdate(ctx app.Context) { p.prepare(ctx) }
 
+// openUnread shows, once per record, the conversation of the first ticket
+// about it with a reply the user has not read: what the red marker on Get
+// Help announced (reading it clears the marker).
+func (p *getHelpPanel) openUnread(ctx app.Context) {
+	if p.opened == p.Detail.ID || p.Detail.Status != state.Loaded || p.Unread.UserID != p.Session.User.ID || p.Unread.ByTicket == nil {
+		return
+	}
+	p.opened = p.Detail.ID
+	if n := p.unreadTicket(); n != 0 && p.showing == 0 {
+		p.show(ctx, n)
+	}
+}
+
+// unreadTicket is the first ticket about the record with a reply the user
+// has not read (0: none).
+func (p *getHelpPanel) unreadTicket() int64 {
+	for _, tk := range p.Detail.Tickets {
+		if p.Unread.For(tk.Number) > 0 {
+			return tk.Number
+		}
+	}
+	return 0
+}
+
 // OnDismount: the conversation shown is no longer on screen.
 func (p *getHelpPanel) OnDismount() {
 	if p.showing != 0 {
@@ -125,6 +150,7 @@ func (p *getHelpPanel) OnDismount() {
 // Get Help type, upload limits), the account's open tickets, the draft.
 func (p *getHelpPanel) prepare(ctx app.Context) {
 	if !p.Session.LoggedIn || p.Detail.Status != state.Loaded || p.draftFor == p.Detail.ID {
+		p.openUnread(ctx)
 		return
 	}
 	p.draftFor = p.Detail.ID
@@ -138,6 +164,7 @@ func (p *getHelpPanel) prepare(ctx app.Context) {
 		ctx.NewAction(state.LoadOrganizations)
 	}
 	ctx.NewActionWithValue(state.LoadExisting, state.TicketQuery{OrganizationID: p.record().Organization.ID, Open: "true"})
+	p.openUnread(ctx)
 }
 
 // save keeps the draft in browser storage; the type and the link are set
@@ -216,6 +243,9 @@ func (p *getHelpPanel) close(ctx app.Context) {
 func (p *getHelpPanel) Render() app.UI {
 	lang := p.Session.Lang
 	r := p.record()
+	// The tickets about the record come first: the unread answer the
+	// marker announced is there.
+	first := len(p.Detail.Tickets) > 0
 	return app.Section().ID("get-help").Class("get-help-panel panel").Role("dialog").Aria("modal", "false").
 		Aria("labelledby", "get-help-title").OnKeyDown(p.onKeyDown).Body(
 		app.Div().Class("get-help-head").Body(
@@ -223,17 +253,38 @@ func (p *getHelpPanel) Render() app.UI {
 			app.Button().ID("get-help-close").Type("button").Class("secondary small").OnClick(p.onClose).Text(t(lang, "Close")),
 		),
 		app.P().ID("get-help-status").Class("visually-hidden").Role("status").Text(p.status),
+		app.If(first, func() app.UI { return p.renderTickets(lang) }),
+		app.If(p.whyNoForm() != "", func() app.UI {
+			return app.P().ID("help-no-new").Class("notice help-no-new").Text(t(lang, p.whyNoForm()))
+		}),
 		p.renderNew(lang),
 		p.renderExample(lang),
-		p.renderTickets(lang),
+		app.If(!first, func() app.UI { return p.renderTickets(lang) }),
 	)
+}
+
+// whyNoForm is why the panel offers no new ticket about the record, as a
+// message id, as the policy says: agents file none, a vendor with read
+// access may not write to the account, an archived record takes no new
+// link. "" when the user may file.
+func (p *getHelpPanel) whyNoForm() string {
+	r := p.record()
+	v := p.Session.Viewer()
+	switch {
+	case v.Agent():
+		return "GetHelpAgentNote"
+	case !v.CanFileFor(r.Organization.ID):
+		return "GetHelpReadOnly"
+	case !v.MayLink(ticket.Ticket{Organization: r.Organization}, r.Record):
+		return "GetHelpArchived"
+	}
+	return ""
 }
 
 // renderNew is the new ticket about the record.
 func (p *getHelpPanel) renderNew(lang string) app.UI {
 	r := p.record()
-	v := p.Session.Viewer()
-	if !v.CanFileFor(r.Organization.ID) || r.Archived {
+	if p.whyNoForm() != "" {
 		return nil
 	}
 	typ, ok := p.catalog.Ticket().RecordType()
@@ -470,6 +521,11 @@ func (p *getHelpPanel) onShow(ctx app.Context, e app.Event) {
 		state.SetViewing(0)
 		return
 	}
+	p.show(ctx, n)
+}
+
+// show opens ticket n's conversation: it is loaded and read.
+func (p *getHelpPanel) show(ctx app.Context, n int64) {
 	p.showing = n
 	state.SetViewing(n)
 	ctx.NewActionWithValue(state.LoadTicket, n)

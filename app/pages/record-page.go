@@ -139,7 +139,7 @@ func (p *recordPage) renderData(lang string, r ticket.RecordView) app.UI {
 			app.Range(r.Fields).Slice(func(i int) app.UI {
 				f := r.Fields[i]
 				return row(
-					app.Dt().Text(labelOr(lang, ticket.RecordFieldMessageID(f.Label), f.Label)),
+					app.Dt().Text(labelOr(lang, ticket.RecordFieldMessageID(f.Label), humanize(f.Label))),
 					app.Dd().Class("record-field-"+string(f.Kind)).Dir("auto").Text(fieldValue(lang, f)),
 				)
 			}),
@@ -171,6 +171,31 @@ func fieldValue(lang string, f ticket.RecordField) string {
 	return ticket.CleanText(f.Value)
 }
 
+// humanize makes a label id without a translation readable: "customLabel"
+// and "custom_label" become "Custom label".
+func humanize(id string) string {
+	var b strings.Builder
+	for i, r := range id {
+		switch {
+		case r == '_' || r == '-':
+			r = ' '
+		case r >= 'A' && r <= 'Z' && i > 0:
+			if prev := id[i-1]; prev >= 'a' && prev <= 'z' {
+				b.WriteByte(' ')
+			}
+			if i+1 < len(id) && id[i+1] >= 'a' && id[i+1] <= 'z' {
+				r += 'a' - 'A'
+			}
+		}
+		b.WriteRune(r)
+	}
+	out := strings.Join(strings.Fields(b.String()), " ")
+	if out != "" && out[0] >= 'a' && out[0] <= 'z' {
+		out = string(out[0]-('a'-'A')) + out[1:]
+	}
+	return out
+}
+
 // recordQuery is the ticket list's filter of the tickets about r.
 func recordQuery(r ticket.RecordRef) string { return string(r.Kind) + ":" + r.ExternalID }
 
@@ -178,8 +203,12 @@ func recordQuery(r ticket.RecordRef) string { return string(r.Kind) + ":" + r.Ex
 // (seed 004: "Anlagen-Lebenslaufakte").
 func (p *recordPage) renderLifeRecord(lang string, d state.RecordDetail) app.UI {
 	all := ticket.Query{Record: recordQuery(d.Record.Ref()), Open: "false"}
+	heading := "LifeRecord" // an asset's is its life record (seed 004)
+	if d.Record.Kind == ticket.RecordAsset {
+		heading = "LifeRecordAsset"
+	}
 	return app.Section().ID("life-record").Class("life-record").Aria("labelledby", "life-record-heading").Body(
-		app.H2().ID("life-record-heading").Text(t(lang, "LifeRecord")),
+		app.H2().ID("life-record-heading").Text(t(lang, heading)),
 		app.If(len(d.Tickets) == 0, func() app.UI {
 			return app.P().ID("life-record-empty").Class("muted").Text(t(lang, "NoLifeRecord"))
 		}).Else(func() app.UI {

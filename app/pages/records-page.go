@@ -163,29 +163,29 @@ func (p *recordsPage) renderTable(lang string) app.UI {
 	rows := p.list.Records
 	return app.Div().Class("table-wrap").Body(app.Table().ID("records").Class("tickets records").Body(
 		app.THead().Body(app.Tr().Body(
-			app.Th().Scope("col").Text(t(lang, "RecordKindLabel")),
+			app.Th().Scope("col").Class("col-more").Text(t(lang, "RecordKindLabel")),
 			app.Th().Scope("col").Text(t(lang, "RecordNumber")),
 			app.Th().Scope("col").Text(t(lang, "RecordTitle")),
-			app.If(agent, func() app.UI { return app.Th().Scope("col").Text(t(lang, "ColAccount")) }),
-			app.Th().Scope("col").Text(t(lang, "OpenTickets")),
-			app.Th().Scope("col").Text(t(lang, "ColUpdated")),
+			app.If(agent, func() app.UI { return app.Th().Scope("col").Class("col-more").Text(t(lang, "ColAccount")) }),
+			app.Th().Scope("col").Class("col-more").Text(t(lang, "OpenTickets")),
+			app.Th().Scope("col").Class("col-more").Text(t(lang, "ColUpdated")),
 			app.Th().Scope("col").Text(t(lang, "ColActions")),
 		)),
 		app.TBody().Body(app.Range(rows).Slice(func(i int) app.UI {
 			r := rows[i]
 			id := strconv.FormatInt(r.ID, 10)
 			return app.Tr().ID("record-row-"+id).Body(
-				app.Td().Class("record-kind").Text(t(lang, r.Kind.MessageID())),
+				app.Td().Class("record-kind col-more").Text(t(lang, r.Kind.MessageID())),
 				app.Td().Class("record-id").Text(r.ExternalID),
 				app.Td().Class("record-title").Body(
 					app.A().Href(recordHref(r.ID)).Dir("auto").Text(ticket.CleanText(r.Title)),
 					app.If(r.Archived, func() app.UI { return app.Span().Class("archived-badge").Text(t(lang, "RecordArchived")) }),
 				),
 				app.If(agent, func() app.UI {
-					return app.Td().Body(app.Span().Text(r.Organization.Name), app.Span().Class("muted small").Text(" "+r.Organization.AccountNumber))
+					return app.Td().Class("col-more").Body(app.Span().Text(r.Organization.Name), app.Span().Class("muted small").Text(" "+r.Organization.AccountNumber))
 				}),
-				app.Td().Class("record-open").Text(strconv.Itoa(r.OpenTickets)),
-				app.Td().Body(app.Time().DateTime(r.UpdatedAt.Format("2006-01-02T15:04:05Z07:00")).Text(when(lang, r.UpdatedAt))),
+				app.Td().Class("record-open col-more").Text(strconv.Itoa(r.OpenTickets)),
+				app.Td().Class("col-more").Body(app.Time().DateTime(r.UpdatedAt.Format("2006-01-02T15:04:05Z07:00")).Text(when(lang, r.UpdatedAt))),
 				app.Td().Class("record-actions").Body(
 					app.A().ID("get-help-"+id).Class("button small get-help").Href(recordHref(r.ID)+"?help=1").Body(
 						app.Text(t(lang, "GetHelp")),

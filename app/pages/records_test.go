@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
 	"github.com/supportal/supportal/app/state"
 	"github.com/supportal/supportal/app/ticket"
 )
@@ -78,7 +80,7 @@ func TestRecordPageSpanish(t *testing.T) {
 		return p
 	}
 	html := render(t, page(1, false))
-	mustContain(t, html, "Reclamación CLM-2026-0042", "1234,50\u00a0US$", "12/11/2026", ">vendorCode<", "Importe facturado",
+	mustContain(t, html, "Reclamación CLM-2026-0042", "1234,50\u00a0US$", "12/11/2026", ">Vendor code<", "Importe facturado",
 		"Archivado", `id="life-record"`, "#10040", "Reclamación rechazada", `aria-controls="get-help"`, `aria-expanded="false"`,
 		"1 respuesta nueva que aún no se ha visto", `href="/tickets?record=claim%3ACLM-2026-0042"`)
 	if tag := openingTag(html, `id="record-source"`); !strings.Contains(tag, `target="_blank"`) || !strings.Contains(tag, `rel="noopener noreferrer"`) {
@@ -101,6 +103,75 @@ func TestRecordPageSpanish(t *testing.T) {
 		t.Errorf("Get Help = %q, want it expanded", tag)
 	}
 	mustContain(t, html, "Obtener ayuda: Reclamación CLM-2026-0042", "Tickets sobre este registro", `id="help-show-10040"`)
+	// The record is archived: no new ticket, said why; the tickets about
+	// it come first.
+	mustContain(t, html, `id="help-no-new"`, "Este registro se archivó en su sistema")
+	if strings.Contains(html, `id="help-new"`) {
+		t.Error("an archived record offers a new ticket")
+	}
+	if i, j := strings.Index(html, `id="help-tickets"`), strings.Index(html, `id="help-no-new"`); i < 0 || i > j {
+		t.Errorf("tickets at %d, notice at %d: want the tickets first", i, j)
+	}
+	// An unread answer: its conversation is the one opened by itself.
+	u := page(1, true)
+	if n := newGetHelpPanel().WithSession(u.session).WithDetail(u.detail).WithUnread(u.unread).unreadTicket(); n != 10040 {
+		t.Errorf("ticket opened = %d, want 10040", n)
+	}
+	if n := newGetHelpPanel().WithSession(u.session).WithDetail(u.detail).unreadTicket(); n != 0 {
+		t.Errorf("ticket opened = %d with all read, want none", n)
+	}
+}
+
+// Get Help for who may not file about the record: a vendor with read
+// access is told why; agents get a note and keep the example choice.
+func TestGetHelpWithoutForm(t *testing.T) {
+	vendor := ticket.Organization{ID: 900, Name: "MedSoft Solutions", AccountNumber: "900100", Kind: ticket.KindVendor}
+	sol := ticket.Organization{ID: 3, Name: "Clínica Sol", AccountNumber: "300400"}
+	rec := claimView(0)
+	rec.Archived = false
+	for _, c := range []struct {
+		name string
+		s    state.Session
+		want string
+	}{
+		{"vendor read", state.Session{Status: state.Loaded, LoggedIn: true, Lang: "en", Account: sol.ID,
+			User:           ticket.User{ID: 20, Name: "Vera Vendor"},
+			Memberships:    []ticket.Membership{{Organization: vendor, Role: ticket.RoleMember, TicketAccess: true}},
+			VendorAccounts: []ticket.VendorAccount{{Organization: sol, Vendor: vendor.Ref(), Access: ticket.AccessRead}}},
+			"the customer gave your company read access"},
+		{"agent", state.Session{Status: state.Loaded, LoggedIn: true, Lang: "en", User: ticket.User{ID: 9, Name: "Sam Agent", Agent: true}},
+			"Agents file no tickets here"},
+	} {
+		p := newRecordPage()
+		p.session, p.id, p.help = c.s, 42, true
+		p.detail = state.RecordDetail{Status: state.Loaded, ID: 42, Record: rec}
+		html := render(t, p)
+		mustContain(t, html, `id="help-no-new"`, c.want, `id="help-tickets"`)
+		if strings.Contains(html, `id="help-new"`) {
+			t.Errorf("%s: the panel offers a new ticket", c.name)
+		}
+	}
+}
+
+// Labels without a translation read as words.
+func TestHumanize(t *testing.T) {
+	for in, want := range map[string]string{"customLabel": "Custom label", "price": "Price", "serial_number": "Serial number", "vendorID": "Vendor ID", "": ""} {
+		if got := humanize(in); got != want {
+			t.Errorf("humanize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A ticket of a subject only shows no empty first message.
+func TestSubjectOnlyConversation(t *testing.T) {
+	tk := tv(10035, "Cigna", ticket.StatusOpen, time.Now())
+	if html := app.HTMLString(app.Div().Body(conversation("en", tk, nil)...)); strings.Contains(html, "message-description") {
+		t.Error("an empty first message is shown")
+	}
+	tk.Description = "Details"
+	if html := app.HTMLString(app.Div().Body(conversation("en", tk, nil)...)); !strings.Contains(html, "message-description") {
+		t.Error("the description is missing")
+	}
 }
 
 // The ticket page's right column: the records a ticket is about, grouped
@@ -121,7 +192,10 @@ func TestTicketLinksColumn(t *testing.T) {
 	p.detail = state.TicketDetail{Status: state.Loaded, Number: 10012, Ticket: tk}
 	html := render(t, p)
 	mustContain(t, html, ">Anlagen<", ">Abrechnungsfälle<", `href="/records/7"`, `href="/records/8"`, "SN-4711", "Archiviert",
-		`id="unlink-7"`, "für MedSoft", `<label for="link-search"`, "Datensatz verknüpfen", "Mit diesem Ticket sind keine Artikel verknüpft.")
+		`id="unlink-7"`, "für MedSoft", `<label for="link-search"`, "Datensatz verknüpfen", ">Verknüpfungen<", `id="link-search-status"`)
+	if strings.Contains(html, `id="linked-articles"`) {
+		t.Error("an empty group of articles is shown")
+	}
 	if strings.Contains(html, `id="unlink-8"`) {
 		t.Error("Anna may remove a link Sam made")
 	}

@@ -14,17 +14,21 @@ import (
 // the Get Help panel of a record show it alike.
 func conversation(lang string, tk ticket.TicketView, messages []ticket.MessageView) []app.UI {
 	return []app.UI{
-		app.Article().Class("message message-description").Body(
-			app.Header().Body(
-				app.Strong().Dir("auto").Text(tk.Requester.Name),
-				app.Text(" · "),
-				app.Time().DateTime(tk.CreatedAt.Format("2006-01-02T15:04:05Z07:00")).Text(when(lang, tk.CreatedAt)),
-			),
-			app.If(tk.Description != "", func() app.UI {
-				return app.P().Class("message-body").Dir("auto").Body(messageText(tk.Description)...)
-			}),
-			attachmentLinks(lang, "attachments-description", tk.Attachments),
-		),
+		// A ticket of a subject only has no first message: the header
+		// already says who raised it when.
+		app.If(tk.Description != "" || len(tk.Attachments) > 0, func() app.UI {
+			return app.Article().Class("message message-description").Body(
+				app.Header().Body(
+					app.Strong().Dir("auto").Text(tk.Requester.Name),
+					app.Text(" · "),
+					app.Time().DateTime(tk.CreatedAt.Format("2006-01-02T15:04:05Z07:00")).Text(when(lang, tk.CreatedAt)),
+				),
+				app.If(tk.Description != "", func() app.UI {
+					return app.P().Class("message-body").Dir("auto").Body(messageText(tk.Description)...)
+				}),
+				attachmentLinks(lang, "attachments-description", tk.Attachments),
+			)
+		}),
 		// The messages have a parent of their own: appended live, a
 		// message moves no sibling, so the reply box below stays the
 		// same element (focus and what is being typed stay in it).
@@ -249,9 +253,7 @@ func (b *replyBox) onReply(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	b.tried = true
 	if ticket.CheckReply(b.body, len(b.files.stored())) != "" || b.files.busy() || (b.reply.Number == b.number() && b.reply.Status == state.Loading) {
-		if b.Embedded {
-			focusProblem(b.ui, "reply")
-		}
+		focusProblem(b.ui, "reply") // the text box with its error
 		return
 	}
 	ctx.NewActionWithValue(state.SendReply, state.ReplyInput{Number: b.number(), ReplyRequest: ticket.ReplyRequest{Body: b.body, Internal: b.internal, Attachments: b.files.ids()}})

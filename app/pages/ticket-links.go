@@ -8,6 +8,7 @@ import (
 
 	"github.com/supportal/supportal/app/state"
 	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/locales"
 )
 
 // ticketLinks is the ticket page's right column (seed 004: "Rechte Spalte:
@@ -115,6 +116,10 @@ func (c *ticketLinks) Render() app.UI {
 						app.If(tk.CreatedBy != nil && tk.CreatedBy.ID == people[i].ID, func() app.UI {
 							return app.Span().ID("linked-vendor-filer").Class("contact-role muted").Text(t(lang, "ContactVendorFiler", "Vendor", tk.CreatedBy.Organization.Name))
 						}),
+						// The support team: its assignee, the agent reading.
+						app.If(people[i] != tk.Requester && c.support(people[i]), func() app.UI {
+							return app.Span().Class("contact-role muted").Text(t(lang, "ContactSupport"))
+						}),
 					)
 				}),
 				app.Range(byKind[ticket.RecordContact]).Slice(func(i int) app.UI {
@@ -125,23 +130,26 @@ func (c *ticketLinks) Render() app.UI {
 		app.Range(linkKinds).Slice(func(i int) app.UI {
 			k := linkKinds[i]
 			links := byKind[k]
-			if len(links) == 0 && k != ticket.RecordAsset && k != ticket.RecordArticle {
-				return nil
+			if len(links) == 0 {
+				return nil // only the kinds linked: no empty groups
 			}
 			id := sectionID(k)
 			return app.Section().ID(id).Class("linked-section").Aria("labelledby", id+"-heading").Body(
 				app.H3().ID(id+"-heading").Text(t(lang, k.PluralMessageID())),
-				app.If(len(links) == 0, func() app.UI {
-					return app.P().Class("muted").Text(t(lang, map[bool]string{true: "NoLinkedAssets", false: "NoLinkedArticles"}[k == ticket.RecordAsset]))
-				}).Else(func() app.UI {
-					return app.Ul().Class("linked-list").Body(
-						app.Range(links).Slice(func(j int) app.UI { return c.renderLink(lang, links[j]) }),
-					)
-				}),
+				app.Ul().Class("linked-list").Body(
+					app.Range(links).Slice(func(j int) app.UI { return c.renderLink(lang, links[j]) }),
+				),
 			)
 		}),
 		app.If(c.mayLink(), func() app.UI { return c.renderLinkForm(lang) }),
 	)
+}
+
+// support reports whether u is of the support team as far as the ticket
+// tells: its assignee, or the agent reading it.
+func (c *ticketLinks) support(u ticket.UserRef) bool {
+	a := c.Ticket.Assignee
+	return (a != nil && a.ID == u.ID) || (c.Session.User.Agent && c.Session.User.ID == u.ID)
 }
 
 // recordName is how a record is named in a sentence: its kind and external
@@ -203,8 +211,10 @@ func (c *ticketLinks) renderLinkForm(lang string) app.UI {
 		app.If(mine && c.search.Status == state.Loading, func() app.UI { return loading(lang) }),
 		app.If(mine, func() app.UI { return errorBox(lang, c.search.Err) }),
 		app.If(mine && c.search.Status == state.Loaded && len(found) == 0, func() app.UI {
-			return app.P().ID("link-search-none").Class("muted").Role("status").Text(t(lang, "NoRecordsToLink"))
+			return app.P().ID("link-search-none").Class("muted").Text(t(lang, "NoRecordsToLink"))
 		}),
+		// What the search found, read out (the live region is there before).
+		app.P().ID("link-search-status").Class("visually-hidden").Role("status").Text(c.found(lang, mine, len(found))),
 		app.Ul().ID("link-results").Class("linked-list").Body(
 			app.Range(found).Slice(func(i int) app.UI {
 				r := found[i]
@@ -222,6 +232,17 @@ func (c *ticketLinks) renderLinkForm(lang string) app.UI {
 		errorBox(lang, failed),
 		app.P().ID("link-status").Class("visually-hidden").Role("status").Text(c.message),
 	)
+}
+
+// found is what a search found, said: nothing before it is done.
+func (c *ticketLinks) found(lang string, mine bool, n int) string {
+	switch {
+	case !mine || c.search.Status != state.Loaded:
+		return ""
+	case n == 0:
+		return t(lang, "NoRecordsToLink")
+	}
+	return locales.N(lang, "LinkSearchFound", n, nil)
 }
 
 func (c *ticketLinks) onInput(ctx app.Context, e app.Event) {
