@@ -29,6 +29,8 @@ type recordsPage struct {
 	badKind   bool   // the address names no kind that exists
 	urlRead   bool
 	loadedFor string
+	status    string // what "Show more" brought (read out)
+	more      int    // the rows shown when "Show more" was pressed (0: not pressed)
 }
 
 func newRecordsPage() *recordsPage { return &recordsPage{} }
@@ -73,7 +75,18 @@ func (p *recordsPage) readURL(ctx app.Context) {
 }
 
 func (p *recordsPage) OnMount(ctx app.Context) {
-	ctx.ObserveState(state.RecordsState, &p.list)
+	ctx.ObserveState(state.RecordsState, &p.list).OnChange(func() {
+		// After "Show more" the focus goes to the first new row (the
+		// button may be gone), which says how many came.
+		if p.more == 0 || p.list.Status == state.Loading {
+			return
+		}
+		if n := p.more; n < len(p.list.Records) {
+			p.status = locales.N(p.session.Lang, "RecordsShownMore", len(p.list.Records)-n, nil)
+			focusLater(ctx, "record-link-"+strconv.FormatInt(p.list.Records[n].ID, 10))
+		}
+		p.more = 0
+	})
 	observeSession(ctx, &p.session, p.load)
 }
 
@@ -113,6 +126,7 @@ func (p *recordsPage) onKind(ctx app.Context, e app.Event) {
 }
 
 func (p *recordsPage) onMore(ctx app.Context, e app.Event) {
+	p.more, p.status = len(p.list.Records), ""
 	ctx.NewAction(state.LoadMoreRecords)
 }
 
@@ -152,6 +166,7 @@ func (p *recordsPage) Render() app.UI {
 			return app.P().ID("no-records").Class("muted").Role("status").Text(t(lang, "NoRecords"))
 		}),
 		app.If(mine && len(p.list.Records) > 0, func() app.UI { return p.renderTable(lang) }),
+		app.P().ID("records-status").Class("visually-hidden").Role("status").Text(p.status),
 		app.If(mine && p.list.Next != "", func() app.UI {
 			return app.Button().ID("records-more").Disabled(p.list.Status == state.Loading).OnClick(p.onMore).Text(t(lang, "LoadMore"))
 		}),
@@ -178,7 +193,7 @@ func (p *recordsPage) renderTable(lang string) app.UI {
 				app.Td().Class("record-kind col-more").Text(t(lang, r.Kind.MessageID())),
 				app.Td().Class("record-id").Text(r.ExternalID),
 				app.Td().Class("record-title").Body(
-					app.A().Href(recordHref(r.ID)).Dir("auto").Text(ticket.CleanText(r.Title)),
+					app.A().ID("record-link-"+id).Href(recordHref(r.ID)).Dir("auto").Text(ticket.CleanText(r.Title)),
 					app.If(r.Archived, func() app.UI { return app.Span().Class("archived-badge").Text(t(lang, "RecordArchived")) }),
 				),
 				app.If(agent, func() app.UI {

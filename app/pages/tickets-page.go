@@ -53,7 +53,12 @@ func (p *ticketsPage) OnPreRender(ctx app.Context) {
 }
 
 func (p *ticketsPage) OnNav(ctx app.Context) {
+	had := p.query.Record != ""
 	p.readURL(ctx)
+	if had && p.query.Record == "" {
+		// The record chip was removed: the focus goes on to the filters.
+		focusIfLost(ctx, "filters-summary")
+	}
 	p.naming, p.renaming, p.deleting, p.tried = false, false, false, false
 	p.load(ctx)
 }

@@ -175,3 +175,14 @@ func typed(id, v string) string {
 func focusLater(ui app.Context, id string) {
 	ui.Defer(func(app.Context) { focus(id) })
 }
+
+// focusIfLost moves the focus to the element with id once the page shows
+// it, if the element that had it is gone (the focus fell to the body).
+func focusIfLost(ui app.Context, id string) {
+	ui.Defer(func(app.Context) {
+		el := app.Window().Get("document").Get("activeElement")
+		if !el.Truthy() || el.Get("tagName").String() == "BODY" {
+			focus(id)
+		}
+	})
+}
