@@ -3,7 +3,6 @@ package ticket
 import (
 	"net/url"
 	"regexp"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -147,7 +146,7 @@ type RecordInput struct {
 func (in RecordInput) Check() error {
 	var errs []FieldError
 	add := func(field, id string) { errs = append(errs, FieldError{Field: field, MessageID: id}) }
-	if strings.TrimSpace(in.Organization) == "" {
+	if len(in.Organization) > 40 {
 		add("organization", "ErrRecordOrganization")
 	}
 	checkText(add, "title", in.Title, MaxRecordTitle, "ErrRecordTitleRequired", "ErrRecordTitleTooLong")
@@ -183,13 +182,13 @@ func (f RecordField) check() string {
 	if !utf8.ValidString(f.Value) {
 		return "ErrBadText"
 	}
+	if f.Currency != "" && (f.Kind != KindMoney || !currencyRE.MatchString(f.Currency)) {
+		return "ErrRecordCurrency" // a currency belongs to an amount
+	}
 	switch f.Kind {
 	case "", KindText:
 		return ""
 	case KindNumber, KindDate, KindMoney:
-		if f.Kind == KindMoney && f.Currency != "" && !currencyRE.MatchString(f.Currency) {
-			return "ErrRecordCurrency"
-		}
 		return Field{Kind: f.Kind}.Check(f.Value)
 	}
 	return "ErrRecordFieldKind"

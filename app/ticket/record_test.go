@@ -36,7 +36,9 @@ func TestRecordInputCheck(t *testing.T) {
 		field  string
 		id     string
 	}{
-		{"no organization", func(in *RecordInput) { in.Organization = " " }, "organization", "ErrRecordOrganization"},
+		{"organization too long", func(in *RecordInput) { in.Organization = strings.Repeat("1", 41) }, "organization", "ErrRecordOrganization"},
+		{"currency on text", func(in *RecordInput) { in.Fields[0].Currency = "\u202e<script>" }, "fields.0.value", "ErrRecordCurrency"},
+		{"currency on a number", func(in *RecordInput) { in.Fields[3].Currency = "USD" }, "fields.3.value", "ErrRecordCurrency"},
 		{"no title", func(in *RecordInput) { in.Title = "" }, "title", "ErrRecordTitleRequired"},
 		{"long title", func(in *RecordInput) { in.Title = strings.Repeat("ü", MaxRecordTitle+1) }, "title", "ErrRecordTitleTooLong"},
 		{"eleven fields", func(in *RecordInput) { in.Fields = make([]RecordField, 11) }, "fields", "ErrRecordTooManyFields"},

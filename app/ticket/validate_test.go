@@ -140,7 +140,8 @@ func TestFieldKinds(t *testing.T) {
 		{Field{Kind: KindMoney}, "12.345", "ErrFieldMoney"},
 		{Field{Kind: KindSelect, Options: []string{"aok", "tk"}}, "tk", ""},
 		{Field{Kind: KindSelect, Options: []string{"aok", "tk"}}, "barmer", "ErrFieldOption"},
-		{Field{Kind: KindRows}, `[{"check":"123","amount":"10.00"}]`, ""},
+		{Field{Kind: KindRows, Columns: []Field{{ID: "check"}, {ID: "amount"}}}, `[{"check":"123","amount":"10.00"}]`, ""},
+		{Field{Kind: KindRows, Columns: []Field{{ID: "check"}}}, `[{"check":"123","amount":"10.00"}]`, "ErrFieldRows"},
 		{Field{Kind: KindRows}, `[1,2]`, "ErrFieldRows"},
 		{Field{Kind: KindText, MaxLength: 5}, "abcdef", "ErrFieldTooLong"},
 		{Field{Kind: KindText}, strings.Repeat("é", DefaultFieldLimit), ""},
@@ -299,7 +300,16 @@ func TestMissingRemittance(t *testing.T) {
 			map[string]string{"fields.checks.0.checkAmount": "ErrFieldRequired"}},
 		{"an unknown column", func(d *Draft) {
 			d.Fields["checks"] = `[{"checkNumber":"CHK-1","checkAmount":"1","checkDate":"2026-10-30","iban":"DE00"}]`
-		}, map[string]string{"fields.checks.0.iban": "ErrUnknownField"}},
+		}, map[string]string{"fields.checks": "ErrFieldRows"}},
+		{"an unknown column in a blank row", func(d *Draft) {
+			d.Fields["checks"] = `[{"checkNumber":"CHK-1","checkAmount":"1","checkDate":"2026-10-30"},{"<img>":" "}]`
+		}, map[string]string{"fields.checks": "ErrFieldRows"}},
+		{"eleven rows, ten of them blank", func(d *Draft) {
+			d.Fields["checks"] = `[{"checkNumber":"CHK-1","checkAmount":"1","checkDate":"2026-10-30"}` + strings.Repeat(`,{"checkNumber":""}`, 10) + `]`
+		}, map[string]string{"fields.checks": "ErrFieldTooManyRows"}},
+		{"a huge blank cell", func(d *Draft) {
+			d.Fields["checks"] = `[{"checkNumber":"CHK-1","checkAmount":"1","checkDate":"2026-10-30"},{"checkNumber":"` + strings.Repeat(" ", 100000) + `"}]`
+		}, map[string]string{"fields.checks": "ErrFieldTooLong"}},
 		{"not rows", func(d *Draft) { d.Fields["checks"] = `{"checkNumber":"1"}` }, map[string]string{"fields.checks": "ErrFieldRows"}},
 		{"eleven checks", func(d *Draft) {
 			d.Fields["checks"] = "[" + strings.Repeat(`{"checkNumber":"CHK-1","checkAmount":"1","checkDate":"2026-10-30"},`, 10) + `{"checkNumber":"CHK-1","checkAmount":"1","checkDate":"2026-10-30"}]`
@@ -332,5 +342,17 @@ func TestMissingRemittance(t *testing.T) {
 	// ERA enrollment asks for provider and payer only.
 	if err := Validate(DefaultCatalog, member, good(orgA.ID, "missing_remittance", "era_enrollment")); err != nil {
 		t.Fatalf("enrollment: %v", err)
+	}
+}
+
+func TestNormalizeRows(t *testing.T) {
+	for in, want := range map[string]string{
+		`[{"checkNumber":"","checkAmount":" "},{"checkNumber":"CHK-1","checkAmount":"12,50"}]`: `[{"checkAmount":"12,50","checkNumber":"CHK-1"}]`,
+		`[{"checkNumber":""}]`: "",
+		``:                     "",
+	} {
+		if got := NormalizeRows(in); got != want {
+			t.Errorf("NormalizeRows(%s) = %s, want %s", in, got, want)
+		}
 	}
 }

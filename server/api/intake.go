@@ -93,14 +93,12 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	if d.ExistingTicket != 0 {
-		// A retry is answered with what the first request added, even if
-		// the ticket was closed since.
-		if number, msgID, ok, err := s.store.Replayed(ctx, once); err != nil {
-			return err
-		} else if ok {
-			return s.respondCreated(w, r, v, http.StatusOK, number, msgID)
-		}
+	// A retry is answered with what the first request made, even if the
+	// ticket was closed or a record it links was archived since.
+	if number, msgID, ok, err := s.store.Replayed(ctx, once); err != nil {
+		return err
+	} else if ok {
+		return s.respondCreated(w, r, v, http.StatusOK, number, msgID)
 	}
 	if err := ticket.Validate(s.cfg.Catalog, v, d); err != nil {
 		return err
@@ -135,7 +133,12 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	fields := map[string]string{}
+	typ, _ := s.cfg.Catalog.Type(d.Type)
+	cat, _ := typ.Category(d.Category)
 	for k, val := range d.Fields {
+		if f, ok := cat.Field(k); ok && f.Kind == ticket.KindRows {
+			val = ticket.NormalizeRows(val) // blank rows are not kept
+		}
 		if strings.TrimSpace(val) != "" {
 			fields[k] = val
 		}

@@ -39,8 +39,8 @@ func IntegrationKeyHash(key string) []byte {
 var (
 	errIntegrationKey = ticket.Errorf(ticket.CodeUnauthorized, "ErrIntegrationKey", "Authorization")
 	errExternalID     = ticket.Errorf(ticket.CodeInvalid, "ErrExternalID", "externalId")
-	errOrganization   = ticket.Errorf(ticket.CodeNotFound, "ErrNoSuchAccount", "organization")
-	errNeedsAccount   = ticket.Errorf(ticket.CodeInvalid, "ErrRecordOrganization", "organization")
+	errOrganization   = ticket.Errorf(ticket.CodeNotFound, "ErrIntegrationAccount", "organization")
+	errNeedsAccount   = ticket.ValidationFailed("organization", "ErrRecordOrganization")
 )
 
 type integrationKey struct{}
@@ -53,7 +53,8 @@ type integrationHandler func(w http.ResponseWriter, r *http.Request, in store.In
 // "Authorization: Bearer …", or 401.
 func (s *Server) integration(h integrationHandler) http.HandlerFunc {
 	return s.public(func(w http.ResponseWriter, r *http.Request) error {
-		key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		scheme, key, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+		ok = ok && strings.EqualFold(scheme, "Bearer") // schemes are case-insensitive (RFC 9110)
 		key = strings.TrimSpace(key)
 		if !ok || !strings.HasPrefix(key, integrationKeyPrefix) || len(key) > 200 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="supportal integration"`)

@@ -13,7 +13,7 @@ import (
 )
 
 var (
-	errRecordArchived = ticket.Errorf(ticket.CodeConflict, "ErrRecordArchived", "recordId")
+	errRecordArchived = store.ErrRecordArchived
 	errLinkNotFound   = ticket.Errorf(ticket.CodeNotFound, "ErrLinkNotFound", "recordId")
 )
 
@@ -62,7 +62,11 @@ func (s *Server) addLink(w http.ResponseWriter, r *http.Request) error {
 			if err != nil {
 				return err
 			}
+			// The conversation is the customer's: in the requester's language.
 			lang := s.lang(r)
+			if u, err := s.store.User(r.Context(), t.Requester.ID); err == nil && locales.Supports(u.Locale) {
+				lang = u.Locale
+			}
 			example = &store.Example{From: t.Status, To: next, Body: locales.T(lang, "ExampleAdded", map[string]any{
 				"Kind": locales.T(lang, rec.Kind.MessageID(), nil), "ID": rec.ExternalID, "Title": rec.Title,
 			})}

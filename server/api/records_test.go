@@ -477,3 +477,80 @@ func TestMeRecordKinds(t *testing.T) {
 		t.Fatalf("Carla (revoked) has record kinds %v", none.RecordKinds)
 	}
 }
+
+// TestRecordLimits: what the attacker tried — a ticket takes at most
+// ticket.MaxLinks links; a retried create answers the first ticket even
+// after its record was archived; a key for one account needs no
+// organization; the example is written in the requester's language.
+func TestRecordLimits(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	sol := mustIntegration(t, srv, db, "sol", "300400")
+	// One account: organization may be left out; the scheme's case does not matter.
+	r := sol.do("PUT", "/api/v1/integration/records/claim/LIM-0", "application/json", []byte(`{"title":"Sin cuenta"}`), "Authorization", "bearer "+sol.key)
+	if r.status != 201 {
+		t.Fatalf("PUT without organization by a one-account key: %d %s", r.status, r.body)
+	}
+	var claims []ticket.Record
+	for i := 1; i <= ticket.MaxLinks+1; i++ {
+		claims = append(claims, sol.put("claim", "LIM-"+strconv.Itoa(i), map[string]any{"title": "Reclamación " + strconv.Itoa(i)}))
+	}
+	diego, sam := newClient(t, srv), newClient(t, srv)
+	diego.login(seed.DiegoEmail)
+	sam.login(seed.SamEmail)
+	tk := firstTicket(t, db, "300400", 0, ticket.StatusNew, ticket.StatusOpen, ticket.StatusWaitingInternal)
+	full, _ := db.Ticket(context.Background(), tk.Number) // the list reads no links
+	linked := len(full.Links)
+	for _, c := range claims {
+		r := diego.send("POST", path(tk.Number, "/links"), ticket.LinkRequest{RecordID: c.ID})
+		if r.status == 201 {
+			linked++
+			continue
+		}
+		if e := mustError(t, r, 409, ticket.CodeConflict); e.Error.MessageID != "ErrTooManyLinks" || linked != ticket.MaxLinks {
+			t.Fatalf("refused after %d links: %+v, want ErrTooManyLinks after %d", linked, e, ticket.MaxLinks)
+		}
+		break
+	}
+	if linked != ticket.MaxLinks {
+		t.Fatalf("%d links made, want the cap of %d", linked, ticket.MaxLinks)
+	}
+
+	// Sam's example on Diego's ticket speaks Spanish.
+	other := sol.put("remittance", "LIM-ERA", map[string]any{"title": "ERA de prueba"})
+	solOrg, _ := db.OrganizationByAccount(context.Background(), "300400")
+	open, _, _ := db.ListTickets(context.Background(), store.ListQuery{Scope: ticket.Scope{OrganizationIDs: []int64{solOrg.ID}},
+		Statuses: []ticket.Status{ticket.StatusNew, ticket.StatusOpen, ticket.StatusWaitingExternal, ticket.StatusWaitingInternal}})
+	var tk2 ticket.Ticket
+	for _, o := range open {
+		if o.Number != tk.Number {
+			tk2 = o
+		}
+	}
+	if tk2.Number == 0 {
+		t.Fatal("the demo needs two open tickets of 300400")
+	}
+	r = sam.send("POST", path(tk2.Number, "/links"), ticket.LinkRequest{RecordID: other.ID, Example: true})
+	var example ticket.LinkAnswer
+	if r.decode(t, &example); r.status != 201 || example.Message == nil || !strings.HasPrefix(example.Message.Body, "Ejemplo añadido") {
+		t.Fatalf("Sam's example: %d %s", r.status, r.body)
+	}
+
+	// A retried create answers the first ticket after its record was archived.
+	rec := sol.put("claim", "LIM-IDEM", map[string]any{"title": "Idempotente"})
+	body, _ := json.Marshal(map[string]any{"organizationId": solOrg.ID, "type": ticket.RecordHelpType, "category": "general", "subject": "Reintento", "links": []int64{rec.ID}})
+	first := diego.do("POST", "/api/v1/tickets", "application/json", body, "Idempotency-Key", "lim-1")
+	if first.status != 201 {
+		t.Fatalf("create: %d %s", first.status, first.body)
+	}
+	if r := sol.send("DELETE", "/api/v1/integration/records/claim/LIM-IDEM", nil); r.status != 200 {
+		t.Fatalf("archive: %d", r.status)
+	}
+	again := diego.do("POST", "/api/v1/tickets", "application/json", body, "Idempotency-Key", "lim-1")
+	var a, b struct{ Ticket ticket.TicketView }
+	first.decode(t, &a)
+	if again.decode(t, &b); again.status != 200 || a.Ticket.Number != b.Ticket.Number {
+		t.Fatalf("retry after archiving: %d %s, want 200 with #%d", again.status, again.body, a.Ticket.Number)
+	}
+	mustError(t, diego.send("POST", "/api/v1/tickets", map[string]any{"organizationId": solOrg.ID, "type": ticket.RecordHelpType, "category": "general",
+		"subject": "Nuevo", "links": []int64{rec.ID}}), 409, ticket.CodeConflict)
+}

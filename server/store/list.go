@@ -204,7 +204,7 @@ func (q ListQuery) where() (string, []any) {
 		args = append(args, q.RequesterID)
 	}
 	if q.RecordKind != "" {
-		conds = append(conds, "t.number IN (SELECT l.ticket_number FROM records r JOIN ticket_links l ON l.record_id = r.id WHERE r.kind = ? AND r.external_id = ?)")
+		conds = append(conds, "t.number IN (SELECT l.ticket_number FROM records r JOIN ticket_links l ON l.record_id = r.id WHERE r.kind = ? AND r.external_id = ? AND r.organization_id = t.organization_id)")
 		args = append(args, string(q.RecordKind), q.RecordExternalID)
 	}
 	switch {

@@ -18,6 +18,10 @@ import (
 var (
 	// ErrLinkExists: the ticket is linked to the record already.
 	ErrLinkExists = ticket.Errorf(ticket.CodeConflict, "ErrLinkExists", "recordId")
+	// ErrTooManyLinks: the ticket has ticket.MaxLinks links already.
+	ErrTooManyLinks = ticket.Errorf(ticket.CodeConflict, "ErrTooManyLinks", "recordId")
+	// ErrRecordArchived: the record is archived; no new links.
+	ErrRecordArchived = ticket.Errorf(ticket.CodeConflict, "ErrRecordArchived", "recordId")
 )
 
 const recordSelect = `SELECT r.id, r.organization_id, o.name, o.account_number, r.kind, r.external_id, r.title,
@@ -320,15 +324,21 @@ func (s *DB) LinkRecord(ctx context.Context, number, recordID int64, by ticket.U
 // ticket's search.
 func (s *DB) link(ctx context.Context, tx *sql.Tx, number, recordID, userID int64, at time.Time) error {
 	var r ticket.Record
-	if err := tx.QueryRowContext(ctx, `SELECT external_id, title FROM records WHERE id = ?`, recordID).Scan(&r.ExternalID, &r.Title); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT external_id, title, archived FROM records WHERE id = ?`, recordID).Scan(&r.ExternalID, &r.Title, &r.Archived); err != nil {
 		return notFound(err)
 	}
-	var exists int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM ticket_links WHERE ticket_number = ? AND record_id = ?`, number, recordID).Scan(&exists); err != nil {
+	if r.Archived {
+		return ErrRecordArchived // archived since the caller read it
+	}
+	var exists, links int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(record_id = ?), 0) FROM ticket_links WHERE ticket_number = ?`, recordID, number).Scan(&links, &exists); err != nil {
 		return err
 	}
 	if exists > 0 {
 		return ErrLinkExists
+	}
+	if links >= ticket.MaxLinks {
+		return ErrTooManyLinks
 	}
 	if err := index(ctx, tx, number, linkText(r), false); err != nil {
 		return err
