@@ -516,6 +516,7 @@ func (p *getHelpPanel) onShow(ctx app.Context, e app.Event) {
 	if err != nil {
 		return
 	}
+	p.opened = p.Detail.ID // the user chooses now: nothing opens by itself
 	if p.showing == n {
 		p.showing = 0
 		state.SetViewing(0)
