@@ -202,7 +202,8 @@ func recordQuery(r ticket.RecordRef) string { return string(r.Kind) + ":" + r.Ex
 // renderLifeRecord lists the tickets about the record, newest first
 // (seed 004: "Anlagen-Lebenslaufakte").
 func (p *recordPage) renderLifeRecord(lang string, d state.RecordDetail) app.UI {
-	all := ticket.Query{Record: recordQuery(d.Record.Ref()), Open: "false"}
+	// The record's account too: another account may use the same id.
+	all := ticket.Query{Record: recordQuery(d.Record.Ref()), OrganizationID: d.Record.Organization.ID, Open: "false"}
 	heading := "LifeRecord" // an asset's is its life record (seed 004)
 	if d.Record.Kind == ticket.RecordAsset {
 		heading = "LifeRecordAsset"
@@ -215,7 +216,7 @@ func (p *recordPage) renderLifeRecord(lang string, d state.RecordDetail) app.UI 
 			return newTicketTable().WithLang(lang).WithTickets(d.Tickets).WithAgent(p.session.User.Agent).WithUserID(p.session.User.ID).WithUnread(p.unread)
 		}),
 		app.P().Class("life-record-links").Body(
-			app.A().ID("record-open-tickets").Href(PathTickets+"?"+ticket.Query{Record: all.Record}.Values().Encode()).Text(t(lang, "OpenTicketsAboutRecord")),
+			app.A().ID("record-open-tickets").Href(PathTickets+"?"+ticket.Query{Record: all.Record, OrganizationID: all.OrganizationID}.Values().Encode()).Text(t(lang, "OpenTicketsAboutRecord")),
 			app.Text(" · "),
 			app.A().ID("record-closed-tickets").Href(PathTickets+"?"+all.Values().Encode()).Text(t(lang, "ClosedTicketsAboutRecord")),
 		),

@@ -82,7 +82,7 @@ func TestRecordPageSpanish(t *testing.T) {
 	html := render(t, page(1, false))
 	mustContain(t, html, "Reclamación CLM-2026-0042", "1234,50\u00a0US$", "12/11/2026", ">Vendor code<", "Importe facturado",
 		"Archivado", `id="life-record"`, "#10040", "Reclamación rechazada", `aria-controls="get-help"`, `aria-expanded="false"`,
-		"1 respuesta nueva que aún no se ha visto", `href="/tickets?record=claim%3ACLM-2026-0042"`)
+		"1 respuesta nueva que aún no se ha visto", `href="/tickets?organizationId=3`, `record=claim%3ACLM-2026-0042"`)
 	if tag := openingTag(html, `id="record-source"`); !strings.Contains(tag, `target="_blank"`) || !strings.Contains(tag, `rel="noopener noreferrer"`) {
 		t.Errorf("link back = %q, want a new tab with rel=noopener", tag)
 	}
