@@ -278,3 +278,28 @@ func TestClaireNeverSeesPraxisRecords(t *testing.T) {
 
 // qExistsNow tells whether an element matches sel now.
 func (b *browser) qExistsNow(sel string) bool { return eval[bool](b, qExists(sel)) }
+
+// Diego (es) adds an ERA as an example to an open ticket from the ERA's
+// Get Help (seed 002: "seleccionar cualquier ticket con el que se pueda
+// asociar esta ERA"): the ticket's conversation says so, in Spanish, and
+// the ERA is in its right column and the ticket in the ERA's life record.
+func TestGetHelpDiegoAddsERAExample(t *testing.T) {
+	p := startPortal(t)
+	sol := p.org(t, "300400")
+	era := p.record(t, "300400", ticket.RecordRemittance, "E2E-ERA-0311", "Sanitas – transferencia 30/11",
+		ticket.RecordField{Label: "paidAmount", Value: "980.00", Kind: ticket.KindMoney, Currency: "EUR"})
+	id := strconv.FormatInt(era.ID, 10)
+	on := strconv.FormatInt(p.numbers(t, sol, true)[0], 10)
+
+	b := loginTo(t, p, "es-ES", seed.DiegoEmail)
+	b.open("/records/" + id + "?help=1")
+	b.waitTrue("Get Help panel", qExists("section#get-help"))
+	b.waitTrue("the open ticket to choose", qExists("#help-example-"+on))
+	b.jsClick("#help-example-" + on)
+	b.click("#help-example-add")
+	b.waitContains("example added", qText("#help-example-added"), on)
+	b.waitTrue("the ticket in the ERA's life record", qExists("#life-record #ticket-row-"+on))
+	b.open("/tickets/" + on)
+	b.waitContains("the example message, in Spanish", qText("#messages"), "Ejemplo añadido: ERA (remesa) E2E-ERA-0311")
+	b.waitTrue("the ERA in the right column", qExists("#linked-record-"+id))
+}
