@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -122,9 +123,11 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.respondCreated(w, r, v, statusFor(replayed), m.TicketNumber, m.ID)
 	}
+	var prev ticket.Ticket
 	if d.FollowUpOf != 0 {
 		// A follow-up names a closed ticket of the same account.
-		prev, err := s.store.Ticket(ctx, d.FollowUpOf)
+		var err error
+		prev, err = s.store.Ticket(ctx, d.FollowUpOf)
 		if err != nil && ticket.ErrorCode(err) != ticket.CodeNotFound {
 			return err
 		}
@@ -146,6 +149,12 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 	links, err := s.draftLinks(r, v, d)
 	if err != nil {
 		return err
+	}
+	// A follow-up is about what the ticket it follows was about.
+	for _, l := range prev.Links {
+		if !l.Record.Archived && len(links) < ticket.MaxLinks && !slices.ContainsFunc(links, func(k ticket.Link) bool { return k.Record.ID == l.Record.ID }) {
+			links = append(links, ticket.Link{Record: l.Record})
+		}
 	}
 	var onBehalf *ticket.OrgRef
 	if vendor, ok := v.OnBehalf(d.OrganizationID); ok {

@@ -291,6 +291,18 @@ func TestLinksAndGetHelp(t *testing.T) {
 		t.Fatalf("Sam unlinks Diego's link: %d", r.status)
 	}
 
+	// A follow-up of the closed ticket is about the same records.
+	if r := diego.send("PATCH", path(n, ""), map[string]any{"status": "closed"}); r.status != 200 {
+		t.Fatalf("Diego closes #%d: %d %s", n, r.status, r.body)
+	}
+	delete(draft, "links")
+	draft["followUpOf"] = n
+	r = diego.send("POST", "/api/v1/tickets", draft)
+	var follow struct{ Ticket ticket.TicketView }
+	if r.decode(t, &follow); r.status != 201 || len(follow.Ticket.Links) != 1 || follow.Ticket.Links[0].Record.ID != era.ID {
+		t.Fatalf("follow-up: %d %s, want it linked to the ERA", r.status, r.body)
+	}
+
 	// Unknown kinds and bad parameters.
 	mustError(t, diego.get("/api/v1/records?kind=spaceship"), 400, ticket.CodeInvalid)
 	mustError(t, diego.get("/api/v1/records?organizationId=x"), 400, ticket.CodeInvalid)
