@@ -140,9 +140,9 @@ func (f *files) add(ctx app.Context, picked []app.Value) {
 }
 
 // callElement calls method m of the element with id, if it is there.
-func callElement(id, m string) {
+func callElement(id, m string, args ...any) {
 	if el := app.Window().GetElementByID(id); el != nil && !el.IsNull() && !el.IsUndefined() {
-		el.Call(m)
+		el.Call(m, args...)
 	}
 }
 

@@ -110,6 +110,9 @@ func (p *getHelpPanel) OnMount(ctx app.Context) {
 	})
 	p.prepare(ctx)
 	focusLater(ctx, "get-help-title")
+	// Below the record on narrower screens: bring the whole panel into
+	// view, not only its heading.
+	ctx.Defer(func(app.Context) { callElement("get-help", "scrollIntoView", true) })
 }
 
 // OnUpdate: the record arrived or changed.

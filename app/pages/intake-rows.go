@@ -148,7 +148,10 @@ func (c *intake) renderRow(lang string, f ticket.Field, id string, rows []map[st
 					label = t(lang, "LabelWithCurrency", "Label", label, "Currency", col.Currency)
 				}
 				return app.Div().Class("field rows-cell").Class("cell-"+string(col.Kind)).Body(
-					app.Label().For(cid).Text(label),
+					app.Label().For(cid).Body(
+						app.Text(label),
+						app.If(col.Required, func() app.UI { return app.Span().Class("marker").Text(" (" + t(lang, "Required") + ")") }),
+					),
 					c.cellInput(lang, cid, col, rows[i][col.ID], invalid, describedBy).
 						DataSet("field", ticket.FieldKey(f.ID)).DataSet("row", strconv.Itoa(i)).DataSet("col", col.ID),
 					fieldError(lang, cid, problem),

@@ -77,7 +77,7 @@ func TestFormAnnaMissingRemittanceUHC(t *testing.T) {
 	b.chooseRecord("f-fields-payer", "UHC")
 
 	// The check: the amount with the German decimal comma.
-	b.waitText("label of the amount", qText(`label[for="f-fields-checks-0-checkAmount"]`), msg(t, "de", "Field_checkAmount")+" (USD)")
+	b.waitText("label of the amount", qText(`label[for="f-fields-checks-0-checkAmount"]`), msg(t, "de", "Field_checkAmount")+" (USD) ("+msg(t, "de", "Required")+")")
 	b.typeIn("#f-fields-checks-0-checkNumber", "882977310")
 	b.typeIn("#f-fields-checks-0-checkAmount", "2.318,75")
 	b.setValue("#f-fields-checks-0-checkDate", "2026-10-28")
