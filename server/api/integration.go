@@ -10,7 +10,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/supportal/supportal/app/ticket"
@@ -184,21 +183,14 @@ func (s *Server) integrationListRecords(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	q := store.RecordQuery{Scope: ticket.Scope{OrganizationIDs: []int64{o.ID}}, Archived: true, Cursor: p.Get("cursor")}
+	q := store.RecordQuery{Scope: ticket.Scope{OrganizationIDs: []int64{o.ID}}, Archived: true}
 	if k := p.Get("kind"); k != "" {
 		if q.Kind, err = ticket.ParseRecordKind(k, "kind"); err != nil {
 			return err
 		}
 	}
-	if len(q.Cursor) > 1000 {
-		return store.ErrBadCursor
-	}
-	if l := p.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 500 {
-			return ticket.Errorf(ticket.CodeInvalid, "ErrBadParameter", "limit")
-		}
-		q.Limit = n
+	if q.Cursor, q.Limit, err = pageOf(r); err != nil {
+		return err
 	}
 	records, next, err := s.store.ListRecords(r.Context(), q)
 	if err != nil {

@@ -42,18 +42,9 @@ func (s *Server) listRecords(w http.ResponseWriter, r *http.Request) error {
 		}
 		q.OrganizationID = id
 	}
-	if c := p.Get("cursor"); c != "" {
-		if len(c) > 1000 {
-			return store.ErrBadCursor
-		}
-		q.Cursor = c
-	}
-	if l := p.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 500 {
-			return ticket.Errorf(ticket.CodeInvalid, "ErrBadParameter", "limit")
-		}
-		q.Limit = n
+	var err error
+	if q.Cursor, q.Limit, err = pageOf(r); err != nil {
+		return err
 	}
 	records, next, err := s.store.ListRecords(r.Context(), q)
 	if err != nil {

@@ -72,21 +72,26 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := r.URL.Query()
-	if c := p.Get("cursor"); c != "" {
-		if len(c) > 1000 {
-			return store.ErrBadCursor
-		}
-		q.Cursor = c
-	}
-	if l := p.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 500 {
-			return ticket.Errorf(ticket.CodeInvalid, "ErrBadParameter", "limit")
-		}
-		q.Limit = n
+	if q.Cursor, q.Limit, err = pageOf(r); err != nil {
+		return err
 	}
 	return s.cachedJSON(w, r, func(ctx context.Context) (any, error) { return s.list(ctx, v, q) })
+}
+
+// pageOf reads the page parameters of a list: the cursor of the previous
+// page (at most 1,000 characters; the store checks the rest) and the
+// limit, 1 to 500 (0: the list's default).
+func pageOf(r *http.Request) (cursor string, limit int, err error) {
+	p := r.URL.Query()
+	if cursor = p.Get("cursor"); len(cursor) > 1000 {
+		return "", 0, store.ErrBadCursor
+	}
+	if l := p.Get("limit"); l != "" {
+		if limit, err = strconv.Atoi(l); err != nil || limit < 1 || limit > 500 {
+			return "", 0, ticket.Errorf(ticket.CodeInvalid, "ErrBadParameter", "limit")
+		}
+	}
+	return cursor, limit, nil
 }
 
 // list reads the page q selects for v.
