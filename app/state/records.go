@@ -217,7 +217,7 @@ func handleLink(ctx app.Context, a app.Action, unlink bool) {
 	out := Link{Status: Loading, Number: in.Number, RecordID: in.RecordID, Unlink: unlink, Example: in.Example}
 	ctx.SetState(LinkState, out)
 	path := "/api/v1/tickets/" + strconv.FormatInt(in.Number, 10) + "/links"
-	var res ticket.LinkAnswer
+	var res ticket.TicketAnswer
 	var err *Error
 	if unlink {
 		err = call(context.Background(), "DELETE", path+"/"+strconv.FormatInt(in.RecordID, 10), nil, &res)

@@ -100,9 +100,10 @@ type LinkRequest struct {
 	Example  bool  `json:"example,omitempty"`
 }
 
-// LinkAnswer is the answer to linking and unlinking: the ticket with its
-// links, and the message an example added.
-type LinkAnswer struct {
+// TicketAnswer is the answer to a change that leaves a ticket and maybe a
+// message: creating a ticket (or adding to an existing one), linking a
+// record (the message an example added) and unlinking.
+type TicketAnswer struct {
 	Ticket  TicketView   `json:"ticket"`
 	Message *MessageView `json:"message,omitempty"`
 }

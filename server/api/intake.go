@@ -58,11 +58,6 @@ func (s *Server) getCatalog(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-type createResponse struct {
-	Ticket  ticket.TicketView   `json:"ticket"`
-	Message *ticket.MessageView `json:"message,omitempty"`
-}
-
 var errIdempotencyKey = ticket.Errorf(ticket.CodeInvalid, "ErrIdempotencyKey", "Idempotency-Key")
 
 // onceOf reads the Idempotency-Key of r: 1 to 100 visible ASCII characters.
@@ -99,7 +94,7 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 	if number, msgID, ok, err := s.store.Replayed(ctx, once); err != nil {
 		return err
 	} else if ok {
-		return s.respondCreated(w, r, v, http.StatusOK, number, msgID)
+		return s.respondTicket(w, r, v, http.StatusOK, number, msgID)
 	}
 	if err := ticket.Validate(s.cfg.Catalog, v, d); err != nil {
 		return err
@@ -121,7 +116,7 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		return s.respondCreated(w, r, v, statusFor(replayed), m.TicketNumber, m.ID)
+		return s.respondTicket(w, r, v, statusFor(replayed), m.TicketNumber, m.ID)
 	}
 	var prev ticket.Ticket
 	if d.FollowUpOf != 0 {
@@ -172,7 +167,7 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 	if !v.CanSeeTicket(t) {
 		return ticket.ErrNotFound
 	}
-	writeJSON(w, statusFor(replayed), createResponse{Ticket: v.View(t)})
+	writeJSON(w, statusFor(replayed), ticket.TicketAnswer{Ticket: v.View(t)})
 	return nil
 }
 
@@ -227,7 +222,9 @@ func statusFor(replayed bool) int {
 	return http.StatusCreated
 }
 
-func (s *Server) respondCreated(w http.ResponseWriter, r *http.Request, v ticket.Viewer, status int, number, msgID int64) error {
+// respondTicket answers the ticket number as v sees it, with the message
+// msgID the change added (0: none).
+func (s *Server) respondTicket(w http.ResponseWriter, r *http.Request, v ticket.Viewer, status int, number, msgID int64) error {
 	t, err := s.store.Ticket(r.Context(), number)
 	if err != nil {
 		return err
@@ -235,7 +232,7 @@ func (s *Server) respondCreated(w http.ResponseWriter, r *http.Request, v ticket
 	if !v.CanSeeTicket(t) {
 		return ticket.ErrNotFound
 	}
-	resp := createResponse{Ticket: v.View(t)}
+	resp := ticket.TicketAnswer{Ticket: v.View(t)}
 	if msgID != 0 {
 		m, err := s.store.Message(r.Context(), msgID)
 		if err != nil {

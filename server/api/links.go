@@ -81,7 +81,7 @@ func (s *Server) addLink(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		return s.respondLinks(w, r, v, http.StatusCreated, t.Number, msgID)
+		return s.respondTicket(w, r, v, http.StatusCreated, t.Number, msgID)
 	}
 }
 
@@ -115,26 +115,5 @@ func (s *Server) removeLink(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.UnlinkRecord(r.Context(), t.Number, id, s.cfg.Now()); err != nil {
 		return err
 	}
-	return s.respondLinks(w, r, v, http.StatusOK, t.Number, 0)
-}
-
-// respondLinks answers the ticket with its links, and the message an
-// example added.
-func (s *Server) respondLinks(w http.ResponseWriter, r *http.Request, v ticket.Viewer, status int, number, msgID int64) error {
-	t, err := s.store.Ticket(r.Context(), number)
-	if err != nil {
-		return err
-	}
-	resp := ticket.LinkAnswer{Ticket: v.View(t)}
-	if msgID != 0 {
-		m, err := s.store.Message(r.Context(), msgID)
-		if err != nil {
-			return err
-		}
-		if views := v.ViewMessages([]ticket.Message{m}); len(views) == 1 {
-			resp.Message = &views[0]
-		}
-	}
-	writeJSON(w, status, resp)
-	return nil
+	return s.respondTicket(w, r, v, http.StatusOK, t.Number, 0)
 }

@@ -248,7 +248,7 @@ func TestLinksAndGetHelp(t *testing.T) {
 	if r.status != 201 {
 		t.Fatalf("example: %d %s", r.status, r.body)
 	}
-	var linked ticket.LinkAnswer
+	var linked ticket.TicketAnswer
 	r.decode(t, &linked)
 	if linked.Message == nil || !strings.Contains(linked.Message.Body, "ERA-77") || !strings.HasPrefix(linked.Message.Body, "Ejemplo añadido") || len(linked.Ticket.Links) != 2 {
 		t.Fatalf("example answer = %+v", linked)
@@ -542,7 +542,7 @@ func TestRecordLimits(t *testing.T) {
 		t.Fatal("the demo needs two open tickets of 300400")
 	}
 	r = sam.send("POST", path(tk2.Number, "/links"), ticket.LinkRequest{RecordID: other.ID, Example: true})
-	var example ticket.LinkAnswer
+	var example ticket.TicketAnswer
 	if r.decode(t, &example); r.status != 201 || example.Message == nil || !strings.HasPrefix(example.Message.Body, "Ejemplo añadido") {
 		t.Fatalf("Sam's example: %d %s", r.status, r.body)
 	}
