@@ -1,7 +1,7 @@
 // Command supportal serves the supportal customer-support portal: the
 // browser app, the JSON API and the embedded database.
 //
-//	supportal [-addr 127.0.0.1:8080] [-data ./data | -memory] [-demo]
+//	supportal [-addr 127.0.0.1:8080] [-data ./data | -memory] [-demo] [-hosts hosts.json]
 //	          [-public-url https://support.example.com] [-trusted-proxies 10.0.0.0/8,…]
 //	supportal integration add NAME -org ACCOUNT[,ACCOUNT…] [-data DIR]
 //	supportal integration revoke NAME [-data DIR]
@@ -26,6 +26,7 @@ import (
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/server/api"
+	"github.com/supportal/supportal/server/embed"
 	"github.com/supportal/supportal/server/files"
 	"github.com/supportal/supportal/server/live"
 	"github.com/supportal/supportal/server/seed"
@@ -51,6 +52,7 @@ func run(ctx context.Context, args []string) error {
 	memory := fs.Bool("memory", false, "keep everything in memory; nothing is written to disk")
 	demo := fs.Bool("demo", false, "load the demo organizations, users and tickets into an empty store")
 	catalogFile := fs.String("catalog", "", "JSON file replacing the built-in ticket catalog")
+	hostsFile := fs.String("hosts", "", "JSON file of the portals that may show this one in a frame and sign their users in (README: Embedding supportal in your portal)")
 	livePerUser := fs.Int("live-per-user", 20, "most live-update websockets one user may have open (load tests raise it)")
 	maxFileMB := fs.Int("max-file-mb", ticket.DefaultMaxFileBytes>>20, "largest file that may be uploaded, in MB")
 	maxFiles := fs.Int("max-files", ticket.DefaultMaxFiles, "most files attached to one ticket or message")
@@ -104,6 +106,19 @@ func run(ctx context.Context, args []string) error {
 		}
 	}
 
+	hosts := &embed.Hosts{}
+	if *hostsFile != "" {
+		f, err := os.Open(*hostsFile)
+		if err != nil {
+			return err
+		}
+		hosts, err = embed.Read(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", *hostsFile, err)
+		}
+	}
+
 	var db *store.DB
 	if *memory {
 		db, err = store.OpenMemory()
@@ -148,7 +163,7 @@ func run(ctx context.Context, args []string) error {
 	apiServer := api.New(db, api.Config{Log: log, Catalog: catalog, Hub: hub, Blobs: blobs,
 		MaxFileBytes: int64(*maxFileMB) << 20, MaxFiles: *maxFiles, PublicURL: public, TrustedProxies: proxies,
 		UploadQuota: quota, UploadsPerUser: *uploadsPerUser, UploadsTotal: *uploadsTotal, UploadRate: *uploadRate,
-		StreamOpens: *streamOpens, CatchUpEvents: *catchUpEvents, CatchUpAge: *catchUpAge})
+		StreamOpens: *streamOpens, CatchUpEvents: *catchUpEvents, CatchUpAge: *catchUpAge, Hosts: hosts})
 	handler, st, err := site.Portal(apiServer, web.Files)
 	if err != nil {
 		return err

@@ -163,6 +163,15 @@ func TestBadCatalogStopsTheServer(t *testing.T) {
 	}
 }
 
+func TestBadHostsFileStopsTheServer(t *testing.T) {
+	file := t.TempDir() + "/hosts.json"
+	os.WriteFile(file, []byte(`{"hosts":[{"id":"praxis","name":"Praxisportal","origins":["https://praxis.example/app"],"keys":[],"organizations":["100200"]}]}`), 0o600)
+	err := run(context.Background(), []string{"-memory", "-addr", freeAddr(t), "-hosts", file})
+	if err == nil || !strings.Contains(err.Error(), `hosts.json: host "praxis": keys: at least one`) {
+		t.Fatalf("run with a bad hosts file: %v", err)
+	}
+}
+
 func TestBadEdgeFlagsStopTheServer(t *testing.T) {
 	tests := []struct {
 		args []string

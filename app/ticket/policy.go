@@ -198,6 +198,20 @@ func (v Viewer) Accounts() []Organization {
 	return out
 }
 
+// Within returns v limited to one account: a session a host opened works
+// only in the account its token names (server/embed), with the user's
+// membership there and nothing else: no vendor access, no agent's reach.
+func (v Viewer) Within(orgID int64) Viewer {
+	out := Viewer{User: v.User}
+	out.User.Agent = false
+	for _, m := range v.Memberships {
+		if m.Organization.ID == orgID {
+			out.Memberships = append(out.Memberships, m)
+		}
+	}
+	return out
+}
+
 // vendorMember reports whether v is a member, with ticket access, of a
 // vendor organization: vendor access goes through it.
 func (v Viewer) vendorMember() bool {

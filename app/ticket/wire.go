@@ -1,5 +1,7 @@
 package ticket
 
+import "time"
+
 // Requests and answers of the JSON API that the browser and the server
 // both speak: declared once here, so the two binaries cannot drift apart.
 
@@ -20,6 +22,34 @@ type Me struct {
 	// RecordKinds: per account the user sees, the kinds of records it has
 	// (the navigation offers those).
 	RecordKinds map[int64][]RecordKind `json:"recordKinds,omitempty"`
+	// Embed: the session was opened by a host portal that shows this one
+	// in a frame (null for a login with a password).
+	Embed *EmbedSession `json:"embed,omitempty"`
+}
+
+// EmbedRequest is the body of POST /api/v1/embed/session: the token the
+// host page handed the frame, and the origin of that page.
+type EmbedRequest struct {
+	Token  string `json:"token"`
+	Origin string `json:"origin"`
+}
+
+// EmbedSession is a session a host opened: the frame talks only to the
+// host's origins, and works in one account.
+type EmbedSession struct {
+	Host     string   `json:"host"`     // the host's id
+	HostName string   `json:"hostName"` // how it is named to users
+	Origins  []string `json:"origins"`  // the pages that may talk to the frame
+	Account  int64    `json:"account"`  // the one organization of the session
+	Kiosk    bool     `json:"kiosk"`
+	// IdleSeconds: a kiosk asks whether the user is still there after
+	// this long without input, then ends the session.
+	IdleSeconds int `json:"idleSeconds,omitempty"`
+	// Record: the record the host shows the frame beside (0: none).
+	Record int64 `json:"record,omitempty"`
+	// ExpiresAt: the session ends then; the frame asks the host for a new
+	// token before.
+	ExpiresAt time.Time `json:"expiresAt"`
 }
 
 // ReplyRequest is the body of POST /api/v1/tickets/{number}/messages: a

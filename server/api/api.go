@@ -17,6 +17,7 @@ import (
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/locales"
+	"github.com/supportal/supportal/server/embed"
 	"github.com/supportal/supportal/server/files"
 	"github.com/supportal/supportal/server/live"
 	"github.com/supportal/supportal/server/store"
@@ -56,6 +57,12 @@ type Config struct {
 	// TrustedProxies may tell the client's address and scheme in
 	// X-Forwarded-For and X-Forwarded-Proto; nobody else may.
 	TrustedProxies []netip.Prefix
+	// Hosts are the portals that may show this one in a frame and sign
+	// their users in (-hosts; nil: none).
+	Hosts *embed.Hosts
+	// EmbedSessionLife ends a session a host opened after this long,
+	// however busy (default 8h; the frame asks its host for a new token).
+	EmbedSessionLife time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Log receives internal errors (default slog.Default()).
@@ -163,6 +170,9 @@ func New(db *store.DB, cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.EmbedSessionLife == 0 {
+		cfg.EmbedSessionLife = 8 * time.Hour
+	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
@@ -254,6 +264,7 @@ type viewerKey struct{}
 type viewerAt struct {
 	v       ticket.Viewer
 	version int64
+	session store.Session
 }
 
 // handler is an API handler that may fail with a coded error.
@@ -272,12 +283,12 @@ func (s *Server) public(h handler) http.HandlerFunc {
 // viewer with viewerOf.
 func (s *Server) authed(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		v, version, err := s.sessionViewer(r)
+		v, version, sess, err := s.sessionViewer(r)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, viewerAt{v, version}))
+		r = r.WithContext(withViewer(r.Context(), viewerAt{v, version, sess}))
 		if err := h(w, r); err != nil {
 			s.writeError(w, r, err)
 		}
@@ -287,6 +298,16 @@ func (s *Server) authed(h handler) http.HandlerFunc {
 func viewerOf(r *http.Request) ticket.Viewer {
 	v, _ := r.Context().Value(viewerKey{}).(viewerAt)
 	return v.v
+}
+
+func withViewer(ctx context.Context, v viewerAt) context.Context {
+	return context.WithValue(ctx, viewerKey{}, v)
+}
+
+// sessionOf is the session of r (authed routes).
+func sessionOf(r *http.Request) store.Session {
+	v, _ := r.Context().Value(viewerKey{}).(viewerAt)
+	return v.session
 }
 
 // viewerVersion is the store's version the viewer of r was read at.

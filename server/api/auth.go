@@ -16,6 +16,7 @@ import (
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/locales"
+	"github.com/supportal/supportal/server/store"
 )
 
 // Session cookies: "__Host-" prefixed and Secure when the browser speaks
@@ -43,11 +44,15 @@ func tokenHash(token string) []byte {
 	return h[:]
 }
 
-// sessionToken is the session cookie of r, by the one name the server
-// sets for r (setSessionCookie): over https only the __Host- cookie, which
-// no sibling host and no plain-http page can have set (a planted cookie
-// would log the user into the planter's account).
+// sessionToken is the session cookie of r: a host's session (the
+// partitioned cookie of a frame, setEmbedCookie), else the login's, by the
+// one name the server sets for r (setSessionCookie): over https only the
+// __Host- cookie, which no sibling host and no plain-http page can have set
+// (a planted cookie would log the user into the planter's account).
 func (s *Server) sessionToken(r *http.Request) string {
+	if c, err := r.Cookie(embedCookie); err == nil && c.Value != "" {
+		return c.Value
+	}
 	name := sessionCookie
 	if s.Secure(r) {
 		name = sessionCookieSecure
@@ -58,34 +63,55 @@ func (s *Server) sessionToken(r *http.Request) string {
 	return ""
 }
 
-// sessionViewer returns who is logged in on r, and the store's version
-// before their access was read.
-func (s *Server) sessionViewer(r *http.Request) (ticket.Viewer, int64, error) {
+// sessionViewer returns who is logged in on r, the store's version before
+// their access was read, and the session.
+func (s *Server) sessionViewer(r *http.Request) (ticket.Viewer, int64, store.Session, error) {
 	token := s.sessionToken(r)
 	if token == "" {
-		return ticket.Viewer{}, 0, ticket.ErrUnauthorized
+		return ticket.Viewer{}, 0, store.Session{}, ticket.ErrUnauthorized
 	}
 	now := s.cfg.Now()
 	hash := tokenHash(token)
 	version := s.store.Version() // before reading: what is read is at least this new
-	if v, ok := s.sessions.get(version, string(hash), now); ok {
-		return v, version, nil
+	if c, ok := s.sessions.get(version, string(hash), now); ok {
+		return c.v, version, c.session, nil
 	}
-	userID, err := s.store.Session(r.Context(), hash, now, now.Add(-s.cfg.SessionIdle), sessionTouch)
+	sess, err := s.store.Session(r.Context(), hash, now, now.Add(-s.cfg.SessionIdle), sessionTouch)
 	if ticket.ErrorCode(err) == ticket.CodeNotFound {
-		return ticket.Viewer{}, 0, ticket.ErrUnauthorized
+		return ticket.Viewer{}, 0, store.Session{}, ticket.ErrUnauthorized
 	}
 	if err != nil {
-		return ticket.Viewer{}, 0, err
+		return ticket.Viewer{}, 0, store.Session{}, err
 	}
-	v, err := s.store.Viewer(r.Context(), userID)
+	v, err := s.viewerIn(r.Context(), sess)
 	if ticket.ErrorCode(err) == ticket.CodeNotFound {
-		return ticket.Viewer{}, 0, ticket.ErrUnauthorized
+		return ticket.Viewer{}, 0, store.Session{}, ticket.ErrUnauthorized
 	}
 	if err == nil {
-		s.sessions.put(version, string(hash), v, now)
+		s.sessions.put(version, string(hash), cachedViewer{v: v, session: sess, at: now})
 	}
-	return v, version, err
+	return v, version, sess, err
+}
+
+// viewerIn reads the user of sess as the policy sees them in that
+// session: a host's session works in its one account, in the language the
+// host asked for.
+func (s *Server) viewerIn(ctx context.Context, sess store.Session) (ticket.Viewer, error) {
+	v, err := s.store.Viewer(ctx, sess.UserID)
+	if err != nil || !sess.Embedded() {
+		return v, err
+	}
+	// A host removed from the configuration, or no longer speaking for the
+	// account, has no sessions any more.
+	h := s.cfg.Hosts.Host(sess.Host)
+	v = v.Within(sess.OrganizationID)
+	if h == nil || len(v.Memberships) == 0 || !h.SpeaksFor(v.Memberships[0].Organization.AccountNumber) {
+		return ticket.Viewer{}, ticket.ErrNotFound
+	}
+	if sess.Locale != "" {
+		v.User.Locale = sess.Locale
+	}
+	return v, nil
 }
 
 // sessions remembers for a second who a session belongs to, while nothing
@@ -99,24 +125,25 @@ type sessions struct {
 }
 
 type cachedViewer struct {
-	v  ticket.Viewer
-	at time.Time
+	v       ticket.Viewer
+	session store.Session
+	at      time.Time
 }
 
 // sessionsKept bounds how many sessions are remembered.
 const sessionsKept = 10000
 
-func (c *sessions) get(version int64, hash string, now time.Time) (ticket.Viewer, bool) {
+func (c *sessions) get(version int64, hash string, now time.Time) (cachedViewer, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[hash]
 	if !ok || c.version != version || now.Before(e.at) || now.Sub(e.at) >= time.Second {
-		return ticket.Viewer{}, false
+		return cachedViewer{}, false
 	}
-	return e.v, true
+	return e, true
 }
 
-func (c *sessions) put(version int64, hash string, v ticket.Viewer, now time.Time) {
+func (c *sessions) put(version int64, hash string, e cachedViewer) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if version < c.version {
@@ -126,7 +153,7 @@ func (c *sessions) put(version int64, hash string, v ticket.Viewer, now time.Tim
 		c.m = map[string]cachedViewer{}
 		c.version = version
 	}
-	c.m[hash] = cachedViewer{v, now}
+	c.m[hash] = e
 }
 
 func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, value string, maxAge int) {
@@ -180,7 +207,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
-	if err := s.store.CreateSession(r.Context(), tokenHash(token), u.ID, now); err != nil {
+	if err := s.store.CreateSession(r.Context(), tokenHash(token), store.Session{UserID: u.ID}, now); err != nil {
 		return err
 	}
 	v, err := s.store.Viewer(r.Context(), u.ID)
@@ -221,7 +248,11 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 		}
 		s.hub.EndSession(string(hash)) // the session's sockets close too
 	}
-	s.setSessionCookie(w, r, "", -1)
+	if _, err := r.Cookie(embedCookie); err == nil {
+		s.setEmbedCookie(w, "", -1)
+	} else {
+		s.setSessionCookie(w, r, "", -1)
+	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -246,10 +277,17 @@ func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) error {
 		if !locales.Supports(*req.Locale) {
 			return ticket.Errorf(ticket.CodeInvalid, "ErrUnsupportedLocale", "locale")
 		}
+		v.User.Locale = *req.Locale
+		if sessionOf(r).Embedded() {
+			// The host's language is the session's; the user's own stays.
+			if err := s.store.SetSessionLocale(r.Context(), tokenHash(s.sessionToken(r)), *req.Locale); err != nil {
+				return err
+			}
+			return s.writeMe(w, r, v)
+		}
 		if err := s.store.SetUserLocale(r.Context(), v.User.ID, *req.Locale); err != nil {
 			return err
 		}
-		v.User.Locale = *req.Locale
 		http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: v.User.Locale, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.Secure(r)})
 	}
 	return s.writeMe(w, r, v)
@@ -262,6 +300,7 @@ func (s *Server) writeMe(w http.ResponseWriter, r *http.Request, v ticket.Viewer
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, ticket.Me{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts, RecordKinds: kinds})
+	writeJSON(w, http.StatusOK, ticket.Me{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts, RecordKinds: kinds,
+		Embed: s.embedInfo(sessionOf(r))})
 	return nil
 }

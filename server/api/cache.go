@@ -113,7 +113,9 @@ func (s *Server) cachedJSON(w http.ResponseWriter, r *http.Request, compute func
 		writeJSON(w, http.StatusOK, v)
 		return nil
 	}
-	key := strconv.FormatInt(viewerOf(r).User.ID, 10) + " " + r.URL.Path + "?" + r.URL.RawQuery
+	// A host's session sees one account of its user's: its answers are
+	// its own.
+	key := strconv.FormatInt(viewerOf(r).User.ID, 10) + "/" + strconv.FormatInt(sessionOf(r).OrganizationID, 10) + " " + r.URL.Path + "?" + r.URL.RawQuery
 	// The answer is as new as the older of the viewer (read first) and
 	// what compute reads: kept under a newer version, an answer computed
 	// with access withdrawn meanwhile would outlive the withdrawal.

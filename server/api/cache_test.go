@@ -163,7 +163,7 @@ func TestAnswerReadAcrossAccessChangeNotKept(t *testing.T) {
 
 	late := httptest.NewRequest("GET", "/api/v1/tickets?limit=500", nil)
 	late.AddCookie(cookie)
-	v, version, err := s.sessionViewer(late)
+	v, version, sess, err := s.sessionViewer(late)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func TestAnswerReadAcrossAccessChangeNotKept(t *testing.T) {
 	if err := db.ChangeVendorAccess(ctx, lumiere, vendor, ticket.AccessNone); err != nil {
 		t.Fatal(err)
 	}
-	late = late.WithContext(context.WithValue(late.Context(), viewerKey{}, viewerAt{v, version}))
+	late = late.WithContext(context.WithValue(late.Context(), viewerKey{}, viewerAt{v, version, sess}))
 	if err := s.listTickets(httptest.NewRecorder(), late); err != nil {
 		t.Fatal(err)
 	}

@@ -46,6 +46,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 		bound.Since = now.Add(-s.cfg.CatchUpAge)
 	}
 	hash := tokenHash(s.sessionToken(r))
+	sess := sessionOf(r)
 	return live.Serve(w, r, s.hub, live.Client{
 		Refuse: func(w http.ResponseWriter, r *http.Request, status int) {
 			switch status {
@@ -56,15 +57,15 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 			}
 		},
 		UserID:        userID,
-		Viewer:        func(ctx context.Context) (ticket.Viewer, error) { return s.store.Viewer(ctx, userID) },
+		Viewer:        func(ctx context.Context) (ticket.Viewer, error) { return s.viewerIn(ctx, sess) },
 		AccessVersion: s.store.AccessVersion,
 		Session:       string(hash),
 		SessionLive: func(ctx context.Context) bool {
 			// An open socket is no use of the session: it does not keep
 			// it from expiring.
 			now := s.cfg.Now()
-			id, err := s.store.Session(ctx, hash, now, now.Add(-s.cfg.SessionIdle), math.MaxInt64)
-			return err == nil && id == userID
+			got, err := s.store.Session(ctx, hash, now, now.Add(-s.cfg.SessionIdle), math.MaxInt64)
+			return err == nil && got.UserID == userID
 		},
 		CatchUp: bound,
 	}, after)

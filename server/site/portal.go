@@ -23,5 +23,5 @@ func Portal(a *api.Server, files fs.FS) (http.Handler, *Site, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", a)
 	mux.Handle("/", st)
-	return Headers(a.Guard(mux)), st, nil
+	return Headers(a.Guard(mux), a.FrameAncestors()), st, nil
 }

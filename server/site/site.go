@@ -268,11 +268,29 @@ func acceptsEncoding(header, enc string) bool {
 	return false
 }
 
-// Headers adds the security headers every response carries.
-func Headers(h http.Handler) http.Handler {
+// csp is the Content-Security-Policy of every answer but its
+// frame-ancestors.
+const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
+
+// IsEmbed reports whether path is one of the embed pages: the only pages
+// a host portal's origins may show in a frame.
+func IsEmbed(path string) bool { return path == "/embed" || strings.HasPrefix(path, "/embed/") }
+
+// Headers adds the security headers every response carries. Only the
+// embed pages (IsEmbed) may be framed by the hosts' origins; every other
+// page only by the portal itself.
+func Headers(h http.Handler, hostOrigins []string) http.Handler {
+	embedCSP := csp
+	if len(hostOrigins) > 0 {
+		embedCSP += " " + strings.Join(hostOrigins, " ")
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'")
+		if IsEmbed(r.URL.Path) {
+			hd.Set("Content-Security-Policy", embedCSP)
+		} else {
+			hd.Set("Content-Security-Policy", csp)
+		}
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Referrer-Policy", "same-origin")
 		h.ServeHTTP(w, r)

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"time"
 
 	"github.com/supportal/supportal/app/ticket"
 )
@@ -157,48 +156,4 @@ func (s *DB) Viewer(ctx context.Context, userID int64) (ticket.Viewer, error) {
 		}
 	}
 	return v, nil
-}
-
-// CreateSession stores a session for userID under the hash of its token.
-func (s *DB) CreateSession(ctx context.Context, tokenHash []byte, userID int64, now time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen) VALUES (?, ?, ?, ?)`,
-			tokenHash, userID, millis(now), millis(now))
-		return err
-	})
-}
-
-// Session returns the user of the session with tokenHash if it was used
-// after idleSince, and marks it used at now when it was last marked before
-// now-touchEvery. Expired sessions are deleted.
-func (s *DB) Session(ctx context.Context, tokenHash []byte, now, idleSince time.Time, touchEvery time.Duration) (int64, error) {
-	var userID, lastSeen int64
-	err := s.db.QueryRowContext(ctx, `SELECT user_id, last_seen FROM sessions WHERE token_hash = ?`, tokenHash).Scan(&userID, &lastSeen)
-	if err != nil {
-		return 0, notFound(err)
-	}
-	if lastSeen < millis(idleSince) {
-		if err := s.DeleteSession(ctx, tokenHash); err != nil {
-			return 0, err
-		}
-		return 0, ticket.ErrNotFound
-	}
-	if lastSeen < millis(now.Add(-touchEvery)) {
-		err := s.tx(ctx, func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen = ? WHERE token_hash = ?`, millis(now), tokenHash)
-			return err
-		})
-		if err != nil {
-			return 0, err
-		}
-	}
-	return userID, nil
-}
-
-// DeleteSession ends the session with tokenHash.
-func (s *DB) DeleteSession(ctx context.Context, tokenHash []byte) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
-		return err
-	})
 }

@@ -60,32 +60,7 @@ func (s *DB) UpsertRecord(ctx context.Context, r ticket.Record) (ticket.Record, 
 	var id int64
 	var created bool
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		var title string
-		err := tx.QueryRowContext(ctx, `SELECT id, title FROM records WHERE organization_id = ? AND kind = ? AND external_id = ?`,
-			r.Organization.ID, string(r.Kind), r.ExternalID).Scan(&id, &title)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			created = true
-			res, err := tx.ExecContext(ctx, `INSERT INTO records (organization_id, kind, external_id, title, fields, url, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.Organization.ID, string(r.Kind), r.ExternalID, r.Title, string(fj), r.URL,
-				millis(r.UpdatedAt), millis(r.UpdatedAt))
-			if err != nil {
-				return err
-			}
-			id, err = res.LastInsertId()
-			return err
-		case err != nil:
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE records SET title = ?, fields = ?, url = ?, archived = 0, updated_at = ? WHERE id = ?`,
-			r.Title, string(fj), r.URL, millis(r.UpdatedAt), id); err != nil {
-			return err
-		}
-		if title != r.Title {
-			// The linked tickets are found by the new title.
-			_, err = tx.ExecContext(ctx, `UPDATE search SET text = ? WHERE rowid IN (SELECT search_rowid FROM ticket_links WHERE record_id = ?)`,
-				linkText(r), id)
-		}
+		id, created, err = upsertRecord(ctx, tx, r, string(fj))
 		return err
 	})
 	if err != nil {
@@ -93,6 +68,38 @@ func (s *DB) UpsertRecord(ctx context.Context, r ticket.Record) (ticket.Record, 
 	}
 	got, err := s.Record(ctx, id)
 	return got, created, err
+}
+
+// upsertRecord is UpsertRecord within tx, with the fields as JSON.
+func upsertRecord(ctx context.Context, tx *sql.Tx, r ticket.Record, fields string) (id int64, created bool, err error) {
+	var title string
+	err = tx.QueryRowContext(ctx, `SELECT id, title FROM records WHERE organization_id = ? AND kind = ? AND external_id = ?`,
+		r.Organization.ID, string(r.Kind), r.ExternalID).Scan(&id, &title)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		res, err := tx.ExecContext(ctx, `INSERT INTO records (organization_id, kind, external_id, title, fields, url, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.Organization.ID, string(r.Kind), r.ExternalID, r.Title, fields, r.URL,
+			millis(r.UpdatedAt), millis(r.UpdatedAt))
+		if err != nil {
+			return 0, false, err
+		}
+		id, err = res.LastInsertId()
+		return id, true, err
+	case err != nil:
+		return 0, false, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE records SET title = ?, fields = ?, url = ?, archived = 0, updated_at = ? WHERE id = ?`,
+		r.Title, fields, r.URL, millis(r.UpdatedAt), id); err != nil {
+		return 0, false, err
+	}
+	if title != r.Title {
+		// The linked tickets are found by the new title.
+		if _, err := tx.ExecContext(ctx, `UPDATE search SET text = ? WHERE rowid IN (SELECT search_rowid FROM ticket_links WHERE record_id = ?)`,
+			linkText(r), id); err != nil {
+			return 0, false, err
+		}
+	}
+	return id, false, nil
 }
 
 // linkText is what a link adds to its ticket's search index.

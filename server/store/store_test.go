@@ -226,12 +226,12 @@ func TestConformance(t *testing.T) {
 			t.Run("sessions", func(t *testing.T) {
 				now := time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC)
 				token := []byte("0123456789abcdef0123456789abcdef")
-				if err := db.CreateSession(ctx, token, f.user.ID, now); err != nil {
+				if err := db.CreateSession(ctx, token, store.Session{UserID: f.user.ID}, now); err != nil {
 					t.Fatal(err)
 				}
-				id, err := db.Session(ctx, token, now.Add(time.Hour), now.Add(-time.Hour), time.Minute)
-				if err != nil || id != f.user.ID {
-					t.Fatalf("Session = %d, %v; want %d", id, err, f.user.ID)
+				sess, err := db.Session(ctx, token, now.Add(time.Hour), now.Add(-time.Hour), time.Minute)
+				if err != nil || sess.UserID != f.user.ID || sess.Embedded() {
+					t.Fatalf("Session = %+v, %v; want user %d", sess, err, f.user.ID)
 				}
 				// Used at now+1h; idle since now+2h means it expired.
 				if _, err := db.Session(ctx, token, now.Add(3*time.Hour), now.Add(2*time.Hour), time.Minute); ticket.ErrorCode(err) != ticket.CodeNotFound {
@@ -240,7 +240,7 @@ func TestConformance(t *testing.T) {
 				if _, err := db.Session(ctx, token, now, now.Add(-time.Hour), time.Minute); ticket.ErrorCode(err) != ticket.CodeNotFound {
 					t.Fatalf("expired session still there: %v", err)
 				}
-				db.CreateSession(ctx, token, f.user.ID, now)
+				db.CreateSession(ctx, token, store.Session{UserID: f.user.ID}, now)
 				if err := db.DeleteSession(ctx, token); err != nil {
 					t.Fatal(err)
 				}

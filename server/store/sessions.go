@@ -1,0 +1,218 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/supportal/supportal/app/ticket"
+)
+
+// Session is a login session: whose it is and, when a host opened it for
+// its user (server/embed), which host, the one account it works in, and
+// how it ends.
+type Session struct {
+	UserID int64
+	// Host is the id of the host that opened the session; "" for a login
+	// with a password.
+	Host string
+	// OrganizationID: the only account a host's session works in.
+	OrganizationID int64
+	// Kiosk: opened on a shared terminal (the panel ends it when idle).
+	Kiosk bool
+	// Locale: the language the host asked for ("": the user's own).
+	Locale string
+	// RecordID: the record the host showed the portal beside (0: none).
+	RecordID int64
+	// ExpiresAt: the session ends then, however recently it was used
+	// (zero: only when idle).
+	ExpiresAt time.Time
+}
+
+// Embedded reports whether a host opened the session.
+func (s Session) Embedded() bool { return s.Host != "" }
+
+// CreateSession stores a session under the hash of its token.
+func (s *DB) CreateSession(ctx context.Context, tokenHash []byte, sess Session, now time.Time) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		return insertSession(ctx, tx, tokenHash, sess, now)
+	})
+}
+
+func insertSession(ctx context.Context, tx *sql.Tx, tokenHash []byte, sess Session, now time.Time) error {
+	var expires any
+	if !sess.ExpiresAt.IsZero() {
+		expires = millis(sess.ExpiresAt)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen, host, organization_id, kiosk, locale, record_id, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		tokenHash, sess.UserID, millis(now), millis(now), nullString(sess.Host), nullID(sess.OrganizationID), sess.Kiosk,
+		nullString(sess.Locale), nullID(sess.RecordID), expires)
+	return err
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// Session returns the session with tokenHash if it was used after
+// idleSince and has not reached its end, and marks it used at now when it
+// was last marked before now-touchEvery. Expired sessions are deleted.
+func (s *DB) Session(ctx context.Context, tokenHash []byte, now, idleSince time.Time, touchEvery time.Duration) (Session, error) {
+	var sess Session
+	var lastSeen int64
+	var host, locale sql.NullString
+	var org, record, expires sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT user_id, last_seen, host, organization_id, kiosk, locale, record_id, expires_at FROM sessions WHERE token_hash = ?`, tokenHash).
+		Scan(&sess.UserID, &lastSeen, &host, &org, &sess.Kiosk, &locale, &record, &expires)
+	if err != nil {
+		return Session{}, notFound(err)
+	}
+	sess.Host, sess.Locale, sess.OrganizationID, sess.RecordID = host.String, locale.String, org.Int64, record.Int64
+	if expires.Valid {
+		sess.ExpiresAt = time.UnixMilli(expires.Int64)
+	}
+	if lastSeen < millis(idleSince) || (expires.Valid && expires.Int64 <= millis(now)) {
+		if err := s.DeleteSession(ctx, tokenHash); err != nil {
+			return Session{}, err
+		}
+		return Session{}, ticket.ErrNotFound
+	}
+	if lastSeen < millis(now.Add(-touchEvery)) {
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen = ? WHERE token_hash = ?`, millis(now), tokenHash)
+			return err
+		})
+		if err != nil {
+			return Session{}, err
+		}
+	}
+	return sess, nil
+}
+
+// SetSessionLocale changes the language of a host's session (the user's
+// own stays).
+func (s *DB) SetSessionLocale(ctx context.Context, tokenHash []byte, locale string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE sessions SET locale = ? WHERE token_hash = ?`, locale, tokenHash)
+		return err
+	})
+}
+
+// DeleteSession ends the session with tokenHash.
+func (s *DB) DeleteSession(ctx context.Context, tokenHash []byte) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
+		return err
+	})
+}
+
+// ErrTokenUsed: a host's token was exchanged for a session before.
+var ErrTokenUsed = ticket.Errorf(ticket.CodeConflict, "ErrEmbedReplay", "")
+
+// EmbedLogin is what a host's token opens: a session for its user, who is
+// created first when the host may provision users and the portal does not
+// know them.
+type EmbedLogin struct {
+	Host      string
+	TokenID   string    // jti: used once
+	TokenEnds time.Time // exp: the id is kept until then
+	// User: email, name and locale; created as a member (with ticket
+	// access) of OrganizationID when unknown and Provision is set.
+	User      ticket.User
+	Provision bool
+	// Record: the record the host shows the portal beside, stored (title
+	// given) or looked up (only kind and external id) in the session's
+	// account; an unknown one is no context.
+	Record  *ticket.Record
+	Session Session // its UserID and RecordID are filled in
+}
+
+// OpenEmbedSession uses the token's id (ErrTokenUsed when it was used
+// before), finds or creates its user, stores or finds the record and
+// stores the session, in one transaction: a refused token leaves nothing behind. It returns the user
+// and whether they were created. Unknown users without Provision are
+// ErrNotFound.
+func (s *DB) OpenEmbedSession(ctx context.Context, tokenHash []byte, in EmbedLogin, now time.Time) (ticket.User, bool, error) {
+	var u ticket.User
+	var created bool
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		created = false
+		if _, err := tx.ExecContext(ctx, `DELETE FROM embed_token_ids WHERE expires_at < ?`, millis(now.Add(-time.Hour))); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO embed_token_ids (host, jti, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+			in.Host, in.TokenID, millis(in.TokenEnds))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return ErrTokenUsed
+		}
+		u = in.User
+		u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+		err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, u.Email), &u)
+		switch {
+		case errors.Is(err, sql.ErrNoRows) && in.Provision:
+			// No password: such a user signs in only through their host.
+			res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, locale, password_hash, agent) VALUES (?, ?, ?, '!', 0)`,
+				u.Email, u.Name, u.Locale)
+			if err != nil {
+				return err
+			}
+			if u.ID, err = res.LastInsertId(); err != nil {
+				return err
+			}
+			u.Agent = false
+			if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (user_id, organization_id, role, ticket_access) VALUES (?, ?, 'member', 1)`,
+				u.ID, in.Session.OrganizationID); err != nil {
+				return err
+			}
+			created = true
+		case errors.Is(err, sql.ErrNoRows):
+			return ticket.ErrNotFound
+		case err != nil:
+			return err
+		}
+		sess := in.Session
+		sess.UserID = u.ID
+		if r := in.Record; r != nil {
+			r.Organization.ID = sess.OrganizationID
+			if r.Title == "" {
+				err := tx.QueryRowContext(ctx, `SELECT id FROM records WHERE organization_id = ? AND kind = ? AND external_id = ?`,
+					r.Organization.ID, string(r.Kind), r.ExternalID).Scan(&sess.RecordID)
+				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return err
+				}
+			} else {
+				if r.Fields == nil {
+					r.Fields = []ticket.RecordField{}
+				}
+				fj, err := json.Marshal(r.Fields)
+				if err != nil {
+					return err
+				}
+				if sess.RecordID, _, err = upsertRecord(ctx, tx, *r, string(fj)); err != nil {
+					return err
+				}
+			}
+		}
+		return insertSession(ctx, tx, tokenHash, sess, now)
+	})
+	return u, created, err
+}
