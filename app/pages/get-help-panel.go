@@ -23,6 +23,9 @@ type getHelpPanel struct {
 	Session state.Session
 	Detail  state.RecordDetail
 	Unread  state.Unread
+	// Fixed: the panel is all there is (in a host's frame, beside the
+	// host's own record): it cannot be closed.
+	Fixed bool
 
 	ui       app.Context
 	catalog  state.Catalog
@@ -61,6 +64,9 @@ func (p *getHelpPanel) WithSession(s state.Session) *getHelpPanel { p.Session = 
 func (p *getHelpPanel) WithDetail(d state.RecordDetail) *getHelpPanel { p.Detail = d; return p }
 
 func (p *getHelpPanel) WithUnread(u state.Unread) *getHelpPanel { p.Unread = u; return p }
+
+// WithFixed makes the panel one that cannot be closed.
+func (p *getHelpPanel) WithFixed(v bool) *getHelpPanel { p.Fixed = v; return p }
 
 func (p *getHelpPanel) record() ticket.RecordView { return p.Detail.Record }
 
@@ -240,6 +246,9 @@ func (p *getHelpPanel) onKeyDown(ctx app.Context, e app.Event) {
 func (p *getHelpPanel) onClose(ctx app.Context, e app.Event) { p.close(ctx) }
 
 func (p *getHelpPanel) close(ctx app.Context) {
+	if p.Fixed {
+		return
+	}
 	ctx.Navigate(recordHref(p.Detail.ID))
 }
 
@@ -253,7 +262,9 @@ func (p *getHelpPanel) Render() app.UI {
 		Aria("labelledby", "get-help-title").OnKeyDown(p.onKeyDown).Body(
 		app.Div().Class("get-help-head").Body(
 			app.H2().ID("get-help-title").TabIndex(-1).Text(t(lang, "GetHelpTitle", "Record", recordName(lang, r.Ref()))),
-			app.Button().ID("get-help-close").Type("button").Class("secondary small").OnClick(p.onClose).Text(t(lang, "Close")),
+			app.If(!p.Fixed, func() app.UI {
+				return app.Button().ID("get-help-close").Type("button").Class("secondary small").OnClick(p.onClose).Text(t(lang, "Close"))
+			}),
 		),
 		app.P().ID("get-help-status").Class("visually-hidden").Role("status").Text(p.status),
 		app.If(first, func() app.UI { return p.renderTickets(lang) }),

@@ -30,6 +30,7 @@ type recordPage struct {
 	id      int64
 	loaded  int64
 	help    bool // the Get Help panel is open
+	embed   state.Embed
 }
 
 func newRecordPage() *recordPage { return &recordPage{} }
@@ -62,6 +63,7 @@ func (p *recordPage) OnMount(ctx app.Context) {
 	p.ui, p.mounted = ctx, true
 	ctx.ObserveState(state.RecordState, &p.detail)
 	ctx.ObserveState(state.UnreadState, &p.unread)
+	ctx.ObserveState(state.EmbedState, &p.embed)
 	observeSession(ctx, &p.session, p.load)
 }
 
@@ -103,6 +105,13 @@ func (p *recordPage) Render() app.UI {
 	}
 	r := d.Record
 	name := recordName(lang, r.Ref())
+	if p.help && p.embed.Active && p.embed.Record == p.id {
+		// In a host's frame, beside the host's own page of the record:
+		// only its Get Help.
+		return newShell().WithTitle("Records").WithHeading(name).WithSession(p.session).Body(
+			newGetHelpPanel().WithSession(p.session).WithDetail(d).WithUnread(p.unread).WithFixed(true),
+		)
+	}
 	unread := d.Unread(p.unread, p.session.User.ID)
 	return newShell().WithTitle("Records").WithHeading(name).WithSession(p.session).WithActions(
 		app.Button().ID("get-help-button").Type("button").Class("primary get-help").

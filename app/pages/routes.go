@@ -22,6 +22,8 @@ const (
 	PathSettings  = "/settings/account"
 	PathRecords   = "/records"
 	PathRecord    = "^/records/[0-9]+$"
+	// PathEmbed: where a host portal's frame starts (/embed, /embed/tickets/new…).
+	PathEmbed = "^/embed(/.*)?$"
 )
 
 // ticketPath matches the address of a ticket's page.
@@ -44,4 +46,5 @@ func Register() {
 	app.Route(PathSettings, func() app.Composer { return newAccountSettingsPage() })
 	app.Route(PathRecords, func() app.Composer { return newRecordsPage() })
 	app.RouteWithRegexp(PathRecord, func() app.Composer { return newRecordPage() })
+	app.RouteWithRegexp(PathEmbed, func() app.Composer { return newEmbedPage() })
 }

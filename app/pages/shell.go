@@ -30,8 +30,9 @@ type shell struct {
 	views      state.Views
 	unread     state.Unread
 	live       state.Live
-	viewID     string // the saved view the address names
-	recordKind string // the kind of records the address lists
+	embed      state.Embed // in a host portal's frame
+	viewID     string      // the saved view the address names
+	recordKind string      // the kind of records the address lists
 	loadedFor  string
 	menuOpen   string // "user", "support", "plus" or ""
 	redirected bool
@@ -80,6 +81,7 @@ func (s *shell) OnPreRender(ctx app.Context) {
 
 func (s *shell) OnNav(ctx app.Context) {
 	s.path = ctx.Page().URL().Path
+	ctx.NewActionWithValue(state.EmbedNavigated, ctx.Page().URL().RequestURI())
 	s.viewID = ctx.Page().URL().Query().Get("view")
 	s.recordKind = ctx.Page().URL().Query().Get("kind")
 	s.menuOpen = ""
@@ -92,8 +94,12 @@ func (s *shell) OnMount(ctx app.Context) {
 	s.recordKind = ctx.Page().URL().Query().Get("kind")
 	ctx.ObserveState(state.OpenState, &s.open)
 	ctx.ObserveState(state.ViewsState, &s.views)
-	ctx.ObserveState(state.UnreadState, &s.unread).OnChange(func() { s.setTitle(ctx) })
+	ctx.ObserveState(state.UnreadState, &s.unread).OnChange(func() {
+		s.setTitle(ctx)
+		ctx.NewAction(state.EmbedUnread) // the host's Get Help buttons show it
+	})
 	ctx.ObserveState(state.LiveState, &s.live)
+	ctx.ObserveState(state.EmbedState, &s.embed)
 	observeSession(ctx, &s.Session, s.sessionChanged)
 }
 
@@ -119,6 +125,11 @@ func (s *shell) sessionChanged(ctx app.Context) {
 	if s.Session.Status == state.Loaded && !s.Session.LoggedIn && !s.redirected {
 		s.redirected = true
 		s.loadedFor = ""
+		if state.Embedded() {
+			// The host signs the user in again, and the frame comes back.
+			ctx.Navigate("/embed?next=" + url.QueryEscape(ctx.Page().URL().RequestURI()))
+			return
+		}
 		to := "/login?next=" + url.QueryEscape(ctx.Page().URL().RequestURI())
 		switch {
 		case s.Session.LoggedOutElsewhere:
@@ -160,6 +171,9 @@ func (s *shell) Render() app.UI {
 				}),
 			),
 		)
+	}
+	if state.Embedded() {
+		return s.renderEmbedded(lang)
 	}
 	return app.Div().Class("shell").OnMouseDown(s.onPointerDown).Body(
 		app.A().Class("skip-link").Href("#main").Text(t(lang, "SkipToContent")),

@@ -183,6 +183,9 @@ func handleSubmitDraft(ctx app.Context, a app.Action) {
 	}
 	ctx.Dispatch(func(ctx app.Context) { DiscardDraft(ctx, s.User.ID, d.Flow) })
 	ctx.SetState(SubmitState, Submit{Status: Loaded, Flow: d.Flow, Ticket: res.Ticket, Message: res.Message})
+	if res.Message == nil { // a new ticket, not a follow-up added to one
+		notifyHost(map[string]any{"type": "ticket-created", "number": res.Ticket.Number})
+	}
 	// Filed from a record's Get Help: its life record shows the ticket.
 	var record RecordDetail
 	ctx.GetState(RecordState, &record)

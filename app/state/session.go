@@ -205,6 +205,11 @@ func expired(ctx app.Context, err *Error) bool {
 	if err == nil || err.Code != ticket.CodeUnauthorized {
 		return false
 	}
+	if Embedded() {
+		// The host signs the user in again; their drafts stay.
+		embedExpired(ctx)
+		return true
+	}
 	cur := CurrentSession(ctx)
 	if cur.LoggedIn {
 		ctx.SetState(SessionState, Session{Status: Loaded, Lang: cur.Lang, Expired: true})

@@ -122,6 +122,14 @@ type RecordAnswer struct {
 	Tickets []TicketView `json:"tickets"`
 }
 
+// RecordUnread is GET /api/v1/records/unread: the replies the viewer has
+// not read on tickets about records, in all and per record, keyed
+// "kind:externalId" (a host's Get Help buttons show them).
+type RecordUnread struct {
+	Total    int            `json:"total"`
+	ByRecord map[string]int `json:"byRecord"`
+}
+
 // LinkRequest is the body of POST /api/v1/tickets/{number}/links. With
 // Example the link is announced in the conversation ("Example added: …"),
 // as when a claim or an ERA is added to an open ticket from Get Help.

@@ -104,6 +104,33 @@ func (s *Server) visibleRecord(r *http.Request, v ticket.Viewer, param string) (
 	return rec, err
 }
 
+// listRecordUnread answers the caller's unread replies on tickets about
+// records, per record (a host's Get Help buttons show them).
+func (s *Server) listRecordUnread(w http.ResponseWriter, r *http.Request) error {
+	v := viewerOf(r)
+	counts, err := s.unreadOf(r.Context(), v, nil)
+	if err != nil {
+		return err
+	}
+	numbers := make([]int64, 0, len(counts))
+	out := ticket.RecordUnread{ByRecord: map[string]int{}}
+	for n, c := range counts {
+		numbers = append(numbers, n)
+		out.Total += c.Count
+	}
+	links, err := s.store.LinksOf(r.Context(), numbers)
+	if err != nil {
+		return err
+	}
+	for n, ls := range links {
+		for _, l := range ls {
+			out.ByRecord[string(l.Record.Kind)+":"+l.Record.ExternalID] += counts[n].Count
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
 // getRecord answers a record and its life record: the tickets about it
 // that the caller may see, newest first, each with its unread count.
 func (s *Server) getRecord(w http.ResponseWriter, r *http.Request) error {

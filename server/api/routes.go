@@ -29,6 +29,7 @@ func (s *Server) routes() {
 		{"POST", "/api/v1/tickets/{number}/links", s.authed(s.addLink)},
 		{"DELETE", "/api/v1/tickets/{number}/links/{recordId}", s.authed(s.removeLink)},
 		{"GET", "/api/v1/records", s.authed(s.listRecords)},
+		{"GET", "/api/v1/records/unread", s.authed(s.listRecordUnread)},
 		{"GET", "/api/v1/records/{id}", s.authed(s.getRecord)},
 		{"GET", "/api/v1/integration/records", s.integration(s.integrationListRecords)},
 		{"GET", "/api/v1/integration/records/{kind}/{externalId}", s.integration(s.integrationGetRecord)},

@@ -9,6 +9,7 @@ import (
 	"testing/fstest"
 
 	"github.com/supportal/supportal/server/api"
+	"github.com/supportal/supportal/server/embed"
 	"github.com/supportal/supportal/server/site"
 	"github.com/supportal/supportal/server/store"
 )
@@ -29,12 +30,17 @@ func testFiles(wasm string) fstest.MapFS {
 
 func mustPortal(t *testing.T, files fstest.MapFS) (*httptest.Server, *site.Site) {
 	t.Helper()
+	return mustPortalWith(t, files, api.Config{})
+}
+
+func mustPortalWith(t *testing.T, files fstest.MapFS, cfg api.Config) (*httptest.Server, *site.Site) {
+	t.Helper()
 	db, err := store.OpenMemory()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	h, st, err := site.Portal(api.New(db, api.Config{}), files)
+	h, st, err := site.Portal(api.New(db, cfg), files)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,6 +83,43 @@ func TestSecurityHeadersEverywhere(t *testing.T) {
 		if got := h.Get("Referrer-Policy"); got != "same-origin" {
 			t.Errorf("%s: Referrer-Policy = %q", path, got)
 		}
+	}
+}
+
+// TestFrameAncestorsPerRoute: only the embed pages may be framed by the
+// hosts' origins; every other page and answer only by the portal itself.
+func TestFrameAncestorsPerRoute(t *testing.T) {
+	hosts, err := embed.Read(strings.NewReader(`{"hosts": [
+		{"id": "a", "name": "A", "origins": ["https://portal.a.example", "http://127.0.0.1:8081"], "organizations": ["1"],
+		 "keys": [{"kty": "oct", "kid": "k", "alg": "HS256", "k": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY"}]},
+		{"id": "b", "name": "B", "origins": ["https://b.example"], "organizations": ["2"],
+		 "keys": [{"kty": "oct", "kid": "k", "alg": "HS256", "k": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY"}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, _ := mustPortalWith(t, testFiles("wasm"), api.Config{Hosts: hosts})
+	const self = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
+	tests := []struct{ path, want string }{
+		{"/embed", self + " https://portal.a.example http://127.0.0.1:8081 https://b.example"},
+		{"/embed/tickets/new", self + " https://portal.a.example http://127.0.0.1:8081 https://b.example"},
+		{"/embedded", self},
+		{"/", self},
+		{"/tickets/10001", self},
+		{"/login", self},
+		{"/api/v1/me", self},
+		{"/web/style.css", self},
+	}
+	for _, tt := range tests {
+		res, _ := get(t, srv.URL+tt.path)
+		if got := res.Header.Get("Content-Security-Policy"); got != tt.want {
+			t.Errorf("%s: CSP = %q, want %q", tt.path, got, tt.want)
+		}
+		if got := res.Header.Get("X-Frame-Options"); got != "" {
+			t.Errorf("%s: X-Frame-Options = %q (it would forbid every host)", tt.path, got)
+		}
+	}
+	if res, _ := get(t, srv.URL+"/embed"); res.StatusCode != 200 {
+		t.Errorf("/embed: status %d", res.StatusCode)
 	}
 }
 

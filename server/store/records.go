@@ -384,6 +384,11 @@ func (s *DB) Links(ctx context.Context, number int64) ([]ticket.Link, error) {
 	return byTicket[number], err
 }
 
+// LinksOf returns the links of the tickets, oldest first per ticket.
+func (s *DB) LinksOf(ctx context.Context, numbers []int64) (map[int64][]ticket.Link, error) {
+	return s.linksOf(ctx, numbers)
+}
+
 // linksOf returns the links of the tickets, oldest first per ticket.
 func (s *DB) linksOf(ctx context.Context, numbers []int64) (map[int64][]ticket.Link, error) {
 	out := map[int64][]ticket.Link{}
