@@ -167,7 +167,9 @@ func handleStartEmbed(ctx app.Context, a app.Action) {
 		observeHeight(func(h int) { postHost(map[string]any{"type": "resize", "height": h}) })
 		return
 	}
-	if e.Status == Loading {
+	// Signed out by a 401: the host signs the user in again. After a
+	// session ended (a kiosk), the host decides who comes next.
+	if e.Status == Loading && e.Ended == "" {
 		postHost(map[string]any{"type": "token-request"})
 	}
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/server/api"
+	"github.com/supportal/supportal/server/embed"
 	"github.com/supportal/supportal/server/files"
 	"github.com/supportal/supportal/server/live"
 	"github.com/supportal/supportal/server/seed"
@@ -88,6 +89,8 @@ type portal struct {
 	srv     *httptest.Server
 	stopHub context.CancelFunc
 	blobs   files.Blobs // uploads, kept across restarts like the store
+	hosts   *embed.Hosts // the host portals that may frame this one
+	ln      net.Listener // the first listener, when chosen beforehand
 	// uploadRequests counts the requests that reached POST /api/v1/uploads.
 	uploadRequests atomic.Int64
 }
@@ -99,7 +102,7 @@ func (p *portal) serve(t *testing.T, addr string) {
 	hubCtx, stopHub := context.WithCancel(context.Background())
 	hub := live.NewHub(p.DB, nil, 0)
 	go hub.Run(hubCtx)
-	h, st, err := site.Portal(api.New(p.DB, api.Config{Hub: hub, Blobs: p.blobs}), web.Files)
+	h, st, err := site.Portal(api.New(p.DB, api.Config{Hub: hub, Blobs: p.blobs, Hosts: p.hosts}), web.Files)
 	if err != nil {
 		t.Fatalf("site.Portal: %v", err)
 	}
@@ -113,7 +116,10 @@ func (p *portal) serve(t *testing.T, addr string) {
 		h.ServeHTTP(w, r)
 	})
 	srv := httptest.NewUnstartedServer(counted)
-	if addr != "" {
+	if p.ln != nil {
+		srv.Listener.Close()
+		srv.Listener, p.ln = p.ln, nil
+	} else if addr != "" {
 		ln, err := net.Listen("tcp", addr)
 		if err != nil {
 			t.Fatalf("listening on %s again: %v", addr, err)
@@ -145,6 +151,13 @@ func (p *portal) restart(t *testing.T) {
 // app.wasm is missing.
 func startPortal(t *testing.T) *portal {
 	t.Helper()
+	return startPortalWith(t, nil, nil)
+}
+
+// startPortalWith is startPortal with host portals that may frame it,
+// listening on ln (nil: any port).
+func startPortalWith(t *testing.T, hosts *embed.Hosts, ln net.Listener) *portal {
+	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		unavailable(t, chromiumPath+" is missing")
 	}
@@ -161,7 +174,7 @@ func startPortal(t *testing.T) *portal {
 	if ok, err := seed.Load(ctx, db, hash, time.Now()); err != nil || !ok {
 		t.Fatalf("seed.Load = %v, %v; want true, nil", ok, err)
 	}
-	p := &portal{DB: db, orgs: map[string]ticket.OrgRef{}, blobs: files.NewMemory()}
+	p := &portal{DB: db, orgs: map[string]ticket.OrgRef{}, blobs: files.NewMemory(), hosts: hosts, ln: ln}
 	p.serve(t, "")
 	for _, tk := range p.tickets(t, 0) {
 		p.orgs[tk.Organization.AccountNumber] = tk.Organization
@@ -295,6 +308,9 @@ func newBrowser(t *testing.T, p *portal, lang string) *browser {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("accept-lang", lang),
+		// Third-party cookies blocked, as browsers are heading: a host
+		// portal's frame must work without them.
+		chromedp.Flag("test-third-party-cookie-phaseout", true),
 		chromedp.WindowSize(1280, 900),
 		chromedp.UserDataDir(t.TempDir()),
 	)

@@ -1,0 +1,255 @@
+package e2e
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+
+	"github.com/supportal/supportal/server/embed"
+	"github.com/supportal/supportal/server/seed"
+)
+
+// embedSetup is a portal that host portals may frame: testHost (a page
+// of the test's own on a listed origin, signing with a test key) and a
+// page on an origin that is not listed (unlisted). The portal is framed
+// as http://localhost:PORT, the hosts are on 127.0.0.1: another site, so
+// the frame is cross-site and gets no third-party cookie.
+type embedSetup struct {
+	p        *portal
+	portal   string // the portal's URL as the hosts frame it
+	host     string // the test host's URL (a listed origin)
+	unlisted string // a page's URL on an origin no host lists
+	key      ed25519.PrivateKey
+}
+
+func listen(t *testing.T) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ln
+}
+
+func port(ln net.Listener) string { return ln.Addr().(*net.TCPAddr).AddrPort().String()[len("127.0.0.1:"):] }
+
+func startEmbed(t *testing.T) *embedSetup {
+	t.Helper()
+	hostLn, unlistedLn, portalLn := listen(t), listen(t), listen(t)
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &embedSetup{portal: "http://localhost:" + port(portalLn), host: "http://" + hostLn.Addr().String(),
+		unlisted: "http://" + unlistedLn.Addr().String(), key: priv}
+	hosts := &embed.Hosts{}
+	if err := hosts.Add(embed.Host{ID: "testhost", Name: "Test host", Origins: []string{e.host},
+		Keys:          []jose.JSONWebKey{{Key: pub, KeyID: "t1", Algorithm: string(jose.EdDSA), Use: "sig"}},
+		Organizations: []string{"100200", "300400"}, Kiosk: embed.Kiosk{IdleMinutes: 0.1}}); err != nil {
+		t.Fatal(err)
+	}
+	e.p = startPortalWith(t, hosts, portalLn)
+	serve := func(ln net.Listener, h http.Handler) {
+		srv := httptest.NewUnstartedServer(h)
+		srv.Listener.Close()
+		srv.Listener = ln
+		srv.Start()
+		t.Cleanup(srv.Close)
+	}
+	serve(hostLn, http.HandlerFunc(e.serveHost))
+	serve(unlistedLn, http.HandlerFunc(e.serveHost))
+	return e
+}
+
+// token signs a token of the test host for the user in the account.
+func (e *embedSetup) token(t *testing.T, email, account, lang string, ctx *embed.Context) string {
+	t.Helper()
+	now := time.Now()
+	c := embed.Claims{Claims: jwt.Claims{Issuer: "testhost", Subject: email, Audience: jwt.Audience{e.portal},
+		IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(50 * time.Second)), ID: fmt.Sprint(now.UnixNano())},
+		Org: account, Locale: lang, Ctx: ctx}
+	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.EdDSA, Key: e.key}, (&jose.SignerOptions{}).WithHeader("kid", "t1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := jwt.Signed(s).Claims(c).Serialize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// serveHost serves the test's host pages: /frame shows the portal's
+// /embed in a frame and keeps every message of the frame in
+// window.messages; the test answers them (it holds the key). /evil posts
+// the token in its address to its parent's first frame, as a page of
+// another origin inside the host's page could.
+func (e *embedSetup) serveHost(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	switch r.URL.Path {
+	case "/frame":
+		evil := ""
+		if r.URL.Query().Get("evil") != "" {
+			evil = fmt.Sprintf(`<iframe id="evil" src="%s/evil"></iframe>`, e.unlisted)
+		}
+		fmt.Fprintf(w, `<!doctype html><html><head><title>Test host</title></head><body>
+<iframe id="panel" src="%s/embed" style="width:420px;height:300px;border:0"></iframe>%s
+<script>
+window.messages = [];
+const portal = %q, panel = document.getElementById('panel');
+addEventListener('message', e => {
+  if (e.origin !== portal || e.source !== panel.contentWindow) return;
+  window.messages.push(e.data);
+  if (e.data.type === 'resize') panel.style.height = e.data.height + 'px';
+});
+window.send = m => panel.contentWindow.postMessage(Object.assign({supportal: 1}, m), portal);
+</script></body></html>`, e.portal, evil, e.portal)
+	case "/evil":
+		fmt.Fprint(w, `<!doctype html><html><body><script>
+addEventListener('message', e => {
+  if (e.data && e.data.token) parent.frames[0].postMessage({supportal: 1, type: 'auth', token: e.data.token}, '*');
+});
+</script></body></html>`)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// messages returns the types of the messages the host page got so far.
+func hostMessages(b *browser) []string {
+	b.t.Helper()
+	return eval[[]string](b, `window.messages.map(m => m.type)`)
+}
+
+// frame returns the browser's view into the portal's frame in the page
+// (a frame of another site runs in its own process: its own target).
+func (b *browser) frame(portalURL string) *browser {
+	b.t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		targets, err := chromedp.Targets(b.ctx)
+		if err != nil {
+			b.t.Fatalf("listing the browser's targets: %v", err)
+		}
+		for _, tg := range targets {
+			if tg.Type == "iframe" && strings.HasPrefix(tg.URL, portalURL+"/") {
+				fctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(tg.TargetID))
+				fb := &browser{t: b.t, ctx: fctx, base: portalURL, stop: cancel}
+				if err := chromedp.Listen(fctx, fb.onEvent); err != nil {
+					b.t.Fatalf("attaching to the frame: %v", err)
+				}
+				b.t.Cleanup(fb.report)
+				b.t.Cleanup(cancel)
+				return fb
+			}
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("no frame of %s in the page", portalURL)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// waitMessage waits until the host page got a message of the type.
+func waitMessage(b *browser, typ string) {
+	b.t.Helper()
+	got, ok, err := poll(b, `window.messages.map(m => m.type)`, func(v []string) bool {
+		for _, s := range v {
+			if s == typ {
+				return true
+			}
+		}
+		return false
+	})
+	if !ok {
+		b.t.Fatalf("the host got no %q message: %q%s", typ, got, errNote(err))
+	}
+}
+
+// TestEmbedProtocol: the frame says ready to its host only, signs in with
+// the host's token, ignores a token sent by a foreign page, and cannot be
+// framed by an origin no host lists.
+func TestEmbedProtocol(t *testing.T) {
+	e := startEmbed(t)
+	b := newBrowser(t, e.p, "es-ES")
+	b.base = e.host
+	b.do("opening the host page", chromedp.Navigate(e.host+"/frame?evil=1"))
+	waitMessage(b, "ready")
+	f := b.frame(e.portal)
+	f.waitTrue("the frame waits for the host", `!!document.getElementById('embed-waiting')`)
+
+	// A page of another origin inside the host page sends a valid token:
+	// the frame does not take it.
+	tok := e.token(t, seed.DiegoEmail, "300400", "es", nil)
+	eval[any](b, fmt.Sprintf(`document.getElementById('evil').contentWindow.postMessage({token: %q}, '*')`, tok))
+	time.Sleep(2 * time.Second)
+	if status := evalAwait[int](f, `fetch('/api/v1/me').then(r => r.status)`); status != 401 {
+		t.Fatalf("after a foreign page's message, /me answers %d in the frame, want 401", status)
+	}
+	f.waitTrue("the frame still waits", `!!document.getElementById('embed-waiting')`)
+
+	// The host's own message signs Diego in, without a password, in a
+	// browser that blocks third-party cookies.
+	eval[any](b, fmt.Sprintf(`window.send({type: 'auth', token: %q})`, e.token(t, seed.DiegoEmail, "300400", "es", nil)))
+	f.waitText("the dashboard in the frame", jsPath, "/")
+	f.waitContains("the account in the frame", `document.querySelector('.embed-bar')?.textContent ?? ''`, "300400")
+	if n := eval[int](f, `document.querySelectorAll('header.topbar, nav.sidenav').length`); n != 0 {
+		t.Errorf("the frame shows the portal's top bar or navigation (%d)", n)
+	}
+	waitMessage(b, "navigated")
+	waitMessage(b, "unread")
+
+	// A page on an origin no host lists cannot show the panel: the
+	// browser refuses to frame it, so it never says ready.
+	u := newBrowser(t, e.p, "es-ES")
+	u.do("opening the unlisted page", chromedp.Navigate(e.unlisted+"/frame"))
+	time.Sleep(4 * time.Second)
+	if got := hostMessages(u); len(got) != 0 {
+		t.Fatalf("a page of an unlisted origin got messages from the frame: %q", got)
+	}
+}
+
+// TestEmbedJSONMessages: what the frame posts is plain data the host can
+// read (the protocol's version and the fields it documents).
+func TestEmbedJSONMessages(t *testing.T) {
+	e := startEmbed(t)
+	b := newBrowser(t, e.p, "de-DE")
+	b.do("opening the host page", chromedp.Navigate(e.host+"/frame"))
+	waitMessage(b, "ready")
+	eval[any](b, fmt.Sprintf(`window.send({type: 'auth', token: %q})`, e.token(t, seed.AnnaEmail, "100200", "de", &embed.Context{Kind: "asset", ExternalID: "ANL-1010"})))
+	waitMessage(b, "unread")
+	raw := eval[string](b, `JSON.stringify(window.messages)`)
+	var msgs []map[string]any
+	if err := json.Unmarshal([]byte(raw), &msgs); err != nil {
+		t.Fatal(err)
+	}
+	var sawUnread bool
+	for _, m := range msgs {
+		if m["supportal"] != float64(1) {
+			t.Errorf("message without the protocol version: %v", m)
+		}
+		if m["type"] == "unread" {
+			sawUnread = true
+			by, _ := m["byRecord"].(map[string]any)
+			if _, ok := m["total"].(float64); !ok || by == nil {
+				t.Errorf("unread message %v", m)
+			}
+		}
+	}
+	if !sawUnread {
+		t.Fatal("no unread message")
+	}
+	f := b.frame(e.portal)
+	f.waitContains("the asset's Get Help", jsH1, "ANL-1010")
+}
