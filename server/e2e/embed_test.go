@@ -42,7 +42,9 @@ func listen(t *testing.T) net.Listener {
 	return ln
 }
 
-func port(ln net.Listener) string { return ln.Addr().(*net.TCPAddr).AddrPort().String()[len("127.0.0.1:"):] }
+func port(ln net.Listener) string {
+	return ln.Addr().(*net.TCPAddr).AddrPort().String()[len("127.0.0.1:"):]
+}
 
 func startEmbed(t *testing.T) *embedSetup {
 	t.Helper()

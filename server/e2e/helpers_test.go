@@ -88,7 +88,7 @@ type portal struct {
 
 	srv     *httptest.Server
 	stopHub context.CancelFunc
-	blobs   files.Blobs // uploads, kept across restarts like the store
+	blobs   files.Blobs  // uploads, kept across restarts like the store
 	hosts   *embed.Hosts // the host portals that may frame this one
 	ln      net.Listener // the first listener, when chosen beforehand
 	// uploadRequests counts the requests that reached POST /api/v1/uploads.
