@@ -77,10 +77,21 @@ func startEmbed(t *testing.T) *embedSetup {
 // token signs a token of the test host for the user in the account.
 func (e *embedSetup) token(t *testing.T, email, account, lang string, ctx *embed.Context) string {
 	t.Helper()
+	return e.sign(t, email, account, lang, ctx, false)
+}
+
+// kioskToken is token for a kiosk.
+func (e *embedSetup) kioskToken(t *testing.T, email, account, lang string) string {
+	t.Helper()
+	return e.sign(t, email, account, lang, nil, true)
+}
+
+func (e *embedSetup) sign(t *testing.T, email, account, lang string, ctx *embed.Context, kiosk bool) string {
+	t.Helper()
 	now := time.Now()
 	c := embed.Claims{Claims: jwt.Claims{Issuer: "testhost", Subject: email, Audience: jwt.Audience{e.portal},
 		IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(50 * time.Second)), ID: fmt.Sprint(now.UnixNano())},
-		Org: account, Locale: lang, Ctx: ctx}
+		Org: account, Locale: lang, Ctx: ctx, Kiosk: kiosk}
 	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.EdDSA, Key: e.key}, (&jose.SignerOptions{}).WithHeader("kid", "t1"))
 	if err != nil {
 		t.Fatal(err)
@@ -254,4 +265,65 @@ func TestEmbedJSONMessages(t *testing.T) {
 	}
 	f := b.frame(e.portal)
 	f.waitContains("the asset's Get Help", jsH1, "ANL-1010")
+}
+
+// TestEmbedKiosk: a kiosk nobody uses asks whether the user is still
+// there, then ends the session: what was typed is erased, the host is
+// told, and the next person starts clean.
+func TestEmbedKiosk(t *testing.T) {
+	e := startEmbed(t) // the test host's kiosks wait 6 s
+	b := newBrowser(t, e.p, "de-DE")
+	b.do("opening the host page", chromedp.Navigate(e.host+"/frame"))
+	waitMessage(b, "ready")
+	eval[any](b, fmt.Sprintf(`window.send({type: 'auth', token: %q})`, e.kioskToken(t, seed.AnnaEmail, "100200", "de")))
+	f := b.frame(e.portal)
+	f.waitText("the kiosk's start", jsPath, "/")
+	f.waitTrue("the kiosk's end button", `!!document.getElementById('kiosk-end')`)
+	if n := eval[int](f, `document.querySelectorAll('#user-menu-button, #settings-link, #lang-select').length`); n != 0 {
+		t.Errorf("the kiosk offers the user menu, settings or the language (%d)", n)
+	}
+	if h := eval[float64](f, `document.getElementById('kiosk-end').getBoundingClientRect().height`); h < 44 {
+		t.Errorf("the kiosk's button is %.0f px high, want at least 44", h)
+	}
+
+	// Anna starts a ticket: the draft is kept in this browser.
+	f.click("#embed-nav-new")
+	f.waitText("the form", jsPath, "/tickets/new")
+	f.typeIn("#f-subject", "Drucker am Empfang druckt nicht")
+	const drafted = `Object.keys(localStorage).some(k => k.startsWith('supportal.') && (localStorage.getItem(k) ?? '').includes('Drucker am Empfang'))`
+	f.waitTrue("the draft is kept", drafted)
+
+	// Nobody touches the screen: the kiosk asks; Continue keeps the session.
+	const asking = `document.getElementById('kiosk-dialog')?.open === true`
+	f.waitTrue("the kiosk asks", asking)
+	f.waitContains("the countdown", `document.getElementById('kiosk-dialog-text')?.textContent ?? ''`, "Sekunden")
+	f.click("#kiosk-continue")
+	f.waitFalse("the question closes", asking)
+	if status := evalAwait[int](f, `fetch('/api/v1/me').then(r => r.status)`); status != 200 {
+		t.Fatalf("after Continue /me answers %d", status)
+	}
+
+	// Again nobody: the session ends, the draft is erased, the host told.
+	f.waitTrue("the kiosk asks again", asking)
+	waitMessage(b, "session-ended")
+	if reason := eval[string](b, `window.messages.find(m => m.type === 'session-ended').reason`); reason != "idle" {
+		t.Errorf("session-ended reason %q, want idle", reason)
+	}
+	f.waitTrue("the frame says the session ended", `!!document.getElementById('embed-ended')`)
+	if eval[bool](f, drafted) || eval[int](f, `Object.keys(localStorage).filter(k => k.startsWith('supportal.')).length`) != 0 {
+		t.Fatal("the kiosk kept data of the ended session")
+	}
+	if status := evalAwait[int](f, `fetch('/api/v1/me').then(r => r.status)`); status != 401 {
+		t.Fatalf("after the end /me answers %d", status)
+	}
+
+	// The next person starts clean.
+	eval[any](b, fmt.Sprintf(`window.send({type: 'auth', token: %q})`, e.kioskToken(t, seed.BerndEmail, "100200", "de")))
+	f.waitContains("Bernd's session", `document.querySelector('.embed-bar')?.textContent ?? ''`, "100200")
+	f.click("#embed-nav-new")
+	f.waitText("the form", jsPath, "/tickets/new")
+	f.waitTrue("the subject field", `!!document.getElementById('f-subject')`)
+	if v := eval[string](f, `document.getElementById('f-subject').value`); v != "" {
+		t.Fatalf("the next person's form holds %q", v)
+	}
 }
