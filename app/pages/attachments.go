@@ -362,10 +362,16 @@ func attachmentLinks(lang, id string, as []ticket.Attachment) app.UI {
 			label := t(lang, "DownloadFile", "Name", a.Name, "Size", locales.Size(lang, a.Size))
 			if isPicture(a.ContentType) {
 				// The thumbnail opens the picture in a new tab; its name
-				// and size below download it, as for any file.
+				// and size below download it, as for any file. In a host's
+				// frame a new tab would have no session (it lives in the
+				// frame's partitioned cookie): the thumbnail downloads too.
+				open := app.A().Class("picture-open").Href(href+"?inline=1").Target("_blank").Rel("noopener").
+					Title(t(lang, "OpenPicture", "Name", a.Name, "Size", locales.Size(lang, a.Size)))
+				if state.Embedded() {
+					open = app.A().Class("picture-open").Href(href).Attr("download", a.Name).Title(label)
+				}
 				return app.Li().Class("attachment picture").Body(
-					app.A().Class("picture-open").Href(href+"?inline=1").Target("_blank").Rel("noopener").
-						Title(t(lang, "OpenPicture", "Name", a.Name, "Size", locales.Size(lang, a.Size))).Body(
+					open.Body(
 						app.Img().Src(href).Alt(a.Name).Attr("loading", "lazy").Class("thumbnail"),
 					),
 					app.A().Class("picture-download").Href(href).Attr("download", a.Name).Title(label).Body(

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -244,5 +245,22 @@ func TestHostsFileErrors(t *testing.T) {
 	}
 	if got := hs.Origins(); len(got) != 1 || got[0] != "https://p.example" {
 		t.Errorf("origins %q", got)
+	}
+}
+
+// TestExampleHostsFile: the README's example hosts file is one the
+// portal reads.
+func TestExampleHostsFile(t *testing.T) {
+	f, err := os.Open("../../docs/hosts.example.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	hs, err := embed.Read(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hs.Len() != 2 || hs.Host("praxisportal").Algorithm() != jose.EdDSA || hs.Host("billing-cloud").Algorithm() != jose.HS256 {
+		t.Fatalf("hosts %+v", hs)
 	}
 }
