@@ -233,9 +233,10 @@ func TestEmbedProtocol(t *testing.T) {
 	}
 }
 
-// TestEmbedJSONMessages: what the frame posts is plain data the host can
-// read (the protocol's version and the fields it documents).
-func TestEmbedJSONMessages(t *testing.T) {
+// TestEmbedHostMessages: what the frame posts is plain data the host can
+// read (the protocol's version and the fields it documents); the host
+// changes the frame's record and language.
+func TestEmbedHostMessages(t *testing.T) {
 	e := startEmbed(t)
 	b := newBrowser(t, e.p, "de-DE")
 	b.do("opening the host page", chromedp.Navigate(e.host+"/frame"))
@@ -265,6 +266,24 @@ func TestEmbedJSONMessages(t *testing.T) {
 	}
 	f := b.frame(e.portal)
 	f.waitContains("the asset's Get Help", jsH1, "ANL-1010")
+	f.waitTrue("the Get Help panel", `!!document.getElementById('get-help') && !document.getElementById('get-help-close')`)
+
+	// The host shows another record: the frame follows.
+	eval[any](b, `window.send({type: 'set-context', record: {kind: 'asset', externalId: 'ANL-1001'}})`)
+	f.waitContains("the other asset's Get Help", jsH1, "ANL-1001")
+	waitMessage(b, "navigated")
+	if path := eval[string](b, `window.messages.filter(m => m.type === 'navigated').pop().path`); !strings.HasPrefix(path, "/records/") {
+		t.Errorf("navigated to %q", path)
+	}
+	// And another language, for this session only.
+	eval[any](b, `window.send({type: 'set-locale', lang: 'fr'})`)
+	f.waitText("the frame in French", jsHTMLLang, "fr")
+	f.waitContains("a French heading", `document.getElementById('get-help-title')?.textContent ?? ''`, msg(t, "fr", "GetHelp"))
+	if got := e.p.userLocale(t, seed.AnnaEmail); got != "de" {
+		t.Errorf("Anna's own language became %q", got)
+	}
+	// The frame is as tall as its content: no scrollbar of its own.
+	f.waitTrue("no scrollbar in the frame", `document.documentElement.scrollHeight <= window.innerHeight + 1`)
 }
 
 // TestEmbedKiosk: a kiosk nobody uses asks whether the user is still
