@@ -79,6 +79,11 @@ var viewing atomic.Int64
 // SetViewing tells which ticket's page is open (0 when it closes).
 func SetViewing(number int64) { viewing.Store(number) }
 
+// ticketPageEvents counts the live events of the ticket that the ticket
+// page shows or loads: an answer asked for before one of them may not
+// have its change (see loadTicket).
+var ticketPageEvents atomic.Int64
+
 // liveRun is the running stream: one per tab, for one user.
 var liveRun struct {
 	sync.Mutex
@@ -229,6 +234,9 @@ func applyEvent(ctx app.Context, userID int64, ev ticket.EventView) {
 	tv := *ev.Data.Ticket
 	var cur TicketDetail
 	ctx.GetState(TicketState, &cur)
+	if cur.Number == ev.Ticket {
+		ticketPageEvents.Add(1)
+	}
 	open := cur.Number == ev.Ticket && cur.Status == Loaded
 	if open && ev.Type != ticket.EventTicketUpdated && tv.Links == nil {
 		// Only a change of the ticket says what its links are now.

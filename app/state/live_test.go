@@ -100,3 +100,36 @@ func TestLifeRecordFollowsTickets(t *testing.T) {
 		t.Errorf("Unread before the unread counts load = %d, want the server's 3", got)
 	}
 }
+
+// A reply that comes live while the ticket's page loads (a reconnection
+// reloads it) is on the page once it has loaded, though the API read the
+// ticket before the reply was written.
+func TestLiveReplyWhileTicketLoads(t *testing.T) {
+	ctx := testContext(t)
+	const anna, sam = 8, 9
+	before := ticket.TicketView{Number: 10033, Status: ticket.PortalInProgress}
+	after := ticket.TicketView{Number: 10033, Status: ticket.PortalResponseExpected}
+	drei := ticket.MessageView{ID: 82, Author: ticket.UserRef{ID: sam}, Body: "Live-Antwort drei"}
+	vier := ticket.MessageView{ID: 84, Author: ticket.UserRef{ID: sam}, Body: "Live-Antwort vier"}
+	ctx.SetState(TicketState, TicketDetail{Status: Loaded, Number: 10033, Ticket: before, Messages: []ticket.MessageView{drei}})
+
+	gets := 0
+	loadTicket(ctx, 10033, func(number int64) (ticketAnswer, *Error) {
+		gets++
+		if gets == 1 {
+			// The API has read the ticket; Sam's reply is written and its
+			// event comes in before the answer.
+			applyEvent(ctx, anna, ticket.EventView{ID: 125, Type: ticket.EventMessageCreated, Ticket: 10033,
+				Data: ticket.EventData{Ticket: &after, Message: &vier}})
+			return ticketAnswer{Ticket: before, Messages: []ticket.MessageView{drei}}, nil
+		}
+		return ticketAnswer{Ticket: after, Messages: []ticket.MessageView{drei, vier}}, nil
+	})
+
+	var got TicketDetail
+	ctx.GetState(TicketState, &got)
+	if got.Status != Loaded || !hasMessage(got.Messages, vier.ID) || got.Ticket.Status != after.Status {
+		t.Errorf("after loading: status %v, ticket %s, messages %+v; want loaded, %s, with the live reply %d",
+			got.Status, got.Ticket.Status, got.Messages, after.Status, vier.ID)
+	}
+}

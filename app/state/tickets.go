@@ -155,6 +155,27 @@ func handleLoadCounts(ctx app.Context, a app.Action) {
 
 func handleLoadTicket(ctx app.Context, a app.Action) {
 	number, _ := a.Value.(int64)
+	loadTicket(ctx, number, getTicket)
+}
+
+// ticketAnswer is the API's answer for one ticket.
+type ticketAnswer struct {
+	Ticket   ticket.TicketView    `json:"ticket"`
+	Messages []ticket.MessageView `json:"messages"`
+}
+
+// getTicket asks the API for ticket number.
+func getTicket(number int64) (ticketAnswer, *Error) {
+	var res ticketAnswer
+	err := call(context.Background(), "GET", "/api/v1/tickets/"+strconv.FormatInt(number, 10), nil, &res)
+	return res, err
+}
+
+// loadTicket loads the page of ticket number with get. A live event of
+// the ticket that comes in meanwhile may be newer than the answer (read
+// before the event's change) and was not put on the page (it is loading):
+// then the ticket is loaded again.
+func loadTicket(ctx app.Context, number int64, get func(number int64) (ticketAnswer, *Error)) {
 	var cur TicketDetail
 	ctx.GetState(TicketState, &cur)
 	if cur.Number != number {
@@ -162,14 +183,17 @@ func handleLoadTicket(ctx app.Context, a app.Action) {
 	}
 	cur.Status, cur.Err = Loading, nil
 	ctx.SetState(TicketState, cur)
-	var res struct {
-		Ticket   ticket.TicketView    `json:"ticket"`
-		Messages []ticket.MessageView `json:"messages"`
+	for {
+		seen := ticketPageEvents.Load()
+		res, err := get(number)
+		if err != nil {
+			expired(ctx, err)
+			ctx.SetState(TicketState, TicketDetail{Status: Failed, Number: number, Err: err})
+			return
+		}
+		if ticketPageEvents.Load() == seen {
+			ctx.SetState(TicketState, TicketDetail{Status: Loaded, Number: number, Ticket: res.Ticket, Messages: res.Messages})
+			return
+		}
 	}
-	if err := call(context.Background(), "GET", "/api/v1/tickets/"+strconv.FormatInt(number, 10), nil, &res); err != nil {
-		expired(ctx, err)
-		ctx.SetState(TicketState, TicketDetail{Status: Failed, Number: number, Err: err})
-		return
-	}
-	ctx.SetState(TicketState, TicketDetail{Status: Loaded, Number: number, Ticket: res.Ticket, Messages: res.Messages})
 }
