@@ -1,8 +1,10 @@
 # supportal — the README's commands. `make run` builds and serves the demo
-# portal on http://127.0.0.1:8080; `make test` runs every test.
+# portal on http://127.0.0.1:8080 and the demo practice portal that embeds
+# it on http://127.0.0.1:8081; `make test` runs every test.
 
 GO          ?= go
 ADDR        ?= 127.0.0.1:8080
+DEMO_HOST   ?= 127.0.0.1:8081
 WASM_BUDGET ?= 2200000
 
 APP_SOURCES := $(shell find app locales -name '*.go' -o -name '*.json') go.mod go.sum
@@ -25,7 +27,8 @@ build: wasm
 	$(GO) build -trimpath -o bin/supportal ./server
 
 run: build
-	./bin/supportal -addr $(ADDR) -demo
+	@echo "supportal: http://$(ADDR)   demo practice portal (embeds it): http://$(DEMO_HOST)"
+	./bin/supportal -addr $(ADDR) -demo -demo-host $(DEMO_HOST)
 
 vet:
 	$(GO) vet ./...

@@ -1,7 +1,7 @@
 // Command supportal serves the supportal customer-support portal: the
 // browser app, the JSON API and the embedded database.
 //
-//	supportal [-addr 127.0.0.1:8080] [-data ./data | -memory] [-demo] [-hosts hosts.json]
+//	supportal [-addr 127.0.0.1:8080] [-data ./data | -memory] [-demo] [-hosts hosts.json] [-demo-host 127.0.0.1:8081]
 //	          [-public-url https://support.example.com] [-trusted-proxies 10.0.0.0/8,…]
 //	supportal integration add NAME -org ACCOUNT[,ACCOUNT…] [-data DIR]
 //	supportal integration revoke NAME [-data DIR]
@@ -20,12 +20,14 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/server/api"
+	"github.com/supportal/supportal/server/demohost"
 	"github.com/supportal/supportal/server/embed"
 	"github.com/supportal/supportal/server/files"
 	"github.com/supportal/supportal/server/live"
@@ -53,6 +55,7 @@ func run(ctx context.Context, args []string) error {
 	demo := fs.Bool("demo", false, "load the demo organizations, users and tickets into an empty store")
 	catalogFile := fs.String("catalog", "", "JSON file replacing the built-in ticket catalog")
 	hostsFile := fs.String("hosts", "", "JSON file of the portals that may show this one in a frame and sign their users in (README: Embedding supportal in your portal)")
+	demoHostAddr := fs.String("demo-host", "", "serve the demo practice portal, a host that embeds this one, on ADDR, e.g. 127.0.0.1:8081 (make run sets it)")
 	livePerUser := fs.Int("live-per-user", 20, "most live-update websockets one user may have open (load tests raise it)")
 	maxFileMB := fs.Int("max-file-mb", ticket.DefaultMaxFileBytes>>20, "largest file that may be uploaded, in MB")
 	maxFiles := fs.Int("max-files", ticket.DefaultMaxFiles, "most files attached to one ticket or message")
@@ -117,6 +120,46 @@ func run(ctx context.Context, args []string) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", *hostsFile, err)
 		}
+	}
+
+	// The portal listens before it is built: the demo practice portal
+	// needs its address, and the portal must know the demo's key and
+	// origin from the start.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	host := ln.Addr().String()
+	if strings.HasPrefix(host, "[::]") || strings.HasPrefix(host, "0.0.0.0") {
+		host = "localhost" + host[strings.LastIndex(host, ":"):]
+	}
+	serving := "http://" + host
+	if public != nil {
+		serving = public.String()
+	}
+	var demoSrv *http.Server
+	var demoLn net.Listener
+	if *demoHostAddr != "" {
+		demoLn, err = net.Listen("tcp", *demoHostAddr)
+		if err != nil {
+			return fmt.Errorf("-demo-host: %w", err)
+		}
+		defer demoLn.Close()
+		portalURL, demoOrigin := demoURLs(ln.Addr(), demoLn.Addr())
+		if public != nil {
+			portalURL = public.String()
+		}
+		d, err := demohost.New(portalURL, demoOrigin)
+		if err != nil {
+			return fmt.Errorf("-demo-host: %w", err)
+		}
+		if err := hosts.Add(d.Host); err != nil {
+			return fmt.Errorf("-demo-host: %w", err)
+		}
+		demoSrv = &http.Server{Handler: d.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+			IdleTimeout: 120 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		log.Info("demo practice portal", "url", demoOrigin, "embeds", portalURL)
 	}
 
 	var db *store.DB
@@ -191,18 +234,6 @@ func run(ctx context.Context, args []string) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
-	}
-	host := ln.Addr().String()
-	if strings.HasPrefix(host, "[::]") || strings.HasPrefix(host, "0.0.0.0") {
-		host = "localhost" + host[strings.LastIndex(host, ":"):]
-	}
-	serving := "http://" + host
-	if public != nil {
-		serving = public.String()
-	}
 	log.Info("supportal is serving", "url", serving, "listen", ln.Addr().String(), "version", st.Version(), "memory", *memory)
 	if *debugAddr != "" {
 		dl, err := net.Listen("tcp", *debugAddr)
@@ -219,9 +250,12 @@ func run(ctx context.Context, args []string) error {
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	// net/http's own refusals (431, 400) answer API paths in JSON too.
 	go func() { errc <- srv.Serve(api.RefusalListener(ln)) }()
+	if demoSrv != nil {
+		go func() { errc <- demoSrv.Serve(demoLn) }()
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -231,8 +265,28 @@ func run(ctx context.Context, args []string) error {
 	stopHub()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if demoSrv != nil {
+		demoSrv.Shutdown(shutdownCtx)
+	}
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// demoURLs are the portal's URL as the demo practice portal frames it and
+// the demo's origin, from the addresses they listen on: the portal at
+// localhost, the demo at an IP address, so that the frame is on another
+// site than its host (as in production, where third-party cookies are
+// blocked).
+func demoURLs(portal, demo net.Addr) (portalURL, demoOrigin string) {
+	portalURL = "http://" + portal.String()
+	if a, ok := portal.(*net.TCPAddr); ok && (a.IP.IsLoopback() || a.IP.IsUnspecified()) {
+		portalURL = "http://localhost:" + strconv.Itoa(a.Port)
+	}
+	demoOrigin = "http://" + demo.String()
+	if a, ok := demo.(*net.TCPAddr); ok && a.IP.IsUnspecified() {
+		demoOrigin = "http://127.0.0.1:" + strconv.Itoa(a.Port)
+	}
+	return portalURL, demoOrigin
 }
