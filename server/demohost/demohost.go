@@ -231,7 +231,7 @@ var funcs = template.FuncMap{
 	// strings are the texts page.js shows, in lang.
 	"strings": func(lang string) map[string]string {
 		m := map[string]string{}
-		for _, k := range []string{"help", "unread", "ticketCreated", "tokenFailed", "ended_idle", "ended_logout", "ended_expired", "ended_refused"} {
+		for _, k := range []string{"help", "unread", "unreadOne", "ticketCreated", "tokenFailed", "ended_idle", "ended_logout", "ended_expired", "ended_refused"} {
 			m[k] = t(lang, k)
 		}
 		return m

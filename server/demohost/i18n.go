@@ -45,6 +45,7 @@ var dict = map[string][4]string{
 	"help":           {"Hilfe & Support", "Help & support", "Ayuda y soporte", "Aide et assistance"},
 	"close":          {"Schließen", "Close", "Cerrar", "Fermer"},
 	"unread":         {"{n} ungelesene Nachrichten", "{n} unread messages", "{n} mensajes sin leer", "{n} messages non lus"},
+	"unreadOne":      {"1 ungelesene Nachricht", "1 unread message", "1 mensaje sin leer", "1 message non lu"},
 	"ticketCreated":  {"Ticket #{n} erstellt", "Ticket #{n} created", "Ticket n.º {n} creado", "Ticket n° {n} créé"},
 	"tokenFailed":    {"Anmeldung beim Support nicht möglich.", "Could not sign in to support.", "No se pudo iniciar sesión en el soporte.", "Connexion à l’assistance impossible."},
 	"actions":        {"Aktionen", "Actions", "Acciones", "Actions"},

@@ -26,7 +26,7 @@
       count.textContent = n > 99 ? '99+' : String(n);
       const words = document.createElement('span');
       words.className = 'sr-only';
-      words.textContent = strings.unread.replace('{n}', n);
+      words.textContent = n === 1 ? strings.unreadOne : strings.unread.replace('{n}', n);
       el.append(count, words);
     });
   }

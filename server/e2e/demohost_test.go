@@ -1,0 +1,99 @@
+package e2e
+
+import (
+	"context"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/server/demohost"
+	"github.com/supportal/supportal/server/embed"
+	"github.com/supportal/supportal/server/seed"
+)
+
+// demoSetup is the portal with the demo practice portal as its host, each
+// on its own site (the portal as http://localhost:PORT, the host on
+// 127.0.0.1), as make run serves them.
+type demoSetup struct {
+	p      *portal
+	portal string // the portal's URL as the host frames it
+	host   string // the demo practice portal
+}
+
+func startDemoHost(t *testing.T, idleMinutes float64) *demoSetup {
+	t.Helper()
+	hostLn, portalLn := listen(t), listen(t)
+	s := &demoSetup{portal: "http://localhost:" + port(portalLn), host: "http://" + hostLn.Addr().String()}
+	d, err := demohost.New(s.portal, s.host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Host.Kiosk.IdleMinutes = idleMinutes
+	hosts := &embed.Hosts{}
+	if err := hosts.Add(d.Host); err != nil {
+		t.Fatal(err)
+	}
+	s.p = startPortalWith(t, hosts, portalLn)
+	srv := httptest.NewUnstartedServer(d.Handler)
+	srv.Listener.Close()
+	srv.Listener = hostLn
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return s
+}
+
+// pick signs into the demo practice portal as the user ("diego"…).
+func (s *demoSetup) pick(b *browser, user string) {
+	b.t.Helper()
+	b.base = s.host
+	b.do("opening the practice portal", chromedp.Navigate(s.host+"/"))
+	b.click(`button.person[data-user="` + user + `"]`)
+	b.waitTrue("picked "+user, `document.cookie !== '' || !!document.querySelector('button.person.current')`)
+}
+
+// TestDemoHostDiegoClaim: Diego gets help from a claim in his practice
+// portal without logging in to supportal: the ticket is linked to the
+// claim, Sam's answer marks the host's Get Help button, and the frame is
+// as tall as its content.
+func TestDemoHostDiegoClaim(t *testing.T) {
+	s := startDemoHost(t, 1)
+	b := newBrowser(t, s.p, "es-ES")
+	s.pick(b, "diego")
+	b.do("opening the claim", chromedp.Navigate(s.host+"/claim"))
+	b.click("#help-RCL-26-1224")
+	f := b.frame(s.portal)
+	f.waitContains("the claim's Get Help in the frame", jsH1, "RCL-26-1224")
+	f.waitContains("Diego is the contact", qText("#help-contact"), seed.DiegoEmail)
+	const subject = "El pago de la reclamación no coincide"
+	f.typeIn("#help-subject", subject)
+	f.click("#help-send")
+	f.waitTrue("ticket created", qExists("#help-created"))
+	b.waitContains("the host's toast", `document.querySelector('.toasts')?.textContent ?? ''`, "creado")
+
+	sol := s.p.org(t, "300400")
+	n := newestTicket(t, s.p, sol, subject)
+	if n == 0 {
+		t.Fatalf("no ticket %q in the store", subject)
+	}
+	links, err := s.p.DB.Links(context.Background(), n)
+	if err != nil || len(links) != 1 || links[0].Record.Kind != ticket.RecordClaim || links[0].Record.ExternalID != "RCL-26-1224" {
+		t.Fatalf("ticket #%d links %+v, %v; want the claim RCL-26-1224", n, links, err)
+	}
+
+	// Sam answers: the frame shows it live, the host marks its Get Help.
+	num := strconv.FormatInt(n, 10)
+	f.waitTrue("the ticket among the panel's tickets", qExists("#help-ticket-"+num))
+	sam := apiAs(t, s.p, seed.SamEmail)
+	apiPost(t, sam, s.p, "/api/v1/tickets/"+num+"/messages", `{"body":"Hola Diego: la aseguradora pagó con el código de ajuste CO-45."}`, 201)
+	f.waitTrue("the frame's marker", qExists("#help-ticket-"+num+" .badge"))
+	b.waitText("the host's Get Help marker", `(() => {
+		const m = document.querySelector('#help-RCL-26-1224 [data-unread]');
+		return m && !m.hidden ? m.textContent.trim() : '';
+	})()`, "11 mensaje sin leer")
+
+	// The frame never scrolls: the host sizes it to the content.
+	f.waitTrue("no scrollbar in the frame", `window.innerHeight > 400 && document.documentElement.scrollHeight <= window.innerHeight + 1`)
+}
