@@ -97,3 +97,35 @@ func TestDemoHostDiegoClaim(t *testing.T) {
 	// The frame never scrolls: the host sizes it to the content.
 	f.waitTrue("no scrollbar in the frame", `window.innerHeight > 400 && document.documentElement.scrollHeight <= window.innerHeight + 1`)
 }
+
+// TestDemoHostKiosk: the reception kiosk of the practice portal: a person
+// picks who they are, nobody touches the screen, the kiosk asks, then
+// ends the session and goes back to its start; the next person finds
+// nothing of the last one.
+func TestDemoHostKiosk(t *testing.T) {
+	s := startDemoHost(t, 0.1)
+	b := newBrowser(t, s.p, "de-DE")
+	b.base = s.host
+	b.do("opening the kiosk", chromedp.Navigate(s.host+"/kiosk"))
+	b.click(`button.person[data-user="anna"]`)
+	f := b.frame(s.portal)
+	f.waitTrue("the kiosk's frame", qExists("#kiosk-end"))
+	f.click("#embed-nav-new")
+	f.waitText("the form", jsPath, "/tickets/new")
+	f.typeIn("#f-subject", "Kartenterminal am Empfang")
+	f.waitTrue("the kiosk asks", `document.getElementById('kiosk-dialog')?.open === true`)
+	b.waitTrue("the kiosk is back at its start", `!document.querySelector('[data-kiosk-start]').hidden && !document.querySelector('[data-ended]').hidden`)
+	if n := eval[int](b, `document.querySelectorAll('iframe').length`); n != 0 {
+		t.Fatalf("%d frames left after the session ended", n)
+	}
+
+	b.click(`button.person[data-user="bernd"]`)
+	f = b.frame(s.portal)
+	f.waitTrue("Bernd's kiosk", qExists("#kiosk-end"))
+	f.click("#embed-nav-new")
+	f.waitText("the form", jsPath, "/tickets/new")
+	f.waitTrue("the subject field", qExists("#f-subject"))
+	if v := eval[string](f, `document.getElementById('f-subject').value`); v != "" {
+		t.Fatalf("Bernd's form holds %q", v)
+	}
+}
