@@ -240,3 +240,35 @@ func TestHugeHeaderGetsJSON(t *testing.T) {
 		t.Fatalf("2 MiB header: %d %+v (%v), want 431 too_large", res.StatusCode, e, err)
 	}
 }
+
+// TestDemoHostFlag: -demo-host serves the practice portal beside the
+// portal, and the portal frames its /embed pages for it only.
+func TestDemoHostFlag(t *testing.T) {
+	hostAddr := freeAddr(t)
+	base, stop := start(t, "-memory", "-demo", "-demo-host", hostAddr)
+	defer stop()
+	res, err := http.Get("http://" + hostAddr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("the practice portal answers %d", res.StatusCode)
+	}
+	res, err = http.Get(base + "/embed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.HasSuffix(csp, "frame-ancestors 'self' http://"+hostAddr) {
+		t.Fatalf("/embed CSP %q does not let the practice portal frame it", csp)
+	}
+	res, err = http.Get(base + "/tickets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if csp := res.Header.Get("Content-Security-Policy"); strings.Contains(csp, hostAddr) {
+		t.Fatalf("/tickets may be framed by the practice portal: %q", csp)
+	}
+}
