@@ -365,7 +365,7 @@ func attachmentLinks(lang, id string, as []ticket.Attachment) app.UI {
 				// and size below download it, as for any file. In a host's
 				// frame a new tab would have no session (it lives in the
 				// frame's partitioned cookie): the thumbnail downloads too.
-				open := app.A().Class("picture-open").Href(href+"?inline=1").Target("_blank").Rel("noopener").
+				open := app.A().Class("picture-open").Href(href + "?inline=1").Target("_blank").Rel("noopener").
 					Title(t(lang, "OpenPicture", "Name", a.Name, "Size", locales.Size(lang, a.Size)))
 				if state.Embedded() {
 					open = app.A().Class("picture-open").Href(href).Attr("download", a.Name).Title(label)

@@ -225,9 +225,15 @@ func exchangeToken(ctx app.Context, token string) {
 		s.Account = me.Embed.Account
 		ctx.SetState(SessionState, s)
 		e := CurrentEmbed(ctx)
+		was := e.Record
 		e.Status, e.Err, e.Ended = Loaded, nil, ""
 		e.Session, e.Record = *me.Embed, me.Embed.Record
 		ctx.SetState(EmbedState, e)
+		if e.Record != was && e.Record != 0 && !strings.HasPrefix(ctx.Page().URL().Path, "/embed") {
+			// Signed in again for another record (the host's set-context
+			// of a record the portal did not know): its Get Help opens.
+			ctx.Navigate(EmbedStart(e))
+		}
 		gen := scheduleTokenRequest(ctx, me.Embed.ExpiresAt)
 		if me.Embed.Kiosk && me.Embed.IdleSeconds > 0 {
 			watchIdle(ctx, gen, time.Duration(me.Embed.IdleSeconds)*time.Second)
@@ -319,6 +325,12 @@ func setContext(ctx app.Context, key *recordKey) {
 		}
 	}
 	ctx.Dispatch(func(ctx app.Context) {
+		if key != nil && id == 0 {
+			// A record the portal does not know yet: the host's next token
+			// brings it, with its title and fields.
+			postHost(map[string]any{"type": "token-request"})
+			return
+		}
 		e := CurrentEmbed(ctx)
 		e.Record = id
 		ctx.SetState(EmbedState, e)
