@@ -219,7 +219,7 @@ func exchangeToken(ctx app.Context, token string) {
 			// Another person at the same host: nothing of the last one stays.
 			stopLive()
 			forgetBrowserData(ctx)
-			ctx.SetState(UnreadState, Unread{})
+			forgetUserState(ctx)
 		}
 		s := loggedIn(ctx, me)
 		s.Account = me.Embed.Account
@@ -371,7 +371,7 @@ func handleEndEmbed(ctx app.Context, a app.Action) {
 		forgetBrowserData(ctx)
 		forgetSessionStorage()
 		ctx.SetState(SessionState, Session{Status: Loaded, Lang: cur.Lang})
-		ctx.SetState(UnreadState, Unread{})
+		forgetUserState(ctx)
 		e := CurrentEmbed(ctx)
 		e.Status, e.Session, e.Record, e.Next, e.Ended, e.Err, e.IdleWarning = Loading, ticket.EmbedSession{}, 0, "", reason, nil, 0
 		ctx.SetState(EmbedState, e)

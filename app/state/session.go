@@ -280,7 +280,7 @@ func handleLoadSession(ctx app.Context, a app.Action) {
 				stopLive()
 				forgetBrowserData(ctx)
 				ctx.SetState(SessionState, Session{Status: Loaded, Lang: cur.Lang, LoggedOutElsewhere: true})
-				ctx.SetState(UnreadState, Unread{})
+				forgetUserState(ctx)
 			})
 		})
 	}
@@ -325,7 +325,7 @@ func handleLogout(ctx app.Context, a app.Action) {
 	forgetBrowserData(ctx)
 	tellTabsLoggedOut()
 	ctx.SetState(SessionState, Session{Status: Loaded, Lang: cur.Lang})
-	ctx.SetState(UnreadState, Unread{})
+	forgetUserState(ctx)
 	ctx.Dispatch(func(ctx app.Context) { ctx.Navigate("/login") })
 }
 

@@ -30,6 +30,28 @@ func forgetBrowserData(ctx app.Context) {
 	}
 }
 
+// forgetUserState empties what the app holds in memory of a user who
+// leaves this tab (a logout, a kiosk's ended session): the next person
+// sees none of it, not even while their own is loading.
+func forgetUserState(ctx app.Context) {
+	ctx.SetState(UnreadState, Unread{})
+	ctx.SetState(OpenState, TicketList{})
+	ctx.SetState(TicketsState, TicketList{})
+	ctx.SetState(ExistingState, TicketList{})
+	ctx.SetState(CountsState, Counts{})
+	ctx.SetState(TicketState, TicketDetail{})
+	ctx.SetState(ReplyState, Reply{})
+	ctx.SetState(SubmitState, Submit{})
+	ctx.SetState(CatalogState, Catalog{})
+	ctx.SetState(ViewsState, Views{})
+	ctx.SetState(RecordsState, RecordList{})
+	ctx.SetState(RecordSearchState, RecordList{})
+	ctx.SetState(RecordState, RecordDetail{})
+	ctx.SetState(LinkState, Link{})
+	ctx.SetState(OrganizationsState, Organizations{})
+	ctx.SetState(AccountSettingsState, AccountSettings{})
+}
+
 // UnsentDraft is a draft that logging out would delete: a ticket being
 // written in a flow (FlowAssistant, FlowForm, a record's Get Help:
 // RecordFlow(Record)), or a reply to Ticket.

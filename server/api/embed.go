@@ -34,15 +34,15 @@ func (s *Server) setEmbedCookie(w http.ResponseWriter, value string, maxAge int)
 }
 
 var (
-	errEmbedSignIn     = ticket.Errorf(ticket.CodeUnauthorized, "ErrEmbedSignIn", "")
-	errEmbedExpired    = ticket.Errorf(ticket.CodeUnauthorized, "ErrEmbedExpired", "")
-	errEmbedReplay     = ticket.Errorf(ticket.CodeUnauthorized, "ErrEmbedReplay", "")
-	errEmbedOrigin     = ticket.Errorf(ticket.CodeForbidden, "ErrEmbedOrigin", "")
-	errEmbedAccount    = ticket.Errorf(ticket.CodeForbidden, "ErrEmbedAccount", "")
-	errEmbedUnknown    = ticket.Errorf(ticket.CodeForbidden, "ErrEmbedUnknownUser", "")
-	errEmbedNotMember  = ticket.Errorf(ticket.CodeForbidden, "ErrEmbedNotMember", "")
-	errEmbedStaff      = ticket.Errorf(ticket.CodeForbidden, "ErrEmbedStaff", "")
-	errEmbedNoTokenYet = ticket.Errorf(ticket.CodeInvalid, "ErrEmbedSignIn", "token")
+	errEmbedSignIn    = ticket.Errorf(ticket.CodeUnauthorized, "ErrEmbedSignIn", "")
+	errEmbedExpired   = ticket.Errorf(ticket.CodeUnauthorized, "ErrEmbedExpired", "")
+	errEmbedReplay    = ticket.Errorf(ticket.CodeUnauthorized, "ErrEmbedReplay", "")
+	errEmbedOrigin    = ticket.Errorf(ticket.CodeForbidden, "ErrEmbedOrigin", "")
+	errEmbedAccount   = ticket.Errorf(ticket.CodeForbidden, "ErrEmbedAccount", "")
+	errEmbedUnknown   = ticket.Errorf(ticket.CodeForbidden, "ErrEmbedUnknownUser", "")
+	errEmbedNotMember = ticket.Errorf(ticket.CodeForbidden, "ErrEmbedNotMember", "")
+	errEmbedStaff     = ticket.Errorf(ticket.CodeForbidden, "ErrEmbedStaff", "")
+	errEmbedNoToken   = ticket.Errorf(ticket.CodeInvalid, "ErrEmbedSignIn", "token")
 )
 
 // refusalError is what a user is told of a refused token: what they can do
@@ -85,7 +85,7 @@ func (s *Server) openEmbedSession(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if req.Token == "" {
-		return errEmbedNoTokenYet
+		return errEmbedNoToken
 	}
 	now := s.cfg.Now()
 	host, c, err := s.cfg.Hosts.Verify(req.Token, s.audience(r), req.Origin, now)
