@@ -116,7 +116,7 @@ func handleStartLive(ctx app.Context, a app.Action) {
 	liveRun.userID, liveRun.stop = s.User.ID, stop
 	liveRun.Unlock()
 	ctx.NewAction(LoadUnread)
-	ctx.Async(func() { runLive(runCtx, ctx, s.User.ID) })
+	ctx.Async(func() { runLive(runCtx, ctx, s.User.ID, dialSocket) })
 }
 
 // stopLive ends the stream (logout).
@@ -129,7 +129,9 @@ func stopLive() {
 	liveRun.userID, liveRun.stop = 0, nil
 }
 
-func runLive(runCtx context.Context, ctx app.Context, userID int64) {
+// runLive follows the event stream of user userID until runCtx ends,
+// connecting with dial.
+func runLive(runCtx context.Context, ctx app.Context, userID int64, dial func(path string, s *socket) (close func())) {
 	attempt := 0
 	connected := false // once: a later sync is a reconnection
 	for runCtx.Err() == nil {
@@ -139,17 +141,17 @@ func runLive(runCtx context.Context, ctx app.Context, userID int64) {
 		if last > 0 {
 			path += "?after=" + strconv.FormatInt(last, 10)
 		}
-		frames := make(chan []byte, 256)
-		closed := make(chan struct{}, 1)
-		closeSocket := dialSocket(path, frames, closed)
+		sock := newSocket()
+		closeSocket := dial(path, sock)
 	read:
 		for {
 			select {
 			case <-runCtx.Done():
 				break read
-			case <-closed:
-				break read
-			case data := <-frames:
+			case data, ok := <-sock.frames:
+				if !ok {
+					break read
+				}
 				var ev ticket.EventView
 				if json.Unmarshal(data, &ev) != nil {
 					continue

@@ -1,7 +1,9 @@
 package state
 
 import (
+	"context"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -131,5 +133,51 @@ func TestLiveReplyWhileTicketLoads(t *testing.T) {
 	if got.Status != Loaded || !hasMessage(got.Messages, vier.ID) || got.Ticket.Status != after.Status {
 		t.Errorf("after loading: status %v, ticket %s, messages %+v; want loaded, %s, with the live reply %d",
 			got.Status, got.Ticket.Status, got.Messages, after.Status, vier.ID)
+	}
+}
+
+// A socket whose frames come faster than they are handled ends rather
+// than dropping one: the stream then resumes after the last event handled
+// and the server sends the rest again. (Had it dropped a frame and gone
+// on, a later frame would have moved the last event id past the dropped
+// one, lost for good.)
+func TestLiveOverflowResumesAfterLastHandled(t *testing.T) {
+	frame := func(id int64) []byte {
+		return []byte(`{"id":` + strconv.FormatInt(id, 10) + `,"type":"message.created","ticket":10033}`)
+	}
+	s := newSocket()
+	for id := int64(1); id <= socketBuffer; id++ {
+		if !s.deliver(frame(id)) {
+			t.Fatalf("frame %d refused with room left", id)
+		}
+	}
+	if s.deliver(frame(socketBuffer + 1)) {
+		t.Fatal("a frame was taken with the buffer full")
+	}
+	<-s.frames // room again
+	if s.deliver(frame(socketBuffer + 2)) {
+		t.Fatal("a frame was taken after one was refused")
+	}
+
+	ctx := testContext(t)
+	const anna = 8
+	runCtx, stop := context.WithCancel(context.Background())
+	defer stop()
+	paths := make(chan string, 2)
+	runLive(runCtx, ctx, anna, func(path string, s *socket) func() {
+		paths <- path
+		if len(paths) == 1 {
+			// More than the socket holds before runLive reads any.
+			for id := int64(1); id <= socketBuffer+2; id++ {
+				s.deliver(frame(id))
+			}
+		} else {
+			stop()
+		}
+		return func() {}
+	})
+	first, again := <-paths, <-paths
+	if want := "/api/v1/events?after=" + strconv.Itoa(socketBuffer); first != "/api/v1/events" || again != want {
+		t.Errorf("connected to %s, then %s; want %s after the socket overflowed", first, again, want)
 	}
 }
