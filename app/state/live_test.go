@@ -181,3 +181,26 @@ func TestLiveOverflowResumesAfterLastHandled(t *testing.T) {
 		t.Errorf("connected to %s, then %s; want %s after the socket overflowed", first, again, want)
 	}
 }
+
+// The answer for a ticket the user has left (they opened another one
+// meanwhile) does not replace the other ticket's page, nor does its
+// failure.
+func TestTicketAnswerAfterLeaving(t *testing.T) {
+	ctx := testContext(t)
+	other := TicketDetail{Status: Loaded, Number: 10040, Ticket: ticket.TicketView{Number: 10040}}
+	for _, fail := range []bool{false, true} {
+		ctx.SetState(TicketState, TicketDetail{Status: Loaded, Number: 10033, Ticket: ticket.TicketView{Number: 10033}})
+		loadTicket(ctx, 10033, func(number int64) (ticketAnswer, *Error) {
+			ctx.SetState(TicketState, other) // the user opened ticket 10040
+			if fail {
+				return ticketAnswer{}, errOffline
+			}
+			return ticketAnswer{Ticket: ticket.TicketView{Number: 10033}}, nil
+		})
+		var got TicketDetail
+		ctx.GetState(TicketState, &got)
+		if got.Number != other.Number || got.Status != Loaded || got.Ticket.Number != other.Number {
+			t.Errorf("failed %v: the page is ticket %d (%v) after the late answer of 10033, want ticket 10040's", fail, got.Number, got.Status)
+		}
+	}
+}

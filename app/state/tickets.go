@@ -174,7 +174,8 @@ func getTicket(number int64) (ticketAnswer, *Error) {
 // loadTicket loads the page of ticket number with get. A live event of
 // the ticket that comes in meanwhile may be newer than the answer (read
 // before the event's change) and was not put on the page (it is loading):
-// then the ticket is loaded again.
+// then the ticket is loaded again. An answer that comes when the page
+// shows another ticket is dropped.
 func loadTicket(ctx app.Context, number int64, get func(number int64) (ticketAnswer, *Error)) {
 	var cur TicketDetail
 	ctx.GetState(TicketState, &cur)
@@ -188,6 +189,13 @@ func loadTicket(ctx app.Context, number int64, get func(number int64) (ticketAns
 		res, err := get(number)
 		if err != nil {
 			expired(ctx, err)
+		}
+		var now TicketDetail
+		ctx.GetState(TicketState, &now)
+		if now.Number != number {
+			return // the user went on to another ticket
+		}
+		if err != nil {
 			ctx.SetState(TicketState, TicketDetail{Status: Failed, Number: number, Err: err})
 			return
 		}
