@@ -80,9 +80,24 @@ var viewing atomic.Int64
 func SetViewing(number int64) { viewing.Store(number) }
 
 // ticketPageEvents counts the live events of the ticket that the ticket
-// page shows or loads: an answer asked for before one of them may not
-// have its change (see loadTicket).
-var ticketPageEvents atomic.Int64
+// page shows or loads, recordPageEvents those of the tickets the record
+// page may show: an answer asked for before one of them may not have its
+// change (see loadPage).
+var ticketPageEvents, recordPageEvents atomic.Int64
+
+// loadPage asks get for what a page shows. A live event of the page (one
+// of events) that comes in meanwhile may be newer than the answer (read
+// before the event's change) and was not put on the page (it is
+// loading): then it asks again.
+func loadPage[T any](events *atomic.Int64, get func() (T, *Error)) (T, *Error) {
+	for {
+		seen := events.Load()
+		res, err := get()
+		if err != nil || events.Load() == seen {
+			return res, err
+		}
+	}
+}
 
 // liveRun is the running stream: one per tab, for one user.
 var liveRun struct {

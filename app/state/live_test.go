@@ -204,3 +204,35 @@ func TestTicketAnswerAfterLeaving(t *testing.T) {
 		}
 	}
 }
+
+// A change of a record's ticket that comes live while the record's page
+// loads (a reconnection reloads it) is on the page once it has loaded,
+// though the API read the record before the change.
+func TestLiveChangeWhileRecordLoads(t *testing.T) {
+	ctx := testContext(t)
+	const anna, sam = 8, 9
+	link := []ticket.Link{{Record: ticket.RecordRef{ID: 42}}}
+	record := ticket.RecordView{Record: ticket.Record{ID: 42}, OpenTickets: 1}
+	before := ticket.TicketView{Number: 10033, Status: ticket.PortalInProgress, Links: link}
+	after := ticket.TicketView{Number: 10033, Status: ticket.PortalResponseExpected, Links: link}
+	ctx.SetState(RecordState, RecordDetail{Status: Loaded, ID: 42, Record: record, Tickets: []ticket.TicketView{before}})
+
+	gets := 0
+	loadRecord(ctx, 42, func(id int64) (ticket.RecordAnswer, *Error) {
+		gets++
+		if gets == 1 {
+			// The API has read the record; Sam's reply is written and its
+			// event comes in before the answer.
+			applyEvent(ctx, anna, ticket.EventView{ID: 126, Type: ticket.EventMessageCreated, Ticket: 10033,
+				Data: ticket.EventData{Ticket: &after, Message: &ticket.MessageView{ID: 85, Author: ticket.UserRef{ID: sam}}}})
+			return ticket.RecordAnswer{Record: record, Tickets: []ticket.TicketView{before}}, nil
+		}
+		return ticket.RecordAnswer{Record: record, Tickets: []ticket.TicketView{after}}, nil
+	})
+
+	var got RecordDetail
+	ctx.GetState(RecordState, &got)
+	if got.Status != Loaded || len(got.Tickets) != 1 || got.Tickets[0].Status != after.Status {
+		t.Errorf("after loading: status %v, %d tickets (%+v); want loaded, with #10033 %s", got.Status, len(got.Tickets), got.Tickets, after.Status)
+	}
+}
