@@ -80,9 +80,24 @@ var viewing atomic.Int64
 func SetViewing(number int64) { viewing.Store(number) }
 
 // ticketPageEvents counts the live events of the ticket that the ticket
-// page shows or loads: an answer asked for before one of them may not
-// have its change (see loadTicket).
-var ticketPageEvents atomic.Int64
+// page shows or loads, recordPageEvents those of the tickets the record
+// page may show: an answer asked for before one of them may not have its
+// change (see loadPage).
+var ticketPageEvents, recordPageEvents atomic.Int64
+
+// loadPage asks get for what a page shows. A live event of the page (one
+// of events) that comes in meanwhile may be newer than the answer (read
+// before the event's change) and was not put on the page (it is
+// loading): then it asks again.
+func loadPage[T any](events *atomic.Int64, get func() (T, *Error)) (T, *Error) {
+	for {
+		seen := events.Load()
+		res, err := get()
+		if err != nil || events.Load() == seen {
+			return res, err
+		}
+	}
+}
 
 // liveRun is the running stream: one per tab, for one user.
 var liveRun struct {
@@ -116,7 +131,7 @@ func handleStartLive(ctx app.Context, a app.Action) {
 	liveRun.userID, liveRun.stop = s.User.ID, stop
 	liveRun.Unlock()
 	ctx.NewAction(LoadUnread)
-	ctx.Async(func() { runLive(runCtx, ctx, s.User.ID) })
+	ctx.Async(func() { runLive(runCtx, ctx, s.User.ID, dialSocket) })
 }
 
 // stopLive ends the stream (logout).
@@ -129,7 +144,9 @@ func stopLive() {
 	liveRun.userID, liveRun.stop = 0, nil
 }
 
-func runLive(runCtx context.Context, ctx app.Context, userID int64) {
+// runLive follows the event stream of user userID until runCtx ends,
+// connecting with dial.
+func runLive(runCtx context.Context, ctx app.Context, userID int64, dial func(path string, s *socket) (close func())) {
 	attempt := 0
 	connected := false // once: a later sync is a reconnection
 	for runCtx.Err() == nil {
@@ -139,17 +156,17 @@ func runLive(runCtx context.Context, ctx app.Context, userID int64) {
 		if last > 0 {
 			path += "?after=" + strconv.FormatInt(last, 10)
 		}
-		frames := make(chan []byte, 256)
-		closed := make(chan struct{}, 1)
-		closeSocket := dialSocket(path, frames, closed)
+		sock := newSocket()
+		closeSocket := dial(path, sock)
 	read:
 		for {
 			select {
 			case <-runCtx.Done():
 				break read
-			case <-closed:
-				break read
-			case data := <-frames:
+			case data, ok := <-sock.frames:
+				if !ok {
+					break read
+				}
 				var ev ticket.EventView
 				if json.Unmarshal(data, &ev) != nil {
 					continue

@@ -1,7 +1,9 @@
 package state
 
 import (
+	"context"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -131,5 +133,106 @@ func TestLiveReplyWhileTicketLoads(t *testing.T) {
 	if got.Status != Loaded || !hasMessage(got.Messages, vier.ID) || got.Ticket.Status != after.Status {
 		t.Errorf("after loading: status %v, ticket %s, messages %+v; want loaded, %s, with the live reply %d",
 			got.Status, got.Ticket.Status, got.Messages, after.Status, vier.ID)
+	}
+}
+
+// A socket whose frames come faster than they are handled ends rather
+// than dropping one: the stream then resumes after the last event handled
+// and the server sends the rest again. (Had it dropped a frame and gone
+// on, a later frame would have moved the last event id past the dropped
+// one, lost for good.)
+func TestLiveOverflowResumesAfterLastHandled(t *testing.T) {
+	frame := func(id int64) []byte {
+		return []byte(`{"id":` + strconv.FormatInt(id, 10) + `,"type":"message.created","ticket":10033}`)
+	}
+	s := newSocket()
+	for id := int64(1); id <= socketBuffer; id++ {
+		if !s.deliver(frame(id)) {
+			t.Fatalf("frame %d refused with room left", id)
+		}
+	}
+	if s.deliver(frame(socketBuffer + 1)) {
+		t.Fatal("a frame was taken with the buffer full")
+	}
+	<-s.frames // room again
+	if s.deliver(frame(socketBuffer + 2)) {
+		t.Fatal("a frame was taken after one was refused")
+	}
+
+	ctx := testContext(t)
+	const anna = 8
+	runCtx, stop := context.WithCancel(context.Background())
+	defer stop()
+	paths := make(chan string, 2)
+	runLive(runCtx, ctx, anna, func(path string, s *socket) func() {
+		paths <- path
+		if len(paths) == 1 {
+			// More than the socket holds before runLive reads any.
+			for id := int64(1); id <= socketBuffer+2; id++ {
+				s.deliver(frame(id))
+			}
+		} else {
+			stop()
+		}
+		return func() {}
+	})
+	first, again := <-paths, <-paths
+	if want := "/api/v1/events?after=" + strconv.Itoa(socketBuffer); first != "/api/v1/events" || again != want {
+		t.Errorf("connected to %s, then %s; want %s after the socket overflowed", first, again, want)
+	}
+}
+
+// The answer for a ticket the user has left (they opened another one
+// meanwhile) does not replace the other ticket's page, nor does its
+// failure.
+func TestTicketAnswerAfterLeaving(t *testing.T) {
+	ctx := testContext(t)
+	other := TicketDetail{Status: Loaded, Number: 10040, Ticket: ticket.TicketView{Number: 10040}}
+	for _, fail := range []bool{false, true} {
+		ctx.SetState(TicketState, TicketDetail{Status: Loaded, Number: 10033, Ticket: ticket.TicketView{Number: 10033}})
+		loadTicket(ctx, 10033, func(number int64) (ticketAnswer, *Error) {
+			ctx.SetState(TicketState, other) // the user opened ticket 10040
+			if fail {
+				return ticketAnswer{}, errOffline
+			}
+			return ticketAnswer{Ticket: ticket.TicketView{Number: 10033}}, nil
+		})
+		var got TicketDetail
+		ctx.GetState(TicketState, &got)
+		if got.Number != other.Number || got.Status != Loaded || got.Ticket.Number != other.Number {
+			t.Errorf("failed %v: the page is ticket %d (%v) after the late answer of 10033, want ticket 10040's", fail, got.Number, got.Status)
+		}
+	}
+}
+
+// A change of a record's ticket that comes live while the record's page
+// loads (a reconnection reloads it) is on the page once it has loaded,
+// though the API read the record before the change.
+func TestLiveChangeWhileRecordLoads(t *testing.T) {
+	ctx := testContext(t)
+	const anna, sam = 8, 9
+	link := []ticket.Link{{Record: ticket.RecordRef{ID: 42}}}
+	record := ticket.RecordView{Record: ticket.Record{ID: 42}, OpenTickets: 1}
+	before := ticket.TicketView{Number: 10033, Status: ticket.PortalInProgress, Links: link}
+	after := ticket.TicketView{Number: 10033, Status: ticket.PortalResponseExpected, Links: link}
+	ctx.SetState(RecordState, RecordDetail{Status: Loaded, ID: 42, Record: record, Tickets: []ticket.TicketView{before}})
+
+	gets := 0
+	loadRecord(ctx, 42, func(id int64) (ticket.RecordAnswer, *Error) {
+		gets++
+		if gets == 1 {
+			// The API has read the record; Sam's reply is written and its
+			// event comes in before the answer.
+			applyEvent(ctx, anna, ticket.EventView{ID: 126, Type: ticket.EventMessageCreated, Ticket: 10033,
+				Data: ticket.EventData{Ticket: &after, Message: &ticket.MessageView{ID: 85, Author: ticket.UserRef{ID: sam}}}})
+			return ticket.RecordAnswer{Record: record, Tickets: []ticket.TicketView{before}}, nil
+		}
+		return ticket.RecordAnswer{Record: record, Tickets: []ticket.TicketView{after}}, nil
+	})
+
+	var got RecordDetail
+	ctx.GetState(RecordState, &got)
+	if got.Status != Loaded || len(got.Tickets) != 1 || got.Tickets[0].Status != after.Status {
+		t.Errorf("after loading: status %v, %d tickets (%+v); want loaded, with #10033 %s", got.Status, len(got.Tickets), got.Tickets, after.Status)
 	}
 }

@@ -105,6 +105,13 @@ func (d RecordDetail) Has(number int64) bool {
 	return slices.ContainsFunc(d.Tickets, func(tk ticket.TicketView) bool { return tk.Number == number })
 }
 
+// mayShow reports whether the record page d shows ticket tv, or may
+// once it has loaded: the ticket is in the life record, its links name
+// the record, or the record is not known yet (its first load).
+func (d RecordDetail) mayShow(tv ticket.TicketView) bool {
+	return d.ID != 0 && (d.Has(tv.Number) || LinksRecord(tv.Links, d.ID) || d.Record.ID == 0)
+}
+
 // LinkInput is the value of LinkRecord and UnlinkRecord: record RecordID
 // and ticket Number; Example announces the link in the conversation
 // ("Example added: …", Get Help's "add as an example").
@@ -192,6 +199,19 @@ func loadRecords(ctx app.Context, a app.Action, name string, more bool) {
 
 func handleLoadRecord(ctx app.Context, a app.Action) {
 	id, _ := a.Value.(int64)
+	loadRecord(ctx, id, getRecord)
+}
+
+// getRecord asks the API for record id with its life record.
+func getRecord(id int64) (ticket.RecordAnswer, *Error) {
+	var res ticket.RecordAnswer
+	err := call(context.Background(), "GET", "/api/v1/records/"+strconv.FormatInt(id, 10), nil, &res)
+	return res, err
+}
+
+// loadRecord loads the page of record id with get (see loadPage). An
+// answer that comes when the page shows another record is dropped.
+func loadRecord(ctx app.Context, id int64, get func(id int64) (ticket.RecordAnswer, *Error)) {
 	var cur RecordDetail
 	ctx.GetState(RecordState, &cur)
 	if cur.ID != id {
@@ -199,9 +219,16 @@ func handleLoadRecord(ctx app.Context, a app.Action) {
 	}
 	cur.Status, cur.Err = Loading, nil
 	ctx.SetState(RecordState, cur)
-	var res ticket.RecordAnswer
-	if err := call(context.Background(), "GET", "/api/v1/records/"+strconv.FormatInt(id, 10), nil, &res); err != nil {
+	res, err := loadPage(&recordPageEvents, func() (ticket.RecordAnswer, *Error) { return get(id) })
+	if err != nil {
 		expired(ctx, err)
+	}
+	var now RecordDetail
+	ctx.GetState(RecordState, &now)
+	if now.ID != id {
+		return // the user went on to another record
+	}
+	if err != nil {
 		ctx.SetState(RecordState, RecordDetail{Status: Failed, ID: id, Err: err})
 		return
 	}
@@ -244,6 +271,9 @@ func handleLink(ctx app.Context, a app.Action, unlink bool) {
 func applyToRecord(ctx app.Context, tv ticket.TicketView, linksKnown bool) {
 	var cur RecordDetail
 	ctx.GetState(RecordState, &cur)
+	if cur.mayShow(tv) {
+		recordPageEvents.Add(1)
+	}
 	if cur.Status != Loaded {
 		return
 	}

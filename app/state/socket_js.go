@@ -5,10 +5,10 @@ package state
 import "syscall/js"
 
 // dialSocket opens a browser WebSocket to path on this origin (gorilla
-// cannot dial from js/wasm). Frames and the end of the connection go to
-// the channels without blocking the browser's event loop: frames are
-// dropped when nobody reads (the stream resumes from the last id anyway).
-func dialSocket(path string, frames chan<- []byte, closed chan<- struct{}) (close func()) {
+// cannot dial from js/wasm). Its frames and its end go to s without
+// blocking the browser's event loop; when s has no room left, the
+// connection closes (see socket.deliver).
+func dialSocket(path string, s *socket) (close func()) {
 	loc := js.Global().Get("location")
 	scheme := "ws://"
 	if loc.Get("protocol").String() == "https:" {
@@ -17,22 +17,13 @@ func dialSocket(path string, frames chan<- []byte, closed chan<- struct{}) (clos
 	ws := js.Global().Get("WebSocket").New(scheme + loc.Get("host").String() + path)
 	var onMessage, onClose js.Func
 	onMessage = js.FuncOf(func(this js.Value, args []js.Value) any {
-		data := args[0].Get("data").String()
-		select {
-		case frames <- []byte(data):
-		default:
+		if !s.deliver([]byte(args[0].Get("data").String())) {
+			ws.Call("close")
 		}
 		return nil
 	})
-	done := false
 	onClose = js.FuncOf(func(this js.Value, args []js.Value) any {
-		if !done {
-			done = true
-			select {
-			case closed <- struct{}{}:
-			default:
-			}
-		}
+		s.end()
 		return nil
 	})
 	ws.Set("onmessage", onMessage)

@@ -3,11 +3,8 @@
 package state
 
 // dialSocket is the browser's; off the browser there is no connection: it
-// reports closed at once.
-func dialSocket(path string, frames chan<- []byte, closed chan<- struct{}) (close func()) {
-	select {
-	case closed <- struct{}{}:
-	default:
-	}
+// ends at once.
+func dialSocket(path string, s *socket) (close func()) {
+	s.end()
 	return func() {}
 }

@@ -171,10 +171,8 @@ func getTicket(number int64) (ticketAnswer, *Error) {
 	return res, err
 }
 
-// loadTicket loads the page of ticket number with get. A live event of
-// the ticket that comes in meanwhile may be newer than the answer (read
-// before the event's change) and was not put on the page (it is loading):
-// then the ticket is loaded again.
+// loadTicket loads the page of ticket number with get (see loadPage). An
+// answer that comes when the page shows another ticket is dropped.
 func loadTicket(ctx app.Context, number int64, get func(number int64) (ticketAnswer, *Error)) {
 	var cur TicketDetail
 	ctx.GetState(TicketState, &cur)
@@ -183,17 +181,18 @@ func loadTicket(ctx app.Context, number int64, get func(number int64) (ticketAns
 	}
 	cur.Status, cur.Err = Loading, nil
 	ctx.SetState(TicketState, cur)
-	for {
-		seen := ticketPageEvents.Load()
-		res, err := get(number)
-		if err != nil {
-			expired(ctx, err)
-			ctx.SetState(TicketState, TicketDetail{Status: Failed, Number: number, Err: err})
-			return
-		}
-		if ticketPageEvents.Load() == seen {
-			ctx.SetState(TicketState, TicketDetail{Status: Loaded, Number: number, Ticket: res.Ticket, Messages: res.Messages})
-			return
-		}
+	res, err := loadPage(&ticketPageEvents, func() (ticketAnswer, *Error) { return get(number) })
+	if err != nil {
+		expired(ctx, err)
 	}
+	var now TicketDetail
+	ctx.GetState(TicketState, &now)
+	if now.Number != number {
+		return // the user went on to another ticket
+	}
+	if err != nil {
+		ctx.SetState(TicketState, TicketDetail{Status: Failed, Number: number, Err: err})
+		return
+	}
+	ctx.SetState(TicketState, TicketDetail{Status: Loaded, Number: number, Ticket: res.Ticket, Messages: res.Messages})
 }

@@ -240,7 +240,11 @@ func New(db *store.DB, cfg Config) *Server {
 		s.hub = live.NewHub(db, cfg.Log, 0)
 		go s.hub.Run(context.Background())
 	}
+	// The hub may have read where the event log ends before this (the
+	// server starts it first): it looks again for what was committed
+	// since, which no notification told it of.
 	db.OnEvents(s.hub.Notify)
+	s.hub.Notify()
 	s.cop = http.NewCrossOriginProtection()
 	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errCrossOrigin)
