@@ -203,6 +203,9 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	if hosts.Len() > 0 && public == nil {
+		log.Warn("host portals are configured without -public-url: a host's token is checked against the address its frame was loaded from; set -public-url so that tokens for another portal (staging, production) are refused")
+	}
 	apiServer := api.New(db, api.Config{Log: log, Catalog: catalog, Hub: hub, Blobs: blobs,
 		MaxFileBytes: int64(*maxFileMB) << 20, MaxFiles: *maxFiles, PublicURL: public, TrustedProxies: proxies,
 		UploadQuota: quota, UploadsPerUser: *uploadsPerUser, UploadsTotal: *uploadsTotal, UploadRate: *uploadRate,

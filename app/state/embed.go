@@ -206,8 +206,17 @@ func exchangeToken(ctx app.Context, token string) {
 	}
 	if err != nil {
 		ctx.Dispatch(func(ctx app.Context) {
+			// The server ended the frame's earlier session too: nobody
+			// stays signed in, nothing of them stays here.
+			cur := CurrentSession(ctx)
+			embedGen.Add(1)
+			stopLive()
+			forgetBrowserData(ctx)
+			forgetSessionStorage()
+			ctx.SetState(SessionState, Session{Status: Loaded, Lang: cur.Lang})
+			forgetUserState(ctx)
 			e := CurrentEmbed(ctx)
-			e.Status, e.Err = Failed, err
+			e.Status, e.Err, e.Session, e.Record, e.IdleWarning = Failed, err, ticket.EmbedSession{}, 0, 0
 			ctx.SetState(EmbedState, e)
 			postHost(map[string]any{"type": "session-ended", "reason": EndedRefused})
 		})
@@ -249,8 +258,15 @@ func watchIdle(ctx app.Context, gen int64, idle time.Duration) {
 	if kioskWatching.CompareAndSwap(false, true) {
 		WatchInput(func() {
 			// Input while asking does not count: the user answers.
-			if !kioskAsking.Load() {
-				kioskInput.Store(time.Now().UnixMilli())
+			if kioskAsking.Load() {
+				return
+			}
+			now := time.Now().UnixMilli()
+			kioskInput.Store(now)
+			// The server counts the kiosk's idle time too: it hears of
+			// the use now and then.
+			if last := kioskAlive.Load(); now-last >= kioskAliveEvery.Milliseconds() && kioskAlive.CompareAndSwap(last, now) {
+				go call(context.Background(), "POST", "/api/v1/embed/alive", nil, nil)
 			}
 		})
 	}
@@ -282,9 +298,17 @@ func watchIdle(ctx app.Context, gen int64, idle time.Duration) {
 
 var kioskAsking atomic.Bool
 
+// kioskAlive is when the server last heard of the kiosk's use (unix
+// milliseconds); it hears at most every kioskAliveEvery.
+var kioskAlive atomic.Int64
+
+const kioskAliveEvery = 15 * time.Second
+
 func handleKioskContinue(ctx app.Context, a app.Action) {
 	kioskAsking.Store(false)
 	kioskInput.Store(time.Now().UnixMilli())
+	kioskAlive.Store(time.Now().UnixMilli())
+	call(context.Background(), "POST", "/api/v1/embed/alive", nil, nil)
 	ctx.Dispatch(func(ctx app.Context) {
 		e := CurrentEmbed(ctx)
 		e.IdleWarning = 0

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -76,7 +77,7 @@ func (s *Server) sessionViewer(r *http.Request) (ticket.Viewer, int64, store.Ses
 	if c, ok := s.sessions.get(version, string(hash), now); ok {
 		return c.v, version, c.session, nil
 	}
-	sess, err := s.store.Session(r.Context(), hash, now, now.Add(-s.cfg.SessionIdle), sessionTouch)
+	sess, err := s.liveSession(r.Context(), hash, now, sessionTouch)
 	if ticket.ErrorCode(err) == ticket.CodeNotFound {
 		return ticket.Viewer{}, 0, store.Session{}, ticket.ErrUnauthorized
 	}
@@ -84,6 +85,13 @@ func (s *Server) sessionViewer(r *http.Request) (ticket.Viewer, int64, store.Ses
 		return ticket.Viewer{}, 0, store.Session{}, err
 	}
 	v, err := s.viewerIn(r.Context(), sess)
+	if errors.Is(err, errHostGone) {
+		// Gone for good: the host's entry coming back must not revive it.
+		if err := s.store.DeleteSession(r.Context(), hash); err != nil {
+			return ticket.Viewer{}, 0, store.Session{}, err
+		}
+		s.hub.EndSession(string(hash))
+	}
 	if ticket.ErrorCode(err) == ticket.CodeNotFound {
 		return ticket.Viewer{}, 0, store.Session{}, ticket.ErrUnauthorized
 	}
@@ -92,6 +100,48 @@ func (s *Server) sessionViewer(r *http.Request) (ticket.Viewer, int64, store.Ses
 	}
 	return v, version, sess, err
 }
+
+// kioskTouch is how often a kiosk session's use is written down: its idle
+// time is counted on the server too.
+const kioskTouch = 10 * time.Second
+
+// liveSession returns the session with the token hash if it still holds:
+// used within the idle time (a kiosk's: its host's idle minutes and the
+// countdown, with a minute to spare for a slow network), not past its end.
+// Its use is written down at most every touch (kiosks: kioskTouch).
+func (s *Server) liveSession(ctx context.Context, hash []byte, now time.Time, touch time.Duration) (store.Session, error) {
+	sess, err := s.store.Session(ctx, hash, now, now.Add(-s.cfg.SessionIdle), touch)
+	if err != nil || !sess.Kiosk {
+		return sess, err
+	}
+	idle := s.cfg.SessionIdle
+	if h := s.cfg.Hosts.Host(sess.Host); h != nil {
+		idle = h.Kiosk.Idle() + kioskCountdown + time.Minute
+	}
+	if now.Sub(sess.LastSeen) > idle {
+		if err := s.store.DeleteSession(ctx, hash); err != nil {
+			return store.Session{}, err
+		}
+		s.hub.EndSession(string(hash))
+		return store.Session{}, ticket.ErrNotFound
+	}
+	if touch != math.MaxInt64 && now.Sub(sess.LastSeen) >= kioskTouch && now.Sub(sess.LastSeen) < sessionTouch {
+		// Used: written down sooner than other sessions' use (store.Session
+		// wrote it down already when it was older than sessionTouch).
+		if _, err := s.store.Session(ctx, hash, now, now.Add(-s.cfg.SessionIdle), 0); err != nil {
+			return store.Session{}, err
+		}
+	}
+	return sess, nil
+}
+
+// kioskCountdown is how long a kiosk asks "Still here?" (the browser's
+// state.KioskCountdown) before its session ends.
+const kioskCountdown = 20 * time.Second
+
+// errHostGone: the session's host was removed from the hosts file, or no
+// longer speaks for the session's account.
+var errHostGone = ticket.Errorf(ticket.CodeNotFound, "ErrNotFound", "")
 
 // viewerIn reads the user of sess as the policy sees them in that
 // session: a host's session works in its one account, in the language the
@@ -105,8 +155,14 @@ func (s *Server) viewerIn(ctx context.Context, sess store.Session) (ticket.Viewe
 	// account, has no sessions any more.
 	h := s.cfg.Hosts.Host(sess.Host)
 	v = v.Within(sess.OrganizationID)
-	if h == nil || len(v.Memberships) == 0 || !h.SpeaksFor(v.Memberships[0].Organization.AccountNumber) {
+	if h == nil {
+		return ticket.Viewer{}, errHostGone
+	}
+	if len(v.Memberships) == 0 {
 		return ticket.Viewer{}, ticket.ErrNotFound
+	}
+	if !h.SpeaksFor(v.Memberships[0].Organization.AccountNumber) {
+		return ticket.Viewer{}, errHostGone
 	}
 	if sess.Locale != "" {
 		v.User.Locale = sess.Locale

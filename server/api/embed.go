@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -34,15 +35,17 @@ func (s *Server) setEmbedCookie(w http.ResponseWriter, value string, maxAge int)
 }
 
 var (
-	errEmbedSignIn    = ticket.Errorf(ticket.CodeUnauthorized, "ErrEmbedSignIn", "")
-	errEmbedExpired   = ticket.Errorf(ticket.CodeUnauthorized, "ErrEmbedExpired", "")
-	errEmbedReplay    = ticket.Errorf(ticket.CodeUnauthorized, "ErrEmbedReplay", "")
-	errEmbedOrigin    = ticket.Errorf(ticket.CodeForbidden, "ErrEmbedOrigin", "")
-	errEmbedAccount   = ticket.Errorf(ticket.CodeForbidden, "ErrEmbedAccount", "")
-	errEmbedUnknown   = ticket.Errorf(ticket.CodeForbidden, "ErrEmbedUnknownUser", "")
-	errEmbedNotMember = ticket.Errorf(ticket.CodeForbidden, "ErrEmbedNotMember", "")
-	errEmbedStaff     = ticket.Errorf(ticket.CodeForbidden, "ErrEmbedStaff", "")
-	errEmbedNoToken   = ticket.Errorf(ticket.CodeInvalid, "ErrEmbedSignIn", "token")
+	errEmbedSignIn  = ticket.Errorf(ticket.CodeUnauthorized, "ErrEmbedSignIn", "")
+	errEmbedExpired = ticket.Errorf(ticket.CodeUnauthorized, "ErrEmbedExpired", "")
+	errEmbedReplay  = ticket.Errorf(ticket.CodeUnauthorized, "ErrEmbedReplay", "")
+	errEmbedOrigin  = ticket.Errorf(ticket.CodeForbidden, "ErrEmbedOrigin", "")
+	errEmbedAccount = ticket.Errorf(ticket.CodeForbidden, "ErrEmbedAccount", "")
+	// errEmbedNoAccess: an unknown user (the host may not create users),
+	// one without ticket access in the account, or support staff. One
+	// answer for all: a host learns nothing of who uses the portal
+	// elsewhere (the log says which).
+	errEmbedNoAccess = ticket.Errorf(ticket.CodeForbidden, "ErrEmbedNoAccess", "")
+	errEmbedNoToken  = ticket.Errorf(ticket.CodeInvalid, "ErrEmbedSignIn", "token")
 )
 
 // refusalError is what a user is told of a refused token: what they can do
@@ -84,6 +87,14 @@ func (s *Server) openEmbedSession(w http.ResponseWriter, r *http.Request) error 
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
+	// A refused token signs the frame's earlier user out too: a host that
+	// switches users must never leave the last one signed in.
+	signedIn := false
+	defer func() {
+		if !signedIn {
+			s.endFrameSession(w, r)
+		}
+	}()
 	if req.Token == "" {
 		return errEmbedNoToken
 	}
@@ -139,7 +150,7 @@ func (s *Server) openEmbedSession(w http.ResponseWriter, r *http.Request) error 
 	case errors.Is(err, store.ErrTokenUsed):
 		return refuse(errEmbedReplay, "token id used before (replay)")
 	case ticket.ErrorCode(err) == ticket.CodeNotFound:
-		return refuse(errEmbedUnknown, "unknown user, and the host may not create users")
+		return refuse(errEmbedNoAccess, "unknown user, and the host may not create users")
 	case err != nil:
 		return err
 	}
@@ -153,9 +164,9 @@ func (s *Server) openEmbedSession(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 		if u.Agent {
-			return refuse(errEmbedStaff, "support staff sign in to the portal itself")
+			return refuse(errEmbedNoAccess, "support staff sign in to the portal itself")
 		}
-		return refuse(errEmbedNotMember, "the user has no ticket access in the account")
+		return refuse(errEmbedNoAccess, "the user has no ticket access in the account")
 	}
 	if err != nil {
 		return err
@@ -169,10 +180,34 @@ func (s *Server) openEmbedSession(w http.ResponseWriter, r *http.Request) error 
 		}
 		s.hub.EndSession(string(oldHash))
 	}
+	signedIn = true
 	s.log.Info("embed: session opened", "host", host.ID, "user", u.ID, "org", c.Org, "created", created, "kiosk", c.Kiosk, "record", sess.RecordID)
 	s.setEmbedCookie(w, token, 0)
 	r = r.WithContext(withViewer(r.Context(), viewerAt{v: v, version: s.store.Version(), session: sess}))
 	return s.writeMe(w, r, v)
+}
+
+// endFrameSession ends the session of the frame's cookie, if any, and
+// clears the cookie.
+func (s *Server) endFrameSession(w http.ResponseWriter, r *http.Request) {
+	c, err := r.Cookie(embedCookie)
+	if err != nil || c.Value == "" {
+		return
+	}
+	hash := tokenHash(c.Value)
+	if err := s.store.DeleteSession(context.WithoutCancel(r.Context()), hash); err != nil {
+		s.log.Error("embed: ending the frame's session", "err", err)
+	}
+	s.hub.EndSession(string(hash))
+	s.setEmbedCookie(w, "", -1)
+}
+
+// keepAlive is a kiosk's sign of use: its frame sends it while someone
+// types or taps, so that the server's count of its idle time (see
+// liveSession) agrees with the frame's.
+func (s *Server) keepAlive(w http.ResponseWriter, r *http.Request) error {
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // embedInfo is the embed part of /me for a host's session (nil for a login).

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -33,9 +34,17 @@ type embedFixture struct {
 	priv   ed25519.PrivateKey
 	secret []byte
 	n      int
+	hosts  *embed.Hosts
+	clock  func() time.Time
 }
 
 func mustEmbed(t *testing.T) *embedFixture {
+	t.Helper()
+	return mustEmbedWith(t, api.Config{})
+}
+
+// mustEmbedWith is mustEmbed with cfg (its Hosts are the fixture's).
+func mustEmbedWith(t *testing.T, cfg api.Config) *embedFixture {
 	t.Helper()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -53,20 +62,29 @@ func mustEmbed(t *testing.T) *embedFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, db := mustDemo(t, api.Config{Hosts: hosts})
-	return &embedFixture{t: t, srv: srv, db: db, priv: priv, secret: secret}
+	cfg.Hosts = hosts
+	srv, db := mustDemo(t, cfg)
+	return &embedFixture{t: t, srv: srv, db: db, priv: priv, secret: secret, hosts: hosts}
 }
 
 // claims are a token's claims from the praxis host for email in account
 // org, issued now.
 func (f *embedFixture) claims(email, org string) embed.Claims {
 	f.n++
-	now := time.Now()
+	now := f.now()
 	return embed.Claims{
 		Claims: jwt.Claims{Issuer: "praxis", Subject: email, Audience: jwt.Audience{f.srv.URL},
 			IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(45 * time.Second)), ID: fmt.Sprintf("jti-%d-%d", f.n, now.UnixNano())},
 		Org: org, Name: "", Locale: "es",
 	}
+}
+
+// now is the fixture's clock (the tests' fake one when they set it).
+func (f *embedFixture) now() time.Time {
+	if f.clock != nil {
+		return f.clock()
+	}
+	return time.Now()
 }
 
 func (f *embedFixture) sign(c embed.Claims) string {
@@ -217,10 +235,10 @@ func TestEmbedSessionRefusals(t *testing.T) {
 		{"framed by another origin", f.sign(f.claims(seed.DiegoEmail, "300400")), "https://evil.example", 403, ticket.CodeForbidden, "ErrEmbedOrigin"},
 		{"account the host may not speak for", f.sign(f.claims(seed.ClaireEmail, "200300")), hostOrigin, 403, ticket.CodeForbidden, "ErrEmbedAccount"},
 		{"unknown account", f.sign(f.claims(seed.DiegoEmail, "999999")), hostOrigin, 403, ticket.CodeForbidden, "ErrEmbedAccount"},
-		{"unknown user, host creates nobody", f.sign(strict), "https://strict.example", 403, ticket.CodeForbidden, "ErrEmbedUnknownUser"},
-		{"support staff", f.sign(f.claims(seed.SamEmail, "100200")), hostOrigin, 403, ticket.CodeForbidden, "ErrEmbedStaff"},
-		{"no ticket access", f.sign(f.claims(seed.CarlaEmail, "100200")), hostOrigin, 403, ticket.CodeForbidden, "ErrEmbedNotMember"},
-		{"member of another account", f.sign(f.claims(seed.DiegoEmail, "100200")), hostOrigin, 403, ticket.CodeForbidden, "ErrEmbedNotMember"},
+		{"unknown user, host creates nobody", f.sign(strict), "https://strict.example", 403, ticket.CodeForbidden, "ErrEmbedNoAccess"},
+		{"support staff", f.sign(f.claims(seed.SamEmail, "100200")), hostOrigin, 403, ticket.CodeForbidden, "ErrEmbedNoAccess"},
+		{"no ticket access", f.sign(f.claims(seed.CarlaEmail, "100200")), hostOrigin, 403, ticket.CodeForbidden, "ErrEmbedNoAccess"},
+		{"member of another account", f.sign(f.claims(seed.DiegoEmail, "100200")), hostOrigin, 403, ticket.CodeForbidden, "ErrEmbedNoAccess"},
 		{"wrong audience", f.sign(wrongAud), hostOrigin, 401, ticket.CodeUnauthorized, "ErrEmbedSignIn"},
 		{"not a token", "not.a.token", hostOrigin, 401, ticket.CodeUnauthorized, "ErrEmbedSignIn"},
 		{"no token", "", hostOrigin, 400, ticket.CodeInvalid, "ErrEmbedSignIn"},
@@ -306,4 +324,73 @@ func TestRecordUnread(t *testing.T) {
 	if after.Total != before.Total+1 || after.ByRecord["claim:RCL-26-1219"] != before.ByRecord["claim:RCL-26-1219"]+1 {
 		t.Fatalf("unread before %+v, after %+v", before, after)
 	}
+}
+
+// TestEmbedRefusalSignsOut: a host that switches users never leaves the
+// last one signed in, even when the next one's token is refused.
+func TestEmbedRefusalSignsOut(t *testing.T) {
+	f := mustEmbed(t)
+	anna, _ := f.mustOpen(f.claims(seed.AnnaEmail, "100200"))
+	r := anna.send("POST", "/api/v1/embed/session", ticket.EmbedRequest{Token: f.sign(f.claims(seed.CarlaEmail, "100200")), Origin: hostOrigin})
+	mustError(t, r, 403, ticket.CodeForbidden)
+	if c := r.header.Get("Set-Cookie"); !strings.Contains(c, "__Host-supportal_embed=;") {
+		t.Fatalf("the refusal kept the frame's cookie: %q", c)
+	}
+	mustError(t, anna.get("/api/v1/me"), 401, ticket.CodeUnauthorized)
+}
+
+// TestEmbedKioskIdleOnServer: a kiosk's session ends on the server after
+// its host's idle time (and the countdown, and a minute to spare) without
+// use, whatever its page does; use keeps it.
+func TestEmbedKioskIdleOnServer(t *testing.T) {
+	now := time.Now()
+	clock := func() time.Time { return now }
+	f := mustEmbedWith(t, api.Config{Now: clock})
+	f.clock = clock
+	claims := f.claims(seed.BerndEmail, "100200")
+	claims.Kiosk = true
+	kiosk, _ := f.mustOpen(claims)
+	desk, _ := f.mustOpen(f.claims(seed.AnnaEmail, "100200")) // not a kiosk
+	// Used every 3 minutes (the frame's keep-alive while someone types):
+	// it holds.
+	for i := 0; i < 3; i++ {
+		now = now.Add(3 * time.Minute)
+		if r := kiosk.send("POST", "/api/v1/embed/alive", nil); r.status != 204 {
+			t.Fatalf("keep-alive after %d×3 min: %d %s", i+1, r.status, r.body)
+		}
+	}
+	// 2 min idle + 20 s countdown + 1 min: 3 min 20 s without use ends it.
+	now = now.Add(3*time.Minute + 30*time.Second)
+	mustError(t, kiosk.get("/api/v1/me"), 401, ticket.CodeUnauthorized)
+	if r := desk.get("/api/v1/me"); r.status != 200 {
+		t.Fatalf("a session that is not a kiosk's ended with it: %d", r.status)
+	}
+}
+
+// TestEmbedHostRemoved: a host removed from the hosts file has no sessions
+// any more, and putting it back does not revive them.
+func TestEmbedHostRemoved(t *testing.T) {
+	f := mustEmbed(t)
+	diego, _ := f.mustOpen(f.claims(seed.DiegoEmail, "300400"))
+	cookies := diego.http.Jar.Cookies(mustURL(t, f.srv.URL))
+	without, err := embed.Read(strings.NewReader(`{"hosts": []}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := httptest.NewServer(api.New(f.db, api.Config{Hosts: without}))
+	defer other.Close()
+	c := newClient(t, other)
+	c.http.Jar.SetCookies(mustURL(t, other.URL), cookies)
+	mustError(t, c.get("/api/v1/me"), 401, ticket.CodeUnauthorized)
+	// Back on the server that still lists the host: the session is gone.
+	mustError(t, diego.get("/api/v1/me"), 401, ticket.CodeUnauthorized)
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

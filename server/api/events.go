@@ -64,7 +64,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 			// An open socket is no use of the session: it does not keep
 			// it from expiring.
 			now := s.cfg.Now()
-			got, err := s.store.Session(ctx, hash, now, now.Add(-s.cfg.SessionIdle), math.MaxInt64)
+			got, err := s.liveSession(ctx, hash, now, math.MaxInt64)
 			return err == nil && got.UserID == userID
 		},
 		CatchUp: bound,

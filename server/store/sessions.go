@@ -30,6 +30,8 @@ type Session struct {
 	// ExpiresAt: the session ends then, however recently it was used
 	// (zero: only when idle).
 	ExpiresAt time.Time
+	// LastSeen is when its use was last written down before it was read.
+	LastSeen time.Time
 }
 
 // Embedded reports whether a host opened the session.
@@ -82,6 +84,7 @@ func (s *DB) Session(ctx context.Context, tokenHash []byte, now, idleSince time.
 		return Session{}, notFound(err)
 	}
 	sess.Host, sess.Locale, sess.OrganizationID, sess.RecordID = host.String, locale.String, org.Int64, record.Int64
+	sess.LastSeen = time.UnixMilli(lastSeen)
 	if expires.Valid {
 		sess.ExpiresAt = time.UnixMilli(expires.Int64)
 	}
