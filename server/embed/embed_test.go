@@ -188,7 +188,7 @@ func TestVerifiedClaims(t *testing.T) {
 	now := time.Now()
 	c := claims(now)
 	c.Subject = "Diego@Clinica-Sol.example"
-	c.Name = "  Diego \u202eDurán "
+	c.Name = "  Diego \u202eDur\u200bán "
 	c.Kiosk = true
 	h, got, err := hs.Verify(sign(t, jose.EdDSA, "k1", k.priv, c), portal, "http://127.0.0.1:8081/", now)
 	if err != nil {

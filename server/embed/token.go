@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
@@ -174,7 +175,14 @@ func (c *Claims) check() error {
 	if !accountRE.MatchString(c.Org) {
 		return refuse(MissingClaim, "org %q is not an account number", c.Org)
 	}
-	c.Name = strings.TrimSpace(ticket.CleanText(c.Name))
+	// A name is shown to agents: nothing invisible in it (a name of
+	// zero-width spaces is no name; the email's local part stands in).
+	c.Name = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) || unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, c.Name))
 	if len([]rune(c.Name)) > 100 {
 		return refuse(MissingClaim, "name: at most 100 characters")
 	}
