@@ -91,6 +91,30 @@ type Embed struct {
 // Embedded reports whether the app runs in a host's frame.
 func Embedded() bool { return embedActive.Load() }
 
+// drawnWait is how long the frame waits to be drawn before it counts
+// what arrived as unseen.
+const drawnWait = 300 * time.Millisecond
+
+// whenSeen calls read once the ticket the user views can be seen: at once
+// outside a frame; in a host's frame once the frame is drawn (a host keeps
+// it hidden until Get Help, and may close it again). Until then unseen()
+// is called: what arrived counts as unread. What is not seen is not read.
+func whenSeen(ctx app.Context, read, unseen func(ctx app.Context)) {
+	if !Embedded() {
+		read(ctx)
+		return
+	}
+	whenDrawn(drawnWait, func(drawn bool) {
+		ctx.Dispatch(func(ctx app.Context) {
+			if drawn {
+				read(ctx)
+			} else if unseen != nil {
+				unseen(ctx)
+			}
+		})
+	})
+}
+
 var (
 	embedActive    atomic.Bool
 	embedListening atomic.Bool

@@ -5,6 +5,7 @@ package state
 import (
 	"net/url"
 	"syscall/js"
+	"time"
 
 	"github.com/supportal/supportal/app/ticket"
 )
@@ -108,4 +109,29 @@ func WatchInput(fn func()) {
 	for _, ev := range []string{"keydown", "pointerdown", "touchstart", "wheel"} {
 		js.Global().Call("addEventListener", ev, f, map[string]any{"passive": true, "capture": true})
 	}
+}
+
+// whenDrawn calls fn(true) as soon as the page is drawn on screen, or
+// fn(false) after wait when it is not — browsers do not draw a frame its
+// host hides or scrolls away, nor a tab in the background — and then
+// fn(true) once it is drawn again.
+func whenDrawn(wait time.Duration, fn func(drawn bool)) {
+	drawn, timedOut := false, false
+	var raf, timer js.Func
+	raf = js.FuncOf(func(this js.Value, args []js.Value) any {
+		raf.Release()
+		drawn = true
+		fn(true)
+		return nil
+	})
+	timer = js.FuncOf(func(this js.Value, args []js.Value) any {
+		timer.Release()
+		if !drawn && !timedOut {
+			timedOut = true
+			fn(false)
+		}
+		return nil
+	})
+	js.Global().Call("requestAnimationFrame", raf)
+	js.Global().Call("setTimeout", timer, wait.Milliseconds())
 }

@@ -263,12 +263,15 @@ func applyEvent(ctx app.Context, userID int64, ev ticket.EventView) {
 		ctx.SetState(TicketState, updatedDetail(cur, tv, ev.Data.Message))
 	}
 	if m := ev.Data.Message; m != nil && m.Author.ID != userID {
-		if viewing.Load() == ev.Ticket {
-			ctx.NewActionWithValue(MarkRead, ev.Ticket)
-		} else {
+		unread := func(ctx app.Context) {
 			var u Unread
 			ctx.GetState(UnreadState, &u)
 			setUnread(ctx, userID, ev.Ticket, tv.Organization.ID, u.For(ev.Ticket)+1)
+		}
+		if viewing.Load() == ev.Ticket {
+			whenSeen(ctx, func(ctx app.Context) { ctx.NewActionWithValue(MarkRead, ev.Ticket) }, unread)
+		} else {
+			unread(ctx)
 		}
 	}
 	updateRow(ctx, tv)
@@ -378,7 +381,9 @@ func handleLoadUnread(ctx app.Context, a app.Action) {
 	}
 	// The ticket on screen is read (its read marker may be on its way).
 	if n := viewing.Load(); n != 0 && u.ByTicket[n] > 0 {
-		delete(u.ByTicket, n)
+		if !Embedded() {
+			delete(u.ByTicket, n) // seen, in a frame once drawn (MarkRead)
+		}
 		ctx.NewActionWithValue(MarkRead, n)
 	}
 	ctx.SetState(UnreadState, u)
@@ -388,8 +393,20 @@ func handleLoadUnread(ctx app.Context, a app.Action) {
 // devices clear its badge) and clears it here.
 func handleMarkRead(ctx app.Context, a app.Action) {
 	number, _ := a.Value.(int64)
+	if number == 0 {
+		return
+	}
+	whenSeen(ctx, func(ctx app.Context) {
+		if viewing.Load() == number || !Embedded() {
+			ctx.Async(func() { markRead(ctx, number) })
+		}
+	}, nil)
+}
+
+// markRead tells the server the user has read a ticket and clears it here.
+func markRead(ctx app.Context, number int64) {
 	s := CurrentSession(ctx)
-	if number == 0 || !s.LoggedIn {
+	if !s.LoggedIn {
 		return
 	}
 	setUnread(ctx, s.User.ID, number, 0, 0)

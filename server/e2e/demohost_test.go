@@ -83,16 +83,26 @@ func TestDemoHostDiegoClaim(t *testing.T) {
 		t.Fatalf("ticket #%d links %+v, %v; want the claim RCL-26-1224", n, links, err)
 	}
 
-	// Sam answers: the frame shows it live, the host marks its Get Help.
+	// Diego reads the ticket in the panel, then closes the panel. Sam
+	// answers: unseen, the answer stays unread and the host marks its
+	// Get Help; opening the panel again shows and reads it.
 	num := strconv.FormatInt(n, 10)
 	f.waitTrue("the ticket among the panel's tickets", qExists("#help-ticket-"+num))
+	f.click("#help-show-" + num)
+	f.waitTrue("the conversation in the panel", qExists("#help-conversation-"+num))
+	b.click("#panel [data-close]")
+	b.waitFalse("the panel is closed", `document.getElementById('panel').classList.contains('open')`)
+	b.waitTrue("the panel has slid away", `getComputedStyle(document.getElementById('panel')).visibility === 'hidden'`)
 	sam := apiAs(t, s.p, seed.SamEmail)
 	apiPost(t, sam, s.p, "/api/v1/tickets/"+num+"/messages", `{"body":"Hola Diego: la aseguradora pagó con el código de ajuste CO-45."}`, 201)
-	f.waitTrue("the frame's marker", qExists("#help-ticket-"+num+" .badge"))
-	b.waitText("the host's Get Help marker", `(() => {
+	const marker = `(() => {
 		const m = document.querySelector('#help-RCL-26-1224 [data-unread]');
 		return m && !m.hidden ? m.textContent.trim() : '';
-	})()`, "11 mensaje sin leer")
+	})()`
+	b.waitText("the host's Get Help marker", marker, "11 mensaje sin leer")
+	b.click("#help-RCL-26-1224")
+	f.waitContains("the answer in the panel", qText("#help-conversation-"+num), "CO-45")
+	b.waitText("the marker goes once the answer is seen", marker, "")
 
 	// The frame never scrolls: the host sizes it to the content.
 	f.waitTrue("no scrollbar in the frame", `window.innerHeight > 400 && document.documentElement.scrollHeight <= window.innerHeight + 1`)
