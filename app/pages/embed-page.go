@@ -6,6 +6,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/supportal/supportal/app/state"
+	"github.com/supportal/supportal/locales"
 )
 
 // embedPage is where a host portal's frame starts (/embed, or /embed/PAGE
@@ -20,7 +21,8 @@ type embedPage struct {
 	session state.Session
 	embed   state.Embed
 	next    string
-	gone    bool // went on to the signed-in page
+	gone    bool   // went on to the signed-in page
+	lang    string // before anybody is signed in: the browser's
 }
 
 func newEmbedPage() *embedPage { return &embedPage{} }
@@ -48,9 +50,7 @@ func (p *embedPage) OnNav(ctx app.Context) {
 func (p *embedPage) OnMount(ctx app.Context) {
 	ctx.ObserveState(state.SessionState, &p.session).OnChange(func() { p.goOn(ctx) })
 	ctx.ObserveState(state.EmbedState, &p.embed).OnChange(func() { p.goOn(ctx) })
-	if p.session.Lang == "" {
-		p.session.Lang = state.InitialLang()
-	}
+	p.lang = state.InitialLang()
 }
 
 // goOn leaves for the signed-in page once the host's token was accepted.
@@ -65,6 +65,12 @@ func (p *embedPage) goOn(ctx app.Context) {
 
 func (p *embedPage) Render() app.UI {
 	lang := p.session.Lang
+	if lang == "" {
+		lang = p.lang
+	}
+	if lang == "" {
+		lang = locales.Default
+	}
 	e := p.embed
 	return app.Div().Class("shell shell-embedded embed-start").Body(
 		app.Main().ID("main").Class("content").TabIndex(-1).Body(
