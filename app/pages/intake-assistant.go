@@ -43,7 +43,7 @@ func (c *intake) renderAssistant(lang string, problems map[string]string) app.UI
 		}),
 		body,
 		errorBox(lang, c.submitErr()),
-		app.P().Class("muted small").Text(t(lang, "DraftSaved")),
+		app.P().Class("muted small").Text(t(lang, draftSavedID())),
 		app.Div().Class("actions").Body(
 			app.If(index > 0, func() app.UI {
 				return app.Button().ID("step-back").Type("button").OnClick(c.onBack).Text(t(lang, "Back"))

@@ -49,7 +49,7 @@ func (c *intake) renderForm(lang string, problems map[string]string) app.UI {
 			c.renderFiles(lang, problems),
 		),
 		errorBox(lang, c.submitErr()),
-		app.P().Class("muted small").Text(t(lang, "DraftSaved")),
+		app.P().Class("muted small").Text(t(lang, draftSavedID())),
 		app.Div().Class("actions").Body(
 			app.Button().ID("preview").Type("submit").Text(t(lang, "PreviewButton")),
 			c.sendButton(lang),

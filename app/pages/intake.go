@@ -581,3 +581,13 @@ func specByID(specs []ticket.Field, id string) (ticket.Field, bool) {
 	}
 	return ticket.Field{}, false
 }
+
+// draftSavedID says where a draft is kept: until it is sent or the user
+// logs out; in a host's frame (no logging out there) until it is sent or
+// a shared screen's session ends.
+func draftSavedID() string {
+	if state.Embedded() {
+		return "DraftSavedEmbed"
+	}
+	return "DraftSaved"
+}

@@ -22,7 +22,7 @@ import (
 //
 // Frame to host: ready, resize {height}, navigated {path}, ticket-created
 // {number}, unread {total, byRecord}, session-ended {reason},
-// token-request. Host to frame: auth {token}, set-context {record},
+// token-request, escape (Escape pressed in the frame and not used there). Host to frame: auth {token}, set-context {record},
 // set-locale {lang}, reset. Every message is an object with supportal: 1
 // (ProtocolVersion) and a type.
 
@@ -189,6 +189,7 @@ func handleStartEmbed(ctx app.Context, a app.Action) {
 		})
 		postHost(map[string]any{"type": "ready"})
 		observeHeight(func(h int) { postHost(map[string]any{"type": "resize", "height": h}) })
+		onEscape(func() { postHost(map[string]any{"type": "escape"}) })
 		return
 	}
 	// Signed out by a 401: the host signs the user in again. After a

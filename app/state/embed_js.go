@@ -135,3 +135,18 @@ func whenDrawn(wait time.Duration, fn func(drawn bool)) {
 	js.Global().Call("requestAnimationFrame", raf)
 	js.Global().Call("setTimeout", timer, wait.Milliseconds())
 }
+
+// onEscape calls fn when Escape is pressed in the page and nothing in it
+// took the key (no open dialog or menu handled it): the host may close the
+// panel the frame is in, as it would with the focus on its own page.
+func onEscape(fn func()) {
+	doc := js.Global().Get("document")
+	js.Global().Call("addEventListener", "keydown", js.FuncOf(func(this js.Value, args []js.Value) any {
+		e := args[0]
+		if e.Get("key").String() != "Escape" || e.Get("defaultPrevented").Bool() || doc.Call("querySelector", "dialog[open]").Truthy() {
+			return nil
+		}
+		fn()
+		return nil
+	}))
+}

@@ -19,3 +19,5 @@ func forgetSessionStorage() {}
 func WatchInput(fn func()) {}
 
 func whenDrawn(wait time.Duration, fn func(drawn bool)) { fn(true) }
+
+func onEscape(fn func()) {}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 
@@ -282,6 +283,10 @@ func TestEmbedHostMessages(t *testing.T) {
 	if got := e.p.userLocale(t, seed.AnnaEmail); got != "de" {
 		t.Errorf("Anna's own language became %q", got)
 	}
+	// Escape in the frame, unused there, is the host's to use (close its
+	// panel).
+	f.do("pressing Escape in the frame", chromedp.Focus(chromedp.ID("help-subject")), chromedp.KeyEvent(kb.Escape))
+	waitMessage(b, "escape")
 	// The frame is as tall as its content: no scrollbar of its own.
 	f.waitTrue("no scrollbar in the frame", `document.documentElement.scrollHeight <= window.innerHeight + 1`)
 }
