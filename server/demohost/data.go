@@ -1,6 +1,9 @@
 package demohost
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // The practice portal's own data: its users and the records it shows. A
 // real host has these in its database; what the portal learns of a record
@@ -58,6 +61,17 @@ func (r record) page() string {
 	return "/" + r.Kind
 }
 
+// File is the kind of file a remittance comes as: a French practice's
+// payment returns (RSP-…) are NOEMIE files from the Assurance Maladie,
+// the ERAs (ERA-…) of the practices that bill US payers through a
+// clearinghouse (see server/seed) X12 835 files.
+func (r record) File() string {
+	if strings.HasPrefix(r.ID, "RSP-") {
+		return "NOEMIE"
+	}
+	return "835"
+}
+
 // Field is r's field label.
 func (r record) Field(label string) field {
 	for _, f := range r.Fields {
@@ -92,7 +106,10 @@ const (
 // records are what the practice portal has. Those of accounts 100200 and
 // 300400 are the demo portal's own records (server/seed); Cabinet
 // Lumière's claim, remittances and eligibility check and Clínica Sol's
-// asset exist only here: the portal learns them from the token.
+// asset exist only here: the portal learns them from the token. Ids,
+// payers and amounts of the seeded records must stay as seeded: Praxis
+// Sonnenschein bills US payers through a clearinghouse (server/seed), hence
+// its UnitedHealthcare, ERAs (835 files) and dollars.
 var records = []record{
 	{"100200", "claim", "CLM-26-04711", "Vorsorgeuntersuchung – Lena Hartmann", []field{
 		text("patientName", "Lena Hartmann"), date("dateOfService", -18), money("billedAmount", "245.00", "USD"),

@@ -305,6 +305,18 @@ func TestPages(t *testing.T) {
 	if !strings.Contains(body, "2.318,75\u00a0$") {
 		t.Error("remittances: amounts not in German")
 	}
+	// A remittance's file is what the practice gets: US payers' ERAs are 835
+	// files, the French Assurance Maladie's payment returns NOEMIE files.
+	// Each row's cells carry their column's name (a card on a phone).
+	for _, want := range []string{"835-Datei herunterladen", `data-label="Kostenträger"`, `data-label="Gezahlt"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("Anna's remittances: no %q", want)
+		}
+	}
+	body = readAll(t, do(d, "GET", "/remittances", "", "", pick(t, d, "claire")))
+	if !strings.Contains(body, "Télécharger le fichier NOEMIE") || strings.Contains(body, "835") {
+		t.Error("Claire's remittances: not NOEMIE files")
+	}
 }
 
 func TestNoUser(t *testing.T) {
@@ -343,4 +355,27 @@ func readAll(t *testing.T, res *http.Response) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestRecordsOfTheirCountry: Cabinet Lumière, in France, is paid in euros
+// through NOEMIE returns; every remittance's file is known by its id. (The
+// records of 100200 and 300400 are the portal's seeded ones, US payers
+// and dollars included: server/seed says why.)
+func TestRecordsOfTheirCountry(t *testing.T) {
+	for _, r := range records {
+		if r.Kind == "remittance" && !strings.HasPrefix(r.ID, "ERA-") && !strings.HasPrefix(r.ID, "RSP-") {
+			t.Errorf("remittance %s: neither ERA- nor RSP-: File() cannot tell its file", r.ID)
+		}
+		if r.Account != "200300" {
+			continue
+		}
+		if r.Kind == "remittance" && r.File() != "NOEMIE" {
+			t.Errorf("%s: a %s file in France", r.ID, r.File())
+		}
+		for _, f := range r.Fields {
+			if f.Kind == "money" && f.Currency != "EUR" {
+				t.Errorf("%s %s: in %s in France", r.ID, f.Label, f.Currency)
+			}
+		}
+	}
 }

@@ -50,7 +50,7 @@ var dict = map[string][4]string{
 	"tokenFailed":    {"Anmeldung beim Support nicht möglich.", "Could not sign in to support.", "No se pudo iniciar sesión en el soporte.", "Connexion à l’assistance impossible."},
 	"actions":        {"Aktionen", "Actions", "Acciones", "Actions"},
 	"moreActions":    {"Aktionen für {id}", "Actions for {id}", "Acciones de {id}", "Actions pour {id}"},
-	"download835":    {"835-Datei herunterladen", "Download 835 file", "Descargar archivo 835", "Télécharger le fichier 835"},
+	"download":       {"{file}-Datei herunterladen", "Download {file} file", "Descargar archivo {file}", "Télécharger le fichier {file}"},
 	"number":         {"Nummer", "Number", "Número", "Numéro"},
 	"result":         {"Ergebnis der Anspruchsprüfung", "Eligibility check result", "Resultado de la consulta", "Résultat de la vérification"},
 	"checkAgain":     {"Erneut prüfen", "Check again", "Volver a consultar", "Vérifier à nouveau"},

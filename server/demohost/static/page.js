@@ -129,6 +129,7 @@
     const res = await fetch('/lang', {method: 'POST', body: new URLSearchParams(new FormData(form))});
     if (!res.ok) return form.submit();
     swap(await res.text());
+    if (isKiosk && !kioskActive) kioskLang = e.target.value;
     Supportal.setLocale(e.target.value);
     $('select[name=lang]').focus();
   });
@@ -136,6 +137,12 @@
   // ---- the reception kiosk: pick who you are, the portal full screen, back when it ends
   let kioskActive = false;
   let ending = null;
+  // The kiosk's own language: the one its start screen spoke before anybody
+  // picked (the language picked on the terminal, else the browser's), or
+  // the one picked on the start screen since. A person's session speaks
+  // their language; when it ends, the start screen goes back to this one
+  // (and keeps it as the terminal's language, as if picked).
+  let kioskLang = document.documentElement.lang;
 
   function showKiosk(active, message) {
     kioskActive = active;
@@ -148,11 +155,21 @@
     ended.hidden = active || !ended.textContent;
   }
 
-  function endKiosk(reason) {
+  async function endKiosk(reason) {
     clearTimeout(ending);
     ending = null;
     Supportal.unmount();
-    showKiosk(false, reason && reason !== 'logout' ? (strings['ended_' + reason] || '') : '');
+    window.scrollTo(0, 0);
+    // The start screen in the kiosk's language again (not the last person's).
+    if (document.documentElement.lang !== kioskLang) {
+      const form = new URLSearchParams({lang: kioskLang, next: '/kiosk'});
+      try {
+        const res = await fetch('/lang', {method: 'POST', body: form});
+        if (res.ok) swap(await res.text());
+      } catch (err) { /* the start screen stays in the last language */ }
+    }
+    const why = reason && reason !== 'logout' ? reason : '';
+    showKiosk(false, why ? (strings['ended_' + why] || '') : '');
     $('.person') && $('.person').focus();
   }
 
@@ -170,6 +187,7 @@
     swap(await res.text());  // the kiosk in the person's language
     Supportal.mount(slot, {kiosk: true, title: strings.help});
     showKiosk(true, '');
+    window.scrollTo(0, 0);
   });
 
   // ---- what the frame says
@@ -179,6 +197,8 @@
   });
   Supportal.on('ticket-created', (msg) => toast(strings.ticketCreated.replace('{n}', msg.number)));
   Supportal.on('token-failed', () => toast(strings.tokenFailed));
+  // The kiosk's page scrolls, not its frame: another page of the portal starts at the top.
+  Supportal.on('navigated', () => { if (isKiosk) window.scrollTo(0, 0); });
   Supportal.on('session-ended', (msg) => {
     if (isKiosk) endKiosk(msg.reason);
     else if (strings['ended_' + msg.reason]) toast(strings['ended_' + msg.reason]);
