@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/server/demohost"
@@ -106,6 +107,9 @@ func TestDemoHostDiegoClaim(t *testing.T) {
 
 	// The frame never scrolls: the host sizes it to the content.
 	f.waitTrue("no scrollbar in the frame", `window.innerHeight > 400 && document.documentElement.scrollHeight <= window.innerHeight + 1`)
+	// Escape in the frame closes the host's panel.
+	f.do("pressing Escape in the frame", chromedp.Focus(chromedp.ID("help-subject")), chromedp.KeyEvent(kb.Escape))
+	b.waitFalse("Escape closed the panel", `document.getElementById('panel').classList.contains('open')`)
 }
 
 // TestDemoHostKiosk: the reception kiosk of the practice portal: a person

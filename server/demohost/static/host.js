@@ -4,7 +4,7 @@
 // Protocol v1: every message is an object {supportal: 1, type, ...}.
 //   frame → host: ready, token-request, resize {height}, navigated {path},
 //                 ticket-created {number}, unread {total, byRecord},
-//                 session-ended {reason: idle | logout | expired | refused}
+//                 session-ended {reason: idle | logout | reset | refused}, escape
 //   host → frame: auth {token}, set-context {record}, set-locale {lang}, reset
 // A record is {kind, externalId}; byRecord counts by "kind:externalId".
 // API: Supportal.mount(slot, {record, kiosk, path, title}), setContext(record | null),

@@ -199,6 +199,8 @@
   Supportal.on('token-failed', () => toast(strings.tokenFailed));
   // The kiosk's page scrolls, not its frame: another page of the portal starts at the top.
   Supportal.on('navigated', () => { if (isKiosk) window.scrollTo(0, 0); });
+  // Escape in the frame (its keys never reach this page) closes the panel.
+  Supportal.on('escape', () => { if (panel && !isKiosk && (panel.open || panel.classList.contains('open'))) closePanel(); });
   Supportal.on('session-ended', (msg) => {
     if (isKiosk) endKiosk(msg.reason);
     else if (strings['ended_' + msg.reason]) toast(strings['ended_' + msg.reason]);
