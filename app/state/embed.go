@@ -155,12 +155,18 @@ func CurrentEmbed(ctx app.Context) Embed {
 // SafeEmbedNext returns next when it is an app page the frame may open
 // after sign-in (a path of this app, nothing of another origin), else "".
 func SafeEmbedNext(next string) string {
+	local := func(p string) bool {
+		return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !strings.HasPrefix(p, "/\\")
+	}
 	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") ||
+	if err != nil || u.Scheme != "" || u.Host != "" || !local(next) || !local(u.Path) ||
 		strings.HasPrefix(u.Path, "/embed") || strings.HasPrefix(u.Path, "/login") || strings.HasPrefix(u.Path, "/api/") {
 		return ""
 	}
-	return u.RequestURI()
+	if r := u.RequestURI(); local(r) {
+		return r
+	}
+	return ""
 }
 
 func handleStartEmbed(ctx app.Context, a app.Action) {
