@@ -173,12 +173,8 @@ func (s *Server) openEmbedSession(w http.ResponseWriter, r *http.Request) error 
 	}
 	// The frame's earlier session (another user of the host, or the same
 	// one signed in again) ends.
-	if old, err := r.Cookie(embedCookie); err == nil && old.Value != "" {
-		oldHash := tokenHash(old.Value)
-		if err := s.store.DeleteSession(r.Context(), oldHash); err != nil {
-			return err
-		}
-		s.hub.EndSession(string(oldHash))
+	if err := s.endEarlierSession(r); err != nil {
+		return err
 	}
 	signedIn = true
 	s.log.Info("embed: session opened", "host", host.ID, "user", u.ID, "org", c.Org, "created", created, "kiosk", c.Kiosk, "record", sess.RecordID)
@@ -187,18 +183,30 @@ func (s *Server) openEmbedSession(w http.ResponseWriter, r *http.Request) error 
 	return s.writeMe(w, r, v)
 }
 
-// endFrameSession ends the session of the frame's cookie, if any, and
-// clears the cookie.
-func (s *Server) endFrameSession(w http.ResponseWriter, r *http.Request) {
+// endEarlierSession ends the session of the frame's cookie, if any: the
+// server forgets it and its websockets close.
+func (s *Server) endEarlierSession(r *http.Request) error {
 	c, err := r.Cookie(embedCookie)
 	if err != nil || c.Value == "" {
-		return
+		return nil
 	}
 	hash := tokenHash(c.Value)
 	if err := s.store.DeleteSession(context.WithoutCancel(r.Context()), hash); err != nil {
-		s.log.Error("embed: ending the frame's session", "err", err)
+		return err
 	}
 	s.hub.EndSession(string(hash))
+	return nil
+}
+
+// endFrameSession ends the frame's earlier session after a refusal, and
+// clears its cookie.
+func (s *Server) endFrameSession(w http.ResponseWriter, r *http.Request) {
+	if _, err := r.Cookie(embedCookie); err != nil {
+		return
+	}
+	if err := s.endEarlierSession(r); err != nil {
+		s.log.Error("embed: ending the frame's session", "err", err)
+	}
 	s.setEmbedCookie(w, "", -1)
 }
 
