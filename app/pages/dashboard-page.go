@@ -20,6 +20,7 @@ type dashboardPage struct {
 	counts    state.Counts
 	open      state.TicketList
 	unread    state.Unread
+	outbox    state.Outbox
 	loadedFor string
 }
 
@@ -33,6 +34,7 @@ func (p *dashboardPage) OnMount(ctx app.Context) {
 	ctx.ObserveState(state.CountsState, &p.counts)
 	ctx.ObserveState(state.OpenState, &p.open)
 	ctx.ObserveState(state.UnreadState, &p.unread)
+	ctx.ObserveState(state.OutboxState, &p.outbox)
 	observeSession(ctx, &p.session, p.sessionChanged)
 }
 
@@ -85,6 +87,7 @@ func (p *dashboardPage) Render() app.UI {
 			return app.P().ID("unread-notice").Class("unread-notice panel").Role("status").
 				Text(locales.N(lang, "UnreadMessagesNotice", p.unread.In(p.session.Account), nil))
 		}),
+		outboxSummary(lang, p.outbox),
 		app.Section().Class("cards").Aria("label", t(lang, "TicketsByStatus")).Body(
 			errorBox(lang, p.counts.Err),
 			app.Range(ticket.PortalStatuses()).Slice(func(i int) app.UI {

@@ -40,6 +40,7 @@ type getHelpPanel struct {
 	tried    bool
 	files    files
 	created  int64  // the ticket just filed
+	queued   bool   // the ticket just filed waits in the outbox
 	example  int64  // the open ticket chosen to add the record to
 	added    int64  // the ticket the record was just added to
 	showing  int64  // the ticket whose conversation is open
@@ -84,11 +85,15 @@ func (p *getHelpPanel) OnMount(ctx app.Context) {
 			return
 		}
 		switch p.submit.Status {
-		case state.Loaded:
+		case state.Loaded, state.Queued:
 			p.created, p.tried = p.submit.Ticket.Number, false
+			p.queued = p.submit.Status == state.Queued
 			p.draft = state.Draft{Draft: ticket.Draft{Fields: map[string]string{}}, Flow: p.flow(), Key: state.NewKey(), PrivacyConfirmed: p.files.confirmed}
 			p.files.restore(nil, p.files.confirmed)
 			p.status = t(p.Session.Lang, "GetHelpCreated", "Number", p.created)
+			if p.queued {
+				p.status = t(p.Session.Lang, "OutboxQueuedTicket")
+			}
 			ctx.Defer(func(app.Context) {
 				for _, id := range []string{"help-subject", "help-description"} {
 					if el := app.Window().GetElementByID(id); el.Truthy() {
@@ -165,7 +170,7 @@ func (p *getHelpPanel) prepare(ctx app.Context) {
 	p.draftFor = p.Detail.ID
 	p.draft = state.LoadDraft(ctx, p.Session.User.ID, p.flow())
 	p.files.restore(p.draft.Files, p.draft.PrivacyConfirmed)
-	p.created, p.added, p.example, p.showing, p.tried, p.status = 0, 0, 0, 0, false, ""
+	p.created, p.added, p.example, p.showing, p.tried, p.status, p.queued = 0, 0, 0, 0, false, "", false
 	if p.catalog.Status == state.Idle || p.catalog.Status == state.Failed {
 		ctx.NewAction(state.LoadCatalog)
 	}
@@ -322,7 +327,12 @@ func (p *getHelpPanel) renderNew(lang string) app.UI {
 	}
 	return app.Form().ID("help-new").Class("help-new").NoValidate(true).OnSubmit(p.onSubmit).Aria("labelledby", "help-new-heading").Body(
 		app.H3().ID("help-new-heading").Text(t(lang, "GetHelpNew")),
-		app.If(p.created != 0, func() app.UI {
+		app.If(p.queued, func() app.UI {
+			return app.P().ID("help-created").Class("notice").TabIndex(-1).Body(
+				app.Text(t(lang, "OutboxQueuedTicket")+" "),
+				app.A().Href(PathOutbox).Text(t(lang, "OpenOutbox")),
+			)
+		}).ElseIf(p.created != 0, func() app.UI {
 			return app.P().ID("help-created").Class("success").TabIndex(-1).Body(
 				app.Text(t(lang, "GetHelpCreated", "Number", p.created)+" "),
 				app.A().Href(ticketHref(p.created)).Text(t(lang, "OpenTicketPage", "Number", p.created)),
@@ -402,7 +412,7 @@ func (p *getHelpPanel) onField(ctx app.Context, e app.Event) {
 
 func (p *getHelpPanel) onSubmit(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	p.tried, p.created, p.status = true, 0, ""
+	p.tried, p.created, p.status, p.queued = true, 0, "", false
 	d, ok := p.outgoing()
 	if problems, failed := p.problems(); !ok || len(problems) > 0 || failed != nil || p.submit.Status == state.Loading {
 		focusProblem(p.ui, "help-new")

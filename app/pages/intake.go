@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -138,7 +139,11 @@ func (c *intake) sessionChanged(ctx app.Context) {
 	if c.catalog.Status != state.Loaded && c.catalog.Status != state.Loading {
 		ctx.NewAction(state.LoadCatalog)
 	}
-	ctx.SetState(state.SubmitState, state.Submit{})
+	if c.submit.Status != state.Failed || c.submit.Flow != c.Flow {
+		// (The server's messages on a draft taken back from the outbox
+		// stay: the user fixes what they say.)
+		ctx.SetState(state.SubmitState, state.Submit{})
+	}
 	c.applyFollowUp(ctx)
 	c.settle(ctx)
 }
@@ -473,6 +478,10 @@ func (c *intake) submitted(ctx app.Context) {
 			href += "&added=1"
 		}
 		ctx.Navigate(href)
+	case state.Queued:
+		// The outbox sends it when the server is back; the draft went there.
+		c.draftFor = 0
+		ctx.Navigate(PathOutbox + "?queued=" + url.QueryEscape(c.submit.Queued))
 	case state.Failed:
 		c.attempted = true
 		c.previewing = false

@@ -7,6 +7,7 @@ import (
 
 	"github.com/supportal/supportal/app/state"
 	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/locales"
 )
 
 // conversation shows a ticket's description and the messages the viewer
@@ -75,10 +76,12 @@ type replyBox struct {
 	body     string // the reply being written, kept in browser storage
 	loadedOf int64  // ticket whose reply draft is loaded
 	internal bool   // agents: an internal note
+	key      string // the Idempotency-Key of a reply taken back from the outbox
 	tried    bool
 	solving  bool // "Problem solved" pressed: closing is asked first
 	refocus  string
 	files    files // the reply's attachments (the paperclip)
+	outbox   state.Outbox
 }
 
 func newReplyBox() *replyBox {
@@ -105,17 +108,18 @@ func (b *replyBox) OnMount(ctx app.Context) {
 	b.ui = ctx
 	b.files.owner = &ctx
 	b.restore(ctx)
+	ctx.ObserveState(state.OutboxState, &b.outbox)
 	ctx.ObserveState(state.ReplyState, &b.reply).OnChange(func() {
 		if b.reply.Number != b.number() {
 			return
 		}
 		switch b.reply.Status {
-		case state.Loaded:
-			if b.reply.Sent != 0 {
+		case state.Loaded, state.Queued:
+			if b.reply.Sent != 0 || b.reply.Queued != "" {
 				// Sent: the next message is a public reply again unless the
 				// agent says otherwise (a note by mistake would be a reply by
 				// mistake the other way round, which customers would see).
-				b.body, b.tried, b.internal = "", false, false
+				b.body, b.tried, b.internal, b.key = "", false, false, ""
 				b.files.restore(nil, b.files.confirmed) // the confirmation holds for this ticket
 				// The textarea's text is its default; what was typed or
 				// restored is its value: empty that too.
@@ -149,6 +153,7 @@ func (b *replyBox) restore(ctx app.Context) {
 	b.loadedOf = b.number()
 	d := state.LoadReplyDraft(ctx, b.Session.User.ID, b.number())
 	b.body, b.tried, b.solving = d.Body, false, false
+	b.internal, b.key = d.Internal && b.Session.User.Agent, d.Key
 	b.files.restore(d.Files, d.Confirmed)
 }
 
@@ -200,6 +205,7 @@ func (b *replyBox) Render() app.UI {
 	}
 	maySolve := !closed && b.Session.Viewer().MaySolve(tk.Requester)
 	return app.Form().ID("reply").Class("reply panel").NoValidate(true).OnSubmit(b.onReply).Body(
+		b.renderWaiting(lang),
 		app.Label().For("reply-body").Text(t(lang, "ReplyLabel")),
 		app.Textarea().ID("reply-body").Rows(5).MaxLength(ticket.MaxDescription).
 			Aria("invalid", ariaBool(problem != "")).Aria("describedby", "err-reply-body").
@@ -232,6 +238,26 @@ func (b *replyBox) Render() app.UI {
 	)
 }
 
+// renderWaiting shows the replies to this ticket that wait in the outbox
+// (sent while the server could not be reached), with a link to it.
+func (b *replyBox) renderWaiting(lang string) app.UI {
+	waiting := b.outbox.RepliesTo(b.number())
+	if len(waiting) == 0 {
+		return nil
+	}
+	return app.Div().ID("reply-waiting").Class("notice reply-waiting").Role("status").Body(
+		app.P().Text(locales.N(lang, "RepliesWaiting", len(waiting), nil)),
+		app.Ul().Class("plain-list").Body(app.Range(waiting).Slice(func(i int) app.UI {
+			it := waiting[i]
+			return app.Li().Body(
+				app.Span().Class("reply-waiting-text").Dir("auto").Text(it.Subject()),
+				outboxStatusBadge(lang, it),
+			)
+		})),
+		app.A().ID("reply-waiting-outbox").Href(PathOutbox).Text(t(lang, "OpenOutbox")),
+	)
+}
+
 func (b *replyBox) onInput(ctx app.Context, e app.Event) {
 	b.body = ctx.JSSrc().Get("value").String()
 	b.save(ctx)
@@ -242,7 +268,7 @@ func (b *replyBox) save(ctx app.Context) {
 	if !b.Session.LoggedIn || b.number() == 0 {
 		return // the session ended: logout has removed the user's drafts here
 	}
-	state.SaveReplyDraft(ctx, b.Session.User.ID, b.number(), state.ReplyDraft{Body: b.body, Files: b.files.stored(), Confirmed: b.files.confirmed})
+	state.SaveReplyDraft(ctx, b.Session.User.ID, b.number(), state.ReplyDraft{Body: b.body, Files: b.files.stored(), Confirmed: b.files.confirmed, Internal: b.internal, Key: b.key})
 }
 
 func (b *replyBox) onInternal(ctx app.Context, e app.Event) {
@@ -256,7 +282,7 @@ func (b *replyBox) onReply(ctx app.Context, e app.Event) {
 		focusProblem(b.ui, "reply") // the text box with its error
 		return
 	}
-	ctx.NewActionWithValue(state.SendReply, state.ReplyInput{Number: b.number(), ReplyRequest: ticket.ReplyRequest{Body: b.body, Internal: b.internal, Attachments: b.files.ids()}})
+	ctx.NewActionWithValue(state.SendReply, state.ReplyInput{Number: b.number(), ReplyRequest: ticket.ReplyRequest{Body: b.body, Internal: b.internal, Attachments: b.files.ids()}, Key: b.key, Files: b.files.stored()})
 }
 
 func (b *replyBox) onAskSolved(ctx app.Context, e app.Event) {

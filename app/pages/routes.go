@@ -22,6 +22,7 @@ const (
 	PathSettings  = "/settings/account"
 	PathRecords   = "/records"
 	PathRecord    = "^/records/[0-9]+$"
+	PathOutbox    = "/outbox"
 	// PathEmbed: where a host portal's frame starts (/embed, /embed/tickets/new…).
 	PathEmbed = "^/embed(/.*)?$"
 )
@@ -46,5 +47,6 @@ func Register() {
 	app.Route(PathSettings, func() app.Composer { return newAccountSettingsPage() })
 	app.Route(PathRecords, func() app.Composer { return newRecordsPage() })
 	app.RouteWithRegexp(PathRecord, func() app.Composer { return newRecordPage() })
+	app.Route(PathOutbox, func() app.Composer { return newOutboxPage() })
 	app.RouteWithRegexp(PathEmbed, func() app.Composer { return newEmbedPage() })
 }

@@ -21,7 +21,7 @@ func (s *shell) renderEmbedded(lang string) app.UI {
 				app.Span().Class("account-name").Text(current.Name),
 				app.Span().Class("account-number").Text(t(lang, "AccountNumber", "Number", current.AccountNumber)),
 			),
-			app.If(s.live.Reconnecting, func() app.UI {
+			app.If(s.live.Reconnecting && !s.net.Offline, func() app.UI {
 				return app.Span().ID("live-reconnecting").Class("live-status").Role("status").Text(t(lang, "Reconnecting"))
 			}),
 			app.If(kiosk, func() app.UI {
@@ -41,18 +41,10 @@ func (s *shell) renderEmbedded(lang string) app.UI {
 				app.If(s.Session.CanWrite(), func() app.UI {
 					return app.Li().Body(navLink(s.currentNav(), "/tickets/new", t(lang, "CreateTicket")).ID("embed-nav-new"))
 				}),
+				s.renderOutboxNav(lang),
 			),
 		),
-		app.Main().ID("main").Class("content").TabIndex(-1).Body(
-			app.Div().Class("page-head").Body(
-				app.If(s.Heading != "", func() app.UI { return app.H1().Text(s.Heading) }).
-					Else(func() app.UI { return app.H1().Text(t(lang, s.Title)) }),
-				app.If(len(s.Actions) > 0, func() app.UI {
-					return app.Div().Class("page-actions").Body(app.Range(s.Actions).Slice(func(i int) app.UI { return s.Actions[i] }))
-				}),
-			),
-			app.Range(s.Content).Slice(func(i int) app.UI { return s.Content[i] }),
-		),
+		s.renderMain(lang),
 		app.If(kiosk, func() app.UI { return newKioskDialog().WithLang(lang).WithLeft(s.embed.IdleWarning) }),
 	)
 }

@@ -40,7 +40,12 @@ type shell struct {
 	// unsent: the drafts logging out would delete, while the user is
 	// asked whether to (nil: not asking).
 	unsent []state.UnsentDraft
-	ui     app.Context // the shell's own context (what is deferred on a menu item's event is skipped: the menu closes)
+	// asking: the logout question is open (drafts or the outbox).
+	asking      bool
+	outbox      state.Outbox
+	net         state.Net
+	installable bool        // the browser offers to install the app
+	ui          app.Context // the shell's own context (what is deferred on a menu item's event is skipped: the menu closes)
 }
 
 // navLink is a navigation link, marked as the current page when it is.
@@ -100,6 +105,9 @@ func (s *shell) OnMount(ctx app.Context) {
 	})
 	ctx.ObserveState(state.LiveState, &s.live)
 	ctx.ObserveState(state.EmbedState, &s.embed)
+	ctx.ObserveState(state.OutboxState, &s.outbox)
+	ctx.ObserveState(state.NetState, &s.net)
+	s.installable = ctx.IsAppInstallable() && !state.Embedded()
 	observeSession(ctx, &s.Session, s.sessionChanged)
 }
 
@@ -179,18 +187,36 @@ func (s *shell) Render() app.UI {
 		app.A().Class("skip-link").Href("#main").Text(t(lang, "SkipToContent")),
 		s.renderTopBar(lang),
 		s.renderNav(lang),
-		app.Main().ID("main").Class("content").TabIndex(-1).Body(
-			app.Div().Class("page-head").Body(
-				app.If(s.Heading != "", func() app.UI { return app.H1().Text(s.Heading) }).
-					Else(func() app.UI { return app.H1().Text(t(lang, s.Title)) }),
-				app.If(len(s.Actions) > 0, func() app.UI {
-					return app.Div().Class("page-actions").Body(app.Range(s.Actions).Slice(func(i int) app.UI { return s.Actions[i] }))
-				}),
-			),
-			app.Range(s.Content).Slice(func(i int) app.UI { return s.Content[i] }),
-		),
+		s.renderMain(lang),
 		s.renderLogoutDialog(lang),
 	)
+}
+
+// renderMain is the page: what the app says of itself (offline, a new
+// version), the page's heading and actions, its content.
+func (s *shell) renderMain(lang string) app.UI {
+	return app.Main().ID("main").Class("content").TabIndex(-1).Body(
+		newAppNotices().WithLang(lang).WithOffline(s.Session.Offline),
+		app.Div().Class("page-head").Body(
+			app.If(s.Heading != "", func() app.UI { return app.H1().Text(s.Heading) }).
+				Else(func() app.UI { return app.H1().Text(t(lang, s.Title)) }),
+			app.If(len(s.Actions) > 0, func() app.UI {
+				return app.Div().Class("page-actions").Body(app.Range(s.Actions).Slice(func(i int) app.UI { return s.Actions[i] }))
+			}),
+		),
+		app.Range(s.Content).Slice(func(i int) app.UI { return s.Content[i] }),
+	)
+}
+
+// renderOutboxNav links the outbox, with the number of items waiting, while
+// it holds any (or is the page shown).
+func (s *shell) renderOutboxNav(lang string) app.UI {
+	if len(s.outbox.Items) == 0 && s.path != PathOutbox {
+		return nil
+	}
+	return app.Li().Body(navLink(s.currentNav(), PathOutbox, t(lang, "Outbox")).ID("nav-outbox").Body(
+		app.Text(t(lang, "Outbox")), outboxNavBadge(lang, s.outbox.Waiting()),
+	))
 }
 
 func (s *shell) renderTopBar(lang string) app.UI {
@@ -241,7 +267,7 @@ func (s *shell) renderTopBar(lang string) app.UI {
 			}),
 			s.renderOnBehalf(lang),
 		),
-		app.If(s.live.Reconnecting, func() app.UI {
+		app.If(s.live.Reconnecting && !s.net.Offline, func() app.UI { // the offline bar says more
 			return app.Span().ID("live-reconnecting").Class("live-status").Role("status").Text(t(lang, "Reconnecting"))
 		}),
 		newLangSwitch().WithLang(lang),
@@ -257,6 +283,9 @@ func (s *shell) renderTopBar(lang string) app.UI {
 			app.P().Class("menu-email").Text(s.Session.User.Email),
 			app.If(s.Session.Viewer().IsAdmin(s.Session.Account), func() app.UI {
 				return app.A().ID("settings-link").Href(PathSettings).Text(t(lang, "AccountSettings"))
+			}),
+			app.If(s.installable, func() app.UI {
+				return app.Button().ID("install-app").Type("button").OnClick(s.onInstall).Text(t(lang, "InstallApp"))
 			}),
 			app.Button().ID("logout").OnClick(s.onLogout).Text(t(lang, "Logout")),
 		),
@@ -325,6 +354,7 @@ func (s *shell) renderNav(lang string) app.UI {
 			app.Li().Body(navLink(tickets, "/tickets", t(lang, "Tickets")).Body(
 				app.Text(t(lang, "Tickets")), unreadBadge(lang, s.unread.In(s.Session.Account)),
 			)),
+			s.renderOutboxNav(lang),
 			app.If(s.Session.User.Agent, func() app.UI {
 				return app.Li().Body(navLink(s.currentNav(), PathAgent, t(lang, "AgentQueue")))
 			}),
@@ -361,7 +391,7 @@ func (s *shell) renderNav(lang string) app.UI {
 		app.If(s.open.Status == state.Loaded && len(s.open.Tickets) == 0 && (s.Session.User.Agent || len(s.Session.Accounts()) > 0), func() app.UI {
 			return app.P().Class("muted").Text(t(lang, "NoOpenTickets"))
 		}),
-		errorBox(lang, s.open.Err),
+		app.If(s.open.Err == nil || !s.net.Offline, func() app.UI { return errorBox(lang, s.open.Err) }), // offline: the bar says it
 		app.Ul().Class("nav-tickets").Aria("labelledby", "nav-open-heading").Body(
 			app.Range(s.open.Tickets).Slice(func(i int) app.UI {
 				tk := s.open.Tickets[i]
@@ -480,69 +510,6 @@ func focus(id string) {
 	}
 }
 
-// onLogout logs out, unless drafts would be lost: then it asks first.
-func (s *shell) onLogout(ctx app.Context, e app.Event) {
-	s.menuOpen = ""
-	if s.unsent = state.UnsentDrafts(ctx, s.Session.User.ID); len(s.unsent) == 0 {
-		s.unsent = nil
-		ctx.NewAction(state.Logout)
-		return
-	}
-	s.ui.Defer(func(app.Context) {
-		callElement("logout-dialog", "showModal")
-		focus("logout-keep")
-	})
-}
-
-// renderLogoutDialog asks, before logging out, whether the unsent drafts
-// may be deleted from this browser; each draft is a link back to it.
-func (s *shell) renderLogoutDialog(lang string) app.UI {
-	return app.Dialog().ID("logout-dialog").Class("modal").Aria("labelledby", "logout-dialog-title").
-		Aria("describedby", "logout-dialog-text").On("cancel", s.onKeepWriting).Body(
-		app.H2().ID("logout-dialog-title").Text(locales.N(lang, "LogoutDraftsTitle", max(len(s.unsent), 1), nil)),
-		app.Ul().ID("logout-drafts").Class("plain-list").Body(
-			app.Range(s.unsent).Slice(func(i int) app.UI {
-				d := s.unsent[i]
-				href, label := ticketHref(d.Ticket), t(lang, "LogoutDraftReply", "Number", d.Ticket)
-				switch {
-				case d.Record != 0:
-					href, label = recordHref(d.Record)+"?help=1", t(lang, "LogoutDraftRecord")
-				case d.Flow == state.FlowAssistant:
-					href, label = "/assistant", t(lang, "LogoutDraftAssistant")
-				case d.Flow == state.FlowForm:
-					href, label = "/tickets/new", t(lang, "LogoutDraftForm")
-				}
-				if d.Subject != "" {
-					label = t(lang, "LogoutDraftSubject", "Draft", label, "Subject", ticket.Isolate(d.Subject))
-				}
-				return app.Li().Body(app.A().Href(href).OnClick(s.onKeepWriting).Text(label))
-			}),
-		),
-		app.P().ID("logout-dialog-text").Text(locales.N(lang, "LogoutDraftsText", max(len(s.unsent), 1), nil)),
-		app.Div().Class("actions").Body(
-			app.Button().ID("logout-keep").Type("button").Class("primary").OnClick(s.onKeepWriting).Text(t(lang, "LogoutKeepWriting")),
-			app.Button().ID("logout-confirm").Type("button").Class("danger").OnClick(s.onLogoutConfirmed).Text(t(lang, "LogoutDeleteDrafts")),
-		),
-	)
-}
-
-// onKeepWriting closes the question and logs nobody out (Escape too).
-func (s *shell) onKeepWriting(ctx app.Context, e app.Event) {
-	if e.Get("type").String() == "cancel" {
-		e.PreventDefault()
-	}
-	callElement("logout-dialog", "close")
-	s.unsent = nil
-	focusLater(s.ui, "user-menu-button")
-}
-
-// onLogoutConfirmed logs out; the drafts go with the session.
-func (s *shell) onLogoutConfirmed(ctx app.Context, e app.Event) {
-	callElement("logout-dialog", "close")
-	s.unsent = nil
-	ctx.NewAction(state.Logout)
-}
-
 // langSwitch chooses the language; logged-in users keep their choice.
 type langSwitch struct {
 	app.Compo
@@ -567,4 +534,16 @@ func (l *langSwitch) Render() app.UI {
 
 func (l *langSwitch) onChange(ctx app.Context, e app.Event) {
 	ctx.NewActionWithValue(state.SetLang, ctx.JSSrc().Get("value").String())
+}
+
+// OnAppInstallChange: the browser now offers to install the app, or it
+// was installed.
+func (s *shell) OnAppInstallChange(ctx app.Context) {
+	s.installable = ctx.IsAppInstallable() && !state.Embedded()
+}
+
+// onInstall asks the browser to install the app.
+func (s *shell) onInstall(ctx app.Context, e app.Event) {
+	s.menuOpen = ""
+	ctx.ShowAppInstallPrompt()
 }

@@ -42,6 +42,7 @@ func send(ctx context.Context, method, path string, in any, headers map[string]s
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	status, data, err := fetch(ctx, method, path, body, headers)
+	reached(err == nil)
 	if err != nil {
 		return 0, ticket.ErrorAnswer{}, errOffline
 	}

@@ -20,10 +20,14 @@ const (
 	ChangeStatus = "/ticket/status"
 )
 
-// ReplyInput is the value of SendReply: the reply to ticket Number.
+// ReplyInput is the value of SendReply: the reply to ticket Number, with
+// the Idempotency-Key made when the user pressed Send (made here when
+// empty) and the files (Attachments are their ids).
 type ReplyInput struct {
 	Number int64
 	ticket.ReplyRequest
+	Key   string              `json:"key"`
+	Files []ticket.Attachment `json:"files,omitempty"`
 }
 
 // StatusInput is the value of ChangeStatus: an internal status (agents) or
@@ -39,7 +43,8 @@ type StatusInput struct {
 type Reply struct {
 	Status Load
 	Number int64
-	Sent   int64 // id of the message just sent
+	Sent   int64  // id of the message just sent
+	Queued string // the outbox item the reply became (Status Queued)
 	Err    *Error
 	Fields []ticket.FieldError
 }
@@ -59,6 +64,10 @@ type ReplyDraft struct {
 	Body      string              `json:"body,omitempty"`
 	Files     []ticket.Attachment `json:"files,omitempty"`
 	Confirmed bool                `json:"confirmed,omitempty"`
+	// Internal and Key: a reply taken back from the outbox to fix keeps
+	// whether it was an internal note and its Idempotency-Key.
+	Internal bool   `json:"internal,omitempty"`
+	Key      string `json:"key,omitempty"`
 }
 
 // LoadReplyDraft returns the reply the user was writing on ticket number.
@@ -71,7 +80,7 @@ func LoadReplyDraft(ctx app.Context, userID, number int64) ReplyDraft {
 // SaveReplyDraft keeps the reply being written, on the UI goroutine, so no
 // keystroke is lost.
 func SaveReplyDraft(ctx app.Context, userID, number int64, d ReplyDraft) {
-	if d.Body == "" && len(d.Files) == 0 && !d.Confirmed {
+	if d.Body == "" && len(d.Files) == 0 && !d.Confirmed && d.Key == "" {
 		ctx.LocalStorage().Del(replyKey(userID, number))
 		return
 	}
@@ -82,8 +91,22 @@ func handleSendReply(ctx app.Context, a app.Action) {
 	in, _ := a.Value.(ReplyInput)
 	s := CurrentSession(ctx)
 	ctx.SetState(ReplyState, Reply{Status: Loading, Number: in.Number})
+	if in.Key == "" {
+		in.Key = NewKey()
+	}
 	var res ticket.ReplyAnswer
-	status, body, err := send(context.Background(), "POST", "/api/v1/tickets/"+strconv.FormatInt(in.Number, 10)+"/messages", in.ReplyRequest, nil, &res)
+	status, body, err := send(context.Background(), "POST", "/api/v1/tickets/"+strconv.FormatInt(in.Number, 10)+"/messages", in.ReplyRequest, map[string]string{"Idempotency-Key": in.Key}, &res)
+	if err != nil && passing(status) && s.LoggedIn {
+		if queueFailed(ctx, s, OutboxItem{ID: in.Key, Kind: OutboxReply, Reply: &in, Ticket: in.Number}, outcomeOf(status, body, err)) {
+			ctx.Dispatch(func(ctx app.Context) {
+				d := LoadReplyDraft(ctx, s.User.ID, in.Number)
+				SaveReplyDraft(ctx, s.User.ID, in.Number, ReplyDraft{Confirmed: d.Confirmed})
+			})
+			ctx.SetState(ReplyState, Reply{Status: Queued, Number: in.Number, Queued: in.Key})
+			return
+		}
+		err = errNoOutbox
+	}
 	if err != nil {
 		expired(ctx, err)
 		out := Reply{Status: Failed, Number: in.Number, Err: err}

@@ -421,6 +421,7 @@ func handleEndEmbed(ctx app.Context, a app.Action) {
 	reason, _ := a.Value.(string)
 	stopLive()
 	call(context.Background(), "POST", "/api/v1/logout", nil, nil)
+	forgetKeptData(CurrentSession(ctx), false) // the next person at the kiosk sees none of it
 	ctx.Dispatch(func(ctx app.Context) {
 		cur := CurrentSession(ctx)
 		forgetBrowserData(ctx)

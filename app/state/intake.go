@@ -92,6 +92,8 @@ type Submit struct {
 	Message *ticket.MessageView
 	Err     *Error
 	Fields  []ticket.FieldError // the server's validation errors
+	// Queued: the id of the outbox item the send became (Status Queued).
+	Queued string
 }
 
 func init() {
@@ -139,11 +141,21 @@ func DiscardDraft(ctx app.Context, userID int64, flow string) {
 
 func handleLoadCatalog(ctx app.Context, a app.Action) {
 	ctx.SetState(CatalogState, Catalog{Status: Loading})
-	var res struct {
-		Types       []CatalogType    `json:"types"`
-		Attachments AttachmentLimits `json:"attachments"`
-	}
-	if err := call(context.Background(), "GET", "/api/v1/catalog", nil, &res); err != nil {
+	var res keptCatalog
+	s := CurrentSession(ctx)
+	err := call(context.Background(), "GET", "/api/v1/catalog", nil, &res)
+	switch {
+	case err == nil:
+		keepCatalog(s, res)
+	case err == errOffline:
+		// Offline: the catalog kept at the last visit lets the user write.
+		kept, ok := keptCatalogOf(s)
+		if !ok {
+			ctx.SetState(CatalogState, Catalog{Status: Failed, Err: err})
+			return
+		}
+		res = kept
+	default:
 		expired(ctx, err)
 		ctx.SetState(CatalogState, Catalog{Status: Failed, Err: err})
 		return
@@ -172,6 +184,16 @@ func handleSubmitDraft(ctx app.Context, a app.Action) {
 		Message *ticket.MessageView `json:"message"`
 	}
 	status, body, err := send(context.Background(), "POST", "/api/v1/tickets", d.Draft, map[string]string{"Idempotency-Key": d.Key}, &res)
+	if err != nil && passing(status) && s.LoggedIn {
+		// The server cannot take it now: the outbox sends it later, with
+		// the same key.
+		if queueFailed(ctx, s, OutboxItem{ID: d.Key, Kind: OutboxTicket, Draft: &d}, outcomeOf(status, body, err)) {
+			ctx.Dispatch(func(ctx app.Context) { DiscardDraft(ctx, s.User.ID, d.Flow) })
+			ctx.SetState(SubmitState, Submit{Status: Queued, Flow: d.Flow, Queued: d.Key})
+			return
+		}
+		err = errNoOutbox
+	}
 	if err != nil {
 		expired(ctx, err) // the draft stays in storage for after the login
 		out := Submit{Status: Failed, Flow: d.Flow, Err: err}

@@ -22,6 +22,8 @@ const (
 	Loading
 	Loaded
 	Failed
+	// Queued: a send the server could not take now waits in the outbox.
+	Queued
 )
 
 // State names.
@@ -60,6 +62,11 @@ type Session struct {
 	// LoggedOutElsewhere: the user logged out in another tab of this
 	// browser; the login page says so (their drafts are gone).
 	LoggedOutElsewhere bool
+	// Store identifies the server's store (ticket.Me.StoreID).
+	Store string
+	// Offline: the server could not be reached when the app started; the
+	// session is the one this browser kept, checked once the server is back.
+	Offline bool
 }
 
 // Viewer returns the session's user as the policy sees them.
@@ -245,7 +252,7 @@ func refreshAccess(ctx app.Context, me ticket.Me) {
 // loggedIn turns the API's answer into a session, keeping the account the
 // user chose last time when it is still theirs.
 func loggedIn(ctx app.Context, me ticket.Me) Session {
-	s := Session{Status: Loaded, LoggedIn: true, User: me.User, Memberships: me.Memberships, VendorAccounts: me.VendorAccounts, RecordKinds: me.RecordKinds, Lang: me.User.Locale}
+	s := Session{Status: Loaded, LoggedIn: true, User: me.User, Memberships: me.Memberships, VendorAccounts: me.VendorAccounts, RecordKinds: me.RecordKinds, Lang: me.User.Locale, Store: me.StoreID}
 	if !locales.Supports(s.Lang) {
 		s.Lang = InitialLang()
 	}
@@ -271,17 +278,23 @@ func handleLoadSession(ctx app.Context, a app.Action) {
 		return
 	}
 	if listening.CompareAndSwap(false, true) {
-		listenTabs(func() {
-			ctx.Dispatch(func(ctx app.Context) {
-				cur := CurrentSession(ctx)
-				if !cur.LoggedIn {
-					return
-				}
-				stopLive()
-				forgetBrowserData(ctx)
-				ctx.SetState(SessionState, Session{Status: Loaded, Lang: cur.Lang, LoggedOutElsewhere: true})
-				forgetUserState(ctx)
-			})
+		watchNet(ctx)
+		listenTabs(func(msg string) {
+			switch msg {
+			case tabOutbox:
+				ctx.NewAction(LoadOutbox)
+			case tabLogout:
+				ctx.Dispatch(func(ctx app.Context) {
+					cur := CurrentSession(ctx)
+					if !cur.LoggedIn {
+						return
+					}
+					stopLive()
+					forgetBrowserData(ctx)
+					ctx.SetState(SessionState, Session{Status: Loaded, Lang: cur.Lang, LoggedOutElsewhere: true})
+					forgetUserState(ctx)
+				})
+			}
 		})
 	}
 	defer sessionLoading.Store(false)
@@ -295,13 +308,37 @@ func handleLoadSession(ctx app.Context, a app.Action) {
 	err := call(context.Background(), "GET", "/api/v1/me", nil, &me)
 	switch {
 	case err == nil:
-		ctx.SetState(SessionState, loggedIn(ctx, me))
+		s := loggedIn(ctx, me)
+		if cur.LoggedIn && cur.Offline && cur.Account != 0 && cur.User.ID == me.User.ID {
+			s.Account = cur.Account // checked after an offline start: the user may have switched
+		}
+		keepSession(me)
+		ctx.SetState(SessionState, s)
+		startOutbox(ctx)
 	case err.Code == ticket.CodeUnauthorized:
 		forgetBrowserData(ctx) // a session that ended while the app was closed
+		forgetKeptSession()
 		ctx.SetState(SessionState, Session{Status: Loaded, Lang: lang})
+	case err == errOffline:
+		// The server cannot be reached: the app opens with the session
+		// this browser kept, to write tickets and replies for later.
+		if me, ok := keptSession(); ok {
+			s := loggedIn(ctx, me)
+			s.Offline = true
+			ctx.SetState(SessionState, s)
+			ctx.NewAction(LoadOutbox)
+			return
+		}
+		ctx.SetState(SessionState, Session{Status: Failed, Lang: lang, Err: err})
 	default:
 		ctx.SetState(SessionState, Session{Status: Failed, Lang: lang, Err: err})
 	}
+}
+
+// startOutbox shows the user's outbox and sends what waits in it.
+func startOutbox(ctx app.Context) {
+	ctx.NewAction(LoadOutbox)
+	ctx.NewAction(FlushOutbox)
 }
 
 func handleLogin(ctx app.Context, a app.Action) {
@@ -314,16 +351,27 @@ func handleLogin(ctx app.Context, a app.Action) {
 	}
 	s := loggedIn(ctx, me)
 	setLangCookie(s.Lang)
+	keepSession(me)
 	ctx.SetState(LoginState, LoginForm{})
 	ctx.SetState(SessionState, s)
+	startOutbox(ctx)
+}
+
+// LogoutInput is the value of Logout: KeepOutbox keeps the items waiting
+// in the outbox for the user's next login (everything else of theirs is
+// erased from this browser).
+type LogoutInput struct {
+	KeepOutbox bool
 }
 
 func handleLogout(ctx app.Context, a app.Action) {
+	in, _ := a.Value.(LogoutInput)
 	cur := CurrentSession(ctx)
 	stopLive()
 	call(context.Background(), "POST", "/api/v1/logout", nil, nil)
 	forgetBrowserData(ctx)
-	tellTabsLoggedOut()
+	forgetKeptData(cur, in.KeepOutbox)
+	tellTabs(tabLogout)
 	ctx.SetState(SessionState, Session{Status: Loaded, Lang: cur.Lang})
 	forgetUserState(ctx)
 	ctx.Dispatch(func(ctx app.Context) { ctx.Navigate("/login") })

@@ -50,6 +50,7 @@ func forgetUserState(ctx app.Context) {
 	ctx.SetState(LinkState, Link{})
 	ctx.SetState(OrganizationsState, Organizations{})
 	ctx.SetState(AccountSettingsState, AccountSettings{})
+	ctx.SetState(OutboxState, Outbox{})
 }
 
 // UnsentDraft is a draft that logging out would delete: a ticket being

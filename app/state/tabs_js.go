@@ -4,8 +4,9 @@ package state
 
 import "syscall/js"
 
-// The app's tabs tell one another of a logout over a BroadcastChannel, so
-// that the others go to the login page as logged out, not as expired.
+// The app's tabs tell one another over a BroadcastChannel of a logout (the
+// others go to the login page as logged out, not as expired) and of a
+// changed outbox (they show its items as they are now).
 
 var tabs js.Value // the channel; undefined until first used, null where the browser has none
 
@@ -19,22 +20,24 @@ func tabChannel() js.Value {
 	return tabs
 }
 
-// tellTabsLoggedOut tells the app's other tabs the user logged out here.
-func tellTabsLoggedOut() {
+// tellTabs tells the app's other tabs msg (tabLogout, tabOutbox).
+func tellTabs(msg string) {
 	if c := tabChannel(); c.Truthy() {
-		c.Call("postMessage", "logout")
+		c.Call("postMessage", msg)
 	}
 }
 
-// listenTabs calls loggedOut when another tab says the user logged out.
-func listenTabs(loggedOut func()) {
+// listenTabs calls heard with what another tab tells.
+func listenTabs(heard func(msg string)) {
 	c := tabChannel()
 	if !c.Truthy() {
 		return
 	}
 	c.Set("onmessage", js.FuncOf(func(this js.Value, args []js.Value) any {
-		if len(args) > 0 && args[0].Get("data").String() == "logout" {
-			loggedOut()
+		if len(args) > 0 {
+			if d := args[0].Get("data"); d.Type() == js.TypeString {
+				heard(d.String())
+			}
 		}
 		return nil
 	}))

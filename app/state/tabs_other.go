@@ -4,6 +4,6 @@ package state
 
 // Off the browser there are no other tabs.
 
-func tellTabsLoggedOut() {}
+func tellTabs(msg string) {}
 
-func listenTabs(loggedOut func()) {}
+func listenTabs(heard func(msg string)) {}

@@ -25,6 +25,9 @@ type Me struct {
 	// Embed: the session was opened by a host portal that shows this one
 	// in a frame (null for a login with a password).
 	Embed *EmbedSession `json:"embed,omitempty"`
+	// StoreID identifies the server's store: what the browser keeps for
+	// one store (drafts, outbox) is never shown on another.
+	StoreID string `json:"storeId"`
 }
 
 // EmbedRequest is the body of POST /api/v1/embed/session: the token the

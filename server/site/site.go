@@ -63,7 +63,9 @@ func New(files fs.FS) (*Site, error) {
 				SVG:      "/web/icon.svg",
 				Maskable: "/web/icon-512.png",
 			},
-			Styles:  []string{"/web/style.css"},
+			Styles: []string{"/web/style.css"},
+			// The browser's database for the outbox (app/state/browserdb_js.go).
+			Scripts: []string{"/web/store.js"},
 			Version: s.version,
 		}
 	}
@@ -198,6 +200,7 @@ var served = map[string]string{
 	".svg": "image/svg+xml",
 	".png": "image/png",
 	".txt": "text/plain; charset=utf-8",
+	".js":  "text/javascript; charset=utf-8",
 }
 
 func (s *Site) serveFile(w http.ResponseWriter, r *http.Request, name string) {

@@ -1,0 +1,60 @@
+package pages
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/supportal/supportal/app/state"
+)
+
+// appNotices says what the app itself wants the user to know, above every
+// page: that the server cannot be reached (and what still works), and that
+// a new version is available.
+type appNotices struct {
+	app.Compo
+
+	Lang    string
+	Offline bool // the session was opened from this browser's store
+
+	net    state.Net
+	update bool
+}
+
+func newAppNotices() *appNotices { return &appNotices{} }
+
+func (n *appNotices) WithLang(v string) *appNotices { n.Lang = v; return n }
+
+// WithOffline: the app started without the server.
+func (n *appNotices) WithOffline(v bool) *appNotices { n.Offline = v; return n }
+
+func (n *appNotices) OnMount(ctx app.Context) {
+	ctx.ObserveState(state.NetState, &n.net)
+	n.update = ctx.AppUpdateAvailable()
+}
+
+// OnAppUpdate: a new version was installed by the service worker; this
+// page still runs the old one until it is reloaded.
+func (n *appNotices) OnAppUpdate(ctx app.Context) { n.update = ctx.AppUpdateAvailable() }
+
+func (n *appNotices) Render() app.UI {
+	offline := n.net.Offline || (n.Offline && n.net.Since.IsZero())
+	return app.Div().Class("app-notices").Body(
+		app.If(offline, func() app.UI {
+			return app.Div().ID("offline-bar").Class("offline-bar").Role("status").Body(
+				app.Strong().Text(t(n.Lang, "OfflineTitle")+" "),
+				app.Span().Text(t(n.Lang, "OfflineText")),
+				app.If(!n.net.Since.IsZero(), func() app.UI {
+					return app.Span().Class("muted").Text(" " + t(n.Lang, "OfflineSince", "Time", when(n.Lang, n.net.Since)))
+				}),
+			)
+		}),
+		app.If(n.update, func() app.UI {
+			return app.Div().ID("update-bar").Class("update-bar").Role("status").Body(
+				app.Span().Text(t(n.Lang, "UpdateAvailable")+" "),
+				app.Button().ID("update-reload").Type("button").Class("primary").OnClick(n.onReload).Text(t(n.Lang, "UpdateReload")),
+			)
+		}),
+	)
+}
+
+// onReload loads the new version (drafts are kept in the browser).
+func (n *appNotices) onReload(ctx app.Context, e app.Event) { ctx.Reload() }

@@ -1,0 +1,129 @@
+//go:build js && wasm
+
+package state
+
+import (
+	"errors"
+	"syscall/js"
+	"time"
+)
+
+// store returns web/store.js's API, waiting briefly for the script (it is
+// loaded with defer, beside the wasm).
+func store() (js.Value, error) {
+	for i := 0; i < 40; i++ {
+		if s := js.Global().Get("supportalStore"); s.Truthy() {
+			return s, nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return js.Value{}, errNoDB
+}
+
+// await waits for promise p. Never call it on the UI goroutine.
+func await(p js.Value) (js.Value, error) {
+	type result struct {
+		v   js.Value
+		err error
+	}
+	ch := make(chan result, 1)
+	ok := js.FuncOf(func(this js.Value, args []js.Value) any {
+		v := js.Undefined()
+		if len(args) > 0 {
+			v = args[0]
+		}
+		ch <- result{v: v}
+		return nil
+	})
+	fail := js.FuncOf(func(this js.Value, args []js.Value) any {
+		msg := "failed"
+		if len(args) > 0 && args[0].Truthy() {
+			msg = args[0].Call("toString").String()
+		}
+		ch <- result{err: errors.New(msg)}
+		return nil
+	})
+	defer ok.Release()
+	defer fail.Release()
+	p.Call("then", ok, fail)
+	r := <-ch
+	return r.v, r.err
+}
+
+func dbCall(method string, args ...any) (js.Value, error) {
+	s, err := store()
+	if err != nil {
+		return js.Value{}, err
+	}
+	return await(s.Call(method, args...))
+}
+
+func dbAvailable() bool {
+	_, err := dbCall("available")
+	return err == nil
+}
+
+func dbGet(store, key string) (string, bool, error) {
+	v, err := dbCall("get", store, key)
+	if err != nil {
+		return "", false, err
+	}
+	if v.Type() != js.TypeString {
+		return "", false, nil
+	}
+	return v.String(), true, nil
+}
+
+func dbEntries(store, prefix string) ([]dbEntry, error) {
+	v, err := dbCall("entries", store, prefix)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]dbEntry, 0, v.Length())
+	for i := 0; i < v.Length(); i++ {
+		e := v.Index(i)
+		val := e.Index(1)
+		if val.Type() != js.TypeString {
+			val = js.ValueOf("") // not ours: shown as a damaged item
+		}
+		out = append(out, dbEntry{Key: e.Index(0).String(), Value: val.String()})
+	}
+	return out, nil
+}
+
+func dbPut(store, key, value string) error {
+	_, err := dbCall("put", store, key, value)
+	return err
+}
+
+func dbDel(store, key string) error {
+	_, err := dbCall("del", store, key)
+	return err
+}
+
+func dbClear(prefix string) error {
+	_, err := dbCall("clear", prefix)
+	return err
+}
+
+// dbExclusive runs fn while this tab alone holds the lock name (Web Locks)
+// and reports whether it ran: false when another tab holds it.
+func dbExclusive(name string, fn func()) (bool, error) {
+	var run js.Func
+	run = js.FuncOf(func(this js.Value, args []js.Value) any {
+		return js.Global().Get("Promise").New(js.FuncOf(func(this js.Value, args []js.Value) any {
+			resolve := args[0]
+			go func() {
+				fn()
+				resolve.Invoke()
+			}()
+			return nil
+		}))
+	})
+	defer run.Release()
+	v, err := dbCall("exclusive", name, run)
+	if err != nil {
+		return false, err
+	}
+	return v.Truthy(), nil
+}

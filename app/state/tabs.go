@@ -1,0 +1,7 @@
+package state
+
+// What the app's tabs tell one another (tellTabs, listenTabs).
+const (
+	tabLogout = "logout" // the user logged out in this tab
+	tabOutbox = "outbox" // the outbox changed
+)
