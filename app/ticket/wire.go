@@ -25,6 +25,10 @@ type Me struct {
 	// Embed: the session was opened by a host portal that shows this one
 	// in a frame (null for a login with a password).
 	Embed *EmbedSession `json:"embed,omitempty"`
+	// StoreID tells the server's database from any other (32 hex digits,
+	// the same across restarts): the browser keeps drafts and its outbox
+	// per store, so that they never go to another server's database.
+	StoreID string `json:"storeId"`
 }
 
 // EmbedRequest is the body of POST /api/v1/embed/session: the token the
