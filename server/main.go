@@ -214,11 +214,15 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Uploads never attached are removed after a day.
+	// The janitor: uploads never attached are removed after a day,
+	// idempotency keys after 30 days (api.KeepKeys).
 	go func() {
 		for {
 			if err := apiServer.RemoveStaleUploads(hubCtx); err != nil && hubCtx.Err() == nil {
 				log.Error("removing stale uploads", "err", err)
+			}
+			if err := apiServer.RemoveOldKeys(hubCtx); err != nil && hubCtx.Err() == nil {
+				log.Error("removing old idempotency keys", "err", err)
 			}
 			select {
 			case <-hubCtx.Done():

@@ -25,8 +25,9 @@ type Me struct {
 	// Embed: the session was opened by a host portal that shows this one
 	// in a frame (null for a login with a password).
 	Embed *EmbedSession `json:"embed,omitempty"`
-	// StoreID identifies the server's store: what the browser keeps for
-	// one store (drafts, outbox) is never shown on another.
+	// StoreID tells the server's database from any other (32 hex digits,
+	// the same across restarts): the browser keeps drafts and its outbox
+	// per store, so that they never go to another server's database.
 	StoreID string `json:"storeId"`
 }
 

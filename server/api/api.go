@@ -139,6 +139,8 @@ type Server struct {
 	// uploads is held (read) while a file is stored and recorded, and
 	// (write) while stale uploads and their bytes are removed.
 	uploads sync.RWMutex
+	// inFlight holds the idempotency keys of requests being handled.
+	inFlight inFlight
 }
 
 // New returns the API over db.

@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -565,4 +566,36 @@ func rank(ps ticket.PortalStatus) int {
 		}
 	}
 	return -1
+}
+
+// Who is logged in comes with the store's identity, wherever it is told.
+func TestMeStoreID(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	want := db.ID()
+	if raw, err := hex.DecodeString(want); err != nil || len(raw) != 16 {
+		t.Fatalf("store id %q, want 32 hex digits", want)
+	}
+	c := newClient(t, srv)
+	for _, tt := range []struct {
+		name string
+		send func() response
+	}{
+		{"login", func() response {
+			return c.send("POST", "/api/v1/login", map[string]string{"email": seed.AnnaEmail, "password": seed.Password})
+		}},
+		{"GET /me", func() response { return c.get("/api/v1/me") }},
+		{"PATCH /me", func() response { return c.send("PATCH", "/api/v1/me", map[string]string{"locale": "de"}) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tt.send()
+			if r.status != 200 {
+				t.Fatalf("%d %s", r.status, r.body)
+			}
+			var me ticket.Me
+			r.decode(t, &me)
+			if got := me.StoreID; got != want {
+				t.Errorf("storeId = %q, want %q", got, want)
+			}
+		})
+	}
 }

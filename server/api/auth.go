@@ -350,13 +350,13 @@ func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) error {
 }
 
 // writeMe answers who v is: the user, memberships, vendor accounts and the
-// kinds of records of each account.
+// kinds of records of each account, and which store they are in.
 func (s *Server) writeMe(w http.ResponseWriter, r *http.Request, v ticket.Viewer) error {
 	kinds, err := s.store.RecordKinds(r.Context(), v.Scope())
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, ticket.Me{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts, RecordKinds: kinds,
-		Embed: s.embedInfo(sessionOf(r))})
+		Embed: s.embedInfo(sessionOf(r)), StoreID: s.store.ID()})
 	return nil
 }

@@ -17,12 +17,21 @@ var (
 	errUnknownStatus     = ticket.Errorf(ticket.CodeInvalid, "ErrUnknownStatus", "status")
 )
 
+// ticketNumber is the request's {number}; not found when it is none.
+func ticketNumber(r *http.Request) (int64, error) {
+	number, err := strconv.ParseInt(strings.TrimPrefix(r.PathValue("number"), "#"), 10, 64)
+	if err != nil || number <= 0 {
+		return 0, ticket.ErrNotFound
+	}
+	return number, nil
+}
+
 // visibleTicket reads the ticket of the request's {number} as v may see it:
 // a ticket v may not see is not found, exactly like a missing one.
 func (s *Server) visibleTicket(r *http.Request, v ticket.Viewer) (ticket.Ticket, error) {
-	number, err := strconv.ParseInt(strings.TrimPrefix(r.PathValue("number"), "#"), 10, 64)
-	if err != nil || number <= 0 {
-		return ticket.Ticket{}, ticket.ErrNotFound
+	number, err := ticketNumber(r)
+	if err != nil {
+		return ticket.Ticket{}, err
 	}
 	t, err := s.store.Ticket(r.Context(), number)
 	if err != nil {
@@ -42,7 +51,8 @@ func actorOf(v ticket.Viewer) ticket.Actor {
 }
 
 // addMessage adds a reply (or, for agents, an internal note) to a ticket
-// and moves its status as the workflow says.
+// and moves its status as the workflow says. With an Idempotency-Key, a
+// retry adds nothing and is answered as the first request was.
 func (s *Server) addMessage(w http.ResponseWriter, r *http.Request) error {
 	v := viewerOf(r)
 	var req ticket.ReplyRequest
@@ -50,6 +60,25 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	req.Body = ticket.CleanText(req.Body)
+	number, err := ticketNumber(r)
+	if err != nil {
+		return err
+	}
+	once, err := onceOf(r, v.User.ID, kindReply, number, req)
+	if err != nil {
+		return err
+	}
+	end, err := s.startOnce(w, once)
+	defer end()
+	if err != nil {
+		return err
+	}
+	// A retry is answered with what the first request was, even if the
+	// ticket moved on since (closed, say).
+	again := func(p store.Replay) (any, error) { return s.replyAnswer(r, v, p.MessageID) }
+	if ok, err := s.replayed(w, r, once, again); ok || err != nil {
+		return err
+	}
 	t, err := s.visibleTicket(r, v)
 	if err != nil {
 		return err
@@ -74,7 +103,7 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 		}
-		m, err := s.store.Reply(r.Context(), ticket.Message{TicketNumber: t.Number, Author: v.User.Ref(), Body: req.Body, Internal: req.Internal, CreatedAt: s.cfg.Now(), Attachments: attachments}, t.Status, next)
+		m, replayed, err := s.store.ReplyOnce(r.Context(), once, ticket.Message{TicketNumber: t.Number, Author: v.User.Ref(), Body: req.Body, Internal: req.Internal, CreatedAt: s.cfg.Now(), Attachments: attachments}, t.Status, next)
 		if err == store.ErrChanged && attempt < 3 {
 			if t, err = s.store.Ticket(r.Context(), t.Number); err != nil {
 				return err
@@ -84,12 +113,32 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		if replayed { // another server took the first request (see inFlight)
+			return s.replay(w, r, once, again)
+		}
 		if t, err = s.store.Ticket(r.Context(), t.Number); err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusCreated, ticket.ReplyAnswer{Message: v.ViewMessages([]ticket.Message{m})[0], Ticket: v.View(t)})
+		s.answerOnce(w, r, once, http.StatusCreated, ticket.ReplyAnswer{Message: v.ViewMessages([]ticket.Message{m})[0], Ticket: v.View(t)})
 		return nil
 	}
+}
+
+// replyAnswer is the answer to a reply, message msgID, as v sees it now.
+func (s *Server) replyAnswer(r *http.Request, v ticket.Viewer, msgID int64) (ticket.ReplyAnswer, error) {
+	m, err := s.store.Message(r.Context(), msgID)
+	if err != nil {
+		return ticket.ReplyAnswer{}, err
+	}
+	t, err := s.store.Ticket(r.Context(), m.TicketNumber)
+	if err != nil {
+		return ticket.ReplyAnswer{}, err
+	}
+	views := v.ViewMessages([]ticket.Message{m})
+	if !v.CanSeeTicket(t) || len(views) != 1 {
+		return ticket.ReplyAnswer{}, ticket.ErrNotFound
+	}
+	return ticket.ReplyAnswer{Message: views[0], Ticket: v.View(t)}, nil
 }
 
 type patchTicketRequest struct {

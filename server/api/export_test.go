@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/supportal/supportal/server/store"
 )
 
 // Tests compare unknown emails' passwords at the cheapest cost too (see
@@ -46,4 +48,14 @@ func WatchHashers(s *Server, hold time.Duration) (stop func() int) {
 		defer mu.Unlock()
 		return most
 	}
+}
+
+// HoldKey marks user userID's idempotency key in progress, as if a request
+// with it were being handled, until release.
+func HoldKey(s *Server, userID int64, key string) (release func()) {
+	end, ok := s.inFlight.begin(store.Once{UserID: userID, Key: key})
+	if !ok {
+		panic("HoldKey: " + key + " is held already")
+	}
+	return end
 }

@@ -1,12 +1,9 @@
 package api
 
 import (
-	"crypto/sha256"
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/server/files"
@@ -58,22 +55,6 @@ func (s *Server) getCatalog(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-var errIdempotencyKey = ticket.Errorf(ticket.CodeInvalid, "ErrIdempotencyKey", "Idempotency-Key")
-
-// onceOf reads the Idempotency-Key of r: 1 to 100 visible ASCII characters.
-func onceOf(r *http.Request, userID int64, d ticket.Draft) (store.Once, error) {
-	key := r.Header.Get("Idempotency-Key")
-	if key == "" {
-		return store.Once{}, nil
-	}
-	if len(key) > 100 || strings.IndexFunc(key, func(c rune) bool { return c > unicode.MaxASCII || !unicode.IsGraphic(c) || c == ' ' }) >= 0 {
-		return store.Once{}, errIdempotencyKey
-	}
-	b, _ := json.Marshal(d)
-	h := sha256.Sum256(b)
-	return store.Once{UserID: userID, Key: key, RequestHash: h[:]}, nil
-}
-
 // createTicket raises a ticket, or with existingTicket adds the description
 // to an open ticket of the same account. The draft is checked by the same
 // ticket.Validate the browser runs.
@@ -84,17 +65,22 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Clean()
-	once, err := onceOf(r, v.User.ID, d)
+	once, err := onceOf(r, v.User.ID, kindCreate, d)
+	if err != nil {
+		return err
+	}
+	once.OldHash = oldCreateHash(d)
+	end, err := s.startOnce(w, once)
+	defer end()
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	// A retry is answered with what the first request made, even if the
+	// A retry is answered with what the first request was, even if the
 	// ticket was closed or a record it links was archived since.
-	if number, msgID, ok, err := s.store.Replayed(ctx, once); err != nil {
+	again := func(p store.Replay) (any, error) { return s.ticketAnswer(r, v, p.Number, p.MessageID) }
+	if ok, err := s.replayed(w, r, once, again); ok || err != nil {
 		return err
-	} else if ok {
-		return s.respondTicket(w, r, v, http.StatusOK, number, msgID)
 	}
 	if err := ticket.Validate(s.cfg.Catalog, v, d); err != nil {
 		return err
@@ -116,7 +102,15 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		return s.respondTicket(w, r, v, statusFor(replayed), m.TicketNumber, m.ID)
+		if replayed {
+			return s.replay(w, r, once, again)
+		}
+		resp, err := s.ticketAnswer(r, v, m.TicketNumber, m.ID)
+		if err != nil {
+			return err
+		}
+		s.answerOnce(w, r, once, http.StatusCreated, resp)
+		return nil
 	}
 	var prev ticket.Ticket
 	if d.FollowUpOf != 0 {
@@ -163,11 +157,15 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// CreateTicketOnce answers a retry (same key) with the first ticket.
+	// The store found the key in its transaction: another server took the
+	// first request (see inFlight).
+	if replayed {
+		return s.replay(w, r, once, again)
+	}
 	if !v.CanSeeTicket(t) {
 		return ticket.ErrNotFound
 	}
-	writeJSON(w, statusFor(replayed), ticket.TicketAnswer{Ticket: v.View(t)})
+	s.answerOnce(w, r, once, http.StatusCreated, ticket.TicketAnswer{Ticket: v.View(t)})
 	return nil
 }
 
@@ -215,33 +213,36 @@ func (s *Server) draftLinks(r *http.Request, v ticket.Viewer, d ticket.Draft) ([
 	return links, nil
 }
 
-func statusFor(replayed bool) int {
-	if replayed {
-		return http.StatusOK
-	}
-	return http.StatusCreated
-}
-
 // respondTicket answers the ticket number as v sees it, with the message
 // msgID the change added (0: none).
 func (s *Server) respondTicket(w http.ResponseWriter, r *http.Request, v ticket.Viewer, status int, number, msgID int64) error {
-	t, err := s.store.Ticket(r.Context(), number)
+	resp, err := s.ticketAnswer(r, v, number, msgID)
 	if err != nil {
 		return err
 	}
+	writeJSON(w, status, resp)
+	return nil
+}
+
+// ticketAnswer is the ticket number as v sees it, with the message msgID
+// the change added (0: none).
+func (s *Server) ticketAnswer(r *http.Request, v ticket.Viewer, number, msgID int64) (ticket.TicketAnswer, error) {
+	t, err := s.store.Ticket(r.Context(), number)
+	if err != nil {
+		return ticket.TicketAnswer{}, err
+	}
 	if !v.CanSeeTicket(t) {
-		return ticket.ErrNotFound
+		return ticket.TicketAnswer{}, ticket.ErrNotFound
 	}
 	resp := ticket.TicketAnswer{Ticket: v.View(t)}
 	if msgID != 0 {
 		m, err := s.store.Message(r.Context(), msgID)
 		if err != nil {
-			return err
+			return ticket.TicketAnswer{}, err
 		}
 		if views := v.ViewMessages([]ticket.Message{m}); len(views) == 1 {
 			resp.Message = &views[0]
 		}
 	}
-	writeJSON(w, status, resp)
-	return nil
+	return resp, nil
 }

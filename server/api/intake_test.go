@@ -106,13 +106,13 @@ func TestCreateTicket(t *testing.T) {
 	r2 := anna.post("/api/v1/tickets", draft, "key-anna-1")
 	var again struct{ Ticket ticket.TicketView }
 	r2.decode(t, &again)
-	if r2.status != 200 || again.Ticket.Number != tk.Number {
-		t.Fatalf("retry: %d ticket %d, want 200 ticket %d", r2.status, again.Ticket.Number, tk.Number)
+	if r2.status != 201 || again.Ticket.Number != tk.Number {
+		t.Fatalf("retry: %d ticket %d, want 201 ticket %d", r2.status, again.Ticket.Number, tk.Number)
 	}
-	// The same key with another request is a conflict.
+	// The same key with another request is refused.
 	changed := draft
 	changed.Subject = "Etwas anderes"
-	mustError(t, anna.post("/api/v1/tickets", changed, "key-anna-1"), 409, ticket.CodeConflict)
+	mustError(t, anna.post("/api/v1/tickets", changed, "key-anna-1"), 422, ticket.CodeUnprocessable)
 	// Another user's same key is theirs alone.
 	bernd := newClient(t, srv)
 	bernd.login(seed.BerndEmail)
@@ -212,8 +212,8 @@ func TestExistingTicketAssociation(t *testing.T) {
 	if r.status != 201 || res.Ticket.Number != open[0].Number || res.Message == nil || res.Message.Body != d.Description || res.Message.Internal != nil {
 		t.Fatalf("associate: %d %s", r.status, r.body)
 	}
-	if r := diego.post("/api/v1/tickets", d, "assoc-1"); r.status != 200 {
-		t.Fatalf("retry: %d", r.status)
+	if again := diego.post("/api/v1/tickets", d, "assoc-1"); again.status != 201 || string(again.body) != string(r.body) {
+		t.Fatalf("retry: %d %s, want 201 %s", again.status, again.body, r.body)
 	}
 	after, _ := db.Messages(ctx, open[0].Number)
 	if len(after) != len(before)+1 {
@@ -251,8 +251,6 @@ func TestIdempotentAcrossRestart(t *testing.T) {
 	c.login(seed.ClaireEmail)
 	d := ticket.Draft{OrganizationID: c.accounts()["200300"], Type: "admin_request", Category: "contract", Subject: "Avenant", Description: "Merci.", Fields: map[string]string{"orderNumber": "AU-2026-4000"}}
 	r := c.post("/api/v1/tickets", d, "claire-42")
-	var first struct{ Ticket ticket.TicketView }
-	r.decode(t, &first)
 	if r.status != 201 {
 		t.Fatalf("create: %d %s", r.status, r.body)
 	}
@@ -268,10 +266,11 @@ func TestIdempotentAcrossRestart(t *testing.T) {
 	c2 := newClient(t, srv2)
 	c2.login(seed.ClaireEmail)
 	r2 := c2.post("/api/v1/tickets", d, "claire-42")
-	var second struct{ Ticket ticket.TicketView }
-	r2.decode(t, &second)
-	if r2.status != 200 || second.Ticket.Number != first.Ticket.Number {
-		t.Fatalf("retry after restart: %d ticket %d, want 200 ticket %d", r2.status, second.Ticket.Number, first.Ticket.Number)
+	if got, want := r2.status, 201; got != want {
+		t.Fatalf("retry after restart: status %d, want %d (%s)", got, want, r2.body)
+	}
+	if got, want := string(r2.body), string(r.body); got != want {
+		t.Fatalf("retry after restart: body\n%s\nwant the first\n%s", got, want)
 	}
 }
 

@@ -125,7 +125,11 @@ func (s *Server) integrationPutRecord(w http.ResponseWriter, r *http.Request, in
 	if err != nil {
 		return err
 	}
-	writeJSON(w, statusFor(!created), rec)
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, rec)
 	return nil
 }
 

@@ -560,8 +560,8 @@ func TestRecordLimits(t *testing.T) {
 	again := diego.do("POST", "/api/v1/tickets", "application/json", body, "Idempotency-Key", "lim-1")
 	var a, b struct{ Ticket ticket.TicketView }
 	first.decode(t, &a)
-	if again.decode(t, &b); again.status != 200 || a.Ticket.Number != b.Ticket.Number {
-		t.Fatalf("retry after archiving: %d %s, want 200 with #%d", again.status, again.body, a.Ticket.Number)
+	if again.decode(t, &b); again.status != 201 || a.Ticket.Number != b.Ticket.Number {
+		t.Fatalf("retry after archiving: %d %s, want 201 with #%d", again.status, again.body, a.Ticket.Number)
 	}
 	mustError(t, diego.send("POST", "/api/v1/tickets", map[string]any{"organizationId": solOrg.ID, "type": ticket.RecordHelpType, "category": "general",
 		"subject": "Nuevo", "links": []int64{rec.ID}}), 409, ticket.CodeConflict)

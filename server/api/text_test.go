@@ -41,8 +41,8 @@ func TestBidiControlsDroppedOnInput(t *testing.T) {
 		t.Errorf("invoice number = %+q, want %+q", got, want)
 	}
 	// A retry of the same draft is the same request.
-	if r := anna.post("/api/v1/tickets", draft, "bidi-1"); r.status != 200 {
-		t.Errorf("retry: %d %s, want 200", r.status, r.body)
+	if r := anna.post("/api/v1/tickets", draft, "bidi-1"); r.status != 201 || r.header.Get("Idempotent-Replayed") != "true" {
+		t.Errorf("retry: %d %s, want 201 replayed", r.status, r.body)
 	}
 
 	r = anna.send("POST", path(created.Ticket.Number, "/messages"), map[string]any{"body": "Datei \u202Efdp.exe"})

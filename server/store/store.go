@@ -50,6 +50,9 @@ type DB struct {
 	// version moves after every commit, before its writers hear of it:
 	// an answer computed at one version is current while it stays.
 	version atomic.Int64
+
+	// id tells this database from any other (see ID).
+	id string
 }
 
 // write is one caller's transaction body and where its result goes.
@@ -104,6 +107,10 @@ func open(dsn string, conns int) (*DB, error) {
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrating database: %w", err)
+	}
+	if err := db.QueryRow(`SELECT value FROM meta WHERE key = 'store_id'`).Scan(&s.id); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("reading the store id: %w", err)
 	}
 	s.writerWG.Add(1)
 	go s.writer()
@@ -167,6 +174,11 @@ func (s *DB) migrate(ctx context.Context) error {
 	}
 	return nil
 }
+
+// ID is the store's identity: 32 hex digits made at random when the
+// database was created, the same for as long as it lives (across restarts),
+// different for another database. Browsers keep drafts per store with it.
+func (s *DB) ID() string { return s.id }
 
 // SchemaVersion returns the newest migration applied.
 func (s *DB) SchemaVersion(ctx context.Context) (int, error) {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -480,5 +481,49 @@ func TestStatusOrderIndex(t *testing.T) {
 	want := strings.ReplaceAll(store.StatusRankExpr, "t.status", "status")
 	if !strings.Contains(sql, want) {
 		t.Fatalf("index\n%s\ndoes not order by\n%s", sql, want)
+	}
+}
+
+// The store's identity is made once per database: the same file keeps it
+// across reopening, another file (or memory store) has another.
+func TestStoreID(t *testing.T) {
+	dir := t.TempDir()
+	open := func(name string) *store.DB {
+		t.Helper()
+		db, err := store.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	a, b := open("a.db"), open("b.db")
+	idA, idB := a.ID(), b.ID()
+	b.Close()
+	for _, id := range []string{idA, idB} {
+		if raw, err := hex.DecodeString(id); err != nil || len(raw) != 16 {
+			t.Errorf("ID() = %q, want 32 hex digits", id)
+		}
+	}
+	if idA == idB {
+		t.Errorf("two files have the same id %q", idA)
+	}
+	a.Close()
+	again := open("a.db")
+	defer again.Close()
+	if got, want := again.ID(), idA; got != want {
+		t.Errorf("ID() after reopening = %q, want %q", got, want)
+	}
+	m1, err := store.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m1.Close()
+	m2, err := store.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m2.Close()
+	if m1.ID() == m2.ID() || m1.ID() == idA || len(m1.ID()) != 32 {
+		t.Errorf("memory stores' ids %q and %q, want two new ones of 32 hex digits", m1.ID(), m2.ID())
 	}
 }

@@ -21,35 +21,65 @@ func (s *DB) CreateTicket(ctx context.Context, t ticket.Ticket) (ticket.Ticket, 
 // Once identifies a request that may be retried: the same user sending the
 // same key gets what the first request created. RequestHash tells a retry
 // from a different request that reuses the key. The zero Once means no key.
+//
+// Only a request that succeeds binds its key (it is recorded in the
+// transaction that makes the change): a key whose request failed may come
+// again with another request.
 type Once struct {
 	UserID      int64
 	Key         string
 	RequestHash []byte
+	// OldHash is the request's hash as computed before the kind of
+	// request was hashed too (keys kept before migration 0015): a key
+	// without a kept answer whose hash is OldHash is a retry as well.
+	OldHash []byte
+}
+
+// Replay is what the first request with a key left: the ticket and
+// message (0: none) it made and, once kept, its answer.
+type Replay struct {
+	Number    int64
+	MessageID int64
+	// Status and Body are the first answer; Body is nil for a key kept
+	// before answers were, or whose answer could not be kept.
+	Status int
+	Body   []byte
 }
 
 // ErrKeyReused is returned when a key comes back with a different request.
-var ErrKeyReused = ticket.Errorf(ticket.CodeConflict, "ErrIdempotencyReused", "")
+var ErrKeyReused = ticket.Errorf(ticket.CodeUnprocessable, "ErrIdempotencyReused", "Idempotency-Key")
 
 // replay looks up once in tx: ok reports a retry and gives what the first
-// request created.
-func (once Once) replay(ctx context.Context, tx *sql.Tx) (number, messageID int64, ok bool, err error) {
+// request left.
+func (once Once) replay(ctx context.Context, tx *sql.Tx) (Replay, bool, error) {
 	if once.Key == "" {
-		return 0, 0, false, nil
+		return Replay{}, false, nil
 	}
-	var hash []byte
-	var msg sql.NullInt64
-	err = tx.QueryRowContext(ctx, `SELECT request_hash, ticket_number, message_id FROM idempotency_keys WHERE user_id = ? AND key = ?`,
-		once.UserID, once.Key).Scan(&hash, &number, &msg)
+	var (
+		hash   []byte
+		msg    sql.NullInt64
+		status sql.NullInt64
+		rp     Replay
+	)
+	err := tx.QueryRowContext(ctx, `SELECT request_hash, ticket_number, message_id, response_status, response_body FROM idempotency_keys WHERE user_id = ? AND key = ?`,
+		once.UserID, once.Key).Scan(&hash, &rp.Number, &msg, &status, &rp.Body)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, false, nil
+		return Replay{}, false, nil
 	}
 	if err != nil {
-		return 0, 0, false, err
+		return Replay{}, false, err
 	}
-	if !bytes.Equal(hash, once.RequestHash) {
-		return 0, 0, false, ErrKeyReused
+	same := bytes.Equal(hash, once.RequestHash) || (!status.Valid && once.OldHash != nil && bytes.Equal(hash, once.OldHash))
+	if !same {
+		return Replay{}, false, ErrKeyReused
 	}
-	return number, msg.Int64, true, nil
+	rp.MessageID = msg.Int64
+	if status.Valid {
+		rp.Status = int(status.Int64)
+	} else {
+		rp.Body = nil
+	}
+	return rp, true, nil
 }
 
 func (once Once) record(ctx context.Context, tx *sql.Tx, number, messageID int64, at time.Time) error {
@@ -63,6 +93,35 @@ func (once Once) record(ctx context.Context, tx *sql.Tx, number, messageID int64
 	_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash, ticket_number, message_id, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		once.UserID, once.Key, once.RequestHash, number, msg, millis(at))
 	return err
+}
+
+// KeepAnswer keeps the answer to once's first request with its key, for
+// retries to get the same status and bytes. The first answer kept stays.
+func (s *DB) KeepAnswer(ctx context.Context, once Once, status int, body []byte) error {
+	if once.Key == "" {
+		return nil
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET response_status = ?, response_body = ?
+			WHERE user_id = ? AND key = ? AND request_hash = ? AND response_status IS NULL`,
+			status, body, once.UserID, once.Key, once.RequestHash)
+		return err
+	})
+}
+
+// DeleteKeysBefore deletes the idempotency keys recorded before before and
+// returns how many.
+func (s *DB) DeleteKeysBefore(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_at < ?`, millis(before))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
 }
 
 // CreateTicketOnce stores t like CreateTicket, unless once was seen before:
@@ -83,7 +142,9 @@ func (s *DB) CreateTicketOnce(ctx context.Context, once Once, t ticket.Ticket) (
 	var replayed bool
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if number, _, replayed, err = once.replay(ctx, tx); err != nil || replayed {
+		var prev Replay
+		if prev, replayed, err = once.replay(ctx, tx); err != nil || replayed {
+			number = prev.Number
 			return err
 		}
 		var followUp, onBehalf any
@@ -139,7 +200,9 @@ func (s *DB) AddMessageOnce(ctx context.Context, once Once, m ticket.Message) (t
 	var replayed bool
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if _, m.ID, replayed, err = once.replay(ctx, tx); err != nil || replayed {
+		var prev Replay
+		if prev, replayed, err = once.replay(ctx, tx); err != nil || replayed {
+			m.ID = prev.MessageID
 			return err
 		}
 		if m.ID, err = s.insertMessage(ctx, tx, m); err != nil {
@@ -296,14 +359,14 @@ func (s *DB) ImportTickets(ctx context.Context, ts []ticket.Ticket) error {
 	})
 }
 
-// Replayed reports whether once was seen before, and what it created.
-func (s *DB) Replayed(ctx context.Context, once Once) (number, messageID int64, ok bool, err error) {
+// Replayed reports whether once was seen before, and what it left.
+func (s *DB) Replayed(ctx context.Context, once Once) (Replay, bool, error) {
 	if once.Key == "" {
-		return 0, 0, false, nil
+		return Replay{}, false, nil
 	}
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return 0, 0, false, err
+		return Replay{}, false, err
 	}
 	defer tx.Rollback()
 	return once.replay(ctx, tx)
@@ -317,18 +380,33 @@ var ErrChanged = ticket.Errorf(ticket.CodeConflict, "ErrTicketChanged", "")
 // status to, in one transaction; ErrChanged when the ticket is no longer in
 // status from.
 func (s *DB) Reply(ctx context.Context, m ticket.Message, from, to ticket.Status) (ticket.Message, error) {
+	m, _, err := s.ReplyOnce(ctx, Once{}, m, from, to)
+	return m, err
+}
+
+// ReplyOnce is Reply, unless once was seen before: then it returns the
+// message the first request added and replayed true, and moves nothing.
+func (s *DB) ReplyOnce(ctx context.Context, once Once, m ticket.Message, from, to ticket.Status) (ticket.Message, bool, error) {
+	var replayed bool
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		prev, ok, err := once.replay(ctx, tx)
+		if err != nil || ok {
+			m.ID, replayed = prev.MessageID, ok
+			return err
+		}
 		if err := moveStatus(ctx, tx, m.TicketNumber, from, to, m.CreatedAt, !m.Internal); err != nil {
 			return err
 		}
-		var err error
-		m.ID, err = s.insertMessage(ctx, tx, m)
-		return err
+		if m.ID, err = s.insertMessage(ctx, tx, m); err != nil {
+			return err
+		}
+		return once.record(ctx, tx, m.TicketNumber, m.ID, m.CreatedAt)
 	})
 	if err != nil {
-		return m, err
+		return m, false, err
 	}
-	return s.Message(ctx, m.ID)
+	got, err := s.Message(ctx, m.ID)
+	return got, replayed, err
 }
 
 // SetStatus moves ticket number from status from to status to;
