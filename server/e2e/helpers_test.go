@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -91,6 +92,7 @@ type portal struct {
 	blobs   files.Blobs  // uploads, kept across restarts like the store
 	hosts   *embed.Hosts // the host portals that may frame this one
 	ln      net.Listener // the first listener, when chosen beforehand
+	files   fs.FS        // the static files served; web.Files when nil
 	// uploadRequests counts the requests that reached POST /api/v1/uploads.
 	uploadRequests atomic.Int64
 }
@@ -102,7 +104,11 @@ func (p *portal) serve(t *testing.T, addr string) {
 	hubCtx, stopHub := context.WithCancel(context.Background())
 	hub := live.NewHub(p.DB, nil, 0)
 	go hub.Run(hubCtx)
-	h, st, err := site.Portal(api.New(p.DB, api.Config{Hub: hub, Blobs: p.blobs, Hosts: p.hosts}), web.Files)
+	files := p.files
+	if files == nil {
+		files = web.Files
+	}
+	h, st, err := site.Portal(api.New(p.DB, api.Config{Hub: hub, Blobs: p.blobs, Hosts: p.hosts}), files)
 	if err != nil {
 		t.Fatalf("site.Portal: %v", err)
 	}

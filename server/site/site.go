@@ -1,6 +1,7 @@
 // Package site serves the browser app: the prerendered pages (in the
-// visitor's language), the service worker and manifest (go-app), and the
-// embedded static files, app.wasm precompressed.
+// visitor's language), the service worker (worker.js, through go-app's
+// Handler), the web app manifest, and the embedded static files, app.wasm
+// precompressed.
 package site
 
 import (
@@ -28,15 +29,16 @@ import (
 
 // Site serves everything that is not the API.
 type Site struct {
-	files   fs.FS
-	version string
-	pages   map[string]*app.Handler // per language
-	wasm    map[string]string       // "", "br", "gzip": the file's name
+	files     fs.FS
+	version   string
+	pages     map[string]*app.Handler // per language
+	manifests map[string][]byte       // per language
+	wasm      map[string]string       // "", "br", "gzip": the file's name
 }
 
 // New serves the static files in files (the web package's).
 func New(files fs.FS) (*Site, error) {
-	s := &Site{files: files, pages: map[string]*app.Handler{}, wasm: map[string]string{}}
+	s := &Site{files: files, pages: map[string]*app.Handler{}, manifests: map[string][]byte{}, wasm: map[string]string{}}
 	v, err := version(files)
 	if err != nil {
 		return nil, err
@@ -48,6 +50,11 @@ func New(files fs.FS) (*Site, error) {
 		}
 	}
 	for _, lang := range locales.Supported {
+		m, err := manifestJSON(lang)
+		if err != nil {
+			return nil, err
+		}
+		s.manifests[lang] = m
 		s.pages[lang] = &app.Handler{
 			Name:            "supportal",
 			ShortName:       "supportal",
@@ -55,18 +62,20 @@ func New(files fs.FS) (*Site, error) {
 			Description:     locales.T(lang, "AppDescription", nil),
 			Lang:            lang,
 			LoadingLabel:    locales.T(lang, "AppLoading", nil),
-			BackgroundColor: "#f5f7fa",
-			ThemeColor:      "#1f5f8b",
+			BackgroundColor: backgroundColor,
+			ThemeColor:      themeColor,
 			Icon: app.Icon{
 				Default:  "/web/icon-192.png",
 				Large:    "/web/icon-512.png",
 				SVG:      "/web/icon.svg",
-				Maskable: "/web/icon-512.png",
+				Maskable: "/web/icon-maskable-512.png",
 			},
 			Styles: []string{"/web/style.css"},
 			// The browser's database for the outbox (app/state/browserdb_js.go).
-			Scripts: []string{"/web/store.js"},
-			Version: s.version,
+			Scripts:               []string{"/web/store.js"},
+			CacheableResources:    precached,
+			ServiceWorkerTemplate: workerJS,
+			Version:               s.version,
 		}
 	}
 	return s, nil
@@ -129,6 +138,8 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveFile(w, r, strings.TrimPrefix(r.URL.Path, "/web/"))
 	case r.URL.Path == "/robots.txt":
 		s.serveFile(w, r, "robots.txt")
+	case r.URL.Path == "/manifest.webmanifest" || r.URL.Path == "/manifest.json":
+		s.serveManifest(w, r, api.RequestLang(r))
 	default:
 		w.Header().Add("Vary", "Cookie, Accept-Language")
 		lang := api.RequestLang(r)

@@ -16,15 +16,16 @@ import (
 
 func testFiles(wasm string) fstest.MapFS {
 	return fstest.MapFS{
-		"style.css":    {Data: []byte("body{}")},
-		"icon.svg":     {Data: []byte("<svg/>")},
-		"icon-192.png": {Data: []byte("png192")},
-		"icon-512.png": {Data: []byte("png512")},
-		"robots.txt":   {Data: []byte("User-agent: *")},
-		"embed.go":     {Data: []byte("package web")},
-		"app.wasm":     {Data: []byte(wasm)},
-		"app.wasm.br":  {Data: []byte("BR:" + wasm)},
-		"app.wasm.gz":  {Data: []byte("GZ:" + wasm)},
+		"style.css":             {Data: []byte("body{}")},
+		"icon.svg":              {Data: []byte("<svg/>")},
+		"icon-192.png":          {Data: []byte("png192")},
+		"icon-512.png":          {Data: []byte("png512")},
+		"icon-maskable-512.png": {Data: []byte("pngmask")},
+		"robots.txt":            {Data: []byte("User-agent: *")},
+		"embed.go":              {Data: []byte("package web")},
+		"app.wasm":              {Data: []byte(wasm)},
+		"app.wasm.br":           {Data: []byte("BR:" + wasm)},
+		"app.wasm.gz":           {Data: []byte("GZ:" + wasm)},
 	}
 }
 
