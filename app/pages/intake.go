@@ -100,7 +100,7 @@ func (c *intake) OnNav(ctx app.Context) {
 		focusStart(ctx, "assistant") // a new step: go on where it starts
 	}
 	c.step = step
-	c.attempted = false
+	c.attempted = c.refused() // the server's messages stay shown
 	c.followUp = 0
 	if c.Flow == state.FlowForm {
 		if n, err := strconv.ParseInt(ctx.Page().URL().Query().Get("followUp"), 10, 64); err == nil && n > 0 {
@@ -139,9 +139,11 @@ func (c *intake) sessionChanged(ctx app.Context) {
 	if c.catalog.Status != state.Loaded && c.catalog.Status != state.Loading {
 		ctx.NewAction(state.LoadCatalog)
 	}
-	if c.submit.Status != state.Failed || c.submit.Flow != c.Flow {
-		// (The server's messages on a draft taken back from the outbox
-		// stay: the user fixes what they say.)
+	if c.refused() {
+		// A draft taken back from the outbox: the server's messages
+		// stay on its fields, for the user to fix what they say.
+		c.attempted = true
+	} else {
 		ctx.SetState(state.SubmitState, state.Submit{})
 	}
 	c.applyFollowUp(ctx)
@@ -496,6 +498,12 @@ func (c *intake) submitted(ctx app.Context) {
 		}
 		c.focusProblem()
 	}
+}
+
+// refused reports whether the server refused this flow's draft with
+// messages on its fields.
+func (c *intake) refused() bool {
+	return c.submit.Status == state.Failed && c.submit.Flow == c.Flow && len(c.submit.Fields) > 0
 }
 
 // focusProblem shows the user what stops the send: the first field in

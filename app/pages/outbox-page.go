@@ -88,13 +88,7 @@ func (p *outboxPage) Render() app.UI {
 // and what the user can do.
 func (p *outboxPage) renderItem(lang string, it state.OutboxItem) app.UI {
 	id := "outbox-" + it.ID
-	title := t(lang, "OutboxNewTicket")
-	if it.Reply != nil {
-		title = t(lang, "OutboxReplyTo", "Number", it.Reply.Number)
-	}
-	if it.Damaged {
-		title = t(lang, "OutboxDamagedItem")
-	}
+	title := outboxItemTitle(lang, it)
 	return app.Li().ID(id).Class("panel outbox-item", "outbox-"+string(it.Status)).Aria("labelledby", id+"-title").Body(
 		app.H2().ID(id+"-title").Class("outbox-title").Body(
 			app.Text(title),
@@ -184,14 +178,25 @@ func (p *outboxPage) renderActions(lang string, it state.OutboxItem) app.UI {
 // itemName names an item for a button's accessible name ("Retry: new
 // ticket “Drucker”").
 func (p *outboxPage) itemName(lang string, it state.OutboxItem) string {
-	name := t(lang, "OutboxNewTicket")
-	if it.Reply != nil {
-		name = t(lang, "OutboxReplyTo", "Number", it.Reply.Number)
-	}
-	if s := it.Subject(); s != "" && it.Draft != nil {
+	name := outboxItemTitle(lang, it)
+	if s := it.Subject(); s != "" && it.Draft != nil && it.Draft.ExistingTicket == 0 {
 		name = t(lang, "LogoutDraftSubject", "Draft", name, "Subject", ticket.Isolate(s))
 	}
 	return name
+}
+
+// outboxItemTitle says what an item is: a new ticket, an addition to a
+// ticket, a reply to one.
+func outboxItemTitle(lang string, it state.OutboxItem) string {
+	switch {
+	case it.Damaged:
+		return t(lang, "OutboxDamagedItem")
+	case it.Reply != nil:
+		return t(lang, "OutboxReplyTo", "Number", it.Reply.Number)
+	case it.Draft != nil && it.Draft.ExistingTicket != 0:
+		return t(lang, "OutboxAddTo", "Number", it.Draft.ExistingTicket)
+	}
+	return t(lang, "OutboxNewTicket")
 }
 
 func itemID(ctx app.Context) string { return ctx.JSSrc().Get("dataset").Get("id").String() }
@@ -258,10 +263,7 @@ func outboxSummary(lang string, o state.Outbox) app.UI {
 		app.H2().ID("dashboard-outbox-heading").Text(locales.N(lang, "OutboxWaiting", len(waiting), nil)),
 		app.Ul().Class("plain-list").Body(app.Range(waiting).Slice(func(i int) app.UI {
 			it := waiting[i]
-			name := t(lang, "OutboxNewTicket")
-			if it.Reply != nil {
-				name = t(lang, "OutboxReplyTo", "Number", it.Reply.Number)
-			}
+			name := outboxItemTitle(lang, it)
 			return app.Li().Body(
 				app.Span().Text(name+" "),
 				app.If(it.Subject() != "", func() app.UI {

@@ -67,6 +67,9 @@ type OutboxItem struct {
 // Subject is what the outbox shows of the item.
 func (it OutboxItem) Subject() string {
 	if it.Draft != nil {
+		if it.Draft.Subject == "" {
+			return firstLine(it.Draft.Description, 80) // an addition to a ticket
+		}
 		return it.Draft.Subject
 	}
 	if it.Reply != nil {

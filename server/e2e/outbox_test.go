@@ -1,0 +1,186 @@
+package e2e
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/server/seed"
+)
+
+// withSubject returns the tickets of organization o with the subject.
+func withSubject(t *testing.T, p *portal, o ticket.OrgRef, subject string) []ticket.Ticket {
+	t.Helper()
+	var out []ticket.Ticket
+	for _, tk := range p.tickets(t, o.ID) {
+		if tk.Subject == subject {
+			out = append(out, tk)
+		}
+	}
+	return out
+}
+
+// goOffline stops the portal and waits until the app says it is offline
+// (the bar above the page moves the page down: clicks wait for it).
+func (b *browser) goOffline(p *portal) {
+	b.t.Helper()
+	p.stop()
+	b.waitTrue("the offline bar", qExists("#offline-bar"))
+}
+
+// fillTechnicalTicket fills the one-page form with a web interface problem
+// about subject, as a new problem.
+func (b *browser) fillTechnicalTicket(p *portal, account, subject, description string) {
+	t := b.t
+	t.Helper()
+	b.open("/tickets/new")
+	b.waitTrue("form#ticket-form", qExists("form#ticket-form"))
+	b.choose("f-type", "web_interface_problem")
+	b.waitOpenTicketChoices(p.numbers(t, p.org(t, account), true))
+	b.click("#f-existingTicket-0")
+	b.choose("f-category", "error_message")
+	b.typeIn("input#f-subject", subject)
+	b.typeIn("textarea#f-description", description)
+}
+
+// Bernd (de) writes a ticket with a PDF; the server goes away before he
+// sends it. It waits in the outbox, and when the server is back it is
+// created exactly once, with the PDF, and the outbox says "sent #N".
+func TestOutboxTicketSentOnceWhenServerReturns(t *testing.T) {
+	p := startPortal(t)
+	praxis := p.org(t, "100200")
+	const subject = "Drucker meldet Fehler 0x2A"
+	b := loginTo(t, p, "de-DE", seed.BerndEmail)
+	b.fillTechnicalTicket(p, "100200", subject, "Beim Drucken der Quittungen erscheint seit heute Morgen Fehler 0x2A.")
+	b.upload("#files-input", writeFile(t, "fehler.pdf", pdfBytes))
+	b.waitTrue("privacy dialog open", `document.querySelector('#files-privacy')?.open === true`)
+	b.click("#files-privacy-confirm")
+	b.waitContains("the PDF uploaded", qText("#files-list"), msg(t, "de", "FileUploaded"))
+
+	b.goOffline(p)
+	b.click("button#send")
+	b.waitText("address after sending offline", jsPath, "/outbox")
+	b.waitText("what happened", qText("#outbox-queued"), msg(t, "de", "OutboxQueuedTicket"))
+	b.waitTrue("the offline bar", qExists("#offline-bar"))
+	b.waitContains("the item's state", qText(".outbox-item .outbox-badge"), msg(t, "de", "OutboxQueued"))
+	b.waitContains("the item's subject", qText(".outbox-item .outbox-subject"), subject)
+	b.waitContains("the navigation's count", qText("#nav-outbox .badge"), "1")
+	if got := withSubject(t, p, praxis, subject); len(got) != 0 {
+		t.Fatalf("%d tickets %q while the server was away", len(got), subject)
+	}
+	if n := evalAwait[int](b, `supportalStore.entries("outbox", "").then(e => e.length)`); n != 1 {
+		t.Errorf("IndexedDB outbox holds %d items, want 1", n)
+	}
+	if n := eval[int](b, `Object.keys(localStorage).filter(k => k.startsWith("supportal.draft.")).length`); n != 0 {
+		t.Errorf("%d drafts left in localStorage: the outbox has the ticket now", n)
+	}
+
+	p.restart(t)
+	b.waitContains("the item once the server is back", qText(".outbox-item .outbox-badge"), msg(t, "de", "OutboxSent"))
+	got := withSubject(t, p, praxis, subject)
+	if len(got) != 1 {
+		t.Fatalf("%d tickets %q after the server came back, want exactly 1", len(got), subject)
+	}
+	n := got[0].Number
+	b.waitText("the notice says it went out", qText("#outbox-queued"), fill(msg(t, "de", "OutboxNowSent"), "Number", strconv.FormatInt(n, 10)))
+	b.waitText("link to the new ticket", qText(".outbox-badge-sent a"), "#"+strconv.FormatInt(n, 10))
+	if tk := storedTicket(t, p, n); len(tk.Attachments) != 1 || tk.Attachments[0].Name != "fehler.pdf" {
+		t.Errorf("ticket #%d attachments %+v, want fehler.pdf", n, tk.Attachments)
+	}
+	b.waitFalse("the offline bar once the server is back", qExists("#offline-bar"))
+	// Going online again, visibility changes, a second flush: still one.
+	b.do("flush again", chromedp.Evaluate[chromedp.Void](`window.dispatchEvent(new Event("online")); document.dispatchEvent(new Event("visibilitychange"))`))
+	time.Sleep(time.Second)
+	if got := withSubject(t, p, praxis, subject); len(got) != 1 {
+		t.Errorf("%d tickets after more flushes, want 1", len(got))
+	}
+}
+
+// Bernd replies while the server is away: the reply waits under the
+// conversation and appears in it, once, when the server is back.
+func TestOutboxReplyWaitsUnderTheConversation(t *testing.T) {
+	p := startPortal(t)
+	praxis := p.org(t, "100200")
+	open := p.numbers(t, praxis, true)
+	n := open[len(open)-1]
+	before, err := p.DB.Messages(context.Background(), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const body = "Die Fehlermeldung kommt weiterhin, auch nach dem Neustart."
+	b := loginTo(t, p, "de-DE", seed.BerndEmail)
+	b.open("/tickets/" + strconv.FormatInt(n, 10))
+	b.waitTrue("reply box", qExists("textarea#reply-body"))
+	b.typeIn("textarea#reply-body", body)
+	b.goOffline(p)
+	b.click("button#reply-send")
+	b.waitContains("the waiting reply", qText("#reply-waiting"), body)
+	b.waitText("the reply box is empty again", `document.querySelector('#reply-body')?.value ?? 'missing'`, "")
+	b.waitTrue("the offline bar", qExists("#offline-bar"))
+
+	p.restart(t)
+	b.waitContains("the reply in the conversation", qText("#messages"), body)
+	b.waitFalse("no reply waits once it is sent", qExists("#reply-waiting"))
+	after, err := p.DB.Messages(context.Background(), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before)+1 || after[len(after)-1].Body != body {
+		t.Errorf("ticket #%d has %d messages (was %d), last %q; want the reply once", n, len(after), len(before), after[len(after)-1].Body)
+	}
+}
+
+// A queued ticket the server refuses (here: the ticket it was to be added
+// to was closed meanwhile) needs attention; the user edits it in the form,
+// sees the server's message on the field, fixes it and sends.
+func TestOutboxRefusedItemIsFixedAndSent(t *testing.T) {
+	p := startPortal(t)
+	praxis := p.org(t, "100200")
+	open := p.numbers(t, praxis, true)
+	target := open[0]
+	const (
+		subject     = "Kartenleser nach Update ohne Verbindung"
+		description = "Der Kartenleser am Empfang verbindet sich nicht mehr."
+	)
+	b := loginTo(t, p, "de-DE", seed.BerndEmail)
+	b.fillTechnicalTicket(p, "100200", subject, description)
+	b.click("#f-existingTicket-" + strconv.FormatInt(target, 10))
+	b.goOffline(p)
+	b.click("button#send")
+	b.waitText("address after sending offline", jsPath, "/outbox")
+
+	tk := storedTicket(t, p, target)
+	if err := p.DB.SetStatus(context.Background(), target, tk.Status, ticket.StatusClosed, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	p.restart(t)
+	b.waitContains("the item needs attention", qText(".outbox-item .outbox-badge"), msg(t, "de", "OutboxAttention"))
+	b.waitContains("the server's reason", qText(".outbox-item .outbox-reason"), msg(t, "de", "ErrExistingTicket"))
+	b.waitContains("what it was", qText(".outbox-item h2"), fill(msg(t, "de", "OutboxAddTo"), "Number", strconv.FormatInt(target, 10)))
+	id := eval[string](b, `document.querySelector('.outbox-item').id.slice("outbox-".length)`)
+
+	b.click("#outbox-edit-" + id)
+	b.waitText("address after Edit", jsPath, "/tickets/new")
+	b.waitText("description kept", qValue("textarea#f-description"), description)
+	b.waitText("the server's message on the field", qText("#err-f-existingTicket"), msg(t, "de", "ErrExistingTicket"))
+	b.click("#f-existingTicket-0") // a new problem after all
+	b.choose("f-category", "error_message")
+	b.waitTrue("the subject field", qExists("input#f-subject"))
+	if eval[string](b, qValue("input#f-subject")) == "" {
+		b.typeIn("input#f-subject", subject)
+	}
+	b.waitText("the subject", qValue("input#f-subject"), subject)
+	b.waitText("no message on the field once changed", qText("#err-f-existingTicket"), "")
+	b.click("button#send")
+	q := b.waitSent()
+	n, _ := strconv.ParseInt(q.Get("ticket"), 10, 64)
+	if got := withSubject(t, p, praxis, subject); len(got) != 1 || got[0].Number != n {
+		t.Errorf("tickets %q: %d, want the one sent (#%d)", subject, len(got), n)
+	}
+	b.open("/outbox")
+	b.waitTrue("the outbox is empty", qExists("#outbox-empty"))
+}
