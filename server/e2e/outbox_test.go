@@ -184,3 +184,44 @@ func TestOutboxRefusedItemIsFixedAndSent(t *testing.T) {
 	b.open("/outbox")
 	b.waitTrue("the outbox is empty", qExists("#outbox-empty"))
 }
+
+// Claire (fr) opened the app once; later the server cannot be reached.
+// She opens the form by its address: the app starts from the cached shell
+// with her kept session and catalog, she writes a ticket, it waits in the
+// outbox, still there after a reload offline, and goes out once when the
+// server is back.
+func TestOutboxOfflineStart(t *testing.T) {
+	p := startPortal(t)
+	lumiere := p.org(t, "200300")
+	const subject = "Impression des ordonnances impossible hors ligne"
+	b := loginTo(t, p, "fr-FR", seed.ClaireEmail)
+	b.controlled("/tickets/new") // loads the catalog once, online
+	b.waitTrue("form#ticket-form", qExists("form#ticket-form"))
+
+	p.stop()
+	b.open("/tickets/new")
+	b.waitTrue("the offline bar", qExists("#offline-bar"))
+	b.waitText("the offline bar in French", qText("#offline-bar strong"), msg(t, "fr", "OfflineTitle"))
+	b.waitTrue("the form, offline", qExists("form#ticket-form"))
+	b.choose("f-type", "web_interface_problem")
+	b.waitTrue("the category", qExists("select#f-category"))
+	b.choose("f-category", "error_message")
+	b.typeIn("input#f-subject", subject)
+	b.typeIn("textarea#f-description", "Depuis ce matin, l’impression des ordonnances échoue.")
+	b.click("button#send")
+	b.waitText("address after sending offline", jsPath, "/outbox")
+	b.waitText("what happened", qText("#outbox-queued"), msg(t, "fr", "OutboxQueuedTicket"))
+
+	b.open("/outbox") // a reload, offline
+	b.waitContains("the item after a reload offline", qText(".outbox-item .outbox-subject"), subject)
+	b.waitContains("its state", qText(".outbox-item .outbox-badge"), msg(t, "fr", "OutboxQueued"))
+	if got := withSubject(t, p, lumiere, subject); len(got) != 0 {
+		t.Fatalf("%d tickets while the server was away", len(got))
+	}
+
+	p.restart(t)
+	b.waitContains("sent once the server is back", qText(".outbox-item .outbox-badge"), msg(t, "fr", "OutboxSent"))
+	if got := withSubject(t, p, lumiere, subject); len(got) != 1 {
+		t.Errorf("%d tickets %q, want exactly 1", len(got), subject)
+	}
+}
