@@ -55,7 +55,7 @@ func init() {
 }
 
 func replyKey(userID, number int64) string {
-	return storagePrefix + "reply." + strconv.FormatInt(userID, 10) + "." + strconv.FormatInt(number, 10)
+	return userKey("reply", userID) + strconv.FormatInt(number, 10)
 }
 
 // ReplyDraft is the reply being written on a ticket: its text, its files

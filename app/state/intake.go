@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -103,7 +102,7 @@ func init() {
 }
 
 func draftKey(userID int64, flow string) string {
-	return storagePrefix + "draft." + strconv.FormatInt(userID, 10) + "." + flow
+	return userKey("draft", userID) + flow
 }
 
 // NewKey returns a fresh Idempotency-Key.

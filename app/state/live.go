@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -107,7 +108,7 @@ var liveRun struct {
 }
 
 func lastEventKey(userID int64) string {
-	return storagePrefix + "events." + strconv.FormatInt(userID, 10)
+	return strings.TrimSuffix(userKey("events", userID), ".")
 }
 
 // handleStartLive connects the event stream of the logged-in user and

@@ -256,6 +256,8 @@ func loggedIn(ctx app.Context, me ticket.Me) Session {
 	if !locales.Supports(s.Lang) {
 		s.Lang = InitialLang()
 	}
+	storeID.Store(me.StoreID)
+	adoptUnkeyedDrafts(ctx, me.User.ID)
 	var saved string
 	ctx.LocalStorage().Get(accountKey, &saved)
 	id, _ := strconv.ParseInt(saved, 10, 64)

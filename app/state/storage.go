@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -14,6 +15,49 @@ import (
 // (lastEventKey) and the account chosen last (accountKey). All of it is the
 // user's: a practice computer is shared, and a draft may name a patient.
 const storagePrefix = "supportal."
+
+// storeID is the identity of the server's store the logged-in user works
+// on (ticket.Me.StoreID): what is kept for one store (a reply draft to its
+// #10005) never shows on another's.
+var storeID atomic.Value // string
+
+// userKey is the prefix of the keys of kind ("draft", "reply", "events")
+// of userID on the current store.
+func userKey(kind string, userID int64) string {
+	store, _ := storeID.Load().(string)
+	if store != "" {
+		store += "."
+	}
+	return storagePrefix + kind + "." + store + strconv.FormatInt(userID, 10) + "."
+}
+
+// adoptUnkeyedDrafts moves the drafts of userID kept before drafts were
+// kept per store ("supportal.draft.7.form") to the current store's keys:
+// an update loses no draft.
+func adoptUnkeyedDrafts(ctx app.Context, userID int64) {
+	store, _ := storeID.Load().(string)
+	if store == "" {
+		return
+	}
+	uid := strconv.FormatInt(userID, 10)
+	moves := map[string]string{}
+	for _, kind := range []string{"draft", "reply", "events"} {
+		old := storagePrefix + kind + "." + uid
+		ctx.LocalStorage().ForEach(func(k string) {
+			if k == old || strings.HasPrefix(k, old+".") {
+				moves[k] = strings.TrimSuffix(userKey(kind, userID), ".") + strings.TrimPrefix(k, old)
+			}
+		})
+	}
+	for from, to := range moves {
+		var v any
+		ctx.LocalStorage().Get(from, &v)
+		if !ctx.LocalStorage().Contains(to) {
+			ctx.LocalStorage().Set(to, v)
+		}
+		ctx.LocalStorage().Del(from)
+	}
+}
 
 // forgetBrowserData removes everything the app keeps in browser storage,
 // of every user: at logout and when a session is found ended, so the next
@@ -66,7 +110,6 @@ type UnsentDraft struct {
 // UnsentDrafts lists the user's drafts that hold something they typed or
 // attached, ticket drafts first, then replies by ticket number.
 func UnsentDrafts(ctx app.Context, userID int64) []UnsentDraft {
-	uid := strconv.FormatInt(userID, 10)
 	var out, replies []UnsentDraft
 	for _, flow := range []string{FlowAssistant, FlowForm} {
 		if !ctx.LocalStorage().Contains(draftKey(userID, flow)) {
@@ -91,7 +134,7 @@ func UnsentDrafts(ctx app.Context, userID int64) []UnsentDraft {
 	})
 	slices.SortFunc(records, func(a, b UnsentDraft) int { return cmp.Compare(a.Record, b.Record) })
 	out = append(out, records...)
-	prefix := storagePrefix + "reply." + uid + "."
+	prefix := userKey("reply", userID)
 	ctx.LocalStorage().ForEach(func(k string) {
 		n, err := strconv.ParseInt(strings.TrimPrefix(k, prefix), 10, 64)
 		if !strings.HasPrefix(k, prefix) || err != nil {

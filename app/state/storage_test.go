@@ -69,3 +69,57 @@ func TestUnsentDraftsAndForgetting(t *testing.T) {
 		t.Errorf("UnsentDrafts after forgetting = %+v", got)
 	}
 }
+
+// A draft is kept per store: a reply draft to one store's #10005 never
+// shows on another store's #10005, nor its ticket drafts.
+func TestDraftsKeyedByStore(t *testing.T) {
+	ctx := testContext(t)
+	defer storeID.Store("")
+	const bernd = 7
+	storeID.Store("store-a")
+	SaveReplyDraft(ctx, bernd, 10005, ReplyDraft{Body: "Antwort an Store A"})
+	SaveDraft(ctx, bernd, Draft{Draft: ticket.Draft{Subject: "Ticket in Store A"}, Flow: FlowForm, Key: "k1"})
+
+	storeID.Store("store-b")
+	if d := LoadReplyDraft(ctx, bernd, 10005); d.Body != "" {
+		t.Errorf("store B's #10005 shows store A's reply draft %q", d.Body)
+	}
+	if d := LoadDraft(ctx, bernd, FlowForm); d.Subject != "" || d.Key == "k1" {
+		t.Errorf("store B's form shows store A's draft %q (key %s)", d.Subject, d.Key)
+	}
+	if got := UnsentDrafts(ctx, bernd); len(got) != 0 {
+		t.Errorf("store B lists store A's drafts: %+v", got)
+	}
+
+	storeID.Store("store-a")
+	if d := LoadReplyDraft(ctx, bernd, 10005); d.Body != "Antwort an Store A" {
+		t.Errorf("store A's reply draft: %q", d.Body)
+	}
+	if got := UnsentDrafts(ctx, bernd); len(got) != 2 {
+		t.Errorf("store A's unsent drafts: %+v, want the form and the reply", got)
+	}
+}
+
+// Drafts kept before drafts were kept per store are taken over at login.
+func TestUnkeyedDraftsAdopted(t *testing.T) {
+	ctx := testContext(t)
+	defer storeID.Store("")
+	storeID.Store("")
+	SaveDraft(ctx, 7, Draft{Draft: ticket.Draft{Subject: "vor dem Update"}, Flow: FlowForm, Key: "k1"})
+	SaveReplyDraft(ctx, 7, 10005, ReplyDraft{Body: "Antwort vor dem Update"})
+	SaveReplyDraft(ctx, 8, 10005, ReplyDraft{Body: "jemand anderes"})
+	storeID.Store("store-a")
+	adoptUnkeyedDrafts(ctx, 7)
+	if d := LoadDraft(ctx, 7, FlowForm); d.Subject != "vor dem Update" || d.Key != "k1" {
+		t.Errorf("form draft after the update: %q (key %s)", d.Subject, d.Key)
+	}
+	if d := LoadReplyDraft(ctx, 7, 10005); d.Body != "Antwort vor dem Update" {
+		t.Errorf("reply draft after the update: %q", d.Body)
+	}
+	if ctx.LocalStorage().Contains("supportal.draft.7.form") {
+		t.Error("the old key is still there")
+	}
+	if !ctx.LocalStorage().Contains("supportal.reply.8.10005") {
+		t.Error("another user's draft was taken over")
+	}
+}
