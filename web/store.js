@@ -1,13 +1,14 @@
 // supportal's browser store: the IndexedDB database "supportal" that holds
-// the outbox (tickets and replies waiting to be sent) and what the app
+// the outbox (tickets and replies waiting to be sent), the files attached
+// to them while offline (as the browser's File objects), and what the app
 // keeps to open offline (the session, the catalog). The app (app/state,
 // browserdb_js.go) calls it through self.supportalStore; every call returns
 // a Promise. Nothing here ever goes to the service worker's Cache Storage.
 (function () {
   "use strict";
   const NAME = "supportal";
-  const VERSION = 1;
-  const STORES = ["outbox", "cache"];
+  const VERSION = 2;
+  const STORES = ["outbox", "cache", "files"];
   let opening = null;
 
   function open() {
@@ -108,6 +109,18 @@
           return keys.result.map(function (k, i) {
             return [k, values.result[i]];
           });
+        };
+      });
+    },
+    // size resolves with the bytes of the Blobs kept under prefix.
+    size: function (store, prefix) {
+      const range = IDBKeyRange.bound(prefix, prefix + "\uffff");
+      return run([store], "readonly", function (tx) {
+        const values = tx.objectStore(store).getAll(range);
+        return function () {
+          return values.result.reduce(function (n, v) {
+            return n + (v && v.size ? v.size : 0);
+          }, 0);
         };
       });
     },

@@ -20,6 +20,7 @@ type fileItem struct {
 	busy   bool              // being uploaded
 	err    *state.Error      // refused or failed: not attached
 	upload ticket.Attachment // stored (ID set)
+	held   state.HeldFile    // kept in the browser until sent (ID set): the server could not be reached
 }
 
 // files is the attachments field of one flow (a draft, a reply): files
@@ -52,15 +53,33 @@ type files struct {
 	owner *app.Context
 }
 
-// restore takes a draft's stored files and confirmation.
-func (f *files) restore(stored []ticket.Attachment, confirmed bool) {
+// restore takes a draft's stored and held files and its confirmation.
+func (f *files) restore(stored []ticket.Attachment, held []state.HeldFile, confirmed bool) {
 	f.items = f.items[:0]
 	for _, a := range stored {
 		f.seq++
 		f.items = append(f.items, fileItem{key: f.seq, name: a.Name, size: a.Size, sent: a.Size, upload: a})
 	}
+	for _, h := range held {
+		f.seq++
+		f.items = append(f.items, fileItem{key: f.seq, name: h.Name, size: h.Size, held: h})
+	}
 	f.confirmed = confirmed
 }
+
+// held returns the files kept in the browser until the send.
+func (f *files) held() []state.HeldFile {
+	var out []state.HeldFile
+	for _, it := range f.items {
+		if it.held.ID != "" {
+			out = append(out, it.held)
+		}
+	}
+	return out
+}
+
+// attached counts the files that go with the send: uploaded or held.
+func (f *files) attached() int { return len(f.stored()) + len(f.held()) }
 
 // stored returns the files uploaded and not removed.
 func (f *files) stored() []ticket.Attachment {
@@ -153,7 +172,7 @@ func (f *files) start(ctx app.Context, picked []app.Value) {
 	if f.owner != nil {
 		ctx = *f.owner
 	}
-	count := len(f.stored())
+	count := f.attached()
 	for _, it := range f.items {
 		if it.busy {
 			count++
@@ -175,20 +194,32 @@ func (f *files) start(ctx app.Context, picked []app.Value) {
 			it.busy = true
 			count++
 			key := it.key
+			held := f.held()
 			ctx.Async(func() {
-				a, err := state.Upload(orgID, file, func(sent, total int64) {
-					ctx.Dispatch(func(app.Context) {
-						if it := f.item(key); it != nil {
-							it.sent = sent
-						}
+				var a ticket.Attachment
+				var h state.HeldFile
+				err := state.ErrOffline
+				if !state.Offline() {
+					a, err = state.Upload(orgID, file, func(sent, total int64) {
+						ctx.Dispatch(func(app.Context) {
+							if it := f.item(key); it != nil {
+								it.sent = sent
+							}
+						})
 					})
-				})
+				}
+				if err == state.ErrOffline {
+					// The server cannot be reached: the browser keeps the
+					// file, uploaded when the ticket or reply is sent.
+					h, err = state.HoldFile(state.CurrentSession(ctx), file, held)
+				}
 				ctx.Dispatch(func(ctx app.Context) {
 					it := f.item(key)
 					if it == nil {
-						return // removed meanwhile: it stays an upload, removed by the server after a day
+						state.ForgetHeld(state.CurrentSession(ctx), []state.HeldFile{h})
+						return // removed meanwhile: an upload stays, removed by the server after a day
 					}
-					it.busy, it.err, it.upload = false, err, a
+					it.busy, it.err, it.upload, it.held = false, err, a, h
 					if err == nil && f.changed != nil {
 						f.changed(ctx)
 					}
@@ -236,6 +267,10 @@ func (f *files) onRemove(ctx app.Context, e app.Event) {
 	for i, it := range f.items {
 		if it.key == key {
 			f.items = append(f.items[:i:i], f.items[i+1:]...)
+			if it.held.ID != "" {
+				s, h := state.CurrentSession(ctx), it.held
+				ctx.Async(func() { state.ForgetHeld(s, []state.HeldFile{h}) })
+			}
 			break
 		}
 	}
@@ -321,6 +356,8 @@ func (f *files) renderItem(lang string, it fileItem) app.UI {
 	case it.err != nil:
 		li = li.Class("failed")
 		status = app.Span().Class("field-error").Role("alert").Text(t(lang, it.err.MessageID))
+	case it.held.ID != "":
+		status = app.Span().Class("muted small file-held").Text(t(lang, "FileHeldOffline"))
 	case it.busy:
 		status = app.Progress().Max(max(it.size, 1)).Value(min(it.sent, it.size)).
 			Aria("label", t(lang, "UploadingFile", "Name", it.name))

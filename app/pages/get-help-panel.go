@@ -52,7 +52,7 @@ func newGetHelpPanel() *getHelpPanel {
 	p := &getHelpPanel{}
 	p.files.id = "help-files"
 	p.files.changed = func(ctx app.Context) {
-		p.draft.Files = p.files.stored()
+		p.draft.Files, p.draft.Held = p.files.stored(), p.files.held()
 		p.draft.PrivacyConfirmed = p.files.confirmed
 		p.save(ctx)
 	}
@@ -89,7 +89,7 @@ func (p *getHelpPanel) OnMount(ctx app.Context) {
 			p.created, p.tried = p.submit.Ticket.Number, false
 			p.queued = p.submit.Status == state.Queued
 			p.draft = state.Draft{Draft: ticket.Draft{Fields: map[string]string{}}, Flow: p.flow(), Key: state.NewKey(), PrivacyConfirmed: p.files.confirmed}
-			p.files.restore(nil, p.files.confirmed)
+			p.files.restore(nil, nil, p.files.confirmed)
 			p.status = t(p.Session.Lang, "GetHelpCreated", "Number", p.created)
 			if p.queued {
 				p.status = t(p.Session.Lang, "OutboxQueuedTicket")
@@ -169,7 +169,7 @@ func (p *getHelpPanel) prepare(ctx app.Context) {
 	}
 	p.draftFor = p.Detail.ID
 	p.draft = state.LoadDraft(ctx, p.Session.User.ID, p.flow())
-	p.files.restore(p.draft.Files, p.draft.PrivacyConfirmed)
+	p.files.restore(p.draft.Files, p.draft.Held, p.draft.PrivacyConfirmed)
 	p.created, p.added, p.example, p.showing, p.tried, p.status, p.queued = 0, 0, 0, 0, false, "", false
 	if p.catalog.Status == state.Idle || p.catalog.Status == state.Failed {
 		ctx.NewAction(state.LoadCatalog)
@@ -222,6 +222,9 @@ func (p *getHelpPanel) problems() (map[string]string, *state.Error) {
 		for _, f := range p.submit.Fields {
 			out[f.Field], failed = f.MessageID, nil
 		}
+	}
+	for _, h := range p.files.held() { // sent before the ticket: they count
+		d.Attachments = append(d.Attachments, h.ID)
 	}
 	if err := ticket.Validate(p.catalog.Ticket(), p.Session.Viewer(), d.Draft); err != nil {
 		if ve, ok := err.(*ticket.ValidationError); ok {

@@ -60,11 +60,16 @@ func (c *intake) renderPreview(lang string) app.UI {
 		}),
 		app.Div().Class("dl-row").Body(app.Dt().Text(t(lang, "DescriptionLabel")), app.Dd().ID("preview-description").Class("message-body").Dir("auto").Text(d.Description)),
 		app.Div().Class("dl-row").Body(app.Dt().Text(t(lang, "AttachmentsLabel")), app.Dd().ID("preview-attachments").Body(
-			app.If(len(c.files.stored()) == 0, func() app.UI { return app.Text(t(lang, "NoAttachments")) }).Else(func() app.UI {
-				stored := c.files.stored()
-				return app.Ul().Class("file-list").Body(app.Range(stored).Slice(func(i int) app.UI {
-					return app.Li().Text(stored[i].Name + " (" + locales.Size(lang, stored[i].Size) + ")")
-				}))
+			app.If(c.files.attached() == 0, func() app.UI { return app.Text(t(lang, "NoAttachments")) }).Else(func() app.UI {
+				stored, held := c.files.stored(), c.files.held()
+				return app.Ul().Class("file-list").Body(
+					app.Range(stored).Slice(func(i int) app.UI {
+						return app.Li().Text(stored[i].Name + " (" + locales.Size(lang, stored[i].Size) + ")")
+					}),
+					app.Range(held).Slice(func(i int) app.UI {
+						return app.Li().Text(held[i].Name + " (" + locales.Size(lang, held[i].Size) + ") – " + t(lang, "FileHeldOffline"))
+					}),
+				)
 			}),
 		)),
 	)

@@ -64,7 +64,7 @@ func newIntake(flow string) *intake {
 	}
 	c.files.id = "files"
 	c.files.changed = func(ctx app.Context) {
-		c.draft.Files = c.files.stored()
+		c.draft.Files, c.draft.Held = c.files.stored(), c.files.held()
 		c.draft.PrivacyConfirmed = c.files.confirmed
 		c.save(ctx)
 	}
@@ -135,7 +135,7 @@ func (c *intake) sessionChanged(ctx app.Context) {
 	}
 	c.draftFor = c.session.User.ID
 	c.draft = state.LoadDraft(ctx, c.session.User.ID, c.Flow)
-	c.files.restore(c.draft.Files, c.draft.PrivacyConfirmed)
+	c.files.restore(c.draft.Files, c.draft.Held, c.draft.PrivacyConfirmed)
 	if c.catalog.Status != state.Loaded && c.catalog.Status != state.Loading {
 		ctx.NewAction(state.LoadCatalog)
 	}
@@ -261,8 +261,12 @@ func (c *intake) openTickets() []ticket.TicketView {
 func (c *intake) problems() map[string]string {
 	out := map[string]string{}
 	d := c.draft.Draft
-	// The files uploaded count as sent: the evidence rule sees them.
+	// The files uploaded or held (sent before the ticket) count as sent:
+	// the evidence rule sees them.
 	d.Attachments = c.files.ids()
+	for _, h := range c.files.held() {
+		d.Attachments = append(d.Attachments, h.ID)
+	}
 	if d.OrganizationID == 0 {
 		out["organizationId"] = "ErrAccountRequired"
 		if orgs := c.accountsFor(d.Type); len(orgs) > 0 {

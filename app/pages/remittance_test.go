@@ -253,7 +253,7 @@ func TestIntakeEvidence(t *testing.T) {
 	// A file uploaded: the browser's check sees it as the server will.
 	c = remittanceForm("de", fields("UHC"))
 	c.attempted = true
-	c.files.restore([]ticket.Attachment{{ID: "up1", Name: "EOB.pdf", Size: 2048}}, true)
+	c.files.restore([]ticket.Attachment{{ID: "up1", Name: "EOB.pdf", Size: 2048}}, nil, true)
 	if p := c.problems(); p["attachments"] != "" || p["fields.ddarTransactionId"] != "" {
 		t.Errorf("problems with an EOB attached = %v, want none about evidence", p)
 	}

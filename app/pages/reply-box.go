@@ -120,7 +120,7 @@ func (b *replyBox) OnMount(ctx app.Context) {
 				// agent says otherwise (a note by mistake would be a reply by
 				// mistake the other way round, which customers would see).
 				b.body, b.tried, b.internal, b.key = "", false, false, ""
-				b.files.restore(nil, b.files.confirmed) // the confirmation holds for this ticket
+				b.files.restore(nil, nil, b.files.confirmed) // the confirmation holds for this ticket
 				// The textarea's text is its default; what was typed or
 				// restored is its value: empty that too.
 				ctx.Defer(func(app.Context) {
@@ -154,7 +154,7 @@ func (b *replyBox) restore(ctx app.Context) {
 	d := state.LoadReplyDraft(ctx, b.Session.User.ID, b.number())
 	b.body, b.tried, b.solving = d.Body, false, false
 	b.internal, b.key = d.Internal && b.Session.User.Agent, d.Key
-	b.files.restore(d.Files, d.Confirmed)
+	b.files.restore(d.Files, d.Held, d.Confirmed)
 }
 
 func (b *replyBox) Render() app.UI {
@@ -177,7 +177,7 @@ func (b *replyBox) Render() app.UI {
 			}
 		}
 	}
-	if id := ticket.CheckReply(b.body, len(b.files.stored())); b.tried && id != "" {
+	if id := ticket.CheckReply(b.body, b.files.attached()); b.tried && id != "" {
 		problem = id
 	}
 	if b.tried && b.files.busy() {
@@ -268,7 +268,7 @@ func (b *replyBox) save(ctx app.Context) {
 	if !b.Session.LoggedIn || b.number() == 0 {
 		return // the session ended: logout has removed the user's drafts here
 	}
-	state.SaveReplyDraft(ctx, b.Session.User.ID, b.number(), state.ReplyDraft{Body: b.body, Files: b.files.stored(), Confirmed: b.files.confirmed, Internal: b.internal, Key: b.key})
+	state.SaveReplyDraft(ctx, b.Session.User.ID, b.number(), state.ReplyDraft{Body: b.body, Files: b.files.stored(), Held: b.files.held(), Confirmed: b.files.confirmed, Internal: b.internal, Key: b.key})
 }
 
 func (b *replyBox) onInternal(ctx app.Context, e app.Event) {
@@ -278,11 +278,11 @@ func (b *replyBox) onInternal(ctx app.Context, e app.Event) {
 func (b *replyBox) onReply(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	b.tried = true
-	if ticket.CheckReply(b.body, len(b.files.stored())) != "" || b.files.busy() || (b.reply.Number == b.number() && b.reply.Status == state.Loading) {
+	if ticket.CheckReply(b.body, b.files.attached()) != "" || b.files.busy() || (b.reply.Number == b.number() && b.reply.Status == state.Loading) {
 		focusProblem(b.ui, "reply") // the text box with its error
 		return
 	}
-	ctx.NewActionWithValue(state.SendReply, state.ReplyInput{Number: b.number(), ReplyRequest: ticket.ReplyRequest{Body: b.body, Internal: b.internal, Attachments: b.files.ids()}, Key: b.key, Files: b.files.stored()})
+	ctx.NewActionWithValue(state.SendReply, state.ReplyInput{Number: b.number(), ReplyRequest: ticket.ReplyRequest{Body: b.body, Internal: b.internal, Attachments: b.files.ids()}, Key: b.key, Files: b.files.stored(), Held: b.files.held(), OrganizationID: b.Ticket.Organization.ID})
 }
 
 func (b *replyBox) onAskSolved(ctx app.Context, e app.Event) {

@@ -18,6 +18,9 @@ type Error = ticket.Error
 // errOffline is reported when the server cannot be reached.
 var errOffline = ticket.Errorf(ticket.CodeInternal, "ErrOffline", "")
 
+// ErrOffline is the error of a call that could not reach the server.
+var ErrOffline = errOffline
+
 // requestTimeout bounds every API call.
 const requestTimeout = 20 * time.Second
 

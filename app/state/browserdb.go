@@ -8,6 +8,7 @@ import "errors"
 const (
 	dbOutbox = "outbox" // items waiting to be sent, by outboxKey
 	dbCache  = "cache"  // the last session and catalog, by cacheKey
+	dbFiles  = "files"  // files attached offline (File objects), by heldKey
 )
 
 // errNoDB reports that the browser keeps nothing: no IndexedDB (a sandboxed

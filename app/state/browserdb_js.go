@@ -6,6 +6,8 @@ import (
 	"errors"
 	"syscall/js"
 	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 // store returns web/store.js's API, waiting briefly for the script (it is
@@ -126,4 +128,64 @@ func dbExclusive(name string, fn func()) (bool, error) {
 		return false, err
 	}
 	return v.Truthy(), nil
+}
+
+// dbPutFile keeps file (a browser File) under key in dbFiles.
+func dbPutFile(key string, file app.Value) error {
+	if _, err := store(); err != nil {
+		return err
+	}
+	_, err := awaitValue(app.Window().Get("supportalStore").Call("put", dbFiles, key, file))
+	return err
+}
+
+// dbGetFile returns the File kept under key.
+func dbGetFile(key string) (app.Value, bool, error) {
+	if _, err := store(); err != nil {
+		return nil, false, err
+	}
+	v, err := awaitValue(app.Window().Get("supportalStore").Call("get", dbFiles, key))
+	if err != nil {
+		return nil, false, err
+	}
+	return v, v.Truthy(), nil
+}
+
+// dbFilesSize returns the bytes of the files kept under prefix.
+func dbFilesSize(prefix string) (int64, error) {
+	v, err := dbCall("size", dbFiles, prefix)
+	if err != nil {
+		return 0, err
+	}
+	return int64(v.Float()), nil
+}
+
+// awaitValue waits for promise p (an app.Value).
+func awaitValue(p app.Value) (app.Value, error) {
+	type result struct {
+		v   app.Value
+		err error
+	}
+	ch := make(chan result, 1)
+	ok := app.FuncOf(func(this app.Value, args []app.Value) any {
+		var v app.Value = app.Undefined()
+		if len(args) > 0 {
+			v = args[0]
+		}
+		ch <- result{v: v}
+		return nil
+	})
+	fail := app.FuncOf(func(this app.Value, args []app.Value) any {
+		msg := "failed"
+		if len(args) > 0 && args[0].Truthy() {
+			msg = args[0].Call("toString").String()
+		}
+		ch <- result{err: errors.New(msg)}
+		return nil
+	})
+	defer ok.Release()
+	defer fail.Release()
+	p.Call("then", ok, fail)
+	r := <-ch
+	return r.v, r.err
 }

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 // Outside a browser (host tests) the database is a map; memoryDBOff makes
@@ -92,4 +94,36 @@ func dbExclusive(name string, fn func()) (bool, error) {
 	defer memoryLock.Unlock()
 	fn()
 	return true, nil
+}
+
+// Files off the browser: their sizes stand for them.
+var memoryFiles = map[string]int64{}
+
+func dbPutFile(key string, file app.Value) error {
+	memoryDBMu.Lock()
+	defer memoryDBMu.Unlock()
+	if memoryDBOff {
+		return errNoDB
+	}
+	memoryFiles[key] = 1
+	return nil
+}
+
+func dbGetFile(key string) (app.Value, bool, error) {
+	memoryDBMu.Lock()
+	defer memoryDBMu.Unlock()
+	_, ok := memoryFiles[key]
+	return nil, ok, nil
+}
+
+func dbFilesSize(prefix string) (int64, error) {
+	memoryDBMu.Lock()
+	defer memoryDBMu.Unlock()
+	var n int64
+	for k, size := range memoryFiles {
+		if strings.HasPrefix(k, prefix) {
+			n += size
+		}
+	}
+	return n, nil
 }

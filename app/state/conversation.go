@@ -28,6 +28,10 @@ type ReplyInput struct {
 	ticket.ReplyRequest
 	Key   string              `json:"key"`
 	Files []ticket.Attachment `json:"files,omitempty"`
+	// Held: files attached offline, uploaded before the reply is sent;
+	// OrganizationID: the ticket's account, which they are uploaded to.
+	Held           []HeldFile `json:"held,omitempty"`
+	OrganizationID int64      `json:"organizationId,omitempty"`
 }
 
 // StatusInput is the value of ChangeStatus: an internal status (agents) or
@@ -68,6 +72,8 @@ type ReplyDraft struct {
 	// whether it was an internal note and its Idempotency-Key.
 	Internal bool   `json:"internal,omitempty"`
 	Key      string `json:"key,omitempty"`
+	// Held: files attached while the server could not be reached.
+	Held []HeldFile `json:"held,omitempty"`
 }
 
 // LoadReplyDraft returns the reply the user was writing on ticket number.
@@ -80,7 +86,7 @@ func LoadReplyDraft(ctx app.Context, userID, number int64) ReplyDraft {
 // SaveReplyDraft keeps the reply being written, on the UI goroutine, so no
 // keystroke is lost.
 func SaveReplyDraft(ctx app.Context, userID, number int64, d ReplyDraft) {
-	if d.Body == "" && len(d.Files) == 0 && !d.Confirmed && d.Key == "" {
+	if d.Body == "" && len(d.Files) == 0 && len(d.Held) == 0 && !d.Confirmed && d.Key == "" {
 		ctx.LocalStorage().Del(replyKey(userID, number))
 		return
 	}
@@ -95,9 +101,14 @@ func handleSendReply(ctx app.Context, a app.Action) {
 		in.Key = NewKey()
 	}
 	var res ticket.ReplyAnswer
-	status, body, err := send(context.Background(), "POST", "/api/v1/tickets/"+strconv.FormatInt(in.Number, 10)+"/messages", in.ReplyRequest, map[string]string{"Idempotency-Key": in.Key}, &res)
+	uploaded, err := in.sendHeld(s) // files attached offline go up first
+	status, body := heldOutcome(err)
+	if err == nil {
+		status, body, err = send(context.Background(), "POST", "/api/v1/tickets/"+strconv.FormatInt(in.Number, 10)+"/messages", in.ReplyRequest, map[string]string{"Idempotency-Key": in.Key}, &res)
+	}
 	if err != nil && passing(status) && s.LoggedIn {
 		if queueFailed(ctx, s, OutboxItem{ID: in.Key, Kind: OutboxReply, Reply: &in, Ticket: in.Number}, outcomeOf(status, body, err)) {
+			ForgetHeld(s, uploaded)
 			ctx.Dispatch(func(ctx app.Context) {
 				d := LoadReplyDraft(ctx, s.User.ID, in.Number)
 				SaveReplyDraft(ctx, s.User.ID, in.Number, ReplyDraft{Confirmed: d.Confirmed})
@@ -116,6 +127,7 @@ func handleSendReply(ctx app.Context, a app.Action) {
 		ctx.SetState(ReplyState, out)
 		return
 	}
+	ForgetHeld(s, uploaded)
 	ctx.Dispatch(func(ctx app.Context) {
 		// Sent: the confirmation holds on for this ticket's next files.
 		d := LoadReplyDraft(ctx, s.User.ID, in.Number)

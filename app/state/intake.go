@@ -74,6 +74,9 @@ type Draft struct {
 	// this draft, that its files hold no protected health information.
 	Files            []ticket.Attachment `json:"files,omitempty"`
 	PrivacyConfirmed bool                `json:"privacyConfirmed,omitempty"`
+	// Held: files attached while the server could not be reached, kept
+	// in the browser and uploaded when the draft is sent.
+	Held []HeldFile `json:"held,omitempty"`
 	// AccountChosen: the user chose the account. Until then the draft
 	// follows the account of the top bar.
 	AccountChosen bool      `json:"accountChosen,omitempty"`
@@ -182,11 +185,17 @@ func handleSubmitDraft(ctx app.Context, a app.Action) {
 		Ticket  ticket.TicketView   `json:"ticket"`
 		Message *ticket.MessageView `json:"message"`
 	}
-	status, body, err := send(context.Background(), "POST", "/api/v1/tickets", d.Draft, map[string]string{"Idempotency-Key": d.Key}, &res)
+	// Files attached offline go up first.
+	uploaded, err := d.sendHeld(s)
+	status, body := heldOutcome(err)
+	if err == nil {
+		status, body, err = send(context.Background(), "POST", "/api/v1/tickets", d.Draft, map[string]string{"Idempotency-Key": d.Key}, &res)
+	}
 	if err != nil && passing(status) && s.LoggedIn {
 		// The server cannot take it now: the outbox sends it later, with
 		// the same key.
 		if queueFailed(ctx, s, OutboxItem{ID: d.Key, Kind: OutboxTicket, Draft: &d}, outcomeOf(status, body, err)) {
+			ForgetHeld(s, uploaded) // the item has their uploads
 			ctx.Dispatch(func(ctx app.Context) { DiscardDraft(ctx, s.User.ID, d.Flow) })
 			ctx.SetState(SubmitState, Submit{Status: Queued, Flow: d.Flow, Queued: d.Key})
 			return
@@ -202,6 +211,7 @@ func handleSubmitDraft(ctx app.Context, a app.Action) {
 		ctx.SetState(SubmitState, out)
 		return
 	}
+	ForgetHeld(s, uploaded)
 	ctx.Dispatch(func(ctx app.Context) { DiscardDraft(ctx, s.User.ID, d.Flow) })
 	ctx.SetState(SubmitState, Submit{Status: Loaded, Flow: d.Flow, Ticket: res.Ticket, Message: res.Message})
 	if res.Message == nil { // a new ticket, not a follow-up added to one

@@ -78,6 +78,17 @@ func (it OutboxItem) Subject() string {
 	return ""
 }
 
+// held returns the files attached offline that the item still holds.
+func (it OutboxItem) held() []HeldFile {
+	switch {
+	case it.Draft != nil:
+		return it.Draft.Held
+	case it.Reply != nil:
+		return it.Reply.Held
+	}
+	return nil
+}
+
 // Waiting reports whether the item still has to go out (the navigation's
 // badge counts these).
 func (it OutboxItem) Waiting() bool { return it.Status != OutboxSent }

@@ -194,7 +194,7 @@ func flushOutbox(ctx app.Context, s Session) {
 		}
 		publishOutbox(ctx, s)
 		tellTabs(tabOutbox)
-		o := sendOutboxItem(ctx, s, it)
+		o := sendOutboxItem(ctx, s, &it)
 		it = it.after(o, time.Now().UTC(), rand.Float64())
 		writeOutboxItem(s, it)
 		publishOutbox(ctx, s)
@@ -209,8 +209,25 @@ func flushOutbox(ctx app.Context, s Session) {
 	}
 }
 
-// sendOutboxItem sends it once, with its key.
-func sendOutboxItem(ctx app.Context, s Session, it OutboxItem) sendOutcome {
+// sendOutboxItem sends it once, with its key: first the files attached
+// offline (the item keeps their uploads at once, so they go up once),
+// then the ticket or reply.
+func sendOutboxItem(ctx app.Context, s Session, it *OutboxItem) sendOutcome {
+	var uploaded []HeldFile
+	var err *Error
+	switch {
+	case it.Draft != nil:
+		uploaded, err = it.Draft.sendHeld(s)
+	case it.Reply != nil:
+		uploaded, err = it.Reply.sendHeld(s)
+	}
+	if len(uploaded) > 0 && writeOutboxItem(s, *it) == nil {
+		ForgetHeld(s, uploaded)
+	}
+	if err != nil {
+		status, body := heldOutcome(err)
+		return outcomeOf(status, body, err)
+	}
 	key := map[string]string{"Idempotency-Key": it.ID}
 	switch {
 	case it.Draft != nil:
@@ -262,6 +279,13 @@ func handleRetryOutbox(ctx app.Context, a app.Action) {
 func handleDeleteOutbox(ctx app.Context, a app.Action) {
 	id, _ := a.Value.(string)
 	s := CurrentSession(ctx)
+	if items, err := readOutbox(s); err == nil {
+		for _, it := range items {
+			if it.ID == id {
+				ForgetHeld(s, it.held())
+			}
+		}
+	}
 	dbDel(dbOutbox, s.outboxPrefix()+id)
 	publishOutbox(ctx, s)
 	tellTabs(tabOutbox)
@@ -295,7 +319,7 @@ func TakeOutboxItem(ctx app.Context, id string) (OutboxItem, bool) {
 		if cur := LoadReplyDraft(ctx, s.User.ID, it.Reply.Number); cur.Body != "" || len(cur.Files) > 0 {
 			return it, false
 		}
-		SaveReplyDraft(ctx, s.User.ID, it.Reply.Number, ReplyDraft{Body: it.Reply.Body, Files: it.Reply.Files, Confirmed: len(it.Reply.Files) > 0, Internal: it.Reply.Internal, Key: it.ID})
+		SaveReplyDraft(ctx, s.User.ID, it.Reply.Number, ReplyDraft{Body: it.Reply.Body, Files: it.Reply.Files, Held: it.Reply.Held, Confirmed: len(it.Reply.Files)+len(it.Reply.Held) > 0, Internal: it.Reply.Internal, Key: it.ID})
 	}
 	ctx.Async(func() {
 		dbDel(dbOutbox, s.outboxPrefix()+id)

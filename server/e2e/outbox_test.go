@@ -208,6 +208,14 @@ func TestOutboxOfflineStart(t *testing.T) {
 	b.choose("f-category", "error_message")
 	b.typeIn("input#f-subject", subject)
 	b.typeIn("textarea#f-description", "Depuis ce matin, l’impression des ordonnances échoue.")
+	// A PDF attached offline: kept in the browser, uploaded with the send.
+	b.upload("#files-input", writeFile(t, "erreur.pdf", pdfBytes))
+	b.waitTrue("privacy dialog open", `document.querySelector('#files-privacy')?.open === true`)
+	b.click("#files-privacy-confirm")
+	b.waitContains("the PDF kept offline", qText("#files-list"), msg(t, "fr", "FileHeldOffline"))
+	if n := p.uploadRequests.Load(); n != 0 {
+		t.Errorf("%d upload requests while offline", n)
+	}
 	b.click("button#send")
 	b.waitText("address after sending offline", jsPath, "/outbox")
 	b.waitText("what happened", qText("#outbox-queued"), msg(t, "fr", "OutboxQueuedTicket"))
@@ -221,7 +229,14 @@ func TestOutboxOfflineStart(t *testing.T) {
 
 	p.restart(t)
 	b.waitContains("sent once the server is back", qText(".outbox-item .outbox-badge"), msg(t, "fr", "OutboxSent"))
-	if got := withSubject(t, p, lumiere, subject); len(got) != 1 {
-		t.Errorf("%d tickets %q, want exactly 1", len(got), subject)
+	got := withSubject(t, p, lumiere, subject)
+	if len(got) != 1 {
+		t.Fatalf("%d tickets %q, want exactly 1", len(got), subject)
+	}
+	if tk := storedTicket(t, p, got[0].Number); len(tk.Attachments) != 1 || tk.Attachments[0].Name != "erreur.pdf" {
+		t.Errorf("ticket #%d attachments %+v, want erreur.pdf", got[0].Number, tk.Attachments)
+	}
+	if n := evalAwait[int](b, `supportalStore.entries("files", "").then(e => e.length)`); n != 0 {
+		t.Errorf("%d files still kept in the browser after the send", n)
 	}
 }
