@@ -88,6 +88,7 @@ func (p *dashboardPage) Render() app.UI {
 				Text(locales.N(lang, "UnreadMessagesNotice", p.unread.In(p.session.Account), nil))
 		}),
 		outboxSummary(lang, p.outbox),
+		keptNotice(lang, "dashboard-kept", p.counts.Kept),
 		app.Section().Class("cards").Aria("label", t(lang, "TicketsByStatus")).Body(
 			errorBox(lang, p.counts.Err),
 			app.Range(ticket.PortalStatuses()).Slice(func(i int) app.UI {

@@ -386,6 +386,7 @@ func (p *ticketsPage) Render() app.UI {
 		app.If(p.list.Truncated, func() app.UI {
 			return app.P().ID("search-truncated").Class("muted").Role("status").Text(t(lang, "SearchTruncated"))
 		}),
+		keptNotice(lang, "tickets-kept", p.list.Kept),
 		newTicketTable().WithLang(lang).WithTickets(p.list.Tickets).WithAgent(p.session.User.Agent).WithUserID(p.session.User.ID).WithUnread(p.unread),
 		app.If(p.list.Next != "", func() app.UI {
 			return app.Button().ID("load-more").Disabled(p.list.Status == state.Loading).OnClick(p.onMore).Text(t(lang, "LoadMore"))

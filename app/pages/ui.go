@@ -54,6 +54,15 @@ func statusBadge(lang string, s ticket.PortalStatus) app.UI {
 	)
 }
 
+// keptNotice says that what follows is what this browser kept at at,
+// the server being out of reach (nothing when at is zero).
+func keptNotice(lang, id string, at time.Time) app.UI {
+	if at.IsZero() {
+		return nil
+	}
+	return app.P().ID(id).Class("kept-notice").Text(t(lang, "KeptAsOf", "Time", when(lang, at)))
+}
+
 // errorBox shows an error in the user's language; screen readers announce it.
 func errorBox(lang string, err *state.Error) app.UI {
 	if err == nil {

@@ -2,6 +2,8 @@ package state
 
 import (
 	"encoding/json"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/supportal/supportal/app/ticket"
@@ -71,15 +73,81 @@ func keptCatalogOf(s Session) (keptCatalog, bool) {
 }
 
 // forgetKeptData erases what this browser keeps of s's user (logout): the
-// session, the catalog and, unless keepOutbox, the outbox.
+// session, the catalog, lists and tickets and, unless keepOutbox, the
+// outbox with its files.
 func forgetKeptData(s Session, keepOutbox bool) {
 	forgetKeptSession()
 	if !s.LoggedIn {
 		return
 	}
 	if keepOutbox {
-		dbDel(dbCache, s.catalogKey())
+		entries, _ := dbEntries(dbCache, s.outboxPrefix())
+		for _, e := range entries {
+			dbDel(dbCache, e.Key)
+		}
 		return
 	}
 	dbClear(s.outboxPrefix())
+}
+
+// The last lists, counts and tickets the user opened are kept too, to be
+// shown (with their age) when the server cannot be reached. At most
+// keptTickets tickets are kept, the most recently opened.
+const keptTickets = 50
+
+// kept is a kept answer and when it was the server's.
+type kept[T any] struct {
+	At    time.Time `json:"at"`
+	Value T         `json:"value"`
+}
+
+func keepValue[T any](key string, v T) {
+	if b, err := json.Marshal(kept[T]{At: time.Now().UTC(), Value: v}); err == nil {
+		dbPut(dbCache, key, string(b))
+	}
+}
+
+func keptValue[T any](key string) (T, time.Time, bool) {
+	var k kept[T]
+	v, ok, err := dbGet(dbCache, key)
+	if err != nil || !ok || json.Unmarshal([]byte(v), &k) != nil || k.At.IsZero() {
+		return k.Value, time.Time{}, false
+	}
+	return k.Value, k.At, true
+}
+
+func (s Session) listKey(name string, q TicketQuery) string {
+	return s.outboxPrefix() + "list/" + name + "?" + q.Values().Encode()
+}
+
+func (s Session) countsKey(orgID int64) string {
+	return s.outboxPrefix() + "counts/" + strconv.FormatInt(orgID, 10)
+}
+
+func (s Session) ticketKey(number int64) string {
+	return s.outboxPrefix() + "ticket/" + strconv.FormatInt(number, 10)
+}
+
+// keepTicket keeps the answer for ticket number and forgets the tickets
+// opened longest ago beyond keptTickets.
+func keepTicket(s Session, number int64, res ticketAnswer) {
+	keepValue(s.ticketKey(number), res)
+	entries, err := dbEntries(dbCache, s.outboxPrefix()+"ticket/")
+	if err != nil || len(entries) <= keptTickets {
+		return
+	}
+	type aged struct {
+		key string
+		at  time.Time
+	}
+	all := make([]aged, 0, len(entries))
+	for _, e := range entries {
+		var k kept[json.RawMessage]
+		json.Unmarshal([]byte(e.Value), &k)
+		all = append(all, aged{e.Key, k.At})
+	}
+	slices.SortFunc(all, func(a, b aged) int { return a.at.Compare(b.at) })
+	for _, a := range all[:len(all)-keptTickets] {
+		dbDel(dbCache, a.key)
+	}
 }

@@ -264,3 +264,32 @@ func TestOutboxLockIsExclusive(t *testing.T) {
 		t.Errorf("outer ran %v (err %v), inner ran %v; want only the outer", ran, err, inner)
 	}
 }
+
+// The tickets opened last are kept for offline reading, at most
+// keptTickets of them, the oldest forgotten first; logout forgets them.
+func TestKeptTicketsBounded(t *testing.T) {
+	memoryDBMu.Lock()
+	memoryDB = map[string]string{}
+	memoryDBMu.Unlock()
+	s := Session{LoggedIn: true, Store: "store-a", User: ticket.User{ID: 5}}
+	for n := int64(1); n <= keptTickets+2; n++ {
+		keepTicket(s, n, ticketAnswer{Ticket: ticket.TicketView{Number: n, Subject: "T"}})
+		time.Sleep(time.Millisecond)
+	}
+	entries, _ := dbEntries(dbCache, s.outboxPrefix()+"ticket/")
+	if len(entries) != keptTickets {
+		t.Fatalf("%d tickets kept, want %d", len(entries), keptTickets)
+	}
+	for _, n := range []int64{1, 2} {
+		if _, _, ok := keptValue[ticketAnswer](s.ticketKey(n)); ok {
+			t.Errorf("ticket %d, opened first, is still kept", n)
+		}
+	}
+	if got, at, ok := keptValue[ticketAnswer](s.ticketKey(keptTickets + 2)); !ok || got.Ticket.Number != keptTickets+2 || at.IsZero() {
+		t.Errorf("the last ticket: %+v at %v (%v)", got.Ticket, at, ok)
+	}
+	forgetKeptData(s, true) // keep the outbox, not the rest
+	if entries, _ := dbEntries(dbCache, s.outboxPrefix()); len(entries) != 0 {
+		t.Errorf("%d kept answers after logout", len(entries))
+	}
+}

@@ -69,6 +69,9 @@ type TicketList struct {
 	// are listed.
 	Truncated bool
 	Err       *Error
+	// Kept: the server could not be reached; the list is the one this
+	// browser kept then.
+	Kept time.Time
 }
 
 // Counts is the number of tickets per portal status.
@@ -77,6 +80,7 @@ type Counts struct {
 	OrganizationID int64
 	Counts         map[ticket.PortalStatus]int
 	Err            *Error
+	Kept           time.Time // shown from the browser's store, as of then
 }
 
 // TicketDetail is one ticket with its conversation.
@@ -86,6 +90,7 @@ type TicketDetail struct {
 	Ticket   ticket.TicketView
 	Messages []ticket.MessageView
 	Err      *Error
+	Kept     time.Time // shown from the browser's store, as of then
 }
 
 func init() {
@@ -120,11 +125,20 @@ func loadList(ctx app.Context, a app.Action, name string, more bool) {
 	cur.Status, cur.Err = Loading, nil
 	ctx.SetState(name, cur)
 	var res ticket.TicketPage
+	s := CurrentSession(ctx)
 	if err := call(context.Background(), "GET", "/api/v1/tickets?"+params.Encode(), nil, &res); err != nil {
 		expired(ctx, err)
+		if kept, at, ok := keptValue[[]ticket.TicketView](s.listKey(name, q)); ok && err == errOffline && !more {
+			// Offline: the list as it was, with its age.
+			ctx.SetState(name, TicketList{Status: Loaded, Query: q, Tickets: kept, Kept: at})
+			return
+		}
 		cur.Status, cur.Err = Failed, err
 		ctx.SetState(name, cur)
 		return
+	}
+	if !more && name != ExistingState {
+		keepValue(s.listKey(name, q), res.Tickets)
 	}
 	// A newer query (the user moved on) wins over this late answer.
 	var now TicketList
@@ -145,11 +159,17 @@ func handleLoadCounts(ctx app.Context, a app.Action) {
 	var res struct {
 		Counts map[ticket.PortalStatus]int `json:"counts"`
 	}
+	s := CurrentSession(ctx)
 	if err := call(context.Background(), "GET", "/api/v1/tickets/counts?"+apiValues(q).Encode(), nil, &res); err != nil {
 		expired(ctx, err)
+		if kept, at, ok := keptValue[map[ticket.PortalStatus]int](s.countsKey(q.OrganizationID)); ok && err == errOffline {
+			ctx.SetState(CountsState, Counts{Status: Loaded, OrganizationID: q.OrganizationID, Counts: kept, Kept: at})
+			return
+		}
 		ctx.SetState(CountsState, Counts{Status: Failed, OrganizationID: q.OrganizationID, Err: err})
 		return
 	}
+	keepValue(s.countsKey(q.OrganizationID), res.Counts)
 	ctx.SetState(CountsState, Counts{Status: Loaded, OrganizationID: q.OrganizationID, Counts: res.Counts})
 }
 
@@ -190,9 +210,18 @@ func loadTicket(ctx app.Context, number int64, get func(number int64) (ticketAns
 	if now.Number != number {
 		return // the user went on to another ticket
 	}
+	s := CurrentSession(ctx)
+	if err == errOffline {
+		if kept, at, ok := keptValue[ticketAnswer](s.ticketKey(number)); ok {
+			// Offline: the ticket as it was when last opened, with its age.
+			ctx.SetState(TicketState, TicketDetail{Status: Loaded, Number: number, Ticket: kept.Ticket, Messages: kept.Messages, Kept: at})
+			return
+		}
+	}
 	if err != nil {
 		ctx.SetState(TicketState, TicketDetail{Status: Failed, Number: number, Err: err})
 		return
 	}
+	keepTicket(s, number, res)
 	ctx.SetState(TicketState, TicketDetail{Status: Loaded, Number: number, Ticket: res.Ticket, Messages: res.Messages})
 }

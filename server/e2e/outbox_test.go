@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -194,11 +195,23 @@ func TestOutboxOfflineStart(t *testing.T) {
 	p := startPortal(t)
 	lumiere := p.org(t, "200300")
 	const subject = "Impression des ordonnances impossible hors ligne"
+	open := p.numbers(t, lumiere, true)
+	n := open[len(open)-1]
 	b := loginTo(t, p, "fr-FR", seed.ClaireEmail)
-	b.controlled("/tickets/new") // loads the catalog once, online
+	b.controlled("/tickets/" + strconv.FormatInt(n, 10)) // a ticket she opened
+	b.waitTrue("the ticket's conversation", qExists("#messages"))
+	subjectOf := storedTicket(t, p, n).Subject
+	b.open("/tickets/new") // the catalog, once online
 	b.waitTrue("form#ticket-form", qExists("form#ticket-form"))
 
 	p.stop()
+	// The ticket she opened, by its address: shown as it was, with its age.
+	b.open("/tickets/" + strconv.FormatInt(n, 10))
+	b.waitTrue("the offline bar", qExists("#offline-bar"))
+	b.waitContains("the kept ticket's notice", qText("#ticket-kept"), strings.SplitN(msg(t, "fr", "KeptAsOf"), "{{", 2)[0])
+	b.waitContains("the kept ticket's subject", `document.title`, subjectOf)
+	b.waitTrue("its conversation", qExists("#messages .message, #messages article"))
+
 	b.open("/tickets/new")
 	b.waitTrue("the offline bar", qExists("#offline-bar"))
 	b.waitText("the offline bar in French", qText("#offline-bar strong"), msg(t, "fr", "OfflineTitle"))
