@@ -102,7 +102,7 @@ func (p *ticketPage) Render() app.UI {
 		)
 	}
 	tk := d.Ticket
-	return newShell().WithTitle("TicketTitle").WithTitleText(number(tk.Number) + " " + ticket.Isolate(tk.Subject)).WithSession(p.session).Body(
+	return newShell().WithTitle("TicketTitle").WithTitleText(number(tk.Number)+" "+ticket.Isolate(tk.Subject)).WithSession(p.session).Body(
 		keptNotice(lang, "ticket-kept", d.Kept),
 		app.Div().Class("ticket-detail").Body(
 			p.renderMeta(lang, tk),
