@@ -21,6 +21,7 @@ type dashboardPage struct {
 	open      state.TicketList
 	unread    state.Unread
 	outbox    state.Outbox
+	net       state.Net
 	loadedFor string
 }
 
@@ -35,6 +36,7 @@ func (p *dashboardPage) OnMount(ctx app.Context) {
 	ctx.ObserveState(state.OpenState, &p.open)
 	ctx.ObserveState(state.UnreadState, &p.unread)
 	ctx.ObserveState(state.OutboxState, &p.outbox)
+	ctx.ObserveState(state.NetState, &p.net)
 	observeSession(ctx, &p.session, p.sessionChanged)
 }
 
@@ -90,7 +92,7 @@ func (p *dashboardPage) Render() app.UI {
 		outboxSummary(lang, p.outbox),
 		keptNotice(lang, "dashboard-kept", p.counts.Kept),
 		app.Section().Class("cards").Aria("label", t(lang, "TicketsByStatus")).Body(
-			errorBox(lang, p.counts.Err),
+			errorBox(lang, besidesOffline(p.counts.Err, p.net)),
 			app.Range(ticket.PortalStatuses()).Slice(func(i int) app.UI {
 				ps := ticket.PortalStatuses()[i]
 				n := p.counts.Counts[ps]
@@ -111,7 +113,7 @@ func (p *dashboardPage) Render() app.UI {
 				return app.P().Class("muted").ID("open-count").Text(locales.N(lang, "OpenTicketCount", len(open), nil))
 			}),
 			app.If(p.open.Status == state.Loading && len(open) == 0, func() app.UI { return loading(lang) }),
-			errorBox(lang, p.open.Err),
+			errorBox(lang, besidesOffline(p.open.Err, p.net)),
 			newTicketTable().WithLang(lang).WithTickets(open).WithAgent(p.session.User.Agent).WithUserID(p.session.User.ID).WithUnread(p.unread),
 		),
 	)

@@ -23,6 +23,12 @@ func (s *shell) onLogout(ctx app.Context, e app.Event) {
 		return
 	}
 	s.asking = true
+	s.waitingAsked = nil
+	for _, it := range s.outbox.Items {
+		if it.Waiting() {
+			s.waitingAsked = append(s.waitingAsked, it)
+		}
+	}
 	s.ui.Defer(func(app.Context) {
 		callElement("logout-dialog", "showModal")
 		focus("logout-keep")
@@ -33,10 +39,9 @@ func (s *shell) onLogout(ctx app.Context, e app.Event) {
 // waiting in the outbox and whether the unsent drafts may be deleted from
 // this browser; each draft is a link back to it.
 func (s *shell) renderLogoutDialog(lang string) app.UI {
-	waiting := s.outbox.Waiting()
-	if !s.asking {
-		waiting = 0 // the dialog's text follows the question asked
-	}
+	// The question stays as it was asked, even if items go out meanwhile.
+	waiting := len(s.waitingAsked)
+	offline := state.Offline()
 	title := locales.N(lang, "LogoutDraftsTitle", max(len(s.unsent), 1), nil)
 	if waiting > 0 {
 		title = locales.N(lang, "LogoutOutboxTitle", waiting, nil)
@@ -45,7 +50,21 @@ func (s *shell) renderLogoutDialog(lang string) app.UI {
 		Aria("describedby", "logout-dialog-text").On("cancel", s.onKeepWriting).Body(
 		app.H2().ID("logout-dialog-title").Text(title),
 		app.If(waiting > 0, func() app.UI {
-			return app.P().ID("logout-dialog-text").Text(locales.N(lang, "LogoutOutboxText", waiting, nil))
+			text := "LogoutOutboxText"
+			if offline {
+				text = "LogoutOutboxTextOffline"
+			}
+			return app.Div().Body(
+				app.Ul().ID("logout-outbox").Class("plain-list").Body(app.Range(s.waitingAsked).Slice(func(i int) app.UI {
+					it := s.waitingAsked[i]
+					label := outboxItemTitle(lang, it)
+					if sub := it.Subject(); sub != "" {
+						label = t(lang, "LogoutDraftSubject", "Draft", label, "Subject", ticket.Isolate(sub))
+					}
+					return app.Li().Body(app.A().Href(PathOutbox).OnClick(s.onKeepWriting).Text(label))
+				})),
+				app.P().ID("logout-dialog-text").Text(locales.N(lang, text, waiting, nil)),
+			)
 		}),
 		app.If(len(s.unsent) > 0, func() app.UI {
 			return app.Ul().ID("logout-drafts").Class("plain-list").Body(
@@ -75,8 +94,12 @@ func (s *shell) renderLogoutDialog(lang string) app.UI {
 			return app.P().ID(id).Text(locales.N(lang, "LogoutDraftsText", max(len(s.unsent), 1), nil))
 		}),
 		app.Div().Class("actions").Body(
-			app.Button().ID("logout-keep").Type("button").Class("primary").OnClick(s.onKeepWriting).Text(t(lang, "LogoutKeepWriting")),
-			app.If(waiting > 0 && !state.Offline(), func() app.UI {
+			app.If(waiting > 0 && len(s.unsent) == 0, func() app.UI {
+				return app.Button().ID("logout-keep").Type("button").Class("primary").OnClick(s.onKeepWriting).Text(t(lang, "LogoutStay"))
+			}).Else(func() app.UI {
+				return app.Button().ID("logout-keep").Type("button").Class("primary").OnClick(s.onKeepWriting).Text(t(lang, "LogoutKeepWriting"))
+			}),
+			app.If(waiting > 0 && !offline, func() app.UI {
 				return app.Button().ID("logout-send-now").Type("button").OnClick(s.onSendNow).Text(t(lang, "LogoutSendNow"))
 			}),
 			app.If(waiting > 0, func() app.UI {
@@ -102,7 +125,7 @@ func (s *shell) onKeepWriting(ctx app.Context, e app.Event) {
 
 func (s *shell) closeLogoutDialog() {
 	callElement("logout-dialog", "close")
-	s.unsent, s.asking = nil, false
+	s.unsent, s.asking, s.waitingAsked = nil, false, nil
 }
 
 // onSendNow sends what waits and keeps the user logged in: the outbox

@@ -54,7 +54,7 @@ func (p *outboxPage) Render() app.UI {
 	lang := p.session.Lang
 	items := p.outbox.Items
 	return newShell().WithTitle("Outbox").WithSession(p.session).Body(
-		app.If(p.queued != "", func() app.UI {
+		app.If(p.queued != "" && p.hasQueued(), func() app.UI {
 			it, _ := p.outbox.Item(p.queued)
 			if it.Status == state.OutboxSent {
 				// Announced: the connection came back while the user was here.
@@ -84,6 +84,12 @@ func (p *outboxPage) Render() app.UI {
 	)
 }
 
+// hasQueued reports whether the item just queued is still in the outbox.
+func (p *outboxPage) hasQueued() bool {
+	_, ok := p.outbox.Item(p.queued)
+	return ok
+}
+
 // renderItem shows one item: what it is, its state and age, why it waits
 // and what the user can do.
 func (p *outboxPage) renderItem(lang string, it state.OutboxItem) app.UI {
@@ -92,6 +98,7 @@ func (p *outboxPage) renderItem(lang string, it state.OutboxItem) app.UI {
 	return app.Li().ID(id).Class("panel outbox-item", "outbox-"+string(it.Status)).Aria("labelledby", id+"-title").Body(
 		app.H2().ID(id+"-title").Class("outbox-title").Body(
 			app.Text(title),
+			app.If(it.Subject() != "", func() app.UI { return app.Span().Class("visually-hidden").Text(": ") }),
 			app.If(it.Subject() != "", func() app.UI {
 				return app.Span().Class("outbox-subject").Dir("auto").Text(ticket.CleanText(it.Subject()))
 			}),
@@ -112,8 +119,12 @@ func (p *outboxPage) renderItem(lang string, it state.OutboxItem) app.UI {
 func outboxStatusBadge(lang string, it state.OutboxItem) app.UI {
 	switch it.Status {
 	case state.OutboxSent:
+		sent := "OutboxSent"
+		if it.Reply != nil || (it.Draft != nil && it.Draft.ExistingTicket != 0) {
+			sent = "OutboxSentTo" // added to the ticket, not a ticket of its own
+		}
 		return app.Span().Class("outbox-badge outbox-badge-sent").Body(
-			app.Text(t(lang, "OutboxSent")+" "),
+			app.Text(t(lang, sent)+" "),
 			app.A().Href(ticketHref(it.Ticket)).Text(number(it.Ticket)),
 		)
 	case state.OutboxSending:
@@ -260,11 +271,11 @@ func outboxSummary(lang string, o state.Outbox) app.UI {
 		return nil
 	}
 	return app.Section().ID("dashboard-outbox").Class("panel").Aria("labelledby", "dashboard-outbox-heading").Body(
-		app.H2().ID("dashboard-outbox-heading").Text(locales.N(lang, "OutboxWaiting", len(waiting), nil)),
+		app.H2().ID("dashboard-outbox-heading").Text(locales.N(lang, "LogoutOutboxTitle", len(waiting), nil)),
 		app.Ul().Class("plain-list").Body(app.Range(waiting).Slice(func(i int) app.UI {
 			it := waiting[i]
 			name := outboxItemTitle(lang, it)
-			return app.Li().Body(
+			return app.Li().Class("outbox-summary-item").Body(
 				app.Span().Text(name+" "),
 				app.If(it.Subject() != "", func() app.UI {
 					return app.Span().Class("outbox-subject").Dir("auto").Text(ticket.CleanText(it.Subject()) + " ")

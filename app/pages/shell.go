@@ -40,12 +40,14 @@ type shell struct {
 	// unsent: the drafts logging out would delete, while the user is
 	// asked whether to (nil: not asking).
 	unsent []state.UnsentDraft
-	// asking: the logout question is open (drafts or the outbox).
-	asking      bool
-	outbox      state.Outbox
-	net         state.Net
-	installable bool        // the browser offers to install the app
-	ui          app.Context // the shell's own context (what is deferred on a menu item's event is skipped: the menu closes)
+	// asking: the logout question is open (drafts or the outbox), about
+	// the items waitingAsked.
+	asking       bool
+	waitingAsked []state.OutboxItem
+	outbox       state.Outbox
+	net          state.Net
+	installable  bool        // the browser offers to install the app
+	ui           app.Context // the shell's own context (what is deferred on a menu item's event is skipped: the menu closes)
 }
 
 // navLink is a navigation link, marked as the current page when it is.
@@ -391,7 +393,7 @@ func (s *shell) renderNav(lang string) app.UI {
 		app.If(s.open.Status == state.Loaded && len(s.open.Tickets) == 0 && (s.Session.User.Agent || len(s.Session.Accounts()) > 0), func() app.UI {
 			return app.P().Class("muted").Text(t(lang, "NoOpenTickets"))
 		}),
-		app.If(s.open.Err == nil || !s.net.Offline, func() app.UI { return errorBox(lang, s.open.Err) }), // offline: the bar says it
+		errorBox(lang, besidesOffline(s.open.Err, s.net)),
 		app.Ul().Class("nav-tickets").Aria("labelledby", "nav-open-heading").Body(
 			app.Range(s.open.Tickets).Slice(func(i int) app.UI {
 				tk := s.open.Tickets[i]

@@ -63,6 +63,15 @@ func keptNotice(lang, id string, at time.Time) app.UI {
 	return app.P().ID(id).Class("kept-notice").Text(t(lang, "KeptAsOf", "Time", when(lang, at)))
 }
 
+// besidesOffline is err, unless it only says the server cannot be
+// reached while the offline bar says so already.
+func besidesOffline(err *state.Error, net state.Net) *state.Error {
+	if err != nil && net.Offline && err.MessageID == state.ErrOffline.MessageID {
+		return nil
+	}
+	return err
+}
+
 // errorBox shows an error in the user's language; screen readers announce it.
 func errorBox(lang string, err *state.Error) app.UI {
 	if err == nil {

@@ -81,13 +81,23 @@ func forgetKeptData(s Session, keepOutbox bool) {
 		return
 	}
 	if keepOutbox {
-		entries, _ := dbEntries(dbCache, s.outboxPrefix())
-		for _, e := range entries {
-			dbDel(dbCache, e.Key)
-		}
+		forgetKeptAnswers(s)
 		return
 	}
 	dbClear(s.outboxPrefix())
+}
+
+// forgetKeptAnswers erases the session, catalog, lists and tickets kept of
+// s's user (not the outbox).
+func forgetKeptAnswers(s Session) {
+	forgetKeptSession()
+	if s.User.ID == 0 {
+		return
+	}
+	entries, _ := dbEntries(dbCache, s.outboxPrefix())
+	for _, e := range entries {
+		dbDel(dbCache, e.Key)
+	}
 }
 
 // The last lists, counts and tickets the user opened are kept too, to be

@@ -115,6 +115,9 @@ func handleLoadOutbox(ctx app.Context, a app.Action) {
 }
 
 var (
+	// sessionGen changes when a session ends here (logout, expiry): a send
+	// under way for it stops and writes nothing back.
+	sessionGen atomic.Int64
 	flushing   atomic.Bool
 	flushTimer struct {
 		sync.Mutex
@@ -174,11 +177,15 @@ func handleFlushOutbox(ctx app.Context, a app.Action) {
 // that cannot go out for a passing reason: the next would fare alike, and
 // the order is kept.
 func flushOutbox(ctx app.Context, s Session) {
+	gen := sessionGen.Load()
 	items, err := readOutbox(s)
 	if err != nil {
 		return
 	}
 	for _, it := range items {
+		if sessionGen.Load() != gen || CurrentSession(ctx).User.ID != s.User.ID {
+			return // logged out meanwhile: nothing more goes out, nothing is written back
+		}
 		// This tab holds the lock: an item still "sending" was left by a
 		// tab or browser that ended; a "login" one waited for this login.
 		it = it.recovered()
@@ -195,6 +202,9 @@ func flushOutbox(ctx app.Context, s Session) {
 		publishOutbox(ctx, s)
 		tellTabs(tabOutbox)
 		o := sendOutboxItem(ctx, s, &it)
+		if sessionGen.Load() != gen {
+			return // the outbox was erased with the session
+		}
 		it = it.after(o, time.Now().UTC(), rand.Float64())
 		writeOutboxItem(s, it)
 		publishOutbox(ctx, s)

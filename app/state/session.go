@@ -160,6 +160,23 @@ type LoginForm struct {
 // LoginInput is the value of the Login action.
 type LoginInput = ticket.Credentials
 
+// logoutPendingKey marks a logout the server has not heard of yet (the
+// user logged out offline): the session is ended before any other call.
+const logoutPendingKey = "supportal-logout-pending" // no user data: outside storagePrefix, it outlives forgetBrowserData
+
+// endPendingLogout ends at the server a session the user left offline; it
+// reports false while the server cannot be reached.
+func endPendingLogout(ctx app.Context) bool {
+	if !ctx.LocalStorage().Contains(logoutPendingKey) {
+		return true
+	}
+	if err := call(context.Background(), "POST", "/api/v1/logout", nil, nil); err == errOffline {
+		return false
+	}
+	ctx.LocalStorage().Del(logoutPendingKey)
+	return true
+}
+
 // accountKey keeps the chosen account in the browser across reloads.
 const accountKey = storagePrefix + "account"
 
@@ -212,12 +229,16 @@ func expired(ctx app.Context, err *Error) bool {
 	if err == nil || err.Code != ticket.CodeUnauthorized {
 		return false
 	}
+	sessionGen.Add(1) // a send under way stops
+	cur := CurrentSession(ctx)
+	// Nothing of the session opens the app offline any more; the outbox
+	// stays for the user's next login.
+	forgetKeptAnswers(cur)
 	if Embedded() {
 		// The host signs the user in again; their drafts stay.
 		embedExpired(ctx)
 		return true
 	}
-	cur := CurrentSession(ctx)
 	if cur.LoggedIn {
 		ctx.SetState(SessionState, Session{Status: Loaded, Lang: cur.Lang, Expired: true})
 	}
@@ -306,6 +327,11 @@ func handleLoadSession(ctx app.Context, a app.Action) {
 		lang = InitialLang()
 	}
 	ctx.SetState(SessionState, Session{Status: Loading, Lang: lang})
+	if !endPendingLogout(ctx) {
+		// Logged out offline, and still offline: logged out here too.
+		ctx.SetState(SessionState, Session{Status: Loaded, Lang: lang})
+		return
+	}
 	var me ticket.Me
 	err := call(context.Background(), "GET", "/api/v1/me", nil, &me)
 	switch {
@@ -346,6 +372,7 @@ func startOutbox(ctx app.Context) {
 func handleLogin(ctx app.Context, a app.Action) {
 	in, _ := a.Value.(LoginInput)
 	ctx.SetState(LoginState, LoginForm{Busy: true})
+	endPendingLogout(ctx)
 	var me ticket.Me
 	if _, body, err := send(context.Background(), "POST", "/api/v1/login", in, nil, &me); err != nil {
 		ctx.SetState(LoginState, LoginForm{Err: err, RetryAfter: body.RetryAfter})
@@ -369,10 +396,16 @@ type LogoutInput struct {
 func handleLogout(ctx app.Context, a app.Action) {
 	in, _ := a.Value.(LogoutInput)
 	cur := CurrentSession(ctx)
+	sessionGen.Add(1) // a send under way stops before it writes anything back
 	stopLive()
-	call(context.Background(), "POST", "/api/v1/logout", nil, nil)
+	err := call(context.Background(), "POST", "/api/v1/logout", nil, nil)
 	forgetBrowserData(ctx)
 	forgetKeptData(cur, in.KeepOutbox)
+	if err == errOffline {
+		// The session's cookie cannot be removed here: the server ends
+		// it as soon as it can be reached, before anything else.
+		ctx.LocalStorage().Set(logoutPendingKey, true)
+	}
 	tellTabs(tabLogout)
 	ctx.SetState(SessionState, Session{Status: Loaded, Lang: cur.Lang})
 	forgetUserState(ctx)

@@ -54,11 +54,12 @@ var (
 // characters) and hashes the request: its kind and parts, what identifies
 // it (the body, and for a reply the ticket's number).
 func onceOf(r *http.Request, userID int64, kind string, parts ...any) (store.Once, error) {
-	key := r.Header.Get("Idempotency-Key")
-	if key == "" {
+	keys := r.Header.Values("Idempotency-Key")
+	if len(keys) == 0 {
 		return store.Once{}, nil
 	}
-	if len(key) > 100 || strings.IndexFunc(key, func(c rune) bool { return c > unicode.MaxASCII || !unicode.IsGraphic(c) || c == ' ' }) >= 0 {
+	key := strings.TrimSpace(keys[0])
+	if len(keys) > 1 || key == "" || len(key) > 100 || strings.IndexFunc(key, func(c rune) bool { return c > unicode.MaxASCII || !unicode.IsGraphic(c) || c == ' ' }) >= 0 {
 		return store.Once{}, errIdempotencyKey
 	}
 	h := sha256.New()
@@ -157,12 +158,14 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request, once store.Once,
 }
 
 func (s *Server) writeReplay(w http.ResponseWriter, prev store.Replay, again rebuild) error {
+	// Rebuilt also when the answer was kept: the user must still see the
+	// ticket (a vendor's access may have ended since).
+	v, err := again(prev)
+	if err != nil {
+		return err
+	}
 	status, body := prev.Status, prev.Body
 	if body == nil {
-		v, err := again(prev)
-		if err != nil {
-			return err
-		}
 		// Every request that binds a key was answered 201.
 		status, body = http.StatusCreated, encodeJSON(v)
 	}

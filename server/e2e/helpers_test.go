@@ -95,6 +95,10 @@ type portal struct {
 	files   fs.FS        // the static files served; web.Files when nil
 	// uploadRequests counts the requests that reached POST /api/v1/uploads.
 	uploadRequests atomic.Int64
+	// crashAfterCreate: the next POST /api/v1/tickets is carried out (the
+	// ticket committed), then the server dies before it answers.
+	crashAfterCreate atomic.Bool
+	crashed          chan struct{}
 }
 
 // serve starts the portal's HTTP side (a new API with its own live hub)
@@ -118,6 +122,14 @@ func (p *portal) serve(t *testing.T, addr string) {
 	counted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == "POST" && r.URL.Path == "/api/v1/uploads" {
 			p.uploadRequests.Add(1)
+		}
+		if r.Method == "POST" && r.URL.Path == "/api/v1/tickets" && p.crashAfterCreate.CompareAndSwap(true, false) {
+			h.ServeHTTP(httptest.NewRecorder(), r) // committed and fsynced…
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close() // …and no answer ever comes
+			}
+			go func() { p.stop(); close(p.crashed) }()
+			return
 		}
 		h.ServeHTTP(w, r)
 	})

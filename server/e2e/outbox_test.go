@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/supportal/supportal/app/ticket"
@@ -251,5 +253,147 @@ func TestOutboxOfflineStart(t *testing.T) {
 	}
 	if n := evalAwait[int](b, `supportalStore.entries("files", "").then(e => e.length)`); n != 0 {
 		t.Errorf("%d files still kept in the browser after the send", n)
+	}
+}
+
+// The server dies right after it stored a ticket, before it answers: the
+// app cannot know, so the ticket waits in the outbox; after the restart
+// its key brings back the ticket made, not a second one.
+func TestOutboxServerDiesWhileSending(t *testing.T) {
+	p := startPortal(t)
+	praxis := p.org(t, "100200")
+	const subject = "Terminbuchung zeigt leere Seite"
+	b := loginTo(t, p, "de-DE", seed.BerndEmail)
+	b.fillTechnicalTicket(p, "100200", subject, "Nach dem Klick auf „Termin buchen“ bleibt die Seite leer.")
+	p.crashed = make(chan struct{})
+	p.crashAfterCreate.Store(true)
+	b.click("button#send")
+	select {
+	case <-p.crashed:
+	case <-time.After(waitTimeout):
+		t.Fatal("the send never reached the server")
+	}
+	if got := withSubject(t, p, praxis, subject); len(got) != 1 {
+		t.Fatalf("%d tickets stored before the crash, want 1", len(got))
+	}
+	b.waitText("address after the lost answer", jsPath, "/outbox")
+	b.waitContains("the item waits", qText(".outbox-item .outbox-badge"), msg(t, "de", "OutboxQueued"))
+
+	p.restart(t)
+	b.waitContains("sent after the restart", qText(".outbox-item .outbox-badge"), msg(t, "de", "OutboxSent"))
+	got := withSubject(t, p, praxis, subject)
+	if len(got) != 1 {
+		t.Fatalf("%d tickets after the restart, want 1", len(got))
+	}
+	b.waitText("the outbox links the one ticket", qText(".outbox-badge-sent a"), "#"+strconv.FormatInt(got[0].Number, 10))
+}
+
+// front shows the browser's tab (a tab in the background renders nothing).
+func (b *browser) front() {
+	b.t.Helper()
+	if _, err := chromedp.Call(b.ctx, page.BringToFront, cdp.Empty{}); err != nil {
+		b.t.Fatalf("bringing the tab to the front: %v", err)
+	}
+}
+
+// Two tabs of the app hold the same outbox when the server comes back:
+// they send it together, and still one ticket is made.
+func TestOutboxTwoTabsOneTicket(t *testing.T) {
+	p := startPortal(t)
+	praxis := p.org(t, "100200")
+	const subject = "Zwei Tabs, ein Ticket"
+	b := loginTo(t, p, "de-DE", seed.BerndEmail)
+	tab, cancel := chromedp.NewContext(b.ctx) // a second tab of the same browser
+	defer cancel()
+	b2 := &browser{t: t, ctx: tab, base: b.base, stop: cancel}
+	b2.front()
+	b2.open("/outbox")
+	b2.waitTrue("the second tab's outbox", qExists("#outbox-empty"))
+	b.front()
+
+	b.fillTechnicalTicket(p, "100200", subject, "Geschrieben in einem Tab, offen in zweien.")
+	b.goOffline(p)
+	b.click("button#send")
+	b.waitText("address after sending offline", jsPath, "/outbox")
+	b2.waitContains("the second tab shows the item", qText(".outbox-item .outbox-subject"), subject)
+
+	p.restart(t)
+	// Both tabs find the server again at once.
+	for _, x := range []*browser{b, b2} {
+		x.do("back online", chromedp.Evaluate[chromedp.Void](`window.dispatchEvent(new Event("online"))`))
+	}
+	b.waitContains("sent", qText(".outbox-item .outbox-badge"), msg(t, "de", "OutboxSent"))
+	b2.front()
+	b2.waitContains("sent, in the second tab too", qText(".outbox-item .outbox-badge"), msg(t, "de", "OutboxSent"))
+	time.Sleep(time.Second)
+	if got := withSubject(t, p, praxis, subject); len(got) != 1 {
+		t.Errorf("%d tickets from two tabs, want 1", len(got))
+	}
+}
+
+// Logging out with an item in the outbox asks first. Kept for the next
+// login, it goes out after that login; discarded, nothing of the user is
+// left in the browser.
+func TestOutboxLogout(t *testing.T) {
+	p := startPortal(t)
+	praxis := p.org(t, "100200")
+	const kept, discarded = "Für später behalten", "Verworfen beim Abmelden"
+	b := loginTo(t, p, "de-DE", seed.BerndEmail)
+	b.fillTechnicalTicket(p, "100200", kept, "Wird nach der nächsten Anmeldung gesendet.")
+	b.goOffline(p)
+	b.click("button#send")
+	b.waitText("address after sending offline", jsPath, "/outbox")
+
+	b.click("button#user-menu-button")
+	b.click("button#logout")
+	b.waitTrue("the question before logout", `document.querySelector("dialog#logout-dialog").open`)
+	b.waitText("the question names the waiting item", qText("#logout-dialog-title"), "1 Eintrag wurde noch nicht gesendet")
+	b.waitText("the safe choice has the focus", `document.activeElement.id`, "logout-keep")
+	if eval[bool](b, qExists("#logout-send-now")) {
+		t.Error("offline, the question offers to send now")
+	}
+	b.click("button#logout-keep-outbox")
+	b.waitText("address after logout", jsPath, "/login")
+	if n := evalAwait[int](b, `supportalStore.entries("outbox", "").then(e => e.length)`); n != 1 {
+		t.Errorf("outbox after logout with Keep: %d items, want 1", n)
+	}
+	if n := evalAwait[int](b, `supportalStore.entries("cache", "").then(e => e.length)`); n != 0 {
+		t.Errorf("after logout %d kept answers (session, catalog, tickets) are left", n)
+	}
+
+	if !eval[bool](b, `localStorage.getItem("supportal-logout-pending") !== null`) {
+		t.Error("logged out offline, and nothing says the server must end the session")
+	}
+	p.restart(t)
+	b.open("/login")
+	b.login(seed.BerndEmail, seed.Password)
+	b.waitText("path after login", jsPath, "/")
+	for deadline := time.Now().Add(waitTimeout); len(withSubject(t, p, praxis, kept)) != 1; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the kept item was not sent after the login")
+		}
+	}
+
+	b.fillTechnicalTicket(p, "100200", discarded, "Wird beim Abmelden verworfen.")
+	b.goOffline(p)
+	b.click("button#send")
+	b.waitText("address after sending offline", jsPath, "/outbox")
+	b.click("button#user-menu-button")
+	b.click("button#logout")
+	b.waitTrue("asked again", `document.querySelector("dialog#logout-dialog").open`)
+	b.click("button#logout-confirm")
+	b.waitText("address after logout", jsPath, "/login")
+	for _, st := range []string{"outbox", "cache", "files"} {
+		if n := evalAwait[int](b, `supportalStore.entries("`+st+`", "").then(e => e.length)`); n != 0 {
+			t.Errorf("IndexedDB %s holds %d entries after logout, want none", st, n)
+		}
+	}
+	if left := eval[[]string](b, `Object.keys(localStorage).filter(k => k.startsWith("supportal."))`); len(left) != 0 {
+		t.Errorf("localStorage after logout: %v, want nothing of the user", left)
+	}
+	p.restart(t)
+	time.Sleep(time.Second)
+	if got := withSubject(t, p, praxis, discarded); len(got) != 0 {
+		t.Errorf("the discarded item was sent: %d tickets", len(got))
 	}
 }
