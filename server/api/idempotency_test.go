@@ -423,3 +423,81 @@ func TestIdempotencyKeptBeforeAnswers(t *testing.T) {
 	}
 	mustError(t, f.create("legacy", 1), http.StatusUnprocessableEntity, ticket.CodeUnprocessable)
 }
+
+// An empty or a repeated Idempotency-Key is refused, not taken as none
+// (the request would then have no protection against a second send).
+func TestIdempotencyKeyHeaderForms(t *testing.T) {
+	f := newIdem(t)
+	made := f.made()
+	for _, tt := range []struct {
+		name   string
+		values []string
+	}{
+		{"empty", []string{""}},
+		{"spaces only", []string{"   "}},
+		{"twice", []string{"k-1", "k-2"}},
+		{"twice the same", []string{"k-3", "k-3"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b, _ := json.Marshal(f.draft(0))
+			req, _ := http.NewRequest("POST", f.srv.URL+"/api/v1/tickets", bytes.NewReader(b))
+			req.Header.Set("Content-Type", "application/json")
+			for _, v := range tt.values {
+				req.Header.Add("Idempotency-Key", v)
+			}
+			res, err := f.anna.http.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			e := mustError(t, response{status: res.StatusCode, header: res.Header, body: body}, http.StatusBadRequest, ticket.CodeInvalid)
+			if got, want := e.Error.MessageID, "ErrIdempotencyKey"; got != want {
+				t.Errorf("messageId = %q, want %q", got, want)
+			}
+		})
+	}
+	if got := f.made(); got != made {
+		t.Errorf("refused requests made %d tickets or messages", got-made)
+	}
+}
+
+// A replay answers only while the user may still see the ticket: a vendor
+// whose access ended gets 404, not the answer kept from before.
+func TestIdempotencyReplayAfterAccessEnds(t *testing.T) {
+	f := newIdem(t)
+	vera := newClient(t, f.srv)
+	var me ticket.Me
+	vera.send("POST", "/api/v1/login", map[string]string{"email": seed.VeraEmail, "password": seed.Password}).decode(t, &me)
+	var vendor, lumiere int64
+	for _, a := range me.VendorAccounts {
+		if a.Organization.AccountNumber == "200300" {
+			vendor, lumiere = a.Vendor.ID, a.Organization.ID
+		}
+	}
+	if vendor == 0 {
+		t.Fatal("Vera has no vendor access to 200300 in the demo")
+	}
+	ctx := context.Background()
+	// Cabinet Lumière lets MedSoft write for a while.
+	if err := f.db.ChangeVendorAccess(ctx, lumiere, vendor, ticket.AccessFull); err != nil {
+		t.Fatal(err)
+	}
+	d := f.draft(7)
+	d.OrganizationID = lumiere
+	first := vera.post("/api/v1/tickets", d, "vera-k1")
+	if first.status != http.StatusCreated {
+		t.Fatalf("Vera's create: %d %s", first.status, first.body)
+	}
+	if again := vera.post("/api/v1/tickets", d, "vera-k1"); again.status != http.StatusCreated || string(again.body) != string(first.body) {
+		t.Fatalf("replay with access: %d, want 201 and the same body", again.status)
+	}
+	if err := f.db.ChangeVendorAccess(ctx, lumiere, vendor, ticket.AccessNone); err != nil {
+		t.Fatal(err)
+	}
+	r := vera.post("/api/v1/tickets", d, "vera-k1")
+	mustError(t, r, http.StatusNotFound, ticket.CodeNotFound)
+	if strings.Contains(string(r.body), "Passwort vergessen") {
+		t.Errorf("the replay after the access ended shows the ticket: %s", r.body)
+	}
+}
