@@ -22,6 +22,7 @@ type outboxPage struct {
 	queued     string // the item just queued (its notice is shown)
 	confirming string // the item whose deletion is being confirmed
 	notice     string // translation id of what Edit could not do
+	status     string // translation id of what was just done (announced)
 	ui         app.Context
 }
 
@@ -33,7 +34,7 @@ func (p *outboxPage) OnPreRender(ctx app.Context) {
 
 func (p *outboxPage) OnNav(ctx app.Context) {
 	p.queued = ctx.Page().URL().Query().Get("queued")
-	p.confirming, p.notice = "", ""
+	p.confirming, p.notice, p.status = "", "", ""
 	if p.queued != "" {
 		focusLater(ctx, "outbox-queued")
 	}
@@ -70,6 +71,7 @@ func (p *outboxPage) Render() app.UI {
 		app.If(p.outbox.Unavailable, func() app.UI {
 			return app.P().ID("outbox-unavailable").Class("error").Role("alert").Text(t(lang, "ErrOutboxUnavailable"))
 		}),
+		app.P().ID("outbox-status").Class("visually-hidden").Role("status").Text(map[bool]string{true: t(lang, p.status)}[p.status != ""]),
 		app.If(p.notice != "", func() app.UI {
 			return app.P().ID("outbox-notice").Class("error").Role("alert").TabIndex(-1).Text(t(lang, p.notice))
 		}),
@@ -213,7 +215,11 @@ func outboxItemTitle(lang string, it state.OutboxItem) string {
 func itemID(ctx app.Context) string { return ctx.JSSrc().Get("dataset").Get("id").String() }
 
 func (p *outboxPage) onRetry(ctx app.Context, e app.Event) {
-	p.notice = ""
+	p.notice, p.status = "", ""
+	if state.Offline() {
+		// Nothing visible would change: say why.
+		p.status = "OutboxStillOffline"
+	}
 	ctx.NewActionWithValue(state.RetryOutbox, itemID(ctx))
 }
 
@@ -229,12 +235,13 @@ func (p *outboxPage) onCancelDelete(ctx app.Context, e app.Event) {
 }
 
 func (p *outboxPage) onDelete(ctx app.Context, e app.Event) {
-	p.confirming = ""
+	p.confirming, p.status = "", "OutboxDeleted"
 	ctx.NewActionWithValue(state.DeleteOutbox, itemID(ctx))
 	focusLater(p.ui, "main")
 }
 
 func (p *outboxPage) onRemove(ctx app.Context, e app.Event) {
+	p.status = "OutboxRemoved"
 	ctx.NewActionWithValue(state.DeleteOutbox, itemID(ctx))
 	focusLater(p.ui, "main")
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -184,7 +183,7 @@ func TestEndedSessionSaysSoAndComesBack(t *testing.T) {
 	b := loginTo(t, p, "de-DE", seed.AnnaEmail)
 	b.click(`nav.sidenav a[href="/tickets"]`)
 	b.waitText("on the ticket list", jsPath, "/tickets")
-	b.waitTrue("live stream connected", `localStorage.getItem("supportal.events.`+strconv.FormatInt(userID(t, p, seed.AnnaEmail), 10)+`") !== null`)
+	b.waitTrue("live stream connected", jsLiveResumes(userID(t, p, seed.AnnaEmail)))
 	b.do("ending the session behind the app's back", chromedp.Evaluate[chromedp.Void](`fetch("/api/v1/logout", {method: "POST"})`))
 	b.waitText("the login page", jsPath, "/login")
 	b.waitText("which says the session ended", qText("#session-expired"), msg(t, "de", "SessionExpired"))

@@ -150,6 +150,12 @@ func (p *portal) serve(t *testing.T, addr string) {
 	t.Cleanup(func() { stopHub(); srv.Close() })
 }
 
+// jsLiveResumes is true once the app keeps the last event it saw for the
+// user (supportal.events.<store>.<user>): its stream is connected.
+func jsLiveResumes(userID int64) string {
+	return `Object.keys(localStorage).some(k => k.startsWith("supportal.events.") && k.endsWith(".` + strconv.FormatInt(userID, 10) + `"))`
+}
+
 // stop stops the portal's HTTP side as a killed server would: every
 // connection, websockets included, ends. The store stays.
 func (p *portal) stop() {

@@ -45,7 +45,7 @@ func TestLiveRepliesAndBadges(t *testing.T) {
 	anna := loginTo(t, p, "de-DE", seed.AnnaEmail)
 	anna.open("/tickets/" + strconv.FormatInt(x.Number, 10))
 	anna.waitContains("ticket page", qText("#ticket-subject"), x.Subject)
-	anna.waitTrue("live stream connected", `localStorage.getItem("supportal.events.`+strconv.FormatInt(userID(t, p, seed.AnnaEmail), 10)+`") !== null`)
+	anna.waitTrue("live stream connected", jsLiveResumes(userID(t, p, seed.AnnaEmail)))
 
 	// Anna is typing her answer when Sam's reply comes in.
 	anna.typeIn("textarea#reply-body", "Ich schaue")
@@ -96,11 +96,12 @@ func TestLiveRepliesAndBadges(t *testing.T) {
 
 	// Kill the server; Sam writes; the server comes back: Anna catches up.
 	p.stop()
-	anna.waitTrue("reconnecting shown", qExists("#live-reconnecting"))
+	// The server is gone: the offline bar says so (instead of "reconnecting").
+	anna.waitTrue("offline shown", qExists("#offline-bar"))
 	reply(x.Number, "Live-Antwort drei, während der Server weg war")
 	p.restart(t)
 	anna.waitContains("caught up after the restart", qText("section.conversation"), "Live-Antwort drei")
-	anna.waitFalse("reconnected", qExists("#live-reconnecting"))
+	anna.waitFalse("reconnected", qExists("#live-reconnecting, #offline-bar"))
 	reply(x.Number, "Live-Antwort vier")
 	anna.waitContains("live again after the restart", qText("section.conversation"), "Live-Antwort vier")
 }

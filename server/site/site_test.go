@@ -17,6 +17,7 @@ import (
 func testFiles(wasm string) fstest.MapFS {
 	return fstest.MapFS{
 		"style.css":             {Data: []byte("body{}")},
+		"store.js":              {Data: []byte("self.supportalStore = {};")},
 		"icon.svg":              {Data: []byte("<svg/>")},
 		"icon-192.png":          {Data: []byte("png192")},
 		"icon-512.png":          {Data: []byte("png512")},
