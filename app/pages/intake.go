@@ -35,6 +35,7 @@ type intake struct {
 	previewing bool // the form shows its preview
 	existingOf int64
 	files      files // the draft's attachments
+	takenBack  bool  // the draft was just taken back from the outbox
 
 	// Record fields: the account's records of each kind (state), the
 	// account they were asked for, the filter typed per field and the
@@ -135,6 +136,7 @@ func (c *intake) sessionChanged(ctx app.Context) {
 	}
 	c.draftFor = c.session.User.ID
 	c.draft = state.LoadDraft(ctx, c.session.User.ID, c.Flow)
+	c.takenBack = state.TakenBack(c.draft.Key)
 	c.files.restore(c.draft.Files, c.draft.Held, c.draft.PrivacyConfirmed)
 	if c.catalog.Status != state.Loaded && c.catalog.Status != state.Loading {
 		ctx.NewAction(state.LoadCatalog)
@@ -546,9 +548,9 @@ func (c *intake) Render() app.UI {
 	}
 	problems := c.problems()
 	if c.Flow == state.FlowAssistant {
-		return shell.Body(c.renderFollowUp(lang, problems), c.renderAssistant(lang, problems))
+		return shell.Body(takenBackNotice(lang, c.takenBack), c.renderFollowUp(lang, problems), c.renderAssistant(lang, problems))
 	}
-	return shell.Body(c.renderFollowUp(lang, problems), c.renderForm(lang, problems))
+	return shell.Body(takenBackNotice(lang, c.takenBack), c.renderFollowUp(lang, problems), c.renderForm(lang, problems))
 }
 
 // keepCategoryFields drops the values of fields the draft's category does

@@ -67,7 +67,9 @@ func (p *outboxPage) Render() app.UI {
 			}
 			return app.P().ID("outbox-queued").Class("panel notice").Role("status").TabIndex(-1).Text(t(lang, text))
 		}),
-		app.P().Class("muted").Text(t(lang, "OutboxIntro")),
+		app.If(p.queued == "" || !p.hasQueued(), func() app.UI { // the notice says as much
+			return app.P().Class("muted").ID("outbox-intro").Text(t(lang, "OutboxIntro"))
+		}),
 		app.If(p.outbox.Unavailable, func() app.UI {
 			return app.P().ID("outbox-unavailable").Class("error").Role("alert").Text(t(lang, "ErrOutboxUnavailable"))
 		}),
@@ -292,6 +294,15 @@ func outboxSummary(lang string, o state.Outbox) app.UI {
 		})),
 		app.A().ID("dashboard-outbox-link").Href(PathOutbox).Text(t(lang, "OpenOutbox")),
 	)
+}
+
+// takenBackNotice says, on the form or reply box an item was taken back
+// into, that it goes out only when sent again.
+func takenBackNotice(lang string, shown bool) app.UI {
+	if !shown {
+		return nil
+	}
+	return app.P().ID("taken-back").Class("notice").Role("status").Text(t(lang, "OutboxTakenBack"))
 }
 
 // outboxNavBadge is the number of waiting items, read out as such.

@@ -71,17 +71,18 @@ type replyBox struct {
 	Limits   state.AttachmentLimits
 	Embedded bool // in a record's Get Help panel: errors take the focus here
 
-	ui       app.Context
-	reply    state.Reply
-	body     string // the reply being written, kept in browser storage
-	loadedOf int64  // ticket whose reply draft is loaded
-	internal bool   // agents: an internal note
-	key      string // the Idempotency-Key of a reply taken back from the outbox
-	tried    bool
-	solving  bool // "Problem solved" pressed: closing is asked first
-	refocus  string
-	files    files // the reply's attachments (the paperclip)
-	outbox   state.Outbox
+	ui        app.Context
+	reply     state.Reply
+	body      string // the reply being written, kept in browser storage
+	loadedOf  int64  // ticket whose reply draft is loaded
+	internal  bool   // agents: an internal note
+	key       string // the Idempotency-Key of a reply taken back from the outbox
+	takenBack bool   // that reply was just taken back
+	tried     bool
+	solving   bool // "Problem solved" pressed: closing is asked first
+	refocus   string
+	files     files // the reply's attachments (the paperclip)
+	outbox    state.Outbox
 }
 
 func newReplyBox() *replyBox {
@@ -119,7 +120,7 @@ func (b *replyBox) OnMount(ctx app.Context) {
 				// Sent: the next message is a public reply again unless the
 				// agent says otherwise (a note by mistake would be a reply by
 				// mistake the other way round, which customers would see).
-				b.body, b.tried, b.internal, b.key = "", false, false, ""
+				b.body, b.tried, b.internal, b.key, b.takenBack = "", false, false, "", false
 				b.files.restore(nil, nil, b.files.confirmed) // the confirmation holds for this ticket
 				// The textarea's text is its default; what was typed or
 				// restored is its value: empty that too.
@@ -154,6 +155,7 @@ func (b *replyBox) restore(ctx app.Context) {
 	d := state.LoadReplyDraft(ctx, b.Session.User.ID, b.number())
 	b.body, b.tried, b.solving = d.Body, false, false
 	b.internal, b.key = d.Internal && b.Session.User.Agent, d.Key
+	b.takenBack = state.TakenBack(d.Key)
 	b.files.restore(d.Files, d.Held, d.Confirmed)
 }
 
@@ -206,6 +208,7 @@ func (b *replyBox) Render() app.UI {
 	maySolve := !closed && b.Session.Viewer().MaySolve(tk.Requester)
 	return app.Form().ID("reply").Class("reply panel").NoValidate(true).OnSubmit(b.onReply).Body(
 		b.renderWaiting(lang),
+		takenBackNotice(lang, b.takenBack),
 		app.Label().For("reply-body").Text(t(lang, "ReplyLabel")),
 		app.Textarea().ID("reply-body").Rows(5).MaxLength(ticket.MaxDescription).
 			Aria("invalid", ariaBool(problem != "")).Aria("describedby", "err-reply-body").

@@ -301,6 +301,17 @@ func handleDeleteOutbox(ctx app.Context, a app.Action) {
 	tellTabs(tabOutbox)
 }
 
+// takenBack holds the keys of items taken back from the outbox until the
+// form or reply box that gets them has said so (TakenBack).
+var takenBack sync.Map
+
+// TakenBack reports, once, whether the draft with Idempotency-Key key was
+// just taken back from the outbox: it goes out only when sent again.
+func TakenBack(key string) bool {
+	_, ok := takenBack.LoadAndDelete(key)
+	return ok && key != ""
+}
+
 // TakeOutboxItem removes item id from the outbox to edit it: a ticket
 // becomes the form's draft (when the form holds no other work), a reply
 // the ticket's reply draft (when none is being written). It reports
@@ -331,6 +342,7 @@ func TakeOutboxItem(ctx app.Context, id string) (OutboxItem, bool) {
 		}
 		SaveReplyDraft(ctx, s.User.ID, it.Reply.Number, ReplyDraft{Body: it.Reply.Body, Files: it.Reply.Files, Held: it.Reply.Held, Confirmed: len(it.Reply.Files)+len(it.Reply.Held) > 0, Internal: it.Reply.Internal, Key: it.ID})
 	}
+	takenBack.Store(it.ID, true)
 	ctx.Async(func() {
 		dbDel(dbOutbox, s.outboxPrefix()+id)
 		publishOutbox(ctx, s)

@@ -168,6 +168,7 @@ func TestOutboxRefusedItemIsFixedAndSent(t *testing.T) {
 
 	b.click("#outbox-edit-" + id)
 	b.waitText("address after Edit", jsPath, "/tickets/new")
+	b.waitText("the form says it is out of the outbox", qText("#taken-back"), msg(t, "de", "OutboxTakenBack"))
 	b.waitText("description kept", qValue("textarea#f-description"), description)
 	b.waitText("the server's message on the field", qText("#err-f-existingTicket"), msg(t, "de", "ErrExistingTicket"))
 	b.click("#f-existingTicket-0") // a new problem after all
