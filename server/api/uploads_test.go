@@ -503,7 +503,9 @@ func startUpload(t *testing.T, c *client, org int64) openUpload {
 	mw.WriteField("organizationId", strconv.FormatInt(org, 10))
 	fw, err := mw.CreateFormFile("file", "offen.pdf")
 	if err != nil {
-		t.Fatal(err)
+		// Refused (429) before its file part was written: the pipe is
+		// closed, and the answer says why.
+		fw = io.Discard
 	}
 	fw.Write(pdf)
 	fw.Write(make([]byte, 16<<10)) // past the client's buffer: the server is reading it
