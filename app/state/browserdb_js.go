@@ -4,7 +4,6 @@ package state
 
 import (
 	"errors"
-	"syscall/js"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -12,32 +11,32 @@ import (
 
 // store returns web/store.js's API, waiting briefly for the script (it is
 // loaded with defer, beside the wasm).
-func store() (js.Value, error) {
+func store() (app.Value, error) {
 	for i := 0; i < 40; i++ {
-		if s := js.Global().Get("supportalStore"); s.Truthy() {
+		if s := app.Window().Get("supportalStore"); s.Truthy() {
 			return s, nil
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return js.Value{}, errNoDB
+	return nil, errNoDB
 }
 
 // await waits for promise p. Never call it on the UI goroutine.
-func await(p js.Value) (js.Value, error) {
+func await(p app.Value) (app.Value, error) {
 	type result struct {
-		v   js.Value
+		v   app.Value
 		err error
 	}
 	ch := make(chan result, 1)
-	ok := js.FuncOf(func(this js.Value, args []js.Value) any {
-		v := js.Undefined()
+	ok := app.FuncOf(func(this app.Value, args []app.Value) any {
+		v := app.Undefined()
 		if len(args) > 0 {
 			v = args[0]
 		}
 		ch <- result{v: v}
 		return nil
 	})
-	fail := js.FuncOf(func(this js.Value, args []js.Value) any {
+	fail := app.FuncOf(func(this app.Value, args []app.Value) any {
 		msg := "failed"
 		if len(args) > 0 && args[0].Truthy() {
 			msg = args[0].Call("toString").String()
@@ -52,10 +51,11 @@ func await(p js.Value) (js.Value, error) {
 	return r.v, r.err
 }
 
-func dbCall(method string, args ...any) (js.Value, error) {
+// dbCall calls method of web/store.js and waits for its answer.
+func dbCall(method string, args ...any) (app.Value, error) {
 	s, err := store()
 	if err != nil {
-		return js.Value{}, err
+		return nil, err
 	}
 	return await(s.Call(method, args...))
 }
@@ -70,7 +70,7 @@ func dbGet(store, key string) (string, bool, error) {
 	if err != nil {
 		return "", false, err
 	}
-	if v.Type() != js.TypeString {
+	if v.Type() != app.TypeString {
 		return "", false, nil
 	}
 	return v.String(), true, nil
@@ -84,11 +84,11 @@ func dbEntries(store, prefix string) ([]dbEntry, error) {
 	out := make([]dbEntry, 0, v.Length())
 	for i := 0; i < v.Length(); i++ {
 		e := v.Index(i)
-		val := e.Index(1)
-		if val.Type() != js.TypeString {
-			val = js.ValueOf("") // not ours: shown as a damaged item
+		val := ""
+		if e.Index(1).Type() == app.TypeString {
+			val = e.Index(1).String() // else not ours: shown as a damaged item
 		}
-		out = append(out, dbEntry{Key: e.Index(0).String(), Value: val.String()})
+		out = append(out, dbEntry{Key: e.Index(0).String(), Value: val})
 	}
 	return out, nil
 }
@@ -111,9 +111,8 @@ func dbClear(prefix string) error {
 // dbExclusive runs fn while this tab alone holds the lock name (Web Locks)
 // and reports whether it ran: false when another tab holds it.
 func dbExclusive(name string, fn func()) (bool, error) {
-	var run js.Func
-	run = js.FuncOf(func(this js.Value, args []js.Value) any {
-		return js.Global().Get("Promise").New(js.FuncOf(func(this js.Value, args []js.Value) any {
+	run := app.FuncOf(func(this app.Value, args []app.Value) any {
+		return app.Window().Get("Promise").New(app.FuncOf(func(this app.Value, args []app.Value) any {
 			resolve := args[0]
 			go func() {
 				fn()
@@ -132,19 +131,13 @@ func dbExclusive(name string, fn func()) (bool, error) {
 
 // dbPutFile keeps file (a browser File) under key in dbFiles.
 func dbPutFile(key string, file app.Value) error {
-	if _, err := store(); err != nil {
-		return err
-	}
-	_, err := awaitValue(app.Window().Get("supportalStore").Call("put", dbFiles, key, file))
+	_, err := dbCall("put", dbFiles, key, file)
 	return err
 }
 
 // dbGetFile returns the File kept under key.
 func dbGetFile(key string) (app.Value, bool, error) {
-	if _, err := store(); err != nil {
-		return nil, false, err
-	}
-	v, err := awaitValue(app.Window().Get("supportalStore").Call("get", dbFiles, key))
+	v, err := dbCall("get", dbFiles, key)
 	if err != nil {
 		return nil, false, err
 	}
@@ -158,34 +151,4 @@ func dbFilesSize(prefix string) (int64, error) {
 		return 0, err
 	}
 	return int64(v.Float()), nil
-}
-
-// awaitValue waits for promise p (an app.Value).
-func awaitValue(p app.Value) (app.Value, error) {
-	type result struct {
-		v   app.Value
-		err error
-	}
-	ch := make(chan result, 1)
-	ok := app.FuncOf(func(this app.Value, args []app.Value) any {
-		var v app.Value = app.Undefined()
-		if len(args) > 0 {
-			v = args[0]
-		}
-		ch <- result{v: v}
-		return nil
-	})
-	fail := app.FuncOf(func(this app.Value, args []app.Value) any {
-		msg := "failed"
-		if len(args) > 0 && args[0].Truthy() {
-			msg = args[0].Call("toString").String()
-		}
-		ch <- result{err: errors.New(msg)}
-		return nil
-	})
-	defer ok.Release()
-	defer fail.Release()
-	p.Call("then", ok, fail)
-	r := <-ch
-	return r.v, r.err
 }

@@ -89,30 +89,27 @@ func uploadHeld(s Session, orgID int64, held []HeldFile) (done []ticket.Attachme
 // sendHeld uploads the held files of d (to its account) and moves them to
 // its attachments; it returns the held files uploaded, for ForgetHeld
 // once the draft is kept or sent.
-func (d *Draft) sendHeld(s Session) (uploaded []HeldFile, err *Error) {
-	if len(d.Held) == 0 {
-		return nil, nil
-	}
-	done, err := uploadHeld(s, d.OrganizationID, d.Held)
-	d.Files = append(d.Files, done...)
-	for _, a := range done {
-		d.Attachments = append(d.Attachments, a.ID)
-	}
-	uploaded, d.Held = d.Held[:len(done):len(done)], d.Held[len(done):]
-	return uploaded, err
+func (d *Draft) sendHeld(s Session) ([]HeldFile, *Error) {
+	return sendHeld(s, d.OrganizationID, &d.Held, &d.Files, &d.Attachments)
 }
 
 // sendHeld is Draft.sendHeld for a reply.
-func (in *ReplyInput) sendHeld(s Session) (uploaded []HeldFile, err *Error) {
-	if len(in.Held) == 0 {
+func (in *ReplyInput) sendHeld(s Session) ([]HeldFile, *Error) {
+	return sendHeld(s, in.OrganizationID, &in.Held, &in.Files, &in.Attachments)
+}
+
+// sendHeld uploads *held to account orgID, moving each uploaded file from
+// *held to *files and its id to *ids.
+func sendHeld(s Session, orgID int64, held *[]HeldFile, files *[]ticket.Attachment, ids *[]string) (uploaded []HeldFile, err *Error) {
+	if len(*held) == 0 {
 		return nil, nil
 	}
-	done, err := uploadHeld(s, in.OrganizationID, in.Held)
-	in.Files = append(in.Files, done...)
+	done, err := uploadHeld(s, orgID, *held)
+	*files = append(*files, done...)
 	for _, a := range done {
-		in.Attachments = append(in.Attachments, a.ID)
+		*ids = append(*ids, a.ID)
 	}
-	uploaded, in.Held = in.Held[:len(done):len(done)], in.Held[len(done):]
+	uploaded, *held = (*held)[:len(done):len(done)], (*held)[len(done):]
 	return uploaded, err
 }
 
