@@ -1,14 +1,15 @@
 // supportal's browser store: the IndexedDB database "supportal" that holds
 // the outbox (tickets and replies waiting to be sent), the files attached
-// to them while offline (as the browser's File objects), and what the app
-// keeps to open offline (the session, the catalog). The app (app/state,
+// to them while offline (as the browser's File objects), the drafts of
+// tickets and replies being written, and what the app keeps to open
+// offline (the session, the catalog, the last lists and tickets). The app (app/state,
 // browserdb_js.go) calls it through self.supportalStore; every call returns
 // a Promise. Nothing here ever goes to the service worker's Cache Storage.
 (function () {
   "use strict";
   const NAME = "supportal";
-  const VERSION = 2;
-  const STORES = ["outbox", "cache", "files"];
+  const VERSION = 3;
+  const STORES = ["outbox", "cache", "files", "drafts"];
   let opening = null;
 
   function open() {

@@ -42,6 +42,18 @@ func (p *outboxPage) OnNav(ctx app.Context) {
 
 func (p *outboxPage) OnMount(ctx app.Context) {
 	p.ui = ctx
+	ctx.Async(func() { // the items' ages move on
+		tick := time.NewTicker(30 * time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				ctx.Dispatch(func(app.Context) {})
+			}
+		}
+	})
 	ctx.ObserveState(state.OutboxState, &p.outbox)
 	ctx.ObserveState(state.NetState, &p.net)
 	observeSession(ctx, &p.session, func(ctx app.Context) {
@@ -110,7 +122,14 @@ func (p *outboxPage) renderItem(lang string, it state.OutboxItem) app.UI {
 		app.P().Class("outbox-state").Body(
 			outboxStatusBadge(lang, it),
 			app.If(!it.Created.IsZero(), func() app.UI {
-				return app.Span().Class("muted").Text(t(lang, "OutboxWritten", "Time", when(lang, it.Created)))
+				stamp := app.Time().DateTime(it.Created.UTC().Format(time.RFC3339)).Title(when(lang, it.Created))
+				if time.Since(it.Created) >= 7*24*time.Hour {
+					return app.Span().Class("muted").Body(stamp.Text(t(lang, "OutboxWritten", "Time", when(lang, it.Created))))
+				}
+				return app.Span().Class("muted").Body(
+					app.Text(t(lang, "OutboxWrittenLabel")+" "),
+					stamp.Text(ago(lang, it.Created, time.Now())),
+				)
 			}),
 		),
 		p.renderReason(lang, it),
@@ -252,6 +271,12 @@ func (p *outboxPage) onRemove(ctx app.Context, e app.Event) {
 // ticket's reply box (a reply), with the server's messages, to fix and
 // send again under the same key.
 func (p *outboxPage) onEdit(ctx app.Context, e app.Event) {
+	if it, ok := p.outbox.Item(itemID(ctx)); ok && it.Reply != nil && !it.TicketKept && state.Offline() {
+		// The ticket page could not show the ticket, nor the reply box.
+		p.notice = "OutboxEditNeedsTicket"
+		focusLater(p.ui, "outbox-notice")
+		return
+	}
 	it, ok := state.TakeOutboxItem(ctx, itemID(ctx))
 	if !ok {
 		p.notice = "OutboxEditBusyForm"

@@ -29,6 +29,23 @@ func when(lang string, v time.Time) string {
 	return locales.DateTime(lang, local(v), nil)
 }
 
+// ago says how long before now v was, as people say it ("5 minutes ago"),
+// for what happened in the last week (else when it was).
+func ago(lang string, v, now time.Time) string {
+	d := now.Sub(v)
+	switch {
+	case d < time.Minute:
+		return t(lang, "AgeJustNow")
+	case d < time.Hour:
+		return locales.N(lang, "AgeMinutes", int(d/time.Minute), nil)
+	case d < 24*time.Hour:
+		return locales.N(lang, "AgeHours", int(d/time.Hour), nil)
+	case d < 7*24*time.Hour:
+		return locales.N(lang, "AgeDays", int(d/(24*time.Hour)), nil)
+	}
+	return when(lang, v)
+}
+
 // local returns v in the user's time zone. In the browser, Go's time.Local
 // is one fixed offset (today's), so times on the other side of a daylight
 // saving change would be an hour off: ask the browser for the offset at v.

@@ -18,6 +18,10 @@ type Error = ticket.Error
 // errOffline is reported when the server cannot be reached.
 var errOffline = ticket.Errorf(ticket.CodeInternal, "ErrOffline", "")
 
+// errStatusOffline: a status change (Problem solved, an agent's status)
+// made while the server cannot be reached is not queued.
+var errStatusOffline = ticket.Errorf(ticket.CodeInternal, "ErrStatusOffline", "")
+
 // ErrOffline is the error of a call that could not reach the server.
 var ErrOffline = errOffline
 

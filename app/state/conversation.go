@@ -79,7 +79,7 @@ type ReplyDraft struct {
 // LoadReplyDraft returns the reply the user was writing on ticket number.
 func LoadReplyDraft(ctx app.Context, userID, number int64) ReplyDraft {
 	var d ReplyDraft
-	ctx.LocalStorage().Get(replyKey(userID, number), &d)
+	drafts.get(ctx, replyKey(userID, number), &d)
 	return d
 }
 
@@ -87,10 +87,10 @@ func LoadReplyDraft(ctx app.Context, userID, number int64) ReplyDraft {
 // keystroke is lost.
 func SaveReplyDraft(ctx app.Context, userID, number int64, d ReplyDraft) {
 	if d.Body == "" && len(d.Files) == 0 && len(d.Held) == 0 && !d.Confirmed && d.Key == "" {
-		ctx.LocalStorage().Del(replyKey(userID, number))
+		drafts.set(ctx, replyKey(userID, number), nil)
 		return
 	}
-	ctx.LocalStorage().Set(replyKey(userID, number), d)
+	drafts.set(ctx, replyKey(userID, number), d)
 }
 
 func handleSendReply(ctx app.Context, a app.Action) {
@@ -149,6 +149,9 @@ func handleChangeStatus(ctx app.Context, a app.Action) {
 		in.PostponedUntil = localDay(in.PostponedUntil, 0)
 	}
 	status, body, err := send(context.Background(), "PATCH", "/api/v1/tickets/"+strconv.FormatInt(in.Number, 10), in, nil, &res)
+	if err == errOffline {
+		err = errStatusOffline // not kept for later: the ticket may have moved on meanwhile
+	}
 	if err != nil {
 		expired(ctx, err)
 		out := Reply{Status: Failed, Number: in.Number, Err: err}

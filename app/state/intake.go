@@ -118,7 +118,7 @@ func NewKey() string {
 // LoadDraft returns the user's saved draft of flow, or a new one.
 func LoadDraft(ctx app.Context, userID int64, flow string) Draft {
 	var d Draft
-	ctx.LocalStorage().Get(draftKey(userID, flow), &d)
+	drafts.get(ctx, draftKey(userID, flow), &d)
 	if d.Key == "" {
 		d = Draft{Flow: flow, Key: NewKey()}
 	}
@@ -133,12 +133,12 @@ func LoadDraft(ctx app.Context, userID int64, flow string) Draft {
 // goroutine, so keystrokes are stored in order.
 func SaveDraft(ctx app.Context, userID int64, d Draft) {
 	d.Updated = time.Now().UTC()
-	ctx.LocalStorage().Set(draftKey(userID, d.Flow), d)
+	drafts.set(ctx, draftKey(userID, d.Flow), d)
 }
 
 // DiscardDraft forgets the user's draft of flow.
 func DiscardDraft(ctx app.Context, userID int64, flow string) {
-	ctx.LocalStorage().Del(draftKey(userID, flow))
+	drafts.set(ctx, draftKey(userID, flow), nil)
 }
 
 func handleLoadCatalog(ctx app.Context, a app.Action) {

@@ -62,6 +62,9 @@ type OutboxItem struct {
 	// Damaged: the stored item could not be read; it is shown as needing
 	// attention and can only be deleted.
 	Damaged bool `json:"-"`
+	// TicketKept: this browser keeps the ticket a reply goes to, so the
+	// ticket page can show it (and the reply box, to edit) offline.
+	TicketKept bool `json:"-"`
 }
 
 // Subject is what the outbox shows of the item.

@@ -100,6 +100,9 @@ func publishOutbox(ctx app.Context, s Session) {
 			dbDel(dbOutbox, s.outboxPrefix()+it.ID)
 			continue
 		}
+		if it.Reply != nil {
+			_, _, it.TicketKept = keptValue[json.RawMessage](s.ticketKey(it.Reply.Number))
+		}
 		kept = append(kept, it)
 	}
 	ctx.SetState(OutboxState, Outbox{Status: Loaded, Items: kept})

@@ -279,6 +279,7 @@ func loggedIn(ctx app.Context, me ticket.Me) Session {
 	}
 	storeID.Store(me.StoreID)
 	adoptUnkeyedDrafts(ctx, me.User.ID)
+	openDrafts(ctx)
 	var saved string
 	ctx.LocalStorage().Get(accountKey, &saved)
 	id, _ := strconv.ParseInt(saved, 10, 64)
@@ -303,10 +304,12 @@ func handleLoadSession(ctx app.Context, a app.Action) {
 	if listening.CompareAndSwap(false, true) {
 		watchNet(ctx)
 		listenTabs(func(msg string) {
-			switch msg {
-			case tabOutbox:
+			switch {
+			case strings.HasPrefix(msg, tabDraft):
+				go drafts.reread(strings.TrimPrefix(msg, tabDraft))
+			case msg == tabOutbox:
 				ctx.NewAction(LoadOutbox)
-			case tabLogout:
+			case msg == tabLogout:
 				ctx.Dispatch(func(ctx app.Context) {
 					cur := CurrentSession(ctx)
 					if !cur.LoggedIn {
@@ -401,6 +404,7 @@ func handleLogout(ctx app.Context, a app.Action) {
 	err := call(context.Background(), "POST", "/api/v1/logout", nil, nil)
 	forgetBrowserData(ctx)
 	forgetKeptData(cur, in.KeepOutbox)
+	drafts.flush() // erased before the next person can reload
 	if err == errOffline {
 		// The session's cookie cannot be removed here: the server ends
 		// it as soon as it can be reached, before anything else.

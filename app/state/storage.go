@@ -11,8 +11,9 @@ import (
 )
 
 // What the app keeps in the browser's storage, every key under one prefix:
-// ticket drafts (draftKey), reply drafts (replyKey), the last event seen
-// (lastEventKey) and the account chosen last (accountKey). All of it is the
+// ticket drafts (draftKey) and reply drafts (replyKey) in the browser's
+// database (drafts.go), the last event seen (lastEventKey) and the account
+// chosen last (accountKey) in localStorage. All of it is the
 // user's: a practice computer is shared, and a draft may name a patient.
 const storagePrefix = "supportal."
 
@@ -63,6 +64,7 @@ func adoptUnkeyedDrafts(ctx app.Context, userID int64) {
 // of every user: at logout and when a session is found ended, so the next
 // person at the computer reads nothing of the last one.
 func forgetBrowserData(ctx app.Context) {
+	drafts.forget(ctx)
 	var keys []string
 	ctx.LocalStorage().ForEach(func(k string) {
 		if strings.HasPrefix(k, storagePrefix) {
@@ -112,7 +114,7 @@ type UnsentDraft struct {
 func UnsentDrafts(ctx app.Context, userID int64) []UnsentDraft {
 	var out, replies []UnsentDraft
 	for _, flow := range []string{FlowAssistant, FlowForm} {
-		if !ctx.LocalStorage().Contains(draftKey(userID, flow)) {
+		if !drafts.get(ctx, draftKey(userID, flow), &Draft{}) {
 			continue
 		}
 		if d := LoadDraft(ctx, userID, flow); d.holdsWork() {
@@ -123,27 +125,27 @@ func UnsentDrafts(ctx app.Context, userID int64) []UnsentDraft {
 	var records []UnsentDraft
 	recordPrefix := draftKey(userID, RecordFlow(0))
 	recordPrefix = recordPrefix[:len(recordPrefix)-1]
-	ctx.LocalStorage().ForEach(func(k string) {
+	for _, k := range drafts.keys(ctx, recordPrefix) {
 		id, err := strconv.ParseInt(strings.TrimPrefix(k, recordPrefix), 10, 64)
-		if !strings.HasPrefix(k, recordPrefix) || err != nil {
-			return
+		if err != nil {
+			continue
 		}
 		if d := LoadDraft(ctx, userID, RecordFlow(id)); d.holdsWork() {
 			records = append(records, UnsentDraft{Flow: RecordFlow(id), Record: id, Subject: d.Subject})
 		}
-	})
+	}
 	slices.SortFunc(records, func(a, b UnsentDraft) int { return cmp.Compare(a.Record, b.Record) })
 	out = append(out, records...)
 	prefix := userKey("reply", userID)
-	ctx.LocalStorage().ForEach(func(k string) {
+	for _, k := range drafts.keys(ctx, prefix) {
 		n, err := strconv.ParseInt(strings.TrimPrefix(k, prefix), 10, 64)
-		if !strings.HasPrefix(k, prefix) || err != nil {
-			return
+		if err != nil {
+			continue
 		}
 		if d := LoadReplyDraft(ctx, userID, n); strings.TrimSpace(d.Body) != "" || len(d.Files) > 0 {
 			replies = append(replies, UnsentDraft{Ticket: n})
 		}
-	})
+	}
 	slices.SortFunc(replies, func(a, b UnsentDraft) int { return cmp.Compare(a.Ticket, b.Ticket) })
 	return append(out, replies...)
 }

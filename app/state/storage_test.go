@@ -1,3 +1,5 @@
+//go:build !(js && wasm)
+
 package state
 
 import (
@@ -21,6 +23,7 @@ func (c *ctxCompo) Render() app.UI              { return app.Div() }
 
 func testContext(t *testing.T) app.Context {
 	t.Helper()
+	freshDrafts()
 	c := &ctxCompo{}
 	e := app.NewTestEngine()
 	if err := e.Load(c); err != nil {
@@ -60,6 +63,10 @@ func TestUnsentDraftsAndForgetting(t *testing.T) {
 	}
 
 	forgetBrowserData(ctx)
+	drafts.flush()
+	if left, _ := dbEntries(dbDrafts, ""); len(left) != 0 {
+		t.Errorf("drafts left in the browser's database after forgetting: %v", left)
+	}
 	var left []string
 	ctx.LocalStorage().ForEach(func(k string) { left = append(left, k) })
 	if !slices.Equal(left, []string{"another-app"}) {
@@ -100,26 +107,35 @@ func TestDraftsKeyedByStore(t *testing.T) {
 	}
 }
 
-// Drafts kept before drafts were kept per store are taken over at login.
+// Drafts kept before drafts were kept per store, in localStorage, are
+// taken over at login, into the browser's database.
 func TestUnkeyedDraftsAdopted(t *testing.T) {
 	ctx := testContext(t)
 	defer storeID.Store("")
-	storeID.Store("")
-	SaveDraft(ctx, 7, Draft{Draft: ticket.Draft{Subject: "vor dem Update"}, Flow: FlowForm, Key: "k1"})
-	SaveReplyDraft(ctx, 7, 10005, ReplyDraft{Body: "Antwort vor dem Update"})
-	SaveReplyDraft(ctx, 8, 10005, ReplyDraft{Body: "jemand anderes"})
+	ctx.LocalStorage().Set("supportal.draft.7.form", Draft{Draft: ticket.Draft{Subject: "vor dem Update"}, Flow: FlowForm, Key: "k1"})
+	ctx.LocalStorage().Set("supportal.reply.7.10005", ReplyDraft{Body: "Antwort vor dem Update"})
+	ctx.LocalStorage().Set("supportal.reply.8.10005", ReplyDraft{Body: "jemand anderes"})
 	storeID.Store("store-a")
 	adoptUnkeyedDrafts(ctx, 7)
+	openDrafts(ctx)
 	if d := LoadDraft(ctx, 7, FlowForm); d.Subject != "vor dem Update" || d.Key != "k1" {
 		t.Errorf("form draft after the update: %q (key %s)", d.Subject, d.Key)
 	}
 	if d := LoadReplyDraft(ctx, 7, 10005); d.Body != "Antwort vor dem Update" {
 		t.Errorf("reply draft after the update: %q", d.Body)
 	}
-	if ctx.LocalStorage().Contains("supportal.draft.7.form") {
-		t.Error("the old key is still there")
+	if ctx.LocalStorage().Contains("supportal.draft.7.form") || ctx.LocalStorage().Contains(draftKey(7, FlowForm)) {
+		t.Error("the draft is still in localStorage")
 	}
-	if !ctx.LocalStorage().Contains("supportal.reply.8.10005") {
-		t.Error("another user's draft was taken over")
+	if _, ok, _ := dbGet(dbDrafts, draftKey(7, FlowForm)); !ok {
+		t.Error("the draft is not in the browser's database")
+	}
+	storeID.Store("")
+	if d := LoadReplyDraft(ctx, 8, 10005); d.Body != "jemand anderes" {
+		t.Errorf("another user's draft: %q", d.Body)
+	}
+	storeID.Store("store-a")
+	if d := LoadReplyDraft(ctx, 8, 10005); d.Body != "" {
+		t.Errorf("another user's draft was taken over: %q", d.Body)
 	}
 }

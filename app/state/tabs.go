@@ -4,4 +4,5 @@ package state
 const (
 	tabLogout = "logout" // the user logged out in this tab
 	tabOutbox = "outbox" // the outbox changed
+	tabDraft  = "draft:" // the draft whose key follows changed (none: every draft was erased)
 )

@@ -175,7 +175,7 @@ func TestFollowUpDiego(t *testing.T) {
 	b.waitText("follow-up notice", qText("a#follow-up-link"), fill(msg(t, "es", "FollowUpFormNotice"), "Number", n))
 	b.waitText("the notice links the closed ticket", `document.querySelector('a#follow-up-link')?.getAttribute('href') ?? ''`, "/tickets/"+n)
 	b.waitTrue("the form under the notice", qExists("form#ticket-form"))
-	drafts := `Object.values(localStorage).join('\n')`
+	drafts := jsDrafts
 	b.waitContains("the draft keeps the follow-up", drafts, `"followUpOf":`+n)
 	b.waitContains("the draft has the ticket's account", drafts, `"organizationId":`+idString(sol))
 }

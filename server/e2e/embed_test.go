@@ -314,7 +314,7 @@ func TestEmbedKiosk(t *testing.T) {
 	f.click("#embed-nav-new")
 	f.waitText("the form", jsPath, "/tickets/new")
 	f.typeIn("#f-subject", "Drucker am Empfang druckt nicht")
-	const drafted = `Object.keys(localStorage).some(k => k.startsWith('supportal.') && (localStorage.getItem(k) ?? '').includes('Drucker am Empfang'))`
+	const drafted = jsDrafts + `.then(d => d.includes('Drucker am Empfang'))`
 	f.waitTrue("the draft is kept", drafted)
 
 	// Nobody touches the screen: the kiosk asks; Continue keeps the session.
@@ -334,7 +334,7 @@ func TestEmbedKiosk(t *testing.T) {
 		t.Errorf("session-ended reason %q, want idle", reason)
 	}
 	f.waitTrue("the frame says the session ended", `!!document.getElementById('embed-ended')`)
-	if eval[bool](f, drafted) || eval[int](f, `Object.keys(localStorage).filter(k => k.startsWith('supportal.')).length`) != 0 {
+	if evalAwait[bool](f, drafted) || eval[int](f, `Object.keys(localStorage).filter(k => k.startsWith('supportal.')).length`) != 0 {
 		t.Fatal("the kiosk kept data of the ended session")
 	}
 	if status := evalAwait[int](f, `fetch('/api/v1/me').then(r => r.status)`); status != 401 {

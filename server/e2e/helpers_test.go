@@ -311,6 +311,7 @@ type browser struct {
 	ctx  context.Context
 	base string
 	stop func()
+	kill func() // the process killed (SIGKILL), nothing closed in order
 
 	mu      sync.Mutex
 	console []string // console messages and exceptions, shown when the test fails
@@ -319,6 +320,13 @@ type browser struct {
 // newBrowser starts Chromium with the browser language lang (e.g. "de-DE").
 // It closes when the test ends.
 func newBrowser(t *testing.T, p *portal, lang string) *browser {
+	t.Helper()
+	return newBrowserIn(t, p, lang, t.TempDir())
+}
+
+// newBrowserIn starts Chromium on the profile in dir: a browser started
+// again on the same dir finds what the last one stored.
+func newBrowserIn(t *testing.T, p *portal, lang, dir string) *browser {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -336,7 +344,7 @@ func newBrowser(t *testing.T, p *portal, lang string) *browser {
 		// portal's frame must work without them.
 		chromedp.Flag("test-third-party-cookie-phaseout", true),
 		chromedp.WindowSize(1280, 900),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(dir),
 	)
 	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
 	bctx, bcancel := chromedp.NewContext(actx)
@@ -345,6 +353,12 @@ func newBrowser(t *testing.T, p *portal, lang string) *browser {
 		once.Do(func() {
 			bcancel()
 			acancel()
+			cancel()
+		})
+	}, kill: func() {
+		once.Do(func() {
+			acancel() // exec.CommandContext: SIGKILL
+			bcancel()
 			cancel()
 		})
 	}}
@@ -512,7 +526,11 @@ func evalAwait[T any](b *browser, js string) T {
 	return v
 }
 
-// poll evaluates js until ok accepts its value, at most waitTimeout. It
+// jsDrafts gives (a Promise of) the drafts the app keeps in the browser's
+// database, one "key=value" per line.
+const jsDrafts = `supportalStore.entries("drafts", "").then(e => e.map(([k, v]) => k + "=" + v).join("\n"))`
+
+// poll evaluates js (awaiting a Promise) until ok accepts its value, at most waitTimeout. It
 // returns the last value and whether ok accepted it. Errors while the page
 // changes (navigation, re-render) are retried.
 func poll[T any](b *browser, js string, ok func(T) bool) (T, bool, error) {
@@ -521,7 +539,7 @@ func poll[T any](b *browser, js string, ok func(T) bool) (T, bool, error) {
 	var last T
 	var lastErr error
 	for {
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
 		if err == nil {
 			last, lastErr = v, nil
 			if ok(v) {

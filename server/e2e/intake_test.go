@@ -761,14 +761,10 @@ func TestIntakeFormPlaceholderIsNoChoice(t *testing.T) {
 	b.waitText("error of select#f-type after choosing the placeholder", qText("#err-f-type"), msg(t, "de", "ErrTypeRequired"))
 	b.waitFalse("select#f-category once no type is chosen", qExists("select#f-category"))
 	// The saved draft holds no type, not the placeholder's label.
-	b.waitTrue("saved draft without a type", `(() => {
-		for (let i = 0; i < localStorage.length; i++) {
-			const k = localStorage.key(i);
-			if (k.startsWith('supportal.draft.') && k.endsWith('.form')) {
-				const d = JSON.parse(localStorage.getItem(k));
-				return (d.value ? JSON.parse(d.value) : d).type === '' || (d.value ? JSON.parse(d.value) : d).type === undefined;
-			}
-		}
-		return false;
-	})()`)
+	b.waitTrue("saved draft without a type", `supportalStore.entries("drafts", "supportal.draft.").then(e => {
+		const form = e.find(([k]) => k.endsWith('.form'));
+		if (!form) return false;
+		const d = JSON.parse(form[1]);
+		return d.type === '' || d.type === undefined;
+	})`)
 }

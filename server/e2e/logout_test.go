@@ -13,13 +13,16 @@ import (
 	"github.com/supportal/supportal/server/seed"
 )
 
-// jsStoredOfUser lists what the app keeps in localStorage ("supportal."
-// keys) and any stored value that holds %q.
-const jsStoredOfUser = `(() => {
+// jsStoredOfUser lists what the app keeps in localStorage and in its
+// database's drafts ("supportal." keys) and any stored value that holds %q.
+const jsStoredOfUser = `(async () => {
 	const out = [];
 	for (let i = 0; i < localStorage.length; i++) {
 		const k = localStorage.key(i), v = localStorage.getItem(k) || "";
-		if (k.startsWith("supportal.") || v.includes(%q)) out.push(k);
+		if (k.startsWith("supportal.") || v.includes(%[1]q)) out.push(k);
+	}
+	for (const [k, v] of await supportalStore.entries("drafts", "")) {
+		if (k.startsWith("supportal.") || v.includes(%[1]q)) out.push(k);
 	}
 	return out.sort().join(" ");
 })()`

@@ -79,8 +79,9 @@ func TestOutboxTicketSentOnceWhenServerReturns(t *testing.T) {
 		t.Errorf("IndexedDB outbox holds %d items, want 1", n)
 	}
 	if n := eval[int](b, `Object.keys(localStorage).filter(k => k.startsWith("supportal.draft.")).length`); n != 0 {
-		t.Errorf("%d drafts left in localStorage: the outbox has the ticket now", n)
+		t.Errorf("%d drafts left in localStorage", n)
 	}
+	b.waitText("no draft left: the outbox has the ticket now", `supportalStore.entries("drafts", "").then(e => String(e.filter(([k, v]) => v.includes(`+strconv.Quote(subject)+`)).length))`, "0")
 
 	p.restart(t)
 	b.waitContains("the item once the server is back", qText(".outbox-item .outbox-badge"), msg(t, "de", "OutboxSent"))
@@ -384,7 +385,7 @@ func TestOutboxLogout(t *testing.T) {
 	b.waitTrue("asked again", `document.querySelector("dialog#logout-dialog").open`)
 	b.click("button#logout-confirm")
 	b.waitText("address after logout", jsPath, "/login")
-	for _, st := range []string{"outbox", "cache", "files"} {
+	for _, st := range []string{"outbox", "cache", "files", "drafts"} {
 		if n := evalAwait[int](b, `supportalStore.entries("`+st+`", "").then(e => e.length)`); n != 0 {
 			t.Errorf("IndexedDB %s holds %d entries after logout, want none", st, n)
 		}
@@ -396,5 +397,68 @@ func TestOutboxLogout(t *testing.T) {
 	time.Sleep(time.Second)
 	if got := withSubject(t, p, praxis, discarded); len(got) != 0 {
 		t.Errorf("the discarded item was sent: %d tickets", len(got))
+	}
+}
+
+// What waits and what cannot: Claire (French) replies offline — the reply
+// waits, its age is told; "Problem solved" offline is refused with a
+// reason (a status change is not kept for later); a reply to a ticket this
+// browser no longer keeps cannot be edited offline (the page could not show
+// it) and stays in the outbox, sent once the server is back.
+func TestOutboxOfflineLimits(t *testing.T) {
+	p := startPortal(t)
+	lumiere := p.org(t, "200300")
+	var n int64
+	for _, tk := range p.tickets(t, lumiere.ID) {
+		if !tk.Status.Closed() {
+			n = tk.Number
+			break
+		}
+	}
+	if n == 0 {
+		t.Fatal("Cabinet Lumière has no open ticket")
+	}
+	const body = "Toujours le même message d’erreur après la mise à jour."
+	b := loginTo(t, p, "fr-FR", seed.ClaireEmail)
+	b.open("/tickets/" + strconv.FormatInt(n, 10))
+	b.waitTrue("reply box", qExists("textarea#reply-body"))
+	b.typeIn("textarea#reply-body", body)
+	b.goOffline(p)
+	b.click("button#reply-send")
+	b.waitContains("the waiting reply", qText("#reply-waiting"), body)
+
+	b.click("button#problem-solved")
+	b.click("button#problem-solved-confirm")
+	b.waitContains("why the ticket is not closed", qText("#reply"), msg(t, "fr", "ErrStatusOffline"))
+
+	b.click("a#reply-waiting-outbox")
+	b.waitText("address of the outbox", jsPath, "/outbox")
+	b.waitText("the item's age", qText(".outbox-item time"), msg(t, "fr", "AgeJustNow"))
+	if !strings.HasPrefix(eval[string](b, `document.querySelector(".outbox-item time").getAttribute("datetime")`), "20") {
+		t.Error("the age has no machine-readable time")
+	}
+
+	// The ticket kept for offline use is gone (as after 50 others were
+	// opened): the page could not show it, so Edit says so and keeps the reply.
+	evalAwait[bool](b, `supportalStore.entries("cache", "").then(e => Promise.all(e.filter(([k]) => k.includes("/ticket/")).map(([k]) => supportalStore.del("cache", k)))).then(() => true)`)
+	b.do("reloading offline", chromedp.Reload())
+	b.waitApp()
+	b.waitTrue("the item after the reload", qExists(".outbox-item"))
+	id := eval[string](b, `document.querySelector('.outbox-item').id.slice("outbox-".length)`)
+	b.click("#outbox-edit-" + id)
+	b.waitText("why it cannot be edited now", qText("#outbox-notice"), msg(t, "fr", "OutboxEditNeedsTicket"))
+	b.waitText("still on the outbox", jsPath, "/outbox")
+
+	p.restart(t)
+	b.waitContains("the reply once the server is back", qText(".outbox-item .outbox-badge"), msg(t, "fr", "OutboxSentTo"))
+	if tk := storedTicket(t, p, n); tk.Status.Closed() {
+		t.Errorf("ticket #%d was closed by the offline click", n)
+	}
+	msgs, err := p.DB.Messages(context.Background(), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := msgs[len(msgs)-1]; last.Body != body {
+		t.Errorf("last message of #%d: %q, want the reply", n, last.Body)
 	}
 }

@@ -271,7 +271,7 @@ func TestClaireNeverSeesPraxisRecords(t *testing.T) {
 			t.Fatalf("GET %s as Claire: %d %s", path, res.StatusCode, body)
 		}
 	}
-	if got := eval[string](b, `JSON.stringify(Object.entries(localStorage))`); strings.Contains(got, "E2E-PRAXIS") || strings.Contains(got, "Röntgengerät") {
+	if got := eval[string](b, `JSON.stringify(Object.entries(localStorage))`) + evalAwait[string](b, jsDrafts); strings.Contains(got, "E2E-PRAXIS") || strings.Contains(got, "Röntgengerät") {
 		t.Fatalf("Claire's browser storage holds the Praxis record: %s", got)
 	}
 }
