@@ -9,7 +9,9 @@ WASM_BUDGET ?= 2200000
 
 APP_SOURCES := $(shell find app locales -name '*.go' -o -name '*.json') go.mod go.sum
 
-.PHONY: all build wasm run test check-deps check-wasm-size vet bench clean
+AXE := .ci/axe/node_modules/axe-core/axe.min.js
+
+.PHONY: all build wasm run test check-deps check-wasm-size vet bench clean axe
 
 all: build
 
@@ -45,7 +47,16 @@ check-wasm-size: wasm
 	@size=$$(wc -c < web/app.wasm.br); echo "app.wasm brotli: $$size bytes (budget $(WASM_BUDGET))"; \
 	if [ $$size -gt $(WASM_BUDGET) ]; then echo "app.wasm is over budget"; exit 1; fi
 
-test: vet check-deps check-wasm-size
+# axe-core for the browser tests' accessibility sweep (server/e2e/axe_test.go),
+# the version pinned in .ci/axe/package-lock.json, from the npm registry.
+axe: $(AXE)
+
+$(AXE): .ci/axe/package.json .ci/axe/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for axe-core (Debian: apt-get install npm)"; exit 1; }
+	npm ci --prefix .ci/axe --no-audit --no-fund
+	@touch $@
+
+test: vet check-deps check-wasm-size axe
 	SUPPORTAL_E2E=1 $(GO) test -race -count=1 -timeout 30m ./...
 
 bench: wasm
@@ -53,4 +64,4 @@ bench: wasm
 	@echo "app.wasm raw $$(wc -c < web/app.wasm) gzip $$(wc -c < web/app.wasm.gz) brotli $$(wc -c < web/app.wasm.br) bytes"
 
 clean:
-	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz
+	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz .ci/axe/node_modules

@@ -149,7 +149,7 @@ func (c *intake) renderDetails(lang string, problems map[string]string) app.UI {
 			c.textArea(lang, problems),
 		),
 		app.Aside().Class("guide").Aria("labelledby", "guide-title").Body(
-			app.H3().ID("guide-title").Text(t(lang, "GuideTitle")),
+			app.H2().ID("guide-title").Text(t(lang, "GuideTitle")),
 			app.Ol().Body(
 				app.Li().Text(t(lang, "Guide1")), app.Li().Text(t(lang, "Guide2")), app.Li().Text(t(lang, "Guide3")),
 				app.Li().Text(t(lang, "Guide4")), app.Li().Text(t(lang, "Guide5")),

@@ -26,38 +26,40 @@ func (c *intake) renderPreview(lang string) app.UI {
 	row := func(id, label, value string) app.UI {
 		return app.Div().Class("dl-row").Body(app.Dt().Text(t(lang, label)), app.Dd().ID(id).Dir("auto").Text(value))
 	}
-	return app.Dl().ID("draft-preview").Class("preview").Body(
+	// The rows are the dl's own children: a group of rows in a div of its
+	// own is not a valid description list.
+	rows := []app.UI{
 		row("preview-requester", "Requester", c.session.User.Name),
 		row("preview-account", "ColAccount", account),
 		row("preview-type", "TicketKind", labelOr(lang, ticket.TypeMessageID(d.Type), d.Type)),
-		app.If(existing, func() app.UI {
-			return row("preview-existing", "ExistingTicketLabel", number(d.ExistingTicket))
-		}).Else(func() app.UI {
-			return app.Div().Class("dl-group").Body(
-				row("preview-category", "TicketCategory", labelOr(lang, ticket.CategoryMessageID(d.Category), d.Category)),
-				app.Range(cat.Fields).Slice(func(i int) app.UI {
-					f := cat.Fields[i]
-					v := d.Fields[f.ID]
-					if strings.TrimSpace(v) == "" {
-						return nil
-					}
-					switch f.Kind {
-					case ticket.KindRows:
-						if rows, err := ticket.Rows(v); err == nil && len(rows) == 0 {
-							return nil
-						}
-						return app.Div().Class("dl-row").Body(
-							app.Dt().Text(labelOr(lang, ticket.FieldMessageID(f.ID), f.ID)),
-							app.Dd().ID("preview-"+f.ID).Body(rowsTable(lang, "preview-"+f.ID+"-table", f, v)),
-						)
-					case ticket.KindRecord:
-						return row("preview-"+f.ID, ticket.FieldMessageID(f.ID), c.recordTitle(lang, f.Record, v))
-					}
-					return row("preview-"+f.ID, ticket.FieldMessageID(f.ID), fieldText(lang, f, v))
-				}),
-				row("preview-subject", "Subject", d.Subject),
-			)
-		}),
+	}
+	if existing {
+		rows = append(rows, row("preview-existing", "ExistingTicketLabel", number(d.ExistingTicket)))
+	} else {
+		rows = append(rows, row("preview-category", "TicketCategory", labelOr(lang, ticket.CategoryMessageID(d.Category), d.Category)))
+		for _, f := range cat.Fields {
+			v := d.Fields[f.ID]
+			if strings.TrimSpace(v) == "" {
+				continue
+			}
+			switch f.Kind {
+			case ticket.KindRows:
+				if rs, err := ticket.Rows(v); err == nil && len(rs) == 0 {
+					continue
+				}
+				rows = append(rows, app.Div().Class("dl-row").Body(
+					app.Dt().Text(labelOr(lang, ticket.FieldMessageID(f.ID), f.ID)),
+					app.Dd().ID("preview-"+f.ID).Body(rowsTable(lang, "preview-"+f.ID+"-table", f, v)),
+				))
+			case ticket.KindRecord:
+				rows = append(rows, row("preview-"+f.ID, ticket.FieldMessageID(f.ID), c.recordTitle(lang, f.Record, v)))
+			default:
+				rows = append(rows, row("preview-"+f.ID, ticket.FieldMessageID(f.ID), fieldText(lang, f, v)))
+			}
+		}
+		rows = append(rows, row("preview-subject", "Subject", d.Subject))
+	}
+	rows = append(rows,
 		app.Div().Class("dl-row").Body(app.Dt().Text(t(lang, "DescriptionLabel")), app.Dd().ID("preview-description").Class("message-body").Dir("auto").Text(d.Description)),
 		app.Div().Class("dl-row").Body(app.Dt().Text(t(lang, "AttachmentsLabel")), app.Dd().ID("preview-attachments").Body(
 			app.If(c.files.attached() == 0, func() app.UI { return app.Text(t(lang, "NoAttachments")) }).Else(func() app.UI {
@@ -73,4 +75,5 @@ func (c *intake) renderPreview(lang string) app.UI {
 			}),
 		)),
 	)
+	return app.Dl().ID("draft-preview").Class("preview").Body(rows...)
 }

@@ -49,4 +49,10 @@ func Register() {
 	app.RouteWithRegexp(PathRecord, func() app.Composer { return newRecordPage() })
 	app.Route(PathOutbox, func() app.Composer { return newOutboxPage() })
 	app.RouteWithRegexp(PathEmbed, func() app.Composer { return newEmbedPage() })
+	if !app.IsServer {
+		// Any other address, reached by an in-app link: the portal's own
+		// page. (go-app shows its own for unrouted paths; the server answers
+		// a full load of them with its 404 page, so it must not route them.)
+		app.RouteWithRegexp("^/", func() app.Composer { return newNotFoundPage() })
+	}
 }

@@ -457,6 +457,12 @@ func (s *shell) onAccount(ctx app.Context, e app.Event) {
 // gives the focus back to the button.
 func (s *shell) menu(name, class, label, ariaLabel, firstID string, items ...app.UI) app.UI {
 	open := s.menuOpen == name
+	accName := ariaLabel
+	if len([]rune(label)) > 1 && label != ariaLabel {
+		// A word shown (the user's name) is said first, as seen: speech
+		// control users say what they see.
+		accName = label + ", " + ariaLabel
+	}
 	// The handlers read s.menuOpen rather than capture open: go-app keeps
 	// an element's first handler when the closure's code is the same.
 	return app.Div().Class(class, "menu-wrap").OnKeyDown(func(ctx app.Context, e app.Event) {
@@ -474,7 +480,7 @@ func (s *shell) menu(name, class, label, ariaLabel, firstID string, items ...app
 		}
 	}).Body(
 		app.Button().ID(name+"-menu-button").Class("menu-button", name+"-button").Type("button").
-			Aria("label", ariaLabel).Title(ariaLabel).
+			Aria("label", accName).Title(ariaLabel).
 			Aria("expanded", strconv.FormatBool(open)).
 			OnClick(func(ctx app.Context, e app.Event) {
 				if s.menuOpen == name {

@@ -67,7 +67,7 @@ func TestAnnaGermanDashboardAndAccountSwitch(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	b.click(`nav.sidenav a[href="/"]`)
-	b.waitText("dashboard heading in French", jsH1, "Tableau de bord de l'Assistance")
+	b.waitText("dashboard heading in French", jsH1, "Tableau de bord de l’Assistance")
 	b.waitText("<html lang> on the French dashboard", jsHTMLLang, "fr")
 	b.waitNumbers("dashboard rows of 100201 in French", jsRows, p.numbers(t, potsdam, true))
 }
@@ -102,7 +102,7 @@ func TestClaireDoesNotSeeAnnasTickets(t *testing.T) {
 	b.waitText("<html lang> on the login page", jsHTMLLang, "fr")
 	b.login(seed.ClaireEmail, seed.Password)
 	b.waitText("path after login", jsPath, "/")
-	b.waitText("dashboard heading", jsH1, "Tableau de bord de l'Assistance")
+	b.waitText("dashboard heading", jsH1, "Tableau de bord de l’Assistance")
 	b.waitText("<html lang> on the dashboard", jsHTMLLang, "fr")
 	b.waitContains("account in the top bar", jsAccount, "200300")
 
