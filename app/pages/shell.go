@@ -2,14 +2,12 @@ package pages
 
 import (
 	"net/url"
-	"slices"
 	"strconv"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/supportal/supportal/app/state"
 	"github.com/supportal/supportal/app/ticket"
-	"github.com/supportal/supportal/locales"
 )
 
 // shell is the frame of every page after login: the top bar (account with
@@ -35,6 +33,7 @@ type shell struct {
 	recordKind string      // the kind of records the address lists
 	loadedFor  string
 	menuOpen   string // "user", "support", "plus" or ""
+	navOpen    bool   // the navigation is shown on a narrow screen
 	redirected bool
 	path       string
 	// unsent: the drafts logging out would delete, while the user is
@@ -91,8 +90,18 @@ func (s *shell) OnNav(ctx app.Context) {
 	ctx.NewActionWithValue(state.EmbedNavigated, ctx.Page().URL().RequestURI())
 	s.viewID = ctx.Page().URL().Query().Get("view")
 	s.recordKind = ctx.Page().URL().Query().Get("kind")
-	s.menuOpen = ""
+	s.menuOpen, s.navOpen = "", false
+	// After a link within the app (not the first page shown), the focus
+	// goes to the new page's heading, which is read out — unless the page
+	// put it somewhere on purpose, or it stayed on a control of this page.
+	if navigatedBefore {
+		focusIfLost(ctx, "page-title")
+	}
+	navigatedBefore = true
 }
+
+// navigatedBefore: a page was shown before (only the UI goroutine uses it).
+var navigatedBefore bool
 
 func (s *shell) OnMount(ctx app.Context) {
 	s.ui = ctx
@@ -200,8 +209,8 @@ func (s *shell) renderMain(lang string) app.UI {
 	return app.Main().ID("main").Class("content").TabIndex(-1).Body(
 		newAppNotices().WithLang(lang).WithOffline(s.Session.Offline),
 		app.Div().Class("page-head").Body(
-			app.If(s.Heading != "", func() app.UI { return app.H1().Text(s.Heading) }).
-				Else(func() app.UI { return app.H1().Text(t(lang, s.Title)) }),
+			app.If(s.Heading != "", func() app.UI { return app.H1().ID("page-title").TabIndex(-1).Text(s.Heading) }).
+				Else(func() app.UI { return app.H1().ID("page-title").TabIndex(-1).Text(t(lang, s.Title)) }),
 			app.If(len(s.Actions) > 0, func() app.UI {
 				return app.Div().Class("page-actions").Body(app.Range(s.Actions).Slice(func(i int) app.UI { return s.Actions[i] }))
 			}),
@@ -210,348 +219,9 @@ func (s *shell) renderMain(lang string) app.UI {
 	)
 }
 
-// renderOutboxNav links the outbox, with the number of items waiting, while
-// it holds any (or is the page shown).
-func (s *shell) renderOutboxNav(lang string) app.UI {
-	if len(s.outbox.Items) == 0 && s.path != PathOutbox {
-		return nil
-	}
-	return app.Li().Body(navLink(s.currentNav(), PathOutbox, t(lang, "Outbox")).ID("nav-outbox").Body(
-		app.Text(t(lang, "Outbox")), outboxNavBadge(lang, s.outbox.Waiting()),
-	))
-}
-
-func (s *shell) renderTopBar(lang string) app.UI {
-	accounts := s.Session.Accounts()
-	current, hasAccount := s.Session.CurrentAccount()
-	return app.Header().Class("topbar").Body(
-		app.A().Class("brand").Href("/").Text("supportal"),
-		app.Div().Class("account").Class(map[bool]string{true: "account-vendor"}[s.onBehalf()]).Body(
-			app.If(s.Session.User.Agent, func() app.UI {
-				return app.Span().Class("account-current").Text(t(lang, "AgentWorkspace"))
-			}).ElseIf(hasAccount && len(accounts) > 1, func() app.UI {
-				return app.Label().Class("account-switch").Body(
-					app.Span().Class("visually-hidden").Text(t(lang, "Account")),
-					app.Select().ID("account-select").OnChange(s.onAccount).Body(
-						app.Range(accounts).Slice(func(i int) app.UI {
-							o := accounts[i]
-							// Other accounts say what waits there (the current
-							// one's count is in the navigation).
-							text := t(lang, "AccountOption", "Name", o.Name, "Number", o.AccountNumber)
-							if n := s.unread.In(o.ID); n > 0 && o.ID != current.ID {
-								text = t(lang, "AccountWithUnread", "Account", text, "Unread", locales.N(lang, "UnreadMessages", n, nil))
-							}
-							return app.Option().Value(strconv.FormatInt(o.ID, 10)).
-								Selected(o.ID == current.ID).
-								Text(text)
-						}),
-					),
-					// What waits in the other accounts: the tickets page
-					// lists the current account only.
-					labelledBadge("account-unread", s.unread.Total()-s.unread.In(current.ID),
-						func(n int) string { return locales.N(lang, "UnreadElsewhere", n, nil) }),
-				)
-			}).ElseIf(hasAccount, func() app.UI {
-				return app.Span().Class("account-current").Body(
-					app.Span().Class("account-name").Text(current.Name),
-					app.Span().Class("account-number").Text(t(lang, "AccountNumber", "Number", current.AccountNumber)),
-				)
-			}).Else(func() app.UI {
-				name := ""
-				if len(s.Session.Memberships) > 0 {
-					m := s.Session.Memberships[0].Organization
-					name = t(lang, "AccountOption", "Name", m.Name, "Number", m.AccountNumber)
-				}
-				return app.Span().Class("account-current").Body(
-					app.Span().Class("account-name").Text(name),
-					app.Span().Class("account-number").Text(t(lang, "NoAccount")),
-				)
-			}),
-			s.renderOnBehalf(lang),
-		),
-		app.If(s.live.Reconnecting && !s.net.Offline, func() app.UI { // the offline bar says more
-			return app.Span().ID("live-reconnecting").Class("live-status").Role("status").Text(t(lang, "Reconnecting"))
-		}),
-		newLangSwitch().WithLang(lang),
-		// Nothing to create where the user may only read (a vendor in a
-		// customer's read-only account), as on the dashboard.
-		app.If(len(s.Session.Accounts()) > 0 && s.Session.CanWrite(), func() app.UI {
-			return s.menu("support", "top-menu", t(lang, "SupportMenu"), t(lang, "SupportMenu"), "support-assistant-link",
-				app.A().ID("support-assistant-link").Href("/assistant").Text(t(lang, "SolveWithAssistant")),
-				app.A().ID("support-form-link").Href("/tickets/new").Text(t(lang, "CreateTicket")),
-			)
-		}),
-		s.menu("user", "user-menu", s.Session.User.Name, t(lang, "UserMenu"), map[bool]string{true: "settings-link", false: "logout"}[s.Session.Viewer().IsAdmin(s.Session.Account)],
-			app.P().Class("menu-email").Text(s.Session.User.Email),
-			app.If(s.Session.Viewer().IsAdmin(s.Session.Account), func() app.UI {
-				return app.A().ID("settings-link").Href(PathSettings).Text(t(lang, "AccountSettings"))
-			}),
-			app.If(s.installable, func() app.UI {
-				return app.Button().ID("install-app").Type("button").OnClick(s.onInstall).Text(t(lang, "InstallApp"))
-			}),
-			app.Button().ID("logout").OnClick(s.onLogout).Text(t(lang, "Logout")),
-		),
-	)
-}
-
-// vendorOrg is the vendor organization the user is a member of (0: none).
-func (s *shell) vendorOrg() int64 { return s.Session.VendorOrg() }
-
-// onVendorSupport opens the vendor's own tickets (private between the
-// vendor and support): it works in the vendor's account.
-func (s *shell) onVendorSupport(ctx app.Context, e app.Event) {
-	if id := s.vendorOrg(); id != 0 && id != s.Session.Account {
-		ctx.NewActionWithValue(state.SwitchAccount, id)
-	}
-}
-
-// renderOnBehalf warns a vendor user working in a customer's account: the
-// customer's name and account number in the warning colour, and what it
-// means (tickets created now belong to the customer; or read only).
-func (s *shell) renderOnBehalf(lang string) app.UI {
-	a, ok := s.Session.OnBehalf()
-	if !ok {
-		return nil
-	}
-	text := "VendorInCustomer"
-	if a.Effective() != ticket.AccessFull {
-		text = "VendorInCustomerReadOnly"
-	}
-	return app.Span().ID("on-behalf").Class("on-behalf").Role("status").
-		Text(t(lang, text, "Customer", a.Organization.Name, "Number", a.Organization.AccountNumber, "Vendor", a.Vendor.Name))
-}
-
-// onBehalf reports whether the user works in a customer's account as a
-// vendor.
-func (s *shell) onBehalf() bool {
-	_, ok := s.Session.OnBehalf()
-	return ok
-}
-
-// currentNav is the address the navigation marks as current: none while a
-// saved view is shown (the view is marked instead).
-func (s *shell) currentNav() string {
-	if s.viewID != "" {
-		return ""
-	}
-	return s.path
-}
-
-func (s *shell) renderNav(lang string) app.UI {
-	// In the vendor's own account the ticket list is "Vendor support": it
-	// is marked, not "Tickets".
-	tickets, vendorSupport := s.currentNav(), ""
-	if v := s.vendorOrg(); v != 0 && v == s.Session.Account {
-		tickets, vendorSupport = "", s.currentNav()
-	}
-	return app.Nav().Class("sidenav").Aria("label", t(lang, "Navigation")).Body(
-		app.If(len(s.Session.Accounts()) > 0 && s.Session.CanWrite(), func() app.UI {
-			return s.menu("plus", "nav-plus", "+", t(lang, "NewTicketMenu"), "plus-assistant-link",
-				app.A().ID("plus-assistant-link").Href("/assistant").Text(t(lang, "SupportAssistant")),
-				app.A().ID("plus-form-link").Href("/tickets/new").Text(t(lang, "CreateTicket")),
-			)
-		}),
-		app.Ul().Body(
-			app.Li().Body(navLink(s.path, "/", t(lang, "Dashboard"))),
-			app.Li().Body(navLink(tickets, "/tickets", t(lang, "Tickets")).Body(
-				app.Text(t(lang, "Tickets")), unreadBadge(lang, s.unread.In(s.Session.Account)),
-			)),
-			s.renderOutboxNav(lang),
-			app.If(s.Session.User.Agent, func() app.UI {
-				return app.Li().Body(navLink(s.currentNav(), PathAgent, t(lang, "AgentQueue")))
-			}),
-			app.If(s.Session.User.Agent || len(s.Session.Accounts()) > 0, func() app.UI { return s.renderRecordsNav(lang) }),
-			app.If(s.vendorOrg() != 0, func() app.UI {
-				return app.Li().Body(navLink(vendorSupport, "/tickets", t(lang, "VendorSupport")).ID("nav-vendor-support").OnClick(s.onVendorSupport))
-			}),
-			app.If(s.vendorOrg() != 0, func() app.UI {
-				return app.Li().Body(navLink(s.currentNav(), PathVendor, t(lang, "ManageAccounts")))
-			}),
-			app.If(s.Session.Viewer().IsAdmin(s.Session.Account), func() app.UI {
-				return app.Li().Body(navLink(s.currentNav(), PathSettings, t(lang, "AccountSettings")))
-			}),
-		),
-		app.If(len(s.views.Views) > 0, func() app.UI {
-			views := sortViews(s.views.Views)
-			return app.Div().Class("nav-views").Body(
-				app.H2().ID("nav-views-heading").Text(t(lang, "MyViews")),
-				app.Ul().Aria("labelledby", "nav-views-heading").Body(
-					app.Range(views).Slice(func(i int) app.UI {
-						v := views[i]
-						a := app.A().ID("nav-view-" + strconv.FormatInt(v.ID, 10)).Href(viewHref(v)).Dir("auto").Text(ticket.CleanText(v.Name))
-						if s.viewID == strconv.FormatInt(v.ID, 10) {
-							a = a.Aria("current", "page").Class("nav-current")
-						}
-						return app.Li().Body(a)
-					}),
-				),
-			)
-		}),
-		app.If(s.Session.User.Agent || len(s.Session.Accounts()) > 0, func() app.UI {
-			return app.H2().ID("nav-open-heading").Text(t(lang, "OpenTickets"))
-		}),
-		app.If(s.open.Status == state.Loaded && len(s.open.Tickets) == 0 && (s.Session.User.Agent || len(s.Session.Accounts()) > 0), func() app.UI {
-			return app.P().Class("muted").Text(t(lang, "NoOpenTickets"))
-		}),
-		errorBox(lang, besidesOffline(s.open.Err, s.net)),
-		app.Ul().Class("nav-tickets").Aria("labelledby", "nav-open-heading").Body(
-			app.Range(s.open.Tickets).Slice(func(i int) app.UI {
-				tk := s.open.Tickets[i]
-				return app.Li().Body(app.A().Href(ticketHref(tk.Number)).Title(ticket.Isolate(tk.Subject)).Body(
-					app.Span().Class("nav-number").Text(number(tk.Number)),
-					app.Span().Class("nav-subject").Dir("auto").Text(ticket.CleanText(tk.Subject)),
-					unreadBadge(lang, s.unread.For(tk.Number)),
-				))
-			}),
-		),
-	)
-}
-
-// navRecordKinds are the kinds of records the navigation may list (the
-// others are a filter of the records page away).
-var navRecordKinds = []ticket.RecordKind{ticket.RecordClaim, ticket.RecordRemittance, ticket.RecordEligibility, ticket.RecordAsset, ticket.RecordArticle}
-
-// renderRecordsNav is the "Records" area of an account with records: all
-// records, then a link per kind the account has, as the seeds name them
-// ("Anlagen", "ERA (remesas)").
-func (s *shell) renderRecordsNav(lang string) app.UI {
-	has := s.Session.KindsOfRecords()
-	if len(has) == 0 {
-		return nil
-	}
-	kinds := make([]ticket.RecordKind, 0, len(navRecordKinds))
-	for _, k := range navRecordKinds {
-		if slices.Contains(has, k) {
-			kinds = append(kinds, k)
-		}
-	}
-	current := ""
-	if s.path == PathRecords {
-		current = recordsHref(ticket.RecordKind(s.recordKind), "")
-	}
-	return app.Li().Body(
-		navLink(current, PathRecords, t(lang, "Records")).ID("nav-records"),
-		app.Ul().Class("nav-sub").Aria("label", t(lang, "Records")).Body(
-			app.Range(kinds).Slice(func(i int) app.UI {
-				k := kinds[i]
-				return app.Li().Body(navLink(current, recordsHref(k, ""), t(lang, k.PluralMessageID())).ID("nav-records-" + string(k)))
-			}),
-		),
-	)
-}
-
-func (s *shell) onAccount(ctx app.Context, e app.Event) {
-	id, err := strconv.ParseInt(ctx.JSSrc().Get("value").String(), 10, 64)
-	if err == nil {
-		ctx.NewActionWithValue(state.SwitchAccount, id)
-		// A ticket's page belongs to the ticket's account: in another
-		// account the user goes on from that account's tickets.
-		if ticketPath.MatchString(ctx.Page().URL().Path) || recordPath.MatchString(ctx.Page().URL().Path) {
-			ctx.Navigate(PathTickets)
-		}
-	}
-}
-
-// menu is a button that opens a small menu (name: "user", "support",
-// "plus"); the first focusable item gets the focus, Escape closes it and
-// gives the focus back to the button.
-func (s *shell) menu(name, class, label, ariaLabel, firstID string, items ...app.UI) app.UI {
-	open := s.menuOpen == name
-	accName := ariaLabel
-	if len([]rune(label)) > 1 && label != ariaLabel {
-		// A word shown (the user's name) is said first, as seen: speech
-		// control users say what they see.
-		accName = label + ", " + ariaLabel
-	}
-	// The handlers read s.menuOpen rather than capture open: go-app keeps
-	// an element's first handler when the closure's code is the same.
-	return app.Div().Class(class, "menu-wrap").OnKeyDown(func(ctx app.Context, e app.Event) {
-		if s.menuOpen == name && e.Get("key").String() == "Escape" {
-			s.menuOpen = ""
-			ctx.Defer(func(ctx app.Context) { focus(name + "-menu-button") })
-		}
-	}).On("focusout", func(ctx app.Context, e app.Event) {
-		// The focus went elsewhere (Tab past the last item): the menu
-		// closes. A click that focuses nothing is the pointer's business
-		// (onPointerDown): Safari focuses no link it clicks.
-		next := e.Get("relatedTarget")
-		if s.menuOpen == name && next.Truthy() && !ctx.JSSrc().Call("contains", next).Bool() {
-			s.menuOpen = ""
-		}
-	}).Body(
-		app.Button().ID(name+"-menu-button").Class("menu-button", name+"-button").Type("button").
-			Aria("label", accName).Title(ariaLabel).
-			Aria("expanded", strconv.FormatBool(open)).
-			OnClick(func(ctx app.Context, e app.Event) {
-				if s.menuOpen == name {
-					s.menuOpen = ""
-					return
-				}
-				s.menuOpen = name
-				ctx.Defer(func(ctx app.Context) { focus(firstID) })
-			}).Text(label),
-		app.If(open, func() app.UI {
-			return app.Div().ID(name + "-menu").Class("menu").Body(items...)
-		}),
-	)
-}
-
-// onPointerDown closes the open menu when the pointer goes down anywhere
-// outside it (the page, the language or account switch, another menu's
-// button opens that one instead).
-func (s *shell) onPointerDown(ctx app.Context, e app.Event) {
-	if s.menuOpen == "" {
-		return
-	}
-	if wrap := e.Get("target").Call("closest", ".menu-wrap"); wrap.Truthy() {
-		if b := app.Window().GetElementByID(s.menuOpen + "-menu-button"); b.Truthy() && wrap.Call("contains", b).Bool() {
-			return // inside the open menu, or its own button (which toggles it)
-		}
-	}
-	s.menuOpen = ""
-}
-
 // focus moves the keyboard focus to the element with id.
 func focus(id string) {
 	if el := app.Window().GetElementByID(id); el.Truthy() {
 		el.Call("focus")
 	}
-}
-
-// langSwitch chooses the language; logged-in users keep their choice.
-type langSwitch struct {
-	app.Compo
-	Lang string
-}
-
-func newLangSwitch() *langSwitch { return &langSwitch{} }
-
-func (l *langSwitch) WithLang(lang string) *langSwitch { l.Lang = lang; return l }
-
-func (l *langSwitch) Render() app.UI {
-	return app.Label().Class("lang-switch").Body(
-		app.Span().Class("visually-hidden").Text(t(l.Lang, "Language")),
-		app.Select().ID("lang-select").OnChange(l.onChange).Body(
-			app.Range(locales.Supported).Slice(func(i int) app.UI {
-				code := locales.Supported[i]
-				return app.Option().Value(code).Selected(code == l.Lang).Lang(code).Text(t(code, "LanguageName"))
-			}),
-		),
-	)
-}
-
-func (l *langSwitch) onChange(ctx app.Context, e app.Event) {
-	ctx.NewActionWithValue(state.SetLang, ctx.JSSrc().Get("value").String())
-}
-
-// OnAppInstallChange: the browser now offers to install the app, or it
-// was installed.
-func (s *shell) OnAppInstallChange(ctx app.Context) {
-	s.installable = ctx.IsAppInstallable() && !state.Embedded()
-}
-
-// onInstall asks the browser to install the app.
-func (s *shell) onInstall(ctx app.Context, e app.Event) {
-	s.menuOpen = ""
-	ctx.ShowAppInstallPrompt()
 }

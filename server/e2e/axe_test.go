@@ -111,8 +111,37 @@ func (b *browser) axeFindings(state string) []string {
 			}
 			out = append(out, fmt.Sprintf("%s at %d px: %s %s — %s: %s", state, size.w, v.Impact, v.ID, v.Help, strings.Join(where, "; ")))
 		}
+		if size.w < 1000 {
+			if wide := b.overflow(); wide != "" {
+				out = append(out, fmt.Sprintf("%s at %d px: scrolls sideways: %s", state, size.w, wide))
+			}
+		}
+	}
+	// The narrowest a side panel gets.
+	b.do("resizing to 360 px", chromedp.EmulateViewport(360, 740))
+	if wide := b.overflow(); wide != "" {
+		out = append(out, fmt.Sprintf("%s at 360 px: scrolls sideways: %s", state, wide))
 	}
 	return out
+}
+
+// overflow says what makes the page wider than the window ("" when it
+// fits): the page must not scroll sideways.
+func (b *browser) overflow() string {
+	b.t.Helper()
+	return eval[string](b, `(() => {
+		const w = document.documentElement.clientWidth;
+		if (document.documentElement.scrollWidth <= w) return "";
+		const wide = [];
+		for (const el of document.querySelectorAll("body *")) {
+			const r = el.getBoundingClientRect();
+			if (r.right > w + 1 && r.width > 0 && !el.closest(".visually-hidden, .table-wrap, .rows-scroll")) {
+				wide.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className && typeof el.className === "string" ? "." + el.className.split(" ").join(".") : "") + " (" + Math.round(r.right) + " px)");
+			}
+			if (wide.length === 5) break;
+		}
+		return "scrollWidth " + document.documentElement.scrollWidth + " > " + w + ": " + wide.join(", ");
+	})()`)
 }
 
 // setLang switches the app's language with its language menu.
@@ -184,19 +213,23 @@ func TestAccessibilityCustomer(t *testing.T) {
 		b.waitTrue("the type step's error", qExists(".field-error:not(:empty)"))
 		b.axeCheck(state("assistant, type with an error"))
 		b.jsClick("#f-type-web_interface_problem")
+		b.waitTrue("the type chosen", qChecked("#f-type-web_interface_problem"))
 		b.click("button#step-next")
-		for _, step := range []string{"account", "category"} {
-			if eval[string](b, jsPath) == "/assistant/"+step {
-				b.axeCheck(state("assistant, " + step))
-				b.click("button#step-next")
-			}
-		}
-		if eval[string](b, jsPath) == "/assistant/category" {
-			b.waitTrue("the category step's error", qExists(".field-error:not(:empty)"))
-			b.axeCheck(state("assistant, category with an error"))
-			b.jsClick("#f-category-error_message")
+		b.waitFalse("past the type step", jsPath+` === "/assistant/type"`)
+		if eval[string](b, jsPath) == "/assistant/account" {
+			b.axeCheck(state("assistant, account"))
 			b.click("button#step-next")
+			b.waitFalse("past the account step", jsPath+` === "/assistant/account"`)
 		}
+		b.waitText("the category step", jsPath, "/assistant/category")
+		b.waitTrue("the categories", qExists("#f-category-error_message"))
+		b.axeCheck(state("assistant, category"))
+		b.click("button#step-next")
+		b.waitTrue("the category step's error", qExists("#err-f-category:not(:empty)"))
+		b.axeCheck(state("assistant, category with an error"))
+		b.jsClick("#f-category-error_message")
+		b.waitTrue("the category chosen", qChecked("#f-category-error_message"))
+		b.click("button#step-next")
 		b.waitText("the details step", jsPath, "/assistant/details")
 		b.axeCheck(state("assistant, details"))
 		b.click("button#step-next")
