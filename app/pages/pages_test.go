@@ -453,7 +453,7 @@ func TestTicketsPageFiltersAndView(t *testing.T) {
 		p.views = state.Views{Status: state.Loaded, Views: []ticket.View{{ID: 4, Name: "Rechnungen", Query: ticket.Query{Category: "invoice"}}}}
 		p.viewID = 4
 		html := render(t, p)
-		mustContain(t, html, "<h1>Rechnungen</h1>", t_(lang, "FilterAndSortActive", "Count", 1), t_(lang, "RenameView"), t_(lang, "DeleteView"),
+		mustContain(t, html, ">Rechnungen</h1>", t_(lang, "FilterAndSortActive", "Count", 1), t_(lang, "RenameView"), t_(lang, "DeleteView"),
 			t_(lang, "CreatedFrom"), t_(lang, "SortBy"), t_(lang, "AwaitingMe"))
 		// The category and the sort of the address are selected.
 		if tag := openingTag(html, `value="invoice"`); !strings.Contains(tag, "selected") {
