@@ -13,10 +13,12 @@ type appNotices struct {
 	app.Compo
 
 	Lang    string
-	Offline bool // the session was opened from this browser's store
+	Offline bool  // the session was opened from this browser's store
+	User    int64 // the logged-in user
 
 	net    state.Net
 	update bool
+	offer  string // the browser's language, offered to the user once
 }
 
 func newAppNotices() *appNotices { return &appNotices{} }
@@ -26,9 +28,28 @@ func (n *appNotices) WithLang(v string) *appNotices { n.Lang = v; return n }
 // WithOffline: the app started without the server.
 func (n *appNotices) WithOffline(v bool) *appNotices { n.Offline = v; return n }
 
+// WithUser: the user the language offer is for.
+func (n *appNotices) WithUser(id int64) *appNotices { n.User = id; return n }
+
 func (n *appNotices) OnMount(ctx app.Context) {
 	ctx.ObserveState(state.NetState, &n.net)
 	n.update = ctx.AppUpdateAvailable()
+	n.offer = state.LangOffer(ctx, n.User, n.Lang)
+}
+
+// OnUpdate follows the user and language (the language changes with the
+// session).
+func (n *appNotices) OnUpdate(ctx app.Context) { n.offer = state.LangOffer(ctx, n.User, n.Lang) }
+
+func (n *appNotices) onSwitchLang(ctx app.Context, e app.Event) {
+	state.AnswerLangOffer(ctx, n.User, n.offer, true)
+	n.offer = ""
+}
+
+func (n *appNotices) onKeepLang(ctx app.Context, e app.Event) {
+	state.AnswerLangOffer(ctx, n.User, n.offer, false)
+	n.offer = ""
+	focus("page-title")
 }
 
 // OnAppUpdate: a new version was installed by the service worker; this
@@ -45,6 +66,15 @@ func (n *appNotices) Render() app.UI {
 				app.If(!n.net.Since.IsZero(), func() app.UI {
 					return app.Span().Class("muted").Text(" " + t(n.Lang, "OfflineSince", "Time", when(n.Lang, n.net.Since)))
 				}),
+			)
+		}),
+		// Asked in the language offered (the user may not read the
+		// current one), kept in the current one.
+		app.If(n.offer != "", func() app.UI {
+			return app.Div().ID("lang-offer").Class("update-bar").Role("region").Aria("labelledby", "lang-offer-text").Lang(n.offer).Body(
+				app.Span().ID("lang-offer-text").Text(t(n.offer, "LangOfferText")),
+				app.Button().ID("lang-offer-switch").Type("button").Class("primary").OnClick(n.onSwitchLang).Text(t(n.offer, "LangOfferSwitch")),
+				app.Button().ID("lang-offer-keep").Type("button").Lang(n.Lang).OnClick(n.onKeepLang).Text(t(n.Lang, "LangOfferKeep")),
 			)
 		}),
 		app.If(n.update, func() app.UI {

@@ -32,6 +32,9 @@ func (c *intake) renderAssistant(lang string, problems map[string]string) app.UI
 		body = loading(lang)
 	}
 	last := c.step == stepPreview
+	// The step before the preview may send at once: the preview is
+	// offered, not required (as on the one-page form).
+	beforePreview := index+2 == len(steps) && steps[len(steps)-1] == stepPreview
 	return app.Form().ID("assistant").Class("intake panel").NoValidate(true).OnSubmit(c.onNext).Body(
 		app.P().ID("step-of").Class("muted").Text(t(lang, "StepOf", "Current", index+1, "Total", len(steps))),
 		app.If(c.step == stepDetails || c.step == stepFiles || c.step == stepPreview, func() app.UI {
@@ -48,9 +51,13 @@ func (c *intake) renderAssistant(lang string, problems map[string]string) app.UI
 			app.If(index > 0, func() app.UI {
 				return app.Button().ID("step-back").Type("button").OnClick(c.onBack).Text(t(lang, "Back"))
 			}),
-			app.If(!last, func() app.UI {
+			app.If(beforePreview, func() app.UI {
+				return app.Button().ID("step-next").Type("submit").Text(t(lang, "PreviewButton"))
+			}),
+			app.If(beforePreview, func() app.UI { return c.sendButton(lang) }),
+			app.If(!last && !beforePreview, func() app.UI {
 				return app.Button().ID("step-next").Type("submit").Class("primary").Text(t(lang, "Next"))
-			}).Else(func() app.UI {
+			}).ElseIf(last, func() app.UI {
 				return c.sendButton(lang)
 			}),
 		),

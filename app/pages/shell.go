@@ -207,7 +207,7 @@ func (s *shell) Render() app.UI {
 // version), the page's heading and actions, its content.
 func (s *shell) renderMain(lang string) app.UI {
 	return app.Main().ID("main").Class("content").TabIndex(-1).Body(
-		newAppNotices().WithLang(lang).WithOffline(s.Session.Offline),
+		newAppNotices().WithLang(lang).WithOffline(s.Session.Offline).WithUser(s.Session.User.ID),
 		app.Div().Class("page-head").Body(
 			app.If(s.Heading != "", func() app.UI { return app.H1().ID("page-title").TabIndex(-1).Text(s.Heading) }).
 				Else(func() app.UI { return app.H1().ID("page-title").TabIndex(-1).Text(t(lang, s.Title)) }),

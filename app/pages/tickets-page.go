@@ -324,11 +324,21 @@ func (p *ticketsPage) onDelete(ctx app.Context, e app.Event) {
 func (p *ticketsPage) Render() app.UI {
 	lang := p.session.Lang
 	title := "Tickets"
-	if p.agentMode() {
+	switch v := p.session.VendorOrg(); {
+	case p.agentMode():
 		title = "AgentQueue"
+	case v != 0 && v == p.session.Account:
+		title = "VendorSupportTickets" // the vendor's own tickets with support
 	}
 	view, inView := p.currentView()
 	sh := newShell().WithTitle(title).WithSession(p.session)
+	if !p.agentMode() && len(p.session.Accounts()) > 0 && p.session.CanWrite() {
+		// A new ticket from the overview too (seed 004), both ways.
+		sh = sh.WithActions(
+			app.A().ID("tickets-new").Class("button primary").Href(PathNewTicket).Text(t(lang, "NewTicketMenu")),
+			app.A().ID("tickets-assistant").Class("button").Href("/assistant").Text(t(lang, "SupportAssistant")),
+		)
+	}
 	if inView {
 		sh = sh.WithHeading(view.Name)
 	}

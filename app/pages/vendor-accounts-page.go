@@ -14,6 +14,7 @@ import (
 type vendorAccountsPage struct {
 	app.Compo
 	session state.Session
+	search  string // what the user typed to find an account (seed 003: "busque y seleccione su cuenta")
 }
 
 func newVendorAccountsPage() *vendorAccountsPage { return &vendorAccountsPage{} }
@@ -35,9 +36,19 @@ func (p *vendorAccountsPage) onSwitch(ctx app.Context, e app.Event) {
 	ctx.Navigate("/")
 }
 
+func (p *vendorAccountsPage) onSearch(ctx app.Context, e app.Event) {
+	p.search = ctx.JSSrc().Get("value").String()
+}
+
 func (p *vendorAccountsPage) Render() app.UI {
 	lang := p.session.Lang
-	accounts := p.session.VendorAccounts
+	all := p.session.VendorAccounts
+	var accounts []ticket.VendorAccount
+	for _, a := range all {
+		if ticket.Matches(a.Organization.Name+" "+a.Organization.AccountNumber, p.search) {
+			accounts = append(accounts, a)
+		}
+	}
 	if p.session.LoggedIn && p.session.VendorOrg() == 0 {
 		// Only vendors' users have customer accounts to manage.
 		return newShell().WithTitle("ManageAccounts").WithSession(p.session).Body(errorBox(lang, ticket.ErrForbidden))
@@ -45,8 +56,17 @@ func (p *vendorAccountsPage) Render() app.UI {
 	return newShell().WithTitle("ManageAccounts").WithSession(p.session).Body(
 		app.Div().Class("panel").Body(
 			app.P().Class("muted").Text(t(lang, "ManageAccountsIntro")),
-			app.If(len(accounts) == 0, func() app.UI {
+			app.If(len(all) > 0, func() app.UI {
+				return app.Div().Class("field search").Body(
+					app.Label().For("vendor-accounts-search").Text(t(lang, "SearchAccounts")),
+					app.Input().ID("vendor-accounts-search").Type("search").Value(typed("vendor-accounts-search", p.search)).
+						Attr("autocomplete", "off").Aria("controls", "vendor-accounts").OnInput(p.onSearch),
+				)
+			}),
+			app.If(len(all) == 0, func() app.UI {
 				return app.P().ID("no-vendor-accounts").Text(t(lang, "NoVendorAccounts"))
+			}).ElseIf(len(accounts) == 0, func() app.UI {
+				return app.P().ID("no-vendor-accounts").Role("status").Text(t(lang, "NoAccountMatches", "Query", ticket.Isolate(p.search)))
 			}).Else(func() app.UI {
 				return app.Table().ID("vendor-accounts").Class("settings-table").Body(
 					app.THead().Body(app.Tr().Body(

@@ -6,6 +6,7 @@ package state
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"time"
 
 	"github.com/supportal/supportal/app/ticket"
@@ -45,6 +46,13 @@ func send(ctx context.Context, method, path string, in any, headers map[string]s
 			return 0, ticket.ErrorAnswer{}, ticket.ErrInternal
 		}
 		body = b
+	}
+	if id := shownUser.Load(); id != 0 {
+		named := map[string]string{ticket.UserHeader: strconv.FormatInt(id, 10)}
+		for k, v := range headers {
+			named[k] = v
+		}
+		headers = named
 	}
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()

@@ -4,6 +4,7 @@ package state
 
 import (
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -21,34 +22,51 @@ func store() (app.Value, error) {
 	return nil, errNoDB
 }
 
-// await waits for promise p. Never call it on the UI goroutine.
-func await(p app.Value) (app.Value, error) {
+// awaitLimit bounds a wait for the browser's database: one that never
+// answers (an upgrade blocked by a frozen tab holding an older version)
+// counts as no database, so the app goes on without it.
+const awaitLimit = 10 * time.Second
+
+// await waits for promise p, at most limit (0: no limit). Never call it on
+// the UI goroutine.
+func await(p app.Value, limit time.Duration) (app.Value, error) {
 	type result struct {
 		v   app.Value
 		err error
 	}
 	ch := make(chan result, 1)
-	ok := app.FuncOf(func(this app.Value, args []app.Value) any {
+	var ok, fail app.Func
+	var once sync.Once
+	release := func() { once.Do(func() { ok.Release(); fail.Release() }) }
+	ok = app.FuncOf(func(this app.Value, args []app.Value) any {
 		v := app.Undefined()
 		if len(args) > 0 {
 			v = args[0]
 		}
 		ch <- result{v: v}
+		release()
 		return nil
 	})
-	fail := app.FuncOf(func(this app.Value, args []app.Value) any {
+	fail = app.FuncOf(func(this app.Value, args []app.Value) any {
 		msg := "failed"
 		if len(args) > 0 && args[0].Truthy() {
 			msg = args[0].Call("toString").String()
 		}
 		ch <- result{err: errors.New(msg)}
+		release()
 		return nil
 	})
-	defer ok.Release()
-	defer fail.Release()
 	p.Call("then", ok, fail)
-	r := <-ch
-	return r.v, r.err
+	if limit <= 0 {
+		r := <-ch
+		return r.v, r.err
+	}
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-time.After(limit):
+		return nil, errNoDB // the functions stay until the promise settles
+	}
 }
 
 // dbCall calls method of web/store.js and waits for its answer.
@@ -57,7 +75,11 @@ func dbCall(method string, args ...any) (app.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	return await(s.Call(method, args...))
+	limit := awaitLimit
+	if method == "exclusive" {
+		limit = 0 // it holds the lock while the outbox is sent
+	}
+	return await(s.Call(method, args...), limit)
 }
 
 func dbAvailable() bool {

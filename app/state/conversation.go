@@ -96,15 +96,19 @@ func SaveReplyDraft(ctx app.Context, userID, number int64, d ReplyDraft) {
 func handleSendReply(ctx app.Context, a app.Action) {
 	in, _ := a.Value.(ReplyInput)
 	s := CurrentSession(ctx)
+	gen := sessionGen.Load()
 	ctx.SetState(ReplyState, Reply{Status: Loading, Number: in.Number})
 	if in.Key == "" {
 		in.Key = NewKey()
 	}
 	var res ticket.ReplyAnswer
-	uploaded, err := in.sendHeld(s) // files attached offline go up first
+	uploaded, err := in.sendHeld(s, gen) // files attached offline go up first
 	status, body := heldOutcome(err)
-	if err == nil {
+	if err == nil && sessionGen.Load() == gen {
 		status, body, err = send(context.Background(), "POST", "/api/v1/tickets/"+strconv.FormatInt(in.Number, 10)+"/messages", in.ReplyRequest, map[string]string{"Idempotency-Key": in.Key}, &res)
+	}
+	if sessionGen.Load() != gen {
+		return // logged out meanwhile: nothing is kept, shown or queued
 	}
 	if err != nil && passing(status) && s.LoggedIn {
 		if queueFailed(ctx, s, OutboxItem{ID: in.Key, Kind: OutboxReply, Reply: &in, Ticket: in.Number}, outcomeOf(status, body, err)) {

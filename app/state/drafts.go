@@ -26,15 +26,17 @@ import (
 var drafts = newDraftBook()
 
 type draftBook struct {
-	mu     sync.Mutex
-	values map[string]string  // key (draftKey, replyKey) → JSON
-	dirty  map[string]bool    // changed, not written yet
-	clear  bool               // every draft to be erased before the dirty ones are written
-	busy   bool               // the writer is writing
-	local  bool               // no database: localStorage holds the drafts
-	ls     app.BrowserStorage // localStorage, for the writer's fallback
-	wake   chan struct{}
-	done   *sync.Cond // signalled when the writer has nothing left
+	mu       sync.Mutex
+	values   map[string]string  // key (draftKey, replyKey) → JSON
+	dirty    map[string]bool    // changed, not written yet
+	inflight map[string]bool    // being written
+	clear    bool               // every draft to be erased before the dirty ones are written
+	busy     bool               // the writer is writing
+	local    bool               // no database: localStorage holds the drafts
+	closed   bool               // forgotten (logout): nothing is kept until the next session opens the book
+	ls       app.BrowserStorage // localStorage, for the writer's fallback
+	wake     chan struct{}
+	done     *sync.Cond // signalled when the writer has nothing left
 }
 
 func newDraftBook() *draftBook {
@@ -53,8 +55,11 @@ func isDraftKey(k string) bool {
 func (b *draftBook) get(ctx app.Context, key string, v any) bool {
 	b.mu.Lock()
 	s, ok := b.values[key]
-	local := b.local
+	local, closed := b.local, b.closed
 	b.mu.Unlock()
+	if closed {
+		return false
+	}
 	if local {
 		if !ctx.LocalStorage().Contains(key) {
 			return false
@@ -67,9 +72,12 @@ func (b *draftBook) get(ctx app.Context, key string, v any) bool {
 // set keeps v under key (v nil: deletes it).
 func (b *draftBook) set(ctx app.Context, key string, v any) {
 	b.mu.Lock()
-	local := b.local
+	local, closed := b.local, b.closed
 	b.ls = ctx.LocalStorage()
 	b.mu.Unlock()
+	if closed {
+		return // typed while logging out: the next person must not find it
+	}
 	if local {
 		if v == nil {
 			ctx.LocalStorage().Del(key)
@@ -125,7 +133,7 @@ func (b *draftBook) forget(ctx app.Context) {
 	b.mu.Lock()
 	b.values = map[string]string{}
 	b.dirty = map[string]bool{}
-	b.clear = true
+	b.clear, b.closed = true, true
 	b.mu.Unlock()
 	b.kick()
 	// A database that failed once may have left drafts here too.
@@ -163,9 +171,10 @@ func (b *draftBook) write() {
 					batch[k] = nil
 				}
 			}
+			b.inflight = b.dirty
 			b.dirty, b.clear = map[string]bool{}, false
 			if !clear && len(batch) == 0 {
-				b.busy = false
+				b.busy, b.inflight = false, nil
 				b.done.Broadcast()
 				b.mu.Unlock()
 				break
@@ -232,14 +241,14 @@ func openDrafts(ctx app.Context) {
 	b.mu.Unlock()
 	if !dbAvailable() {
 		b.mu.Lock()
-		b.local = true
+		b.local, b.closed = true, false
 		b.mu.Unlock()
 		return
 	}
 	entries, err := dbEntries(dbDrafts, storagePrefix)
 	if err != nil {
 		b.mu.Lock()
-		b.local = true
+		b.local, b.closed = true, false
 		b.mu.Unlock()
 		return
 	}
@@ -268,7 +277,7 @@ func openDrafts(ctx app.Context) {
 				}
 			}
 			b.mu.Lock()
-			b.local = true
+			b.local, b.closed = true, false
 			b.mu.Unlock()
 			return
 		}
@@ -276,8 +285,27 @@ func openDrafts(ctx app.Context) {
 		ctx.LocalStorage().Del(k)
 	}
 	b.mu.Lock()
-	b.values, b.local = values, false
+	b.values, b.local, b.closed = values, false, false
 	b.mu.Unlock()
+	spillAtPageHide()
+}
+
+// spill writes the changes not yet in the database to localStorage, at
+// once: the page is going away (a reload, the tab closed) and the writer
+// may not get to them. The next openDrafts takes them into the database.
+func (b *draftBook) spill() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ls == nil || b.closed {
+		return
+	}
+	for _, keys := range []map[string]bool{b.inflight, b.dirty} {
+		for k := range keys {
+			if v, ok := b.values[k]; ok {
+				b.ls.Set(k, json.RawMessage(v))
+			}
+		}
+	}
 }
 
 // reread reads the draft under key again: another tab changed it (key

@@ -152,3 +152,45 @@ func TestDraftChangedInAnotherTab(t *testing.T) {
 		t.Errorf("after another tab logged out: %q", d.Subject)
 	}
 }
+
+// What is typed while the user logs out (the book forgotten) is not kept
+// for the next person; the next session keeps drafts again.
+func TestDraftsClosedAfterForgetting(t *testing.T) {
+	ctx := testContext(t)
+	openDrafts(ctx)
+	forgetBrowserData(ctx)
+	SaveReplyDraft(ctx, 7, 10005, ReplyDraft{Body: "getippt beim Abmelden"})
+	drafts.flush()
+	if d := LoadReplyDraft(ctx, 7, 10005); d.Body != "" {
+		t.Errorf("a draft typed during logout is shown: %q", d.Body)
+	}
+	if left, _ := dbEntries(dbDrafts, ""); len(left) != 0 {
+		t.Errorf("a draft typed during logout is stored: %v", left)
+	}
+	openDrafts(ctx) // the next login
+	SaveReplyDraft(ctx, 8, 10005, ReplyDraft{Body: "nach der Anmeldung"})
+	if d := LoadReplyDraft(ctx, 8, 10005); d.Body != "nach der Anmeldung" {
+		t.Errorf("after the next login: %q", d.Body)
+	}
+}
+
+// A page going away spills what the writer has not written yet to
+// localStorage; the next start takes it into the database.
+func TestDraftsSpilledWhenThePageGoes(t *testing.T) {
+	ctx := testContext(t)
+	openDrafts(ctx)
+	drafts.mu.Lock() // the writer is held up: nothing reaches the database
+	drafts.values[replyKey(7, 10005)] = `{"body":"letzte Tasten"}`
+	drafts.dirty[replyKey(7, 10005)] = true
+	drafts.ls = ctx.LocalStorage()
+	drafts.mu.Unlock()
+	drafts.spill()
+	if !ctx.LocalStorage().Contains(replyKey(7, 10005)) {
+		t.Fatal("nothing spilled")
+	}
+	drafts = newDraftBook() // the page reloaded
+	openDrafts(ctx)
+	if d := LoadReplyDraft(ctx, 7, 10005); d.Body != "letzte Tasten" {
+		t.Errorf("after the reload: %q", d.Body)
+	}
+}

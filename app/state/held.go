@@ -71,8 +71,11 @@ func ForgetHeld(s Session, held []HeldFile) {
 // server refused a file or the browser lost it (the user decides). The
 // held files stay in the browser until the caller has kept the uploads
 // (ForgetHeld).
-func uploadHeld(s Session, orgID int64, held []HeldFile) (done []ticket.Attachment, err *Error) {
+func uploadHeld(s Session, gen int64, orgID int64, held []HeldFile) (done []ticket.Attachment, err *Error) {
 	for _, h := range held {
+		if sessionGen.Load() != gen {
+			return done, errSessionEnded // nothing of the user goes up under the next one's session
+		}
 		file, ok, dberr := dbGetFile(s.outboxPrefix() + h.ID)
 		if dberr != nil || !ok {
 			return done, errHeldGone
@@ -89,22 +92,23 @@ func uploadHeld(s Session, orgID int64, held []HeldFile) (done []ticket.Attachme
 // sendHeld uploads the held files of d (to its account) and moves them to
 // its attachments; it returns the held files uploaded, for ForgetHeld
 // once the draft is kept or sent.
-func (d *Draft) sendHeld(s Session) ([]HeldFile, *Error) {
-	return sendHeld(s, d.OrganizationID, &d.Held, &d.Files, &d.Attachments)
+func (d *Draft) sendHeld(s Session, gen int64) ([]HeldFile, *Error) {
+	return sendHeld(s, gen, d.OrganizationID, &d.Held, &d.Files, &d.Attachments)
 }
 
 // sendHeld is Draft.sendHeld for a reply.
-func (in *ReplyInput) sendHeld(s Session) ([]HeldFile, *Error) {
-	return sendHeld(s, in.OrganizationID, &in.Held, &in.Files, &in.Attachments)
+func (in *ReplyInput) sendHeld(s Session, gen int64) ([]HeldFile, *Error) {
+	return sendHeld(s, gen, in.OrganizationID, &in.Held, &in.Files, &in.Attachments)
 }
 
 // sendHeld uploads *held to account orgID, moving each uploaded file from
-// *held to *files and its id to *ids.
-func sendHeld(s Session, orgID int64, held *[]HeldFile, files *[]ticket.Attachment, ids *[]string) (uploaded []HeldFile, err *Error) {
+// *held to *files and its id to *ids. It stops when the session of gen
+// ended meanwhile (sessionGen).
+func sendHeld(s Session, gen int64, orgID int64, held *[]HeldFile, files *[]ticket.Attachment, ids *[]string) (uploaded []HeldFile, err *Error) {
 	if len(*held) == 0 {
 		return nil, nil
 	}
-	done, err := uploadHeld(s, orgID, *held)
+	done, err := uploadHeld(s, gen, orgID, *held)
 	*files = append(*files, done...)
 	for _, a := range done {
 		*ids = append(*ids, a.ID)

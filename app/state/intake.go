@@ -180,16 +180,22 @@ func handleLoadCatalog(ctx app.Context, a app.Action) {
 func handleSubmitDraft(ctx app.Context, a app.Action) {
 	d, _ := a.Value.(Draft)
 	s := CurrentSession(ctx)
+	gen := sessionGen.Load()
 	ctx.SetState(SubmitState, Submit{Status: Loading, Flow: d.Flow})
 	var res struct {
 		Ticket  ticket.TicketView   `json:"ticket"`
 		Message *ticket.MessageView `json:"message"`
 	}
 	// Files attached offline go up first.
-	uploaded, err := d.sendHeld(s)
+	uploaded, err := d.sendHeld(s, gen)
 	status, body := heldOutcome(err)
-	if err == nil {
+	if err == nil && sessionGen.Load() == gen {
 		status, body, err = send(context.Background(), "POST", "/api/v1/tickets", d.Draft, map[string]string{"Idempotency-Key": d.Key}, &res)
+	}
+	if sessionGen.Load() != gen {
+		// The user logged out (or another logged in) meanwhile: nothing
+		// of the send is kept, shown or queued for them.
+		return
 	}
 	if err != nil && passing(status) && s.LoggedIn {
 		// The server cannot take it now: the outbox sends it later, with

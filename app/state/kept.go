@@ -76,15 +76,22 @@ func keptCatalogOf(s Session) (keptCatalog, bool) {
 // session, the catalog, lists and tickets and, unless keepOutbox, the
 // outbox with its files.
 func forgetKeptData(s Session, keepOutbox bool) {
-	forgetKeptSession()
-	if !s.LoggedIn {
-		return
-	}
-	if keepOutbox {
-		forgetKeptAnswers(s)
+	forgetAllKept()
+	if !s.LoggedIn || keepOutbox {
 		return
 	}
 	dbClear(s.outboxPrefix())
+}
+
+// forgetAllKept erases every session, catalog, list and ticket kept in
+// this browser, of every user and store (the outbox stays): nobody is
+// logged in, and what an earlier session left (ended while the app was
+// closed, or on a store that is gone) must not stay behind.
+func forgetAllKept() {
+	entries, _ := dbEntries(dbCache, "")
+	for _, e := range entries {
+		dbDel(dbCache, e.Key)
+	}
 }
 
 // forgetKeptAnswers erases the session, catalog, lists and tickets kept of

@@ -153,9 +153,9 @@ func runLive(runCtx context.Context, ctx app.Context, userID int64, dial func(pa
 	for runCtx.Err() == nil {
 		var last int64
 		ctx.LocalStorage().Get(lastEventKey(userID), &last)
-		path := "/api/v1/events"
+		path := "/api/v1/events?" + ticket.UserParam + "=" + strconv.FormatInt(userID, 10)
 		if last > 0 {
-			path += "?after=" + strconv.FormatInt(last, 10)
+			path += "&after=" + strconv.FormatInt(last, 10)
 		}
 		sock := newSocket()
 		closeSocket := dial(path, sock)

@@ -179,7 +179,8 @@ func TestLiveOverflowResumesAfterLastHandled(t *testing.T) {
 		return func() {}
 	})
 	first, again := <-paths, <-paths
-	if want := "/api/v1/events?after=" + strconv.Itoa(socketBuffer); first != "/api/v1/events" || again != want {
+	base := "/api/v1/events?user=" + strconv.Itoa(anna)
+	if want := base + "&after=" + strconv.Itoa(socketBuffer); first != base || again != want {
 		t.Errorf("connected to %s, then %s; want %s after the socket overflowed", first, again, want)
 	}
 }

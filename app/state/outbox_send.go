@@ -121,8 +121,10 @@ var (
 	// sessionGen changes when a session ends here (logout, expiry): a send
 	// under way for it stops and writes nothing back.
 	sessionGen atomic.Int64
-	flushing   atomic.Bool
-	flushTimer struct {
+	// errSessionEnded: a send stopped because its session ended.
+	errSessionEnded = ticket.Errorf(ticket.CodeUnauthorized, "ErrUnauthorized", "")
+	flushing        atomic.Bool
+	flushTimer      struct {
 		sync.Mutex
 		t *time.Timer
 	}
@@ -204,7 +206,7 @@ func flushOutbox(ctx app.Context, s Session) {
 		}
 		publishOutbox(ctx, s)
 		tellTabs(tabOutbox)
-		o := sendOutboxItem(ctx, s, &it)
+		o := sendOutboxItem(ctx, s, gen, &it)
 		if sessionGen.Load() != gen {
 			return // the outbox was erased with the session
 		}
@@ -225,17 +227,20 @@ func flushOutbox(ctx app.Context, s Session) {
 // sendOutboxItem sends it once, with its key: first the files attached
 // offline (the item keeps their uploads at once, so they go up once),
 // then the ticket or reply.
-func sendOutboxItem(ctx app.Context, s Session, it *OutboxItem) sendOutcome {
+func sendOutboxItem(ctx app.Context, s Session, gen int64, it *OutboxItem) sendOutcome {
 	var uploaded []HeldFile
 	var err *Error
 	switch {
 	case it.Draft != nil:
-		uploaded, err = it.Draft.sendHeld(s)
+		uploaded, err = it.Draft.sendHeld(s, gen)
 	case it.Reply != nil:
-		uploaded, err = it.Reply.sendHeld(s)
+		uploaded, err = it.Reply.sendHeld(s, gen)
 	}
 	if len(uploaded) > 0 && writeOutboxItem(s, *it) == nil {
 		ForgetHeld(s, uploaded)
+	}
+	if err == nil && sessionGen.Load() != gen {
+		err = errSessionEnded // logged out while the files went up: the item waits
 	}
 	if err != nil {
 		status, body := heldOutcome(err)

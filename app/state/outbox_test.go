@@ -288,8 +288,17 @@ func TestKeptTicketsBounded(t *testing.T) {
 	if got, at, ok := keptValue[ticketAnswer](s.ticketKey(keptTickets + 2)); !ok || got.Ticket.Number != keptTickets+2 || at.IsZero() {
 		t.Errorf("the last ticket: %+v at %v (%v)", got.Ticket, at, ok)
 	}
+	// Another user's tickets, left by a session that ended while the app
+	// was closed, and a store that is gone: the logout takes them too; the
+	// outbox stays when asked to.
+	other := Session{LoggedIn: true, Store: "store-gone", User: ticket.User{ID: 9}}
+	keepTicket(other, 7, ticketAnswer{Ticket: ticket.TicketView{Number: 7, Subject: "Patient"}})
+	dbPut(dbOutbox, s.outboxPrefix()+"item", `{"id":"item"}`)
 	forgetKeptData(s, true) // keep the outbox, not the rest
-	if entries, _ := dbEntries(dbCache, s.outboxPrefix()); len(entries) != 0 {
-		t.Errorf("%d kept answers after logout", len(entries))
+	if entries, _ := dbEntries(dbCache, ""); len(entries) != 0 {
+		t.Errorf("%d kept answers after logout: %v", len(entries), entries)
+	}
+	if entries, _ := dbEntries(dbOutbox, s.outboxPrefix()); len(entries) != 1 {
+		t.Errorf("the outbox kept for the next login holds %d items, want 1", len(entries))
 	}
 }

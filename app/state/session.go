@@ -157,6 +157,24 @@ type LoginForm struct {
 	RetryAfter int
 }
 
+// shownUser is the user the app shows (0: nobody); every API request names
+// them (ticket.UserHeader), so a tab left showing one user never acts as
+// another who logged in in another window.
+var shownUser atomic.Int64
+
+// sessionChanged: another user logged in in another window of this
+// browser (the session cookie is theirs now). Whatever this tab was doing
+// stops, and it starts again as that user; the drafts of the user it
+// showed stay theirs, for their next login.
+func sessionChanged() {
+	sessionGen.Add(1)
+	shownUser.Store(0)
+	stopLive()
+	if app.IsClient {
+		app.Window().Get("location").Call("assign", "/")
+	}
+}
+
 // LoginInput is the value of the Login action.
 type LoginInput = ticket.Credentials
 
@@ -209,6 +227,15 @@ func InitialLang() string {
 			return v
 		}
 	}
+	return BrowserLang()
+}
+
+// BrowserLang is the supported language the browser asks for first
+// (navigator.languages), else English.
+func BrowserLang() string {
+	if app.IsServer {
+		return locales.Default
+	}
 	nav := app.Window().Get("navigator")
 	var prefs []string
 	if langs := nav.Get("languages"); langs.Truthy() {
@@ -228,6 +255,10 @@ func InitialLang() string {
 func expired(ctx app.Context, err *Error) bool {
 	if err == nil || err.Code != ticket.CodeUnauthorized {
 		return false
+	}
+	if err.MessageID == ticket.ErrSessionChanged.MessageID {
+		sessionChanged()
+		return true
 	}
 	sessionGen.Add(1) // a send under way stops
 	cur := CurrentSession(ctx)
@@ -278,6 +309,7 @@ func loggedIn(ctx app.Context, me ticket.Me) Session {
 		s.Lang = InitialLang()
 	}
 	storeID.Store(me.StoreID)
+	shownUser.Store(me.User.ID)
 	adoptUnkeyedDrafts(ctx, me.User.ID)
 	openDrafts(ctx)
 	var saved string
@@ -305,6 +337,11 @@ func handleLoadSession(ctx app.Context, a app.Action) {
 		watchNet(ctx)
 		listenTabs(func(msg string) {
 			switch {
+			case strings.HasPrefix(msg, tabLogin):
+				uid, _ := strconv.ParseInt(strings.TrimPrefix(msg, tabLogin), 10, 64)
+				if id := shownUser.Load(); id != 0 && id != uid {
+					sessionChanged()
+				}
 			case strings.HasPrefix(msg, tabDraft):
 				go drafts.reread(strings.TrimPrefix(msg, tabDraft))
 			case msg == tabOutbox:
@@ -348,7 +385,7 @@ func handleLoadSession(ctx app.Context, a app.Action) {
 		startOutbox(ctx)
 	case err.Code == ticket.CodeUnauthorized:
 		forgetBrowserData(ctx) // a session that ended while the app was closed
-		forgetKeptSession()
+		forgetAllKept()
 		ctx.SetState(SessionState, Session{Status: Loaded, Lang: lang})
 	case err == errOffline:
 		// The server cannot be reached: the app opens with the session
@@ -382,6 +419,7 @@ func handleLogin(ctx app.Context, a app.Action) {
 		return
 	}
 	s := loggedIn(ctx, me)
+	tellTabs(tabLogin + strconv.FormatInt(me.User.ID, 10))
 	setLangCookie(s.Lang)
 	keepSession(me)
 	ctx.SetState(LoginState, LoginForm{})
@@ -401,6 +439,7 @@ func handleLogout(ctx app.Context, a app.Action) {
 	cur := CurrentSession(ctx)
 	sessionGen.Add(1) // a send under way stops before it writes anything back
 	stopLive()
+	defer shownUser.Store(0) // after the logout call, which names the user
 	err := call(context.Background(), "POST", "/api/v1/logout", nil, nil)
 	forgetBrowserData(ctx)
 	forgetKeptData(cur, in.KeepOutbox)

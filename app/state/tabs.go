@@ -5,4 +5,5 @@ const (
 	tabLogout = "logout" // the user logged out in this tab
 	tabOutbox = "outbox" // the outbox changed
 	tabDraft  = "draft:" // the draft whose key follows changed (none: every draft was erased)
+	tabLogin  = "login:" // the user whose id follows logged in
 )

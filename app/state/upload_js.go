@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/supportal/supportal/app/ticket"
 )
 
 // xhrUpload posts the multipart form of an upload with XMLHttpRequest,
@@ -47,6 +49,9 @@ func xhrUpload(orgID int64, file app.Value, progress func(sent, total int64)) (i
 	defer onError.Release()
 	xhr.Call("open", "POST", "/api/v1/uploads")
 	xhr.Call("setRequestHeader", "Accept", "application/json")
+	if id := shownUser.Load(); id != 0 {
+		xhr.Call("setRequestHeader", ticket.UserHeader, strconv.FormatInt(id, 10))
+	}
 	xhr.Get("upload").Call("addEventListener", "progress", onProgress)
 	for _, ev := range []string{"error", "abort", "timeout"} {
 		xhr.Call("addEventListener", ev, onError)

@@ -42,8 +42,12 @@ func Errorf(code Code, messageID, field string) *Error {
 
 // Common errors. Each MessageID exists in every locale.
 var (
-	ErrNotFound       = Errorf(CodeNotFound, "ErrNotFound", "")
-	ErrUnauthorized   = Errorf(CodeUnauthorized, "ErrUnauthorized", "")
+	ErrNotFound     = Errorf(CodeNotFound, "ErrNotFound", "")
+	ErrUnauthorized = Errorf(CodeUnauthorized, "ErrUnauthorized", "")
+	// ErrSessionChanged: the request names a user (UserHeader) who is not
+	// the one this browser's session cookie now belongs to — another user
+	// logged in in another window of the browser.
+	ErrSessionChanged = Errorf(CodeUnauthorized, "ErrSessionChanged", "")
 	ErrForbidden      = Errorf(CodeForbidden, "ErrForbidden", "")
 	ErrBadCredentials = Errorf(CodeUnauthorized, "ErrBadCredentials", "")
 	ErrTooManyLogins  = Errorf(CodeTooMany, "ErrTooManyLogins", "")

@@ -108,3 +108,31 @@ func (d *Draft) Clean() {
 		d.Fields[k] = CleanText(v)
 	}
 }
+
+// foldLetters are the letters with diacritics of the portal's languages
+// and their base letters.
+var foldLetters = strings.NewReplacer(
+	"à", "a", "á", "a", "â", "a", "ä", "a", "ã", "a", "å", "a", "æ", "ae",
+	"ç", "c", "è", "e", "é", "e", "ê", "e", "ë", "e",
+	"ì", "i", "í", "i", "î", "i", "ï", "i", "ñ", "n",
+	"ò", "o", "ó", "o", "ô", "o", "ö", "o", "õ", "o", "ø", "o", "œ", "oe",
+	"ù", "u", "ú", "u", "û", "u", "ü", "u", "ý", "y", "ÿ", "y", "ß", "ss",
+)
+
+// Fold is s as a search compares it: lower case, without the diacritics
+// of the portal's languages ("Clínica" finds "clinica", "Müller" "muller").
+func Fold(s string) string {
+	return foldLetters.Replace(strings.ToLower(s))
+}
+
+// Matches reports whether every word of query appears in text, both
+// folded (part of a word is enough: "sonnen" finds "Sonnenschein").
+func Matches(text, query string) bool {
+	t := Fold(text)
+	for _, w := range strings.Fields(Fold(query)) {
+		if !strings.Contains(t, w) {
+			return false
+		}
+	}
+	return true
+}

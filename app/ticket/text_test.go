@@ -100,3 +100,23 @@ func FuzzCleanText(f *testing.F) {
 		}
 	})
 }
+
+func TestMatches(t *testing.T) {
+	for _, c := range []struct {
+		text, query string
+		want        bool
+	}{
+		{"Clínica Sol (300400)", "clinica", true},
+		{"Clínica Sol (300400)", "CLÍNICA 3004", true},
+		{"Praxis Müller-Lüdenscheidt", "muller lud", true},
+		{"Cabinet Lumière", "lumiere cab", true},
+		{"Cabinet Lumière", "lumiere sol", false},
+		{"Straße 5", "strasse", true},
+		{"anything", "", true},
+		{"Praxis Sonnenschein", "sonnenscheinx", false},
+	} {
+		if got := Matches(c.text, c.query); got != c.want {
+			t.Errorf("Matches(%q, %q) = %v, want %v", c.text, c.query, got, c.want)
+		}
+	}
+}

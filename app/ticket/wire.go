@@ -149,3 +149,13 @@ type TicketAnswer struct {
 	Ticket  TicketView   `json:"ticket"`
 	Message *MessageView `json:"message,omitempty"`
 }
+
+// A page of the app names the user it shows in every API request (the
+// header; the live events' websocket: the query parameter). The session
+// cookie belongs to the browser, not the tab: when another user logged in
+// in another window, a tab still showing the first one is refused
+// (ErrSessionChanged) instead of acting as the second.
+const (
+	UserHeader = "Supportal-User"
+	UserParam  = "user"
+)

@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"net/url"
 	"runtime"
+	"strconv"
 	"sync"
 	"time"
 
@@ -294,11 +295,25 @@ func (s *Server) authed(h handler) http.HandlerFunc {
 			s.writeError(w, r, err)
 			return
 		}
+		if !sameUser(r, v) {
+			s.writeError(w, r, ticket.ErrSessionChanged)
+			return
+		}
 		r = r.WithContext(withViewer(r.Context(), viewerAt{v, version, sess}))
 		if err := h(w, r); err != nil {
 			s.writeError(w, r, err)
 		}
 	}
+}
+
+// sameUser reports whether the user r names (ticket.UserHeader, or
+// ticket.UserParam on the websocket), if any, is v.
+func sameUser(r *http.Request, v ticket.Viewer) bool {
+	want := r.Header.Get(ticket.UserHeader)
+	if want == "" {
+		want = r.URL.Query().Get(ticket.UserParam)
+	}
+	return want == "" || want == strconv.FormatInt(v.User.ID, 10)
 }
 
 func viewerOf(r *http.Request) ticket.Viewer {

@@ -123,3 +123,52 @@ func TestLogoutInAnotherTab(t *testing.T) {
 	tab.waitText("which says why", qText("#logged-out-elsewhere"), msg(t, "es", "LoggedOutElsewhere"))
 	tab.waitFalse("and promises no way back", qExists("#session-expired"))
 }
+
+// Two login pages in one browser: Anna logs in in the first, Bernd then in
+// the second (the browser's session cookie is his now). The first tab does
+// not go on as Anna with Bernd's session: it starts again as Bernd, and a
+// reply it had been writing never goes out under his name.
+func TestAnotherLoginInAnotherTab(t *testing.T) {
+	p := startPortal(t)
+	b := newBrowser(t, p, "de-DE")
+	b.open("/login")
+	tab, cancel := chromedp.NewContext(b.ctx) // a second tab of the same browser
+	defer cancel()
+	b2 := &browser{t: t, ctx: tab, base: b.base, stop: cancel}
+	b2.front()
+	b2.open("/login")
+	b2.waitTrue("the second login page", qExists("form#login-form"))
+
+	b.front()
+	b.login(seed.AnnaEmail, seed.Password)
+	b.waitText("Anna in the first tab", qText("#user-menu-button"), "Anna Admin")
+	n := p.numbers(t, p.org(t, "100200"), true)[0]
+	b.open("/tickets/" + strconv.FormatInt(n, 10))
+	b.waitTrue("Anna's reply box", qExists("textarea#reply-body"))
+	before, err := p.DB.Messages(context.Background(), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	b2.front()
+	b2.login(seed.BerndEmail, seed.Password)
+	b2.waitText("Bernd in the second tab", qText("#user-menu-button"), "Bernd Becker")
+
+	b.front()
+	b.waitText("the first tab starts again as Bernd", qText("#user-menu-button"), "Bernd Becker")
+	// A request the old page had made would name Anna and be refused.
+	anna, _, err := p.DB.UserByEmail(context.Background(), seed.AnnaEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := evalAwait[int](b, `fetch("/api/v1/tickets/`+strconv.FormatInt(n, 10)+`/messages", {method: "POST", headers: {"Content-Type": "application/json", "Supportal-User": "`+strconv.FormatInt(anna.ID, 10)+`"}, body: JSON.stringify({body: "aus Annas altem Fenster"})}).then(r => r.status)`); got != 401 {
+		t.Errorf("a reply naming Anna with Bernd's session: %d, want 401", got)
+	}
+	after, err := p.DB.Messages(context.Background(), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before) {
+		t.Errorf("ticket #%d got %d messages while the sessions changed", n, len(after)-len(before))
+	}
+}
