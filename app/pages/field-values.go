@@ -47,7 +47,7 @@ func rowsTable(lang, id string, f ticket.Field, value string) app.UI {
 				if c.Kind == ticket.KindMoney || c.Kind == ticket.KindNumber {
 					th = th.Class("num")
 				}
-				return th.Text(labelOr(lang, ticket.FieldMessageID(c.ID), c.ID))
+				return th.Text(fieldLabel(lang, c))
 			}),
 		)),
 		app.TBody().Body(

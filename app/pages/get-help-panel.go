@@ -352,7 +352,7 @@ func (p *getHelpPanel) renderNew(lang string) app.UI {
 					app.Option().Value("").Selected(p.draft.Category == "").Text(t(lang, "ChooseOne")),
 					app.Range(typ.Categories).Slice(func(i int) app.UI {
 						c := typ.Categories[i]
-						return app.Option().Value(c.ID).Selected(c.ID == p.draft.Category).Text(labelOr(lang, ticket.CategoryMessageID(c.ID), c.ID))
+						return app.Option().Value(c.ID).Selected(c.ID == p.draft.Category).Text(categoryLabel(lang, c))
 					}),
 				),
 				fieldError(lang, "help-category", shown("category")),
@@ -368,7 +368,7 @@ func (p *getHelpPanel) renderNew(lang string) app.UI {
 			f := cat.Fields[i]
 			id := "help-field-" + f.ID
 			return app.Div().Class("field").Body(
-				app.Label().For(id).Text(labelOr(lang, ticket.FieldMessageID(f.ID), f.ID)),
+				app.Label().For(id).Text(fieldLabel(lang, f)),
 				app.Input().ID(id).Type("text").Required(f.Required).Value(typed(id, p.draft.Fields[f.ID])).DataSet("field", f.ID).
 					Aria("invalid", ariaBool(shown(ticket.FieldKey(f.ID)) != "")).Aria("describedby", "err-"+id).OnInput(p.onField),
 				fieldError(lang, id, shown(ticket.FieldKey(f.ID))),

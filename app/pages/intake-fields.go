@@ -61,7 +61,7 @@ func (c *intake) renderType(lang string, problems map[string]string, radios bool
 			continue // filed from a record's Get Help only
 		}
 		values = append(values, ct.ID)
-		labels = append(labels, labelOr(lang, ticket.TypeMessageID(ct.ID), ct.ID))
+		labels = append(labels, typeLabel(lang, ct.Type))
 	}
 	return c.choice(lang, "type", "StepType", c.draft.Type, values, labels, c.visible(problems, "type"), radios)
 }
@@ -112,7 +112,7 @@ func (c *intake) categoryChoices(lang string, problems map[string]string, radios
 	var values, labels []string
 	for _, cat := range ct.Categories {
 		values = append(values, cat.ID)
-		labels = append(labels, labelOr(lang, ticket.CategoryMessageID(cat.ID), cat.ID))
+		labels = append(labels, categoryLabel(lang, cat))
 	}
 	return c.choice(lang, "category", "TicketCategory", c.draft.Category, values, labels, c.visible(problems, "category"), radios)
 }
@@ -132,7 +132,7 @@ func (c *intake) renderDetails(lang string, problems map[string]string) app.UI {
 	return app.Div().Class("details").Body(
 		app.Div().Class("details-main").Body(
 			app.If(!existing, func() app.UI {
-				return c.textInput(lang, "subject", "Subject", c.draft.Subject, true, ticket.MaxSubject, problems)
+				return c.textInput(lang, "subject", t(lang, "Subject"), c.draft.Subject, true, ticket.MaxSubject, problems)
 			}),
 			app.If(!existing && len(cat.Fields) > 0, func() app.UI {
 				return app.FieldSet().Class("category-fields").Body(
@@ -163,7 +163,7 @@ func (c *intake) renderField(lang string, f ticket.Field, problems map[string]st
 	if f.Kind == ticket.KindRows {
 		return c.rowsField(lang, f, problems)
 	}
-	return c.textInput(lang, ticket.FieldKey(f.ID), ticket.FieldMessageID(f.ID), c.draft.Fields[f.ID], f.Required, f.MaxLength, problems, f)
+	return c.textInput(lang, ticket.FieldKey(f.ID), fieldLabel(lang, f), c.draft.Fields[f.ID], f.Required, f.MaxLength, problems, f)
 }
 
 func (c *intake) textInput(lang, field, label, value string, required bool, max int, problems map[string]string, spec ...ticket.Field) app.UI {
@@ -171,8 +171,8 @@ func (c *intake) textInput(lang, field, label, value string, required bool, max 
 	problem := c.visible(problems, field)
 	describedBy := "err-" + id
 	var help app.UI
-	if len(spec) == 1 && spec[0].Help {
-		help = app.P().ID("help-" + id).Class("help").Text(t(lang, ticket.FieldHelpMessageID(spec[0].ID)))
+	if len(spec) == 1 && spec[0].HasHelp() {
+		help = app.P().ID("help-" + id).Class("help").Text(fieldHelp(lang, spec[0]))
 		describedBy = "help-" + id + " " + describedBy
 	}
 	if max == 0 {
@@ -184,7 +184,7 @@ func (c *intake) textInput(lang, field, label, value string, required bool, max 
 	}
 	return app.Div().Class("field").Body(
 		app.Label().For(id).Body(
-			app.Text(labelOr(lang, label, strings.TrimPrefix(field, "fields."))),
+			app.Text(label),
 			app.Span().Class("marker").Text(" ("+t(lang, marker)+")"),
 		),
 		c.control(lang, id, field, value, required, max, problem, describedBy, spec...),

@@ -23,20 +23,22 @@ func (c *intake) renderPreview(lang string) app.UI {
 	}
 	existing := d.ExistingTicket != 0 && len(c.openTickets()) > 0
 	cat, _ := c.category()
-	row := func(id, label, value string) app.UI {
-		return app.Div().Class("dl-row").Body(app.Dt().Text(t(lang, label)), app.Dd().ID(id).Dir("auto").Text(value))
+	rowText := func(id, label, value string) app.UI {
+		return app.Div().Class("dl-row").Body(app.Dt().Text(label), app.Dd().ID(id).Dir("auto").Text(value))
 	}
+	row := func(id, label, value string) app.UI { return rowText(id, t(lang, label), value) }
+	known := c.catalog.Known()
 	// The rows are the dl's own children: a group of rows in a div of its
 	// own is not a valid description list.
 	rows := []app.UI{
 		row("preview-requester", "Requester", c.session.User.Name),
 		row("preview-account", "ColAccount", account),
-		row("preview-type", "TicketKind", labelOr(lang, ticket.TypeMessageID(d.Type), d.Type)),
+		row("preview-type", "TicketKind", typeLabelOf(lang, known, d.Type)),
 	}
 	if existing {
 		rows = append(rows, row("preview-existing", "ExistingTicketLabel", number(d.ExistingTicket)))
 	} else {
-		rows = append(rows, row("preview-category", "TicketCategory", labelOr(lang, ticket.CategoryMessageID(d.Category), d.Category)))
+		rows = append(rows, row("preview-category", "TicketCategory", categoryLabelOf(lang, known, d.Type, d.Category)))
 		for _, f := range cat.Fields {
 			v := d.Fields[f.ID]
 			if strings.TrimSpace(v) == "" {
@@ -48,13 +50,13 @@ func (c *intake) renderPreview(lang string) app.UI {
 					continue
 				}
 				rows = append(rows, app.Div().Class("dl-row").Body(
-					app.Dt().Text(labelOr(lang, ticket.FieldMessageID(f.ID), f.ID)),
+					app.Dt().Text(fieldLabel(lang, f)),
 					app.Dd().ID("preview-"+f.ID).Body(rowsTable(lang, "preview-"+f.ID+"-table", f, v)),
 				))
 			case ticket.KindRecord:
-				rows = append(rows, row("preview-"+f.ID, ticket.FieldMessageID(f.ID), c.recordTitle(lang, f.Record, v)))
+				rows = append(rows, rowText("preview-"+f.ID, fieldLabel(lang, f), c.recordTitle(lang, f.Record, v)))
 			default:
-				rows = append(rows, row("preview-"+f.ID, ticket.FieldMessageID(f.ID), fieldText(lang, f, v)))
+				rows = append(rows, rowText("preview-"+f.ID, fieldLabel(lang, f), fieldText(lang, f, v)))
 			}
 		}
 		rows = append(rows, row("preview-subject", "Subject", d.Subject))

@@ -87,7 +87,7 @@ func (c *intake) rowsField(lang string, f ticket.Field, problems map[string]stri
 	rows := editRows(c.draft.Fields[f.ID])
 	limit := maxRows(f)
 	describedBy := "err-" + id
-	if f.Help {
+	if f.HasHelp() {
 		describedBy = "help-" + id + " " + describedBy
 	}
 	marker := "Optional"
@@ -96,11 +96,11 @@ func (c *intake) rowsField(lang string, f ticket.Field, problems map[string]stri
 	}
 	return app.FieldSet().ID(id).Class("field rows-field").Aria("describedby", describedBy).Body(
 		app.Legend().Body(
-			app.Text(labelOr(lang, ticket.FieldMessageID(f.ID), f.ID)),
+			app.Text(fieldLabel(lang, f)),
 			app.Span().Class("marker").Text(" ("+t(lang, marker)+")"),
 		),
-		app.If(f.Help, func() app.UI {
-			return app.P().ID("help-" + id).Class("help").Text(t(lang, ticket.FieldHelpMessageID(f.ID)))
+		app.If(f.HasHelp(), func() app.UI {
+			return app.P().ID("help-" + id).Class("help").Text(fieldHelp(lang, f))
 		}),
 		app.Div().ID(id+"-rows").Class("rows-list").Body(
 			app.Range(rows).Slice(func(i int) app.UI {
@@ -143,7 +143,7 @@ func (c *intake) renderRow(lang string, f ticket.Field, id string, rows []map[st
 					describedBy += " err-" + id
 					invalid = true
 				}
-				label := labelOr(lang, ticket.FieldMessageID(col.ID), col.ID)
+				label := fieldLabel(lang, col)
 				if col.Kind == ticket.KindMoney && col.Currency != "" {
 					label = t(lang, "LabelWithCurrency", "Label", label, "Currency", col.Currency)
 				}

@@ -154,8 +154,8 @@ func (p *ticketPage) renderMeta(lang string, tk ticket.TicketView) app.UI {
 				}
 				return app.Div().Class("dl-row").Body(dt(lang, "ColAssignee"), app.Dd().ID("ticket-assignee").Text(name))
 			}),
-			row(dt(lang, "TicketType"), app.Dd().Text(t(lang, ticket.TypeMessageID(tk.Type)))),
-			row(dt(lang, "TicketCategory"), app.Dd().Text(t(lang, ticket.CategoryMessageID(tk.Category)))),
+			row(dt(lang, "TicketType"), app.Dd().Text(typeLabelOf(lang, p.catalog.Known(), tk.Type))),
+			row(dt(lang, "TicketCategory"), app.Dd().Text(categoryLabelOf(lang, p.catalog.Known(), tk.Type, tk.Category))),
 			p.renderFields(lang, tk),
 			row(dt(lang, "ColAccount"), app.Dd().Text(t(lang, "AccountOption", "Name", tk.Organization.Name, "Number", tk.Organization.AccountNumber))),
 			row(dt(lang, "Requester"), app.Dd().Dir("auto").Text(tk.Requester.Name)),
@@ -276,12 +276,12 @@ func (p *ticketPage) onAgentStatus(ctx app.Context, e app.Event) {
 // amounts and dates in the user's language, rows as a table, a record by
 // its title, linked to its page when the ticket links it.
 func (p *ticketPage) renderFields(lang string, tk ticket.TicketView) app.UI {
-	specs := categoryFields([]ticket.Catalog{p.catalog.Ticket(), ticket.DefaultCatalog}, tk.Type, tk.Category)
+	specs := categoryFields(p.catalog.Known(), tk.Type, tk.Category)
 	fields := shownFields(specs, tk.Fields)
 	return app.Range(fields).Slice(func(i int) app.UI {
 		f, v := fields[i].spec, fields[i].value
 		id := "ticket-field-" + f.ID
-		label := app.Dt().Text(labelOr(lang, ticket.FieldMessageID(f.ID), f.ID))
+		label := app.Dt().Text(fieldLabel(lang, f))
 		switch f.Kind {
 		case ticket.KindRows:
 			return row(label, app.Dd().ID(id).Body(rowsTable(lang, id+"-table", f, v)))

@@ -508,7 +508,7 @@ func (p *ticketsPage) renderFilters(lang string) app.UI {
 	seen := map[string]bool{}
 	for _, ct := range p.catalog.Types {
 		typeValues = append(typeValues, ct.ID)
-		typeLabels = append(typeLabels, t(lang, ticket.TypeMessageID(ct.ID)))
+		typeLabels = append(typeLabels, typeLabel(lang, ct.Type))
 		if q.Type != "" && ct.ID != q.Type {
 			continue
 		}
@@ -516,7 +516,7 @@ func (p *ticketsPage) renderFilters(lang string) app.UI {
 			if !seen[c.ID] {
 				seen[c.ID] = true
 				catValues = append(catValues, c.ID)
-				catLabels = append(catLabels, t(lang, ticket.CategoryMessageID(c.ID)))
+				catLabels = append(catLabels, categoryLabel(lang, c))
 			}
 		}
 	}

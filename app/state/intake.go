@@ -33,15 +33,14 @@ const (
 )
 
 // CatalogType is a ticket type with the accounts the user may use it in.
-type CatalogType struct {
-	ticket.Type
-	OrganizationIDs []int64 `json:"organizationIds"`
-}
+type CatalogType = ticket.CatalogType
 
-// Catalog is the part of the ticket catalog the user may use.
+// Catalog is the part of the ticket catalog the user may use; Others are
+// the catalog's other types, to show tickets of them.
 type Catalog struct {
 	Status      Load
 	Types       []CatalogType
+	Others      []ticket.Type
 	Attachments AttachmentLimits
 	Err         *Error
 }
@@ -53,6 +52,13 @@ func (c Catalog) Ticket() ticket.Catalog {
 		out.Types = append(out.Types, t.Type)
 	}
 	return out
+}
+
+// Known returns the catalogs that name the types of tickets the user
+// sees, in the order to ask them: the types the user may use, the other
+// types of the server's catalog, the built-in catalog.
+func (c Catalog) Known() []ticket.Catalog {
+	return []ticket.Catalog{c.Ticket(), {Types: c.Others}, ticket.DefaultCatalog}
 }
 
 // Type returns the type with id.
@@ -143,7 +149,7 @@ func DiscardDraft(ctx app.Context, userID int64, flow string) {
 
 func handleLoadCatalog(ctx app.Context, a app.Action) {
 	ctx.SetState(CatalogState, Catalog{Status: Loading})
-	var res keptCatalog
+	var res ticket.CatalogAnswer
 	s := CurrentSession(ctx)
 	err := call(context.Background(), "GET", "/api/v1/catalog", nil, &res)
 	switch {
@@ -171,7 +177,7 @@ func handleLoadCatalog(ctx app.Context, a app.Action) {
 			res.Types[i].Type = c.Types[i] // with compiled patterns
 		}
 	}
-	ctx.SetState(CatalogState, Catalog{Status: Loaded, Types: res.Types, Attachments: res.Attachments})
+	ctx.SetState(CatalogState, Catalog{Status: Loaded, Types: res.Types, Others: res.Others, Attachments: res.Attachments})
 }
 
 // handleSubmitDraft sends a draft (value Draft) once: a retry carries the

@@ -52,10 +52,7 @@ func forgetKeptSession() { dbDel(dbCache, keptSessionKey) }
 func (s Session) catalogKey() string { return s.outboxPrefix() + "catalog" }
 
 // keptCatalog is the catalog as the API answered it.
-type keptCatalog struct {
-	Types       []CatalogType    `json:"types"`
-	Attachments AttachmentLimits `json:"attachments"`
-}
+type keptCatalog = ticket.CatalogAnswer
 
 func keepCatalog(s Session, c keptCatalog) {
 	if b, err := json.Marshal(c); err == nil {

@@ -1,35 +1,13 @@
 package state
 
 import (
-	"strings"
-
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/supportal/supportal/app/ticket"
 )
 
 // AttachmentLimits is what may be uploaded (GET /api/v1/catalog).
-type AttachmentLimits struct {
-	MaxFileBytes int64    `json:"maxFileBytes"`
-	MaxFiles     int      `json:"maxFiles"`
-	Extensions   []string `json:"extensions"` // ".pdf", …
-}
-
-// Allows reports whether a file named name may be uploaded by its
-// extension (the server also checks its bytes).
-func (l AttachmentLimits) Allows(name string) bool {
-	i := strings.LastIndexByte(name, '.')
-	if i < 0 {
-		return false
-	}
-	ext := strings.ToLower(name[i:])
-	for _, e := range l.Extensions {
-		if e == ext {
-			return true
-		}
-	}
-	return false
-}
+type AttachmentLimits = ticket.AttachmentLimits
 
 // Upload sends file (a browser File) to POST /api/v1/uploads for account
 // orgID: the user has confirmed it holds no protected health information.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+
+	"github.com/supportal/supportal/locales"
 )
 
 // Catalog is the ticket catalog: which kinds of tickets exist, who may
@@ -12,7 +14,9 @@ import (
 // It is data: the Support Assistant, the one-page form, the server's
 // validation and the API all read it. Labels are translation ids derived
 // from the ids (Type_<id>, Category_<id>, Field_<id>, FieldHelp_<id>),
-// present in every locale.
+// present in every locale for the built-in entries; an operator's catalog
+// brings its own (Labels, HelpTexts; see CheckLabels), which win over the
+// locales'.
 type Catalog struct {
 	Types []Type `json:"types"`
 }
@@ -20,6 +24,7 @@ type Catalog struct {
 // Type is a kind of ticket.
 type Type struct {
 	ID        string `json:"id"`
+	Labels    Labels `json:"labels,omitempty"`    // the label per language (else Type_<id>)
 	AdminOnly bool   `json:"adminOnly,omitempty"` // only organization admins may use it
 	// Records: a ticket about a record, filed from the record's "Get
 	// Help" (it needs a link to one); the Assistant and the one-page form
@@ -34,6 +39,7 @@ type Type struct {
 // Category is a subdivision of a type with its data fields.
 type Category struct {
 	ID     string  `json:"id"`
+	Labels Labels  `json:"labels,omitempty"` // the label per language (else Category_<id>)
 	Fields []Field `json:"fields,omitempty"`
 	// Evidence, when set, asks for proof in some cases (see Evidence).
 	Evidence *Evidence `json:"evidence,omitempty"`
@@ -76,7 +82,9 @@ type Field struct {
 	MaxLength int        `json:"maxLength,omitempty"` // text: at most this many characters (default 100)
 	Pattern   string     `json:"pattern,omitempty"`   // text: a regular expression the whole value must match
 	Options   []string   `json:"options,omitempty"`   // select: the allowed values (labels: Option_<field>_<value>)
+	Labels    Labels     `json:"labels,omitempty"`    // the label per language (else Field_<id>)
 	Help      bool       `json:"help,omitempty"`      // a help text FieldHelp_<id> exists
+	HelpTexts Labels     `json:"helpTexts,omitempty"` // the help text per language (else FieldHelp_<id>); shown like Help
 	Currency  string     `json:"currency,omitempty"`  // money: the ISO currency of the amount (shown with it)
 	Record    RecordKind `json:"record,omitempty"`    // record: the kind of record chosen
 	Columns   []Field    `json:"columns,omitempty"`   // rows: the fields of each row
@@ -301,7 +309,9 @@ func checkEvidence(entry string, cat *Category) error {
 	return nil
 }
 
-// ReadCatalog reads a catalog from JSON and checks it.
+// ReadCatalog reads a catalog from JSON and checks it: its entries
+// (Check), and that each can be named in every supported language, by its
+// own labels or the locales' messages (CheckLabels).
 func ReadCatalog(r io.Reader) (Catalog, error) {
 	var c Catalog
 	dec := json.NewDecoder(r)
@@ -310,6 +320,9 @@ func ReadCatalog(r io.Reader) (Catalog, error) {
 		return Catalog{}, fmt.Errorf("catalog: %w", err)
 	}
 	if err := c.Check(); err != nil {
+		return Catalog{}, err
+	}
+	if err := c.CheckLabels(locales.Supported, locales.Has); err != nil {
 		return Catalog{}, err
 	}
 	return c, nil

@@ -239,7 +239,8 @@ func TestReadCatalogNamesTheBadEntry(t *testing.T) {
 			t.Errorf("ReadCatalog(%s) = %v, want an error containing %q", tt.json, err, tt.want)
 		}
 	}
-	c, err := ReadCatalog(strings.NewReader(`{"types":[{"id":"a","categories":[{"id":"c","fields":[{"id":"n","kind":"text","required":true,"pattern":"[0-9]+"}]}]}]}`))
+	l := `"labels":{"en":"L","de":"L","fr":"L","es":"L"}`
+	c, err := ReadCatalog(strings.NewReader(`{"types":[{"id":"a",` + l + `,"categories":[{"id":"c",` + l + `,"fields":[{"id":"n",` + l + `,"kind":"text","required":true,"pattern":"[0-9]+"}]}]}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}

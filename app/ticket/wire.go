@@ -1,6 +1,9 @@
 package ticket
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Requests and answers of the JSON API that the browser and the server
 // both speak: declared once here, so the two binaries cannot drift apart.
@@ -159,3 +162,42 @@ const (
 	UserHeader = "Supportal-User"
 	UserParam  = "user"
 )
+
+// CatalogAnswer is GET /api/v1/catalog: the types the caller may raise
+// tickets of, each with the accounts it may be used in; the catalog's
+// other types, only to show tickets of them by their labels and fields;
+// and what may be uploaded.
+type CatalogAnswer struct {
+	Types       []CatalogType    `json:"types"`
+	Others      []Type           `json:"others,omitempty"`
+	Attachments AttachmentLimits `json:"attachments"`
+}
+
+// CatalogType is a ticket type with the accounts the caller may use it in.
+type CatalogType struct {
+	Type
+	OrganizationIDs []int64 `json:"organizationIds"`
+}
+
+// AttachmentLimits is what may be uploaded.
+type AttachmentLimits struct {
+	MaxFileBytes int64    `json:"maxFileBytes"`
+	MaxFiles     int      `json:"maxFiles"`
+	Extensions   []string `json:"extensions"` // ".pdf", …
+}
+
+// Allows reports whether a file named name may be uploaded by its
+// extension (the server also checks its bytes).
+func (l AttachmentLimits) Allows(name string) bool {
+	i := strings.LastIndexByte(name, '.')
+	if i < 0 {
+		return false
+	}
+	ext := strings.ToLower(name[i:])
+	for _, e := range l.Extensions {
+		if e == ext {
+			return true
+		}
+	}
+	return false
+}

@@ -10,34 +10,16 @@ import (
 	"github.com/supportal/supportal/server/store"
 )
 
-// catalogType is a type of the catalog with the accounts the caller may
-// use it in.
-type catalogType struct {
-	ticket.Type
-	OrganizationIDs []int64 `json:"organizationIds"`
-}
-
-type catalogResponse struct {
-	Types       []catalogType     `json:"types"`
-	Attachments attachmentsLimits `json:"attachments"`
-}
-
-// attachmentsLimits is what may be uploaded.
-type attachmentsLimits struct {
-	MaxFileBytes int64    `json:"maxFileBytes"`
-	MaxFiles     int      `json:"maxFiles"`
-	Extensions   []string `json:"extensions"`
-}
-
 // getCatalog answers the types, categories and fields the caller may use,
-// each type with the accounts it may be used in.
+// each type with the accounts it may be used in, and the catalog's other
+// types, so that tickets of them show by their labels.
 func (s *Server) getCatalog(w http.ResponseWriter, r *http.Request) error {
 	v := viewerOf(r)
-	resp := catalogResponse{Types: []catalogType{}, Attachments: attachmentsLimits{
+	resp := ticket.CatalogAnswer{Types: []ticket.CatalogType{}, Attachments: ticket.AttachmentLimits{
 		MaxFileBytes: s.cfg.MaxFileBytes, MaxFiles: s.cfg.MaxFiles, Extensions: files.Extensions(),
 	}}
 	for _, t := range s.cfg.Catalog.Types {
-		ct := catalogType{Type: t}
+		ct := ticket.CatalogType{Type: t}
 		for _, o := range v.Accounts() {
 			if v.CanWrite(o.ID) && (!t.AdminOnly || v.IsAdmin(o.ID)) {
 				ct.OrganizationIDs = append(ct.OrganizationIDs, o.ID)
@@ -49,6 +31,10 @@ func (s *Server) getCatalog(w http.ResponseWriter, r *http.Request) error {
 				ct.OrganizationIDs = []int64{}
 			}
 			resp.Types = append(resp.Types, ct)
+		} else if len(v.Accounts()) > 0 {
+			// Tickets of it may be seen (raised by an admin, or before
+			// the caller's access became read-only).
+			resp.Others = append(resp.Others, t)
 		}
 	}
 	writeJSON(w, http.StatusOK, resp)
