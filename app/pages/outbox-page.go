@@ -22,6 +22,7 @@ type outboxPage struct {
 	queued     string // the item just queued (its notice is shown)
 	confirming string // the item whose deletion is being confirmed
 	notice     string // translation id of what Edit could not do
+	noticeOf   int64  // the ticket the notice is about
 	status     string // translation id of what was just done (announced)
 	ui         app.Context
 }
@@ -55,7 +56,11 @@ func (p *outboxPage) OnMount(ctx app.Context) {
 		}
 	})
 	ctx.ObserveState(state.OutboxState, &p.outbox)
-	ctx.ObserveState(state.NetState, &p.net)
+	ctx.ObserveState(state.NetState, &p.net).OnChange(func() {
+		if !p.net.Offline && p.notice == "OutboxEditNeedsTicket" {
+			p.notice = "" // the ticket can be shown now: Edit works
+		}
+	})
 	observeSession(ctx, &p.session, func(ctx app.Context) {
 		if p.session.LoggedIn && p.outbox.Status == state.Idle {
 			ctx.NewAction(state.LoadOutbox)
@@ -87,7 +92,7 @@ func (p *outboxPage) Render() app.UI {
 		}),
 		app.P().ID("outbox-status").Class("visually-hidden").Role("status").Text(map[bool]string{true: t(lang, p.status)}[p.status != ""]),
 		app.If(p.notice != "", func() app.UI {
-			return app.P().ID("outbox-notice").Class("error").Role("alert").TabIndex(-1).Text(t(lang, p.notice))
+			return app.P().ID("outbox-notice").Class("error").Role("alert").TabIndex(-1).Text(t(lang, p.notice, "Number", number(p.noticeOf)))
 		}),
 		app.If(p.outbox.Status == state.Loaded && len(items) == 0 && !p.outbox.Unavailable, func() app.UI {
 			return app.P().ID("outbox-empty").Class("panel").Text(t(lang, "OutboxEmpty"))
@@ -183,7 +188,7 @@ func (p *outboxPage) renderReason(lang string, it state.OutboxItem) app.UI {
 
 func (p *outboxPage) renderActions(lang string, it state.OutboxItem) app.UI {
 	if p.confirming == it.ID {
-		return app.Div().Class("actions outbox-confirm").Role("group").Aria("labelledby", "outbox-confirm-"+it.ID).Body(
+		return app.Div().Class("actions outbox-confirm").Role("group").Aria("labelledby", "outbox-confirm-"+it.ID).OnKeyDown(p.onConfirmKey).Body(
 			app.P().ID("outbox-confirm-"+it.ID).Text(t(lang, "OutboxDeleteQuestion")),
 			app.Button().ID("outbox-delete-yes").Type("button").Class("danger").DataSet("id", it.ID).OnClick(p.onDelete).Text(t(lang, "OutboxDeleteConfirm")),
 			app.Button().ID("outbox-delete-no").Type("button").OnClick(p.onCancelDelete).Text(t(lang, "Cancel")),
@@ -249,6 +254,13 @@ func (p *outboxPage) onAskDelete(ctx app.Context, e app.Event) {
 	focusLater(p.ui, "outbox-delete-no")
 }
 
+// onConfirmKey: Escape in the question cancels the deletion.
+func (p *outboxPage) onConfirmKey(ctx app.Context, e app.Event) {
+	if e.Get("key").String() == "Escape" {
+		p.onCancelDelete(ctx, e)
+	}
+}
+
 func (p *outboxPage) onCancelDelete(ctx app.Context, e app.Event) {
 	id := p.confirming
 	p.confirming = ""
@@ -273,7 +285,7 @@ func (p *outboxPage) onRemove(ctx app.Context, e app.Event) {
 func (p *outboxPage) onEdit(ctx app.Context, e app.Event) {
 	if it, ok := p.outbox.Item(itemID(ctx)); ok && it.Reply != nil && !it.TicketKept && state.Offline() {
 		// The ticket page could not show the ticket, nor the reply box.
-		p.notice = "OutboxEditNeedsTicket"
+		p.notice, p.noticeOf = "OutboxEditNeedsTicket", it.Reply.Number
 		focusLater(p.ui, "outbox-notice")
 		return
 	}

@@ -109,6 +109,7 @@ func (b *replyBox) OnMount(ctx app.Context) {
 	b.ui = ctx
 	b.files.owner = &ctx
 	b.restore(ctx)
+	b.focusAsked(ctx)
 	ctx.ObserveState(state.OutboxState, &b.outbox)
 	ctx.ObserveState(state.ReplyState, &b.reply).OnChange(func() {
 		if b.reply.Number != b.number() {
@@ -147,6 +148,22 @@ func (b *replyBox) OnMount(ctx app.Context) {
 // OnUpdate: another ticket (the panel switches), another draft.
 func (b *replyBox) OnUpdate(ctx app.Context) { b.restore(ctx) }
 
+// OnNav: the same ticket opened again (Edit of a reply taken back from the
+// outbox) reads its draft again, with the notice that it was taken back.
+func (b *replyBox) OnNav(ctx app.Context) {
+	b.loadedOf = 0
+	b.restore(ctx)
+	b.focusAsked(ctx)
+}
+
+// focusAsked puts the focus in the reply box (and so on screen) when the
+// address asks for it (/tickets/N#reply-body).
+func (b *replyBox) focusAsked(ctx app.Context) {
+	if ctx.Page().URL().Fragment == "reply-body" {
+		focusLater(ctx, "reply-body")
+	}
+}
+
 func (b *replyBox) restore(ctx app.Context) {
 	if !b.Session.LoggedIn || b.number() == 0 || b.loadedOf == b.number() {
 		return
@@ -168,7 +185,9 @@ func (b *replyBox) Render() app.UI {
 	busy := mine && b.reply.Status == state.Loading
 	var failed *state.Error
 	problem, filesProblem := "", ""
-	if mine && b.reply.Status == state.Failed {
+	// An agent's change (status, assignment) answers beside the agent
+	// actions; a customer's "Problem solved" here.
+	if mine && b.reply.Status == state.Failed && !(b.reply.Change && agent) {
 		failed = b.reply.Err
 		for _, f := range b.reply.Fields {
 			switch f.Field {

@@ -40,6 +40,12 @@ func (p *ticketPage) OnPreRender(ctx app.Context) {
 func (p *ticketPage) OnNav(ctx app.Context) {
 	p.number, _ = strconv.ParseInt(strings.TrimPrefix(ctx.Page().URL().Path, "/tickets/"), 10, 64)
 	state.SetViewing(p.number)
+	var r state.Reply
+	ctx.GetState(state.ReplyState, &r)
+	if r.Status == state.Failed {
+		// What failed was on the page left: the page opened starts clean.
+		ctx.SetState(state.ReplyState, state.Reply{})
+	}
 	p.load(ctx)
 }
 
@@ -61,6 +67,13 @@ func (p *ticketPage) OnMount(ctx app.Context) {
 			}
 		case state.Failed:
 			p.refocus = ""
+			if p.reply.Change {
+				// The status menu shows the status the ticket has, not the
+				// one chosen (go-app keeps a value it did not change).
+				if sel := app.Window().GetElementByID("agent-status"); sel.Truthy() {
+					sel.Set("value", string(p.detail.Ticket.InternalStatus))
+				}
+			}
 			focusProblem(ctx, "main") // the field to fix, or the error
 		}
 	})
@@ -183,7 +196,7 @@ func (p *ticketPage) renderAgentPanel(lang string, tk ticket.TicketView) app.UI 
 	busy := mine && p.reply.Status == state.Loading
 	dateProblem := ""
 	var failed *state.Error
-	if mine && p.reply.Status == state.Failed {
+	if mine && p.reply.Status == state.Failed && p.reply.Change {
 		failed = p.reply.Err
 		for _, f := range p.reply.Fields {
 			if f.Field == "postponedUntil" {

@@ -51,6 +51,9 @@ type Reply struct {
 	Queued string // the outbox item the reply became (Status Queued)
 	Err    *Error
 	Fields []ticket.FieldError
+	// Change: the answer is of a change (status, assignment), not of a
+	// reply: an agent sees it beside the agent actions.
+	Change bool
 }
 
 func init() {
@@ -145,7 +148,7 @@ func handleSendReply(ctx app.Context, a app.Action) {
 func handleChangeStatus(ctx app.Context, a app.Action) {
 	in, _ := a.Value.(StatusInput)
 	s := CurrentSession(ctx)
-	ctx.SetState(ReplyState, Reply{Status: Loading, Number: in.Number})
+	ctx.SetState(ReplyState, Reply{Status: Loading, Number: in.Number, Change: true})
 	var res struct {
 		Ticket ticket.TicketView `json:"ticket"`
 	}
@@ -158,7 +161,7 @@ func handleChangeStatus(ctx app.Context, a app.Action) {
 	}
 	if err != nil {
 		expired(ctx, err)
-		out := Reply{Status: Failed, Number: in.Number, Err: err}
+		out := Reply{Status: Failed, Number: in.Number, Err: err, Change: true}
 		if status == 422 {
 			out.Fields = body.Fields
 		}
@@ -167,7 +170,7 @@ func handleChangeStatus(ctx app.Context, a app.Action) {
 	}
 	updateDetail(ctx, in.Number, res.Ticket, nil)
 	updateRow(ctx, res.Ticket)
-	ctx.SetState(ReplyState, Reply{Status: Loaded, Number: in.Number})
+	ctx.SetState(ReplyState, Reply{Status: Loaded, Number: in.Number, Change: true})
 	ctx.NewActionWithValue(LoadOpen, TicketQuery{OrganizationID: s.Account, Open: "true"})
 	ctx.NewActionWithValue(LoadCounts, TicketQuery{OrganizationID: s.Account})
 }

@@ -446,7 +446,7 @@ func TestOutboxOfflineLimits(t *testing.T) {
 	b.waitTrue("the item after the reload", qExists(".outbox-item"))
 	id := eval[string](b, `document.querySelector('.outbox-item').id.slice("outbox-".length)`)
 	b.click("#outbox-edit-" + id)
-	b.waitText("why it cannot be edited now", qText("#outbox-notice"), msg(t, "fr", "OutboxEditNeedsTicket"))
+	b.waitText("why it cannot be edited now", qText("#outbox-notice"), fill(msg(t, "fr", "OutboxEditNeedsTicket"), "Number", "#"+strconv.FormatInt(n, 10)))
 	b.waitText("still on the outbox", jsPath, "/outbox")
 
 	p.restart(t)

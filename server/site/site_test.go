@@ -19,6 +19,7 @@ func testFiles(wasm string) fstest.MapFS {
 		"style.css":             {Data: []byte("body{}")},
 		"store.js":              {Data: []byte("self.supportalStore = {};")},
 		"icon.svg":              {Data: []byte("<svg/>")},
+		"clip.svg":              {Data: []byte("<svg/>")},
 		"icon-192.png":          {Data: []byte("png192")},
 		"icon-512.png":          {Data: []byte("png512")},
 		"icon-maskable-512.png": {Data: []byte("pngmask")},

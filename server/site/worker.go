@@ -12,6 +12,6 @@ var workerJS string
 // precached are the resources the worker caches at install besides those
 // go-app lists (its app.js, wasm_exec.js, app.css, the manifest,
 // /web/app.wasm, "/", the icons but the SVG, the styles): the frame's shell,
-// whose answer carries the framing header for host portals, and the SVG
-// icon.
-var precached = []string{"/embed", "/web/icon.svg"}
+// whose answer carries the framing header for host portals, the SVG icon
+// and the paperclip the stylesheet draws on "Attach files" (offline too).
+var precached = []string{"/embed", "/web/icon.svg", "/web/clip.svg"}
