@@ -440,6 +440,9 @@ func handleLogout(ctx app.Context, a app.Action) {
 	sessionGen.Add(1) // a send under way stops before it writes anything back
 	stopLive()
 	defer shownUser.Store(0) // after the logout call, which names the user
+	// The other tabs first: the server closes their live sockets as it
+	// ends the session, and they must not take that for an expiry.
+	tellTabs(tabLogout)
 	err := call(context.Background(), "POST", "/api/v1/logout", nil, nil)
 	forgetBrowserData(ctx)
 	forgetKeptData(cur, in.KeepOutbox)
@@ -449,7 +452,6 @@ func handleLogout(ctx app.Context, a app.Action) {
 		// it as soon as it can be reached, before anything else.
 		ctx.LocalStorage().Set(logoutPendingKey, true)
 	}
-	tellTabs(tabLogout)
 	ctx.SetState(SessionState, Session{Status: Loaded, Lang: cur.Lang})
 	forgetUserState(ctx)
 	ctx.Dispatch(func(ctx app.Context) { ctx.Navigate("/login") })

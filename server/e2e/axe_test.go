@@ -289,8 +289,9 @@ func TestAccessibilitySweepFindsViolations(t *testing.T) {
 func TestAccessibilityLoginAgentVendor(t *testing.T) {
 	axeSource(t)
 	p := startPortal(t)
-	praxis := p.org(t, "100200")
+	praxis, lumiere, medsoft := p.org(t, "100200"), p.org(t, "200300"), p.org(t, "900100")
 	open := p.numbers(t, praxis, true)
+	lumiereOpen := p.numbers(t, lumiere, true)[0]
 
 	b := newBrowser(t, p, "de-DE")
 	b.open("/login")
@@ -331,5 +332,13 @@ func TestAccessibilityLoginAgentVendor(t *testing.T) {
 		vera.nav("/tickets")
 		vera.waitTrue("the vendor's tickets", qExists("main h1"))
 		vera.axeCheck(state("tickets"))
+		// A customer's account she may only read, and one of its tickets.
+		vera.choose("account-select", idString(lumiere))
+		vera.waitTrue("the read-only warning", qExists("#on-behalf"))
+		vera.nav("/tickets/" + strconv.FormatInt(lumiereOpen, 10))
+		vera.waitTrue("the read-only ticket", qExists("#reply-read-only"))
+		vera.axeCheck(state("read-only ticket page"))
+		vera.choose("account-select", idString(medsoft))
+		vera.waitFalse("her own account again", qExists("#on-behalf"))
 	}
 }

@@ -30,7 +30,7 @@ func (b *browser) fits(where string) {
 // tap touches the middle of the element sel with a finger.
 func (b *browser) tap(sel string) {
 	b.t.Helper()
-	b.waitTrue(sel+" on screen", qExists(sel))
+	b.waitTrue(sel+" on screen", `(() => { const el = document.querySelector(`+strconv.Quote(sel)+`); return !!el && el.getClientRects().length > 0; })()`)
 	var box []float64
 	box = eval[[]float64](b, `(() => {
 		const el = document.querySelector(`+strconv.Quote(sel)+`);
