@@ -349,3 +349,58 @@ func TestMemberTicketAccess(t *testing.T) {
 	}
 	mustError(t, anna.send("PUT", base+"/999999", map[string]bool{"ticketAccess": true}), 404, ticket.CodeNotFound)
 }
+
+// A member newly granted ticket access does not start with the account's
+// whole history unread: their read marker starts at the grant, and only
+// what is written after it is news.
+func TestTicketAccessGrantStartsRead(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	anna, carla, sam := newClient(t, srv), newClient(t, srv), newClient(t, srv)
+	anna.login(seed.AnnaEmail)
+	sam.login(seed.SamEmail)
+	tk := firstTicket(t, db, "100200", 0, ticket.StatusNew, ticket.StatusOpen)
+	base := "/api/v1/organizations/" + strconv.FormatInt(tk.Organization.ID, 10) + "/members"
+	var members struct{ Members []store.Member }
+	anna.get(base).decode(t, &members)
+	var carlaID int64
+	for _, m := range members.Members {
+		if m.Email == seed.CarlaEmail {
+			if m.TicketAccess {
+				t.Fatal("Carla has ticket access in the demo data already")
+			}
+			carlaID = m.User.ID
+		}
+	}
+	if r := anna.send("PUT", base+"/"+strconv.FormatInt(carlaID, 10), map[string]bool{"ticketAccess": true}); r.status != 200 {
+		t.Fatalf("grant: %d %s", r.status, r.body)
+	}
+	carla.login(seed.CarlaEmail)
+	var totals struct {
+		Unread map[string]int
+		Total  int
+	}
+	var list listPage
+	carla.get("/api/v1/tickets?limit=500").decode(t, &list)
+	if len(list.Tickets) == 0 {
+		t.Fatal("Carla lists no tickets after the grant")
+	}
+	carla.get("/api/v1/tickets/unread").decode(t, &totals)
+	if got, want := totals.Total, 0; got != want {
+		t.Fatalf("unread right after the grant: %d (%v), want %d", got, totals.Unread, want)
+	}
+	for _, row := range list.Tickets {
+		if row.Unread != 0 {
+			t.Fatalf("ticket %d shows %d unread right after the grant, want 0", row.Number, row.Unread)
+		}
+	}
+
+	// What support writes after the grant is unread.
+	if r := sam.send("POST", path(tk.Number, "/messages"), map[string]any{"body": "Neu nach der Freigabe."}); r.status != 201 {
+		t.Fatalf("reply: %d %s", r.status, r.body)
+	}
+	carla.get("/api/v1/tickets/unread").decode(t, &totals)
+	if got, want := totals.Unread[strconv.FormatInt(tk.Number, 10)], 1; got != want || totals.Total != 1 {
+		t.Fatalf("unread after a reply: %d on %d (total %d), want %d", got, tk.Number, totals.Total, want)
+	}
+
+}
