@@ -402,5 +402,4 @@ func TestTicketAccessGrantStartsRead(t *testing.T) {
 	if got, want := totals.Unread[strconv.FormatInt(tk.Number, 10)], 1; got != want || totals.Total != 1 {
 		t.Fatalf("unread after a reply: %d on %d (total %d), want %d", got, tk.Number, totals.Total, want)
 	}
-
 }
