@@ -403,3 +403,40 @@ func TestTicketAccessGrantStartsRead(t *testing.T) {
 		t.Fatalf("unread after a reply: %d on %d (total %d), want %d", got, tk.Number, totals.Total, want)
 	}
 }
+
+// A vendor a customer lets in again (from none) starts with the account's
+// tickets read up to then: what was written meanwhile is history to its
+// users; what comes after is news.
+func TestVendorLetInStartsRead(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	claire, vera, sam := newClient(t, srv), newClient(t, srv), newClient(t, srv)
+	claire.login(seed.ClaireEmail)
+	vera.login(seed.VeraEmail)
+	sam.login(seed.SamEmail)
+	lumiere := firstTicket(t, db, "200300", 0, ticket.StatusNew, ticket.StatusOpen)
+	vendorPath := "/api/v1/organizations/" + strconv.FormatInt(lumiere.Organization.ID, 10) + "/vendors/" + strconv.FormatInt(myVendor(t, vera), 10)
+	unread := func() map[string]int {
+		var totals struct{ Unread map[string]int }
+		vera.get("/api/v1/tickets/unread").decode(t, &totals)
+		return totals.Unread
+	}
+	key := strconv.FormatInt(lumiere.Number, 10)
+	if r := claire.send("PUT", vendorPath, map[string]string{"access": "none"}); r.status != 200 {
+		t.Fatalf("Claire withdraws MedSoft's access: %d %s", r.status, r.body)
+	}
+	if r := sam.send("POST", path(lumiere.Number, "/messages"), map[string]any{"body": "Während MedSoft draußen war"}); r.status != 201 {
+		t.Fatalf("Sam's reply: %d %s", r.status, r.body)
+	}
+	if r := claire.send("PUT", vendorPath, map[string]string{"access": "read"}); r.status != 200 {
+		t.Fatalf("Claire lets MedSoft read again: %d %s", r.status, r.body)
+	}
+	if got := unread()[key]; got != 0 {
+		t.Fatalf("Vera's unread on %s right after the access came back: %d, want 0", key, got)
+	}
+	if r := sam.send("POST", path(lumiere.Number, "/messages"), map[string]any{"body": "Danach"}); r.status != 201 {
+		t.Fatalf("Sam's reply: %d %s", r.status, r.body)
+	}
+	if got := unread()[key]; got != 1 {
+		t.Fatalf("Vera's unread on %s after a new reply: %d, want 1", key, got)
+	}
+}

@@ -26,10 +26,13 @@ func (s *DB) SetVendorAccess(ctx context.Context, vendorID, customerID int64, ac
 // ChangeVendorAccess is the customer's change of a vendor's access:
 // ErrVendorPaid when the vendor pays and access is not full, not found when
 // the vendor has no access entry for the customer.
+// A vendor let in (from none) follows the customer's tickets from then on:
+// for its users what is there already counts as read.
 func (s *DB) ChangeVendorAccess(ctx context.Context, customerID, vendorID int64, access ticket.Access) error {
 	return s.accessTx(ctx, func(tx *sql.Tx) error {
 		var paid bool
-		err := tx.QueryRowContext(ctx, `SELECT vendor_paid FROM vendor_access WHERE customer_id = ? AND vendor_id = ?`, customerID, vendorID).Scan(&paid)
+		var was ticket.Access
+		err := tx.QueryRowContext(ctx, `SELECT vendor_paid, access FROM vendor_access WHERE customer_id = ? AND vendor_id = ?`, customerID, vendorID).Scan(&paid, &was)
 		if err != nil {
 			return notFound(err)
 		}
@@ -37,6 +40,16 @@ func (s *DB) ChangeVendorAccess(ctx context.Context, customerID, vendorID int64,
 			return ErrVendorPaid
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE vendor_access SET access = ? WHERE customer_id = ? AND vendor_id = ?`, string(access), customerID, vendorID)
+		if err != nil || was != ticket.AccessNone || access == ticket.AccessNone {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO reads (user_id, ticket_number, message_id)
+			SELECT mb.user_id, m.ticket_number, max(m.id) FROM messages m JOIN tickets t ON t.number = m.ticket_number
+			JOIN memberships mb ON mb.organization_id = ? AND mb.ticket_access
+			WHERE t.organization_id = ?
+			GROUP BY mb.user_id, m.ticket_number
+			ON CONFLICT (user_id, ticket_number) DO UPDATE SET message_id = excluded.message_id WHERE excluded.message_id > reads.message_id`,
+			vendorID, customerID)
 		return err
 	})
 }
