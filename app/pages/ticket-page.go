@@ -22,6 +22,7 @@ type ticketPage struct {
 	reply   state.Reply
 	number  int64
 	loaded  int64
+	read    int64 // the ticket marked read on this visit
 
 	postponing   bool   // agents: "postponed" chosen, the date is asked
 	refocus      string // the control to focus once the change asked for is done (the pressed one goes)
@@ -54,7 +55,7 @@ func (p *ticketPage) OnDismount() { state.SetViewing(0) }
 
 func (p *ticketPage) OnMount(ctx app.Context) {
 	p.ui = ctx
-	ctx.ObserveState(state.TicketState, &p.detail)
+	ctx.ObserveState(state.TicketState, &p.detail).OnChange(func() { p.markRead(ctx) })
 	ctx.ObserveState(state.ReplyState, &p.reply).OnChange(func() {
 		if p.reply.Number != p.number {
 			return
@@ -97,9 +98,20 @@ func (p *ticketPage) load(ctx app.Context) {
 	if !p.session.LoggedIn || p.number == 0 || p.loaded == p.number {
 		return
 	}
-	p.loaded = p.number
+	p.loaded, p.read = p.number, 0
 	ctx.NewActionWithValue(state.LoadTicket, p.number)
-	ctx.NewActionWithValue(state.MarkRead, p.number) // opening a ticket reads it
+}
+
+// markRead: opening a ticket reads it, once the server has shown it. A
+// ticket not found (or not the user's) is not marked; nor is one shown
+// from the browser's store while the server cannot be reached.
+func (p *ticketPage) markRead(ctx app.Context) {
+	d := p.detail
+	if p.number == 0 || d.Number != p.number || d.Status != state.Loaded || !d.Kept.IsZero() || p.read == p.number {
+		return
+	}
+	p.read = p.number
+	ctx.NewActionWithValue(state.MarkRead, p.number)
 }
 
 func (p *ticketPage) Render() app.UI {

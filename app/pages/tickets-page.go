@@ -109,6 +109,13 @@ func (p *ticketsPage) load(ctx app.Context) {
 	if !p.session.LoggedIn || (p.agentMode() && !p.session.User.Agent) || !p.urlRead {
 		return
 	}
+	if p.queryErr != nil {
+		// A bad address lists nothing: not the default list, and not the
+		// list shown before (Back to a bad address). Coming back to the
+		// same good address loads it again.
+		p.loadedFor = ""
+		return
+	}
 	q := p.listQuery()
 	key := strconv.FormatInt(p.session.User.ID, 10) + "/" + p.base + "?" + q.Values().Encode()
 	if key != p.loadedFor {
@@ -331,6 +338,11 @@ func (p *ticketsPage) Render() app.UI {
 		title = "VendorSupportTickets" // the vendor's own tickets with support
 	}
 	view, inView := p.currentView()
+	list := p.list
+	if p.queryErr != nil {
+		// The address is bad: no list, not even the one shown before.
+		list = state.TicketList{}
+	}
 	sh := newShell().WithTitle(title).WithSession(p.session)
 	if !p.agentMode() && len(p.session.Accounts()) > 0 && p.session.CanWrite() {
 		// A new ticket from the overview too (seed 004), both ways.
@@ -382,10 +394,10 @@ func (p *ticketsPage) Render() app.UI {
 			)
 		}),
 		app.If(p.naming || p.renaming, func() app.UI { return p.renderNameForm(lang) }),
-		errorBox(lang, p.queryErr),
-		errorBox(lang, p.list.Err),
-		app.If(p.list.Status == state.Loading && len(p.list.Tickets) == 0, func() app.UI { return loading(lang) }),
-		app.If(p.list.Status == state.Loaded && len(p.list.Tickets) == 0, func() app.UI {
+		queryErrorBox(lang, p.queryErr),
+		errorBox(lang, list.Err),
+		app.If(list.Status == state.Loading && len(list.Tickets) == 0, func() app.UI { return loading(lang) }),
+		app.If(list.Status == state.Loaded && len(list.Tickets) == 0, func() app.UI {
 			if p.query.Search != "" {
 				// Say what was looked for, and where: the open or the
 				// closed tickets (the other tab may have it).
@@ -393,15 +405,50 @@ func (p *ticketsPage) Render() app.UI {
 			}
 			return app.P().Class("muted").ID("no-tickets").Role("status").Text(t(lang, "NoTickets"))
 		}),
-		app.If(p.list.Truncated, func() app.UI {
+		app.If(list.Truncated, func() app.UI {
 			return app.P().ID("search-truncated").Class("muted").Role("status").Text(t(lang, "SearchTruncated"))
 		}),
-		keptNotice(lang, "tickets-kept", p.list.Kept),
-		newTicketTable().WithLang(lang).WithTickets(p.list.Tickets).WithAgent(p.session.User.Agent).WithUserID(p.session.User.ID).WithUnread(p.unread),
-		app.If(p.list.Next != "", func() app.UI {
-			return app.Button().ID("load-more").Disabled(p.list.Status == state.Loading).OnClick(p.onMore).Text(t(lang, "LoadMore"))
+		keptNotice(lang, "tickets-kept", list.Kept),
+		newTicketTable().WithLang(lang).WithTickets(list.Tickets).WithAgent(p.session.User.Agent).WithUserID(p.session.User.ID).WithUnread(p.unread),
+		app.If(list.Next != "", func() app.UI {
+			return app.Button().ID("load-more").Disabled(list.Status == state.Loading).OnClick(p.onMore).Text(t(lang, "LoadMore"))
 		}),
 	)
+}
+
+// queryErrorBox says which parameter of the address is bad: by the name
+// of the filter it sets and by its own name, the one in the address.
+func queryErrorBox(lang string, err *state.Error) app.UI {
+	if err == nil {
+		return nil
+	}
+	if err.MessageID != "ErrBadParameter" || err.Field == "" {
+		return errorBox(lang, err)
+	}
+	label := err.Field
+	if id, ok := parameterLabels[err.Field]; ok {
+		label = t(lang, id)
+	}
+	return app.P().ID("query-error").Class("error").Role("alert").TabIndex(-1).
+		Text(t(lang, "ErrBadParameterNamed", "Label", label, "Param", err.Field))
+}
+
+// parameterLabels are the labels of the controls that set the list's
+// parameters (ticket.ParseQuery's names).
+var parameterLabels = map[string]string{
+	"q":              "SearchLabel",
+	"open":           "TicketTabs",
+	"status":         "FilterStatus",
+	"internalStatus": "FilterInternalStatus",
+	"type":           "FilterType",
+	"category":       "FilterCategory",
+	"organizationId": "FilterAccount",
+	"createdFrom":    "CreatedFrom",
+	"createdTo":      "CreatedTo",
+	"awaiting":       "AwaitingMe",
+	"assignee":       "FilterAssignee",
+	"sort":           "SortBy",
+	"record":         "Records",
 }
 
 // renderViewBar shows the saved view the list comes from, with rename,

@@ -220,8 +220,7 @@ func backoff(n int) time.Duration {
 // When it holds, the user's accounts and access are taken as they are now
 // (a vendor's access may have changed: that closed the connection).
 func expiredSession(ctx app.Context) bool {
-	var me ticket.Me
-	err := call(context.Background(), "GET", "/api/v1/me", nil, &me)
+	me, err := getMe()
 	if err != nil && expired(ctx, err) {
 		stopLive()
 		return true

@@ -372,8 +372,7 @@ func handleLoadSession(ctx app.Context, a app.Action) {
 		ctx.SetState(SessionState, Session{Status: Loaded, Lang: lang})
 		return
 	}
-	var me ticket.Me
-	err := call(context.Background(), "GET", "/api/v1/me", nil, &me)
+	me, err := getMe()
 	switch {
 	case err == nil:
 		s := loggedIn(ctx, me)
@@ -401,6 +400,18 @@ func handleLoadSession(ctx app.Context, a app.Action) {
 	default:
 		ctx.SetState(SessionState, Session{Status: Failed, Lang: lang, Err: err})
 	}
+}
+
+// getMe asks the server who is logged in. Nobody (the server's 204: the
+// browser sent no session cookie) is ErrUnauthorized here, as a session
+// that ended: both mean logged out.
+func getMe() (ticket.Me, *Error) {
+	var me ticket.Me
+	status, _, err := send(context.Background(), "GET", "/api/v1/me", nil, nil, &me)
+	if err == nil && status == 204 {
+		return ticket.Me{}, ticket.ErrUnauthorized
+	}
+	return me, err
 }
 
 // startOutbox shows the user's outbox and sends what waits in it.

@@ -122,15 +122,23 @@ func Validate(c Catalog, v Viewer, d Draft) error {
 	if d.ExistingTicket < 0 {
 		add("existingTicket", "ErrExistingTicket")
 	}
+	var cat Category
+	catOK := false
 	if !existing && ok {
-		cat, catOK := typ.Category(d.Category)
+		cat, catOK = typ.Category(d.Category)
 		switch {
 		case d.Category == "":
 			add("category", "ErrCategoryRequired")
 		case !catOK:
 			add("category", "ErrUnknownCategory")
 		}
+	}
+	if !existing {
+		// Every new ticket has a subject, whatever its type: asked for
+		// even before a type is chosen, as the form shows the field.
 		checkText(add, "subject", d.Subject, MaxSubject, "ErrSubjectRequired", "ErrSubjectTooLong")
+	}
+	if !existing && ok {
 		if catOK {
 			for name := range d.Fields {
 				if _, known := cat.Field(name); !known {

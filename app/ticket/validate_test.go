@@ -91,6 +91,8 @@ func TestValidateFields(t *testing.T) {
 		{"empty description", func(d *Draft) { d.Description = "" }, []FieldError{{Field: "description", MessageID: "ErrDescriptionRequired"}}},
 		{"long description", func(d *Draft) { d.Description = strings.Repeat("a", MaxDescription+1) }, []FieldError{{Field: "description", MessageID: "ErrDescriptionTooLong"}}},
 		{"no type", func(d *Draft) { d.Type = "" }, []FieldError{{Field: "type", MessageID: "ErrTypeRequired"}}},
+		{"nothing chosen or typed: every required field", func(d *Draft) { *d = Draft{OrganizationID: d.OrganizationID} },
+			[]FieldError{{Field: "type", MessageID: "ErrTypeRequired"}, {Field: "subject", MessageID: "ErrSubjectRequired"}, {Field: "description", MessageID: "ErrDescriptionRequired"}}},
 		{"unknown type", func(d *Draft) { d.Type = "coffee" }, []FieldError{{Field: "type", MessageID: "ErrUnknownType"}}},
 		{"no category", func(d *Draft) { d.Category = "" }, []FieldError{{Field: "category", MessageID: "ErrCategoryRequired"}}},
 		{"unknown category", func(d *Draft) { d.Category = "contract2" }, []FieldError{{Field: "category", MessageID: "ErrUnknownCategory"}}},

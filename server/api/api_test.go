@@ -177,7 +177,8 @@ func TestLogin(t *testing.T) {
 		if r := c.do("POST", "/api/v1/logout", "", nil); r.status != 204 {
 			t.Fatalf("logout status %d", r.status)
 		}
-		mustError(t, c.get("/api/v1/me"), 401, ticket.CodeUnauthorized)
+		// The cookie is gone: nobody is logged in, which is no error.
+		mustNobody(t, c.get("/api/v1/me"))
 	})
 	t.Run("bad password", func(t *testing.T) {
 		c := newClient(t, srv)
@@ -597,5 +598,29 @@ func TestMeStoreID(t *testing.T) {
 				t.Errorf("storeId = %q, want %q", got, want)
 			}
 		})
+	}
+}
+
+// GET /me of a browser without a session cookie (a visitor on the login
+// page) is 204, not an error the browser would log; a cookie whose session
+// does not hold is 401, as everywhere; the other routes stay 401 without
+// a cookie.
+func TestMeWithoutSession(t *testing.T) {
+	srv, _ := mustDemo(t, api.Config{})
+	c := newClient(t, srv)
+	mustNobody(t, c.get("/api/v1/me"))
+	for _, cookie := range []string{"supportal_session=not-a-session", "__Host-supportal_session=not-a-session", "__Host-supportal_embed=not-a-session"} {
+		mustError(t, c.do("GET", "/api/v1/me", "", nil, "Cookie", cookie), 401, ticket.CodeUnauthorized)
+	}
+	mustError(t, c.send("PATCH", "/api/v1/me", map[string]string{"locale": "de"}), 401, ticket.CodeUnauthorized)
+	mustError(t, c.get("/api/v1/tickets"), 401, ticket.CodeUnauthorized)
+}
+
+// mustNobody checks the answer of GET /me when no session cookie was sent:
+// 204 without a body.
+func mustNobody(t *testing.T, r response) {
+	t.Helper()
+	if r.status != 204 || len(r.body) != 0 {
+		t.Fatalf("GET /me: %d %q, want 204 without a body (nobody logged in)", r.status, r.body)
 	}
 }

@@ -313,6 +313,30 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// whoIs answers GET /me. A browser that sends no session cookie has
+// nobody logged in: that is an answer (204, no body), not an error, so
+// the login page of a visitor logs no failed request. A session cookie
+// that no longer holds is 401, as on every route.
+func (s *Server) whoIs(w http.ResponseWriter, r *http.Request) {
+	if !sentSessionCookie(r) {
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	s.authed(s.me)(w, r)
+}
+
+// sentSessionCookie reports whether r carries a session cookie of any
+// name (one the server would not take for r included: that is 401).
+func sentSessionCookie(r *http.Request) bool {
+	for _, name := range []string{sessionCookie, sessionCookieSecure, embedCookie} {
+		if c, err := r.Cookie(name); err == nil && c.Value != "" {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	v := viewerOf(r)
 	return s.writeMe(w, r, v)

@@ -349,3 +349,94 @@ func TestMemberTicketAccess(t *testing.T) {
 	}
 	mustError(t, anna.send("PUT", base+"/999999", map[string]bool{"ticketAccess": true}), 404, ticket.CodeNotFound)
 }
+
+// A member newly granted ticket access does not start with the account's
+// whole history unread: their read marker starts at the grant, and only
+// what is written after it is news.
+func TestTicketAccessGrantStartsRead(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	anna, carla, sam := newClient(t, srv), newClient(t, srv), newClient(t, srv)
+	anna.login(seed.AnnaEmail)
+	sam.login(seed.SamEmail)
+	tk := firstTicket(t, db, "100200", 0, ticket.StatusNew, ticket.StatusOpen)
+	base := "/api/v1/organizations/" + strconv.FormatInt(tk.Organization.ID, 10) + "/members"
+	var members struct{ Members []store.Member }
+	anna.get(base).decode(t, &members)
+	var carlaID int64
+	for _, m := range members.Members {
+		if m.Email == seed.CarlaEmail {
+			if m.TicketAccess {
+				t.Fatal("Carla has ticket access in the demo data already")
+			}
+			carlaID = m.User.ID
+		}
+	}
+	if r := anna.send("PUT", base+"/"+strconv.FormatInt(carlaID, 10), map[string]bool{"ticketAccess": true}); r.status != 200 {
+		t.Fatalf("grant: %d %s", r.status, r.body)
+	}
+	carla.login(seed.CarlaEmail)
+	var totals struct {
+		Unread map[string]int
+		Total  int
+	}
+	var list listPage
+	carla.get("/api/v1/tickets?limit=500").decode(t, &list)
+	if len(list.Tickets) == 0 {
+		t.Fatal("Carla lists no tickets after the grant")
+	}
+	carla.get("/api/v1/tickets/unread").decode(t, &totals)
+	if got, want := totals.Total, 0; got != want {
+		t.Fatalf("unread right after the grant: %d (%v), want %d", got, totals.Unread, want)
+	}
+	for _, row := range list.Tickets {
+		if row.Unread != 0 {
+			t.Fatalf("ticket %d shows %d unread right after the grant, want 0", row.Number, row.Unread)
+		}
+	}
+
+	// What support writes after the grant is unread.
+	if r := sam.send("POST", path(tk.Number, "/messages"), map[string]any{"body": "Neu nach der Freigabe."}); r.status != 201 {
+		t.Fatalf("reply: %d %s", r.status, r.body)
+	}
+	carla.get("/api/v1/tickets/unread").decode(t, &totals)
+	if got, want := totals.Unread[strconv.FormatInt(tk.Number, 10)], 1; got != want || totals.Total != 1 {
+		t.Fatalf("unread after a reply: %d on %d (total %d), want %d", got, tk.Number, totals.Total, want)
+	}
+}
+
+// A vendor a customer lets in again (from none) starts with the account's
+// tickets read up to then: what was written meanwhile is history to its
+// users; what comes after is news.
+func TestVendorLetInStartsRead(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	claire, vera, sam := newClient(t, srv), newClient(t, srv), newClient(t, srv)
+	claire.login(seed.ClaireEmail)
+	vera.login(seed.VeraEmail)
+	sam.login(seed.SamEmail)
+	lumiere := firstTicket(t, db, "200300", 0, ticket.StatusNew, ticket.StatusOpen)
+	vendorPath := "/api/v1/organizations/" + strconv.FormatInt(lumiere.Organization.ID, 10) + "/vendors/" + strconv.FormatInt(myVendor(t, vera), 10)
+	unread := func() map[string]int {
+		var totals struct{ Unread map[string]int }
+		vera.get("/api/v1/tickets/unread").decode(t, &totals)
+		return totals.Unread
+	}
+	key := strconv.FormatInt(lumiere.Number, 10)
+	if r := claire.send("PUT", vendorPath, map[string]string{"access": "none"}); r.status != 200 {
+		t.Fatalf("Claire withdraws MedSoft's access: %d %s", r.status, r.body)
+	}
+	if r := sam.send("POST", path(lumiere.Number, "/messages"), map[string]any{"body": "Während MedSoft draußen war"}); r.status != 201 {
+		t.Fatalf("Sam's reply: %d %s", r.status, r.body)
+	}
+	if r := claire.send("PUT", vendorPath, map[string]string{"access": "read"}); r.status != 200 {
+		t.Fatalf("Claire lets MedSoft read again: %d %s", r.status, r.body)
+	}
+	if got := unread()[key]; got != 0 {
+		t.Fatalf("Vera's unread on %s right after the access came back: %d, want 0", key, got)
+	}
+	if r := sam.send("POST", path(lumiere.Number, "/messages"), map[string]any{"body": "Danach"}); r.status != 201 {
+		t.Fatalf("Sam's reply: %d %s", r.status, r.body)
+	}
+	if got := unread()[key]; got != 1 {
+		t.Fatalf("Vera's unread on %s after a new reply: %d, want 1", key, got)
+	}
+}

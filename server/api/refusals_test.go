@@ -64,7 +64,7 @@ func TestNetHTTPRefusalsAreStructured(t *testing.T) {
 			"GET /api/v1/me HTTP/1.1\r\n" + host + "\r\n",
 			"GET /login HTTP/1.1\r\n" + host + bigHeader + "\r\n",
 		}, 431, "", ""},
-		{"an API answer is untouched", []string{"GET /api/v1/me HTTP/1.1\r\n" + host + "\r\n"}, 401, ticket.CodeUnauthorized, "ErrUnauthorized"},
+		{"an API answer is untouched", []string{"GET /api/v1/catalog HTTP/1.1\r\n" + host + "\r\n"}, 401, ticket.CodeUnauthorized, "ErrUnauthorized"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,7 +15,7 @@ func (s *Server) routes() {
 		{"POST", "/api/v1/logout", s.public(s.logout)},
 		{"POST", "/api/v1/embed/session", s.public(s.openEmbedSession)},
 		{"POST", "/api/v1/embed/alive", s.authed(s.keepAlive)},
-		{"GET", "/api/v1/me", s.authed(s.me)},
+		{"GET", "/api/v1/me", s.whoIs},
 		{"PATCH", "/api/v1/me", s.authed(s.updateMe)},
 		{"GET", "/api/v1/catalog", s.authed(s.getCatalog)},
 		{"GET", "/api/v1/tickets", s.authed(s.listTickets)},

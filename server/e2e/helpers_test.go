@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -314,7 +315,7 @@ type browser struct {
 	kill func() // the process killed (SIGKILL), nothing closed in order
 
 	mu      sync.Mutex
-	console []string // console messages and exceptions, shown when the test fails
+	console []string // console messages, exceptions and the browser's log, shown when the test fails
 }
 
 // newBrowser starts Chromium with the browser language lang (e.g. "de-DE").
@@ -384,6 +385,14 @@ func (b *browser) onEvent(ev any) {
 			}
 		}
 		line = fmt.Sprintf("console.%s: %s", ev.Type, strings.Join(parts, " "))
+	case *cdplog.EventEntryAdded:
+		// The browser's own log (chromedp enables it): failed requests
+		// ("Failed to load resource: … 401"), blocked content.
+		e := ev.Entry
+		line = fmt.Sprintf("log.%s (%s): %s", e.Level, e.Source, e.Text)
+		if e.URL != "" {
+			line += " " + e.URL
+		}
 	case *runtime.EventExceptionThrown:
 		d := ev.ExceptionDetails
 		line = "exception: " + d.Text

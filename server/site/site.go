@@ -138,6 +138,10 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveFile(w, r, strings.TrimPrefix(r.URL.Path, "/web/"))
 	case r.URL.Path == "/robots.txt":
 		s.serveFile(w, r, "robots.txt")
+	case r.URL.Path == "/favicon.ico":
+		// Browsers and other clients ask for /favicon.ico whatever the
+		// page's <link rel="icon">; a PNG in its place is read as well.
+		s.serveFile(w, r, "icon-192.png")
 	case r.URL.Path == "/manifest.webmanifest" || r.URL.Path == "/manifest.json":
 		s.serveManifest(w, r, api.RequestLang(r))
 	default:

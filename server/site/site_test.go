@@ -271,3 +271,19 @@ func TestPortalAnswersItsHostsOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestFavicon: /favicon.ico, which browsers ask for by themselves, is the
+// portal's icon, not the 404 page.
+func TestFavicon(t *testing.T) {
+	srv, _ := mustPortal(t, testFiles("wasm"))
+	res, body := get(t, srv.URL+"/favicon.ico")
+	if res.StatusCode != 200 {
+		t.Fatalf("/favicon.ico: status %d, want 200", res.StatusCode)
+	}
+	if got, want := res.Header.Get("Content-Type"), "image/png"; got != want {
+		t.Errorf("Content-Type = %q, want %q", got, want)
+	}
+	if got, want := body, "png192"; got != want {
+		t.Errorf("body %q, want the icon %q", got, want)
+	}
+}

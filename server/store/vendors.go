@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"github.com/supportal/supportal/app/ticket"
 )
@@ -25,10 +26,13 @@ func (s *DB) SetVendorAccess(ctx context.Context, vendorID, customerID int64, ac
 // ChangeVendorAccess is the customer's change of a vendor's access:
 // ErrVendorPaid when the vendor pays and access is not full, not found when
 // the vendor has no access entry for the customer.
+// A vendor let in (from none) follows the customer's tickets from then on:
+// for its users what is there already counts as read.
 func (s *DB) ChangeVendorAccess(ctx context.Context, customerID, vendorID int64, access ticket.Access) error {
 	return s.accessTx(ctx, func(tx *sql.Tx) error {
 		var paid bool
-		err := tx.QueryRowContext(ctx, `SELECT vendor_paid FROM vendor_access WHERE customer_id = ? AND vendor_id = ?`, customerID, vendorID).Scan(&paid)
+		var was ticket.Access
+		err := tx.QueryRowContext(ctx, `SELECT vendor_paid, access FROM vendor_access WHERE customer_id = ? AND vendor_id = ?`, customerID, vendorID).Scan(&paid, &was)
 		if err != nil {
 			return notFound(err)
 		}
@@ -36,6 +40,16 @@ func (s *DB) ChangeVendorAccess(ctx context.Context, customerID, vendorID int64,
 			return ErrVendorPaid
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE vendor_access SET access = ? WHERE customer_id = ? AND vendor_id = ?`, string(access), customerID, vendorID)
+		if err != nil || was != ticket.AccessNone || access == ticket.AccessNone {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO reads (user_id, ticket_number, message_id)
+			SELECT mb.user_id, m.ticket_number, max(m.id) FROM messages m JOIN tickets t ON t.number = m.ticket_number
+			JOIN memberships mb ON mb.organization_id = ? AND mb.ticket_access
+			WHERE t.organization_id = ?
+			GROUP BY mb.user_id, m.ticket_number
+			ON CONFLICT (user_id, ticket_number) DO UPDATE SET message_id = excluded.message_id WHERE excluded.message_id > reads.message_id`,
+			vendorID, customerID)
 		return err
 	})
 }
@@ -100,13 +114,36 @@ func (s *DB) Members(ctx context.Context, orgID int64) ([]Member, error) {
 }
 
 // SetTicketAccess grants or revokes the ticket access of member userID of
-// organization orgID; not found when userID is no member.
+// organization orgID; not found when userID is no member. A member newly
+// granted access starts with the account's tickets read up to now: what
+// was written before the grant is history, not news (markers only move
+// forward, so nothing the member had read turns unread).
 func (s *DB) SetTicketAccess(ctx context.Context, orgID, userID int64, access bool) error {
 	return s.accessTx(ctx, func(tx *sql.Tx) error {
+		var had bool
+		err := tx.QueryRowContext(ctx, `SELECT ticket_access FROM memberships WHERE organization_id = ? AND user_id = ?`, orgID, userID).Scan(&had)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ticket.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE memberships SET ticket_access = ? WHERE organization_id = ? AND user_id = ?`, access, orgID, userID)
 		if err != nil {
 			return err
 		}
-		return oneRow(res)
+		if err := oneRow(res); err != nil || had || !access {
+			return err
+		}
+		// The tickets the grant opens: the organization's own and, for a
+		// vendor, those of the customer accounts it has access to.
+		_, err = tx.ExecContext(ctx, `INSERT INTO reads (user_id, ticket_number, message_id)
+			SELECT ?, m.ticket_number, max(m.id) FROM messages m JOIN tickets t ON t.number = m.ticket_number
+			WHERE t.organization_id = ? OR t.organization_id IN (
+				SELECT va.customer_id FROM vendor_access va WHERE va.vendor_id = ? AND (va.access != 'none' OR va.vendor_paid))
+			GROUP BY m.ticket_number
+			ON CONFLICT (user_id, ticket_number) DO UPDATE SET message_id = excluded.message_id WHERE excluded.message_id > reads.message_id`,
+			userID, orgID, orgID)
+		return err
 	})
 }
