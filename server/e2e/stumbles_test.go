@@ -1,5 +1,9 @@
 package e2e
 
+// Small things users stumbled over (issue 16): a bad list address, Preview of
+// an empty form, the reconnecting notice over a send button, a failed
+// request logged on the login page, a read mark for a ticket not found.
+
 import (
 	"context"
 	"slices"
