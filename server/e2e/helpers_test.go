@@ -36,7 +36,7 @@ import (
 const (
 	chromiumPath = "/usr/bin/chromium"
 	// testTimeout bounds one browser: start, app.wasm, every step.
-	testTimeout = 90 * time.Second
+	testTimeout = 4 * time.Minute
 	// waitTimeout bounds one wait for a condition in the page.
 	waitTimeout = 30 * time.Second
 )
@@ -183,6 +183,9 @@ func startPortal(t *testing.T) *portal {
 // listening on ln (nil: any port).
 func startPortalWith(t *testing.T, hosts *embed.Hosts, ln net.Listener) *portal {
 	t.Helper()
+	// Each test has its own portal and browsers: two run at a time (-parallel,
+	// GOMAXPROCS), as most of a browser test is waiting.
+	t.Parallel()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		unavailable(t, chromiumPath+" is missing")
 	}
