@@ -18,7 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -653,3 +655,23 @@ func intersect(a, b []int64) []int64 {
 }
 
 func idString(o ticket.OrgRef) string { return strconv.FormatInt(o.ID, 10) }
+
+// front shows the browser's tab (a tab in the background gets no animation
+// frames: the app would render nothing).
+func (b *browser) front() {
+	b.t.Helper()
+	if _, err := chromedp.Call(b.ctx, page.BringToFront, cdp.Empty{}); err != nil {
+		b.t.Fatalf("bringing the tab to the front: %v", err)
+	}
+}
+
+// newTab opens a second tab of the same browser (same profile, cookies and
+// storage), in front; it closes when the test ends.
+func (b *browser) newTab() *browser {
+	b.t.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	b.t.Cleanup(cancel)
+	tab := &browser{t: b.t, ctx: ctx, base: b.base, stop: cancel}
+	tab.front()
+	return tab
+}

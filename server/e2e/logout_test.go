@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/supportal/supportal/server/seed"
@@ -92,33 +90,21 @@ func TestEndedSessionLeavesNothingBehind(t *testing.T) {
 	b.waitText("nothing of Diego in localStorage", fmt.Sprintf(jsStoredOfUser, "Pérez"), "")
 }
 
-// front makes the tab of ctx the active one (a hidden tab gets no
-// animation frames: the app would not render).
-func front(t *testing.T, ctx context.Context) {
-	t.Helper()
-	if _, err := chromedp.Call(ctx, page.BringToFront, cdp.Empty{}); err != nil {
-		t.Fatalf("bringing a tab to the front: %v", err)
-	}
-}
-
 // Diego has two tabs open; he logs out in one: the other goes to the login
 // page, which says he logged out in another window (not that his session
 // expired: there is nothing to come back to).
 func TestLogoutInAnotherTab(t *testing.T) {
 	p := startPortal(t)
 	b := loginTo(t, p, "es-ES", seed.DiegoEmail)
-	tabCtx, closeTab := chromedp.NewContext(b.ctx) // a second tab of the same browser
-	defer closeTab()
-	tab := &browser{t: t, ctx: tabCtx, base: b.base, stop: closeTab}
-	front(t, tabCtx)
+	tab := b.newTab()
 	tab.open("/tickets")
 	tab.waitTrue("the list in the second tab", qExists("#ticket-search-form"))
 
-	front(t, b.ctx)
+	b.front()
 	b.click("button#user-menu-button")
 	b.click("button#logout") // no drafts: no question
 	b.waitText("the first tab on the login page", jsPath, "/login")
-	front(t, tabCtx)
+	tab.front()
 	tab.waitText("the second tab on the login page", jsPath, "/login")
 	tab.waitText("which says why", qText("#logged-out-elsewhere"), msg(t, "es", "LoggedOutElsewhere"))
 	tab.waitFalse("and promises no way back", qExists("#session-expired"))
@@ -132,10 +118,7 @@ func TestAnotherLoginInAnotherTab(t *testing.T) {
 	p := startPortal(t)
 	b := newBrowser(t, p, "de-DE")
 	b.open("/login")
-	tab, cancel := chromedp.NewContext(b.ctx) // a second tab of the same browser
-	defer cancel()
-	b2 := &browser{t: t, ctx: tab, base: b.base, stop: cancel}
-	b2.front()
+	b2 := b.newTab()
 	b2.open("/login")
 	b2.waitTrue("the second login page", qExists("form#login-form"))
 

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/supportal/supportal/app/ticket"
@@ -290,14 +288,6 @@ func TestOutboxServerDiesWhileSending(t *testing.T) {
 	b.waitText("the outbox links the one ticket", qText(".outbox-badge-sent a"), "#"+strconv.FormatInt(got[0].Number, 10))
 }
 
-// front shows the browser's tab (a tab in the background renders nothing).
-func (b *browser) front() {
-	b.t.Helper()
-	if _, err := chromedp.Call(b.ctx, page.BringToFront, cdp.Empty{}); err != nil {
-		b.t.Fatalf("bringing the tab to the front: %v", err)
-	}
-}
-
 // Two tabs of the app hold the same outbox when the server comes back:
 // they send it together, and still one ticket is made.
 func TestOutboxTwoTabsOneTicket(t *testing.T) {
@@ -305,10 +295,7 @@ func TestOutboxTwoTabsOneTicket(t *testing.T) {
 	praxis := p.org(t, "100200")
 	const subject = "Zwei Tabs, ein Ticket"
 	b := loginTo(t, p, "de-DE", seed.BerndEmail)
-	tab, cancel := chromedp.NewContext(b.ctx) // a second tab of the same browser
-	defer cancel()
-	b2 := &browser{t: t, ctx: tab, base: b.base, stop: cancel}
-	b2.front()
+	b2 := b.newTab()
 	b2.open("/outbox")
 	b2.waitTrue("the second tab's outbox", qExists("#outbox-empty"))
 	b.front()
