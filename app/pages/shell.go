@@ -3,6 +3,7 @@ package pages
 import (
 	"net/url"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -94,14 +95,14 @@ func (s *shell) OnNav(ctx app.Context) {
 	// After a link within the app (not the first page shown), the focus
 	// goes to the new page's heading, which is read out — unless the page
 	// put it somewhere on purpose, or it stayed on a control of this page.
-	if navigatedBefore {
+	if navigatedBefore.Swap(true) && app.IsClient {
 		focusIfLost(ctx, "page-title")
 	}
-	navigatedBefore = true
 }
 
-// navigatedBefore: a page was shown before (only the UI goroutine uses it).
-var navigatedBefore bool
+// navigatedBefore: a page was shown before. Atomic: the server prerenders
+// pages (this OnNav included) for many requests at once.
+var navigatedBefore atomic.Bool
 
 func (s *shell) OnMount(ctx app.Context) {
 	s.ui = ctx
