@@ -201,8 +201,22 @@ func runLive(runCtx context.Context, ctx app.Context, userID int64, dial func(pa
 		attempt++
 		select {
 		case <-time.After(backoff(attempt)):
+		case <-liveWake:
 		case <-runCtx.Done():
 		}
+	}
+}
+
+// liveWake ends the stream's wait before reconnecting: the server was
+// found back (reached), so the live updates resume at once, not after a
+// backoff that grew while it was away.
+var liveWake = make(chan struct{}, 1)
+
+// wakeLive tells a waiting stream to reconnect now; it never blocks.
+func wakeLive() {
+	select {
+	case liveWake <- struct{}{}:
+	default:
 	}
 }
 

@@ -239,3 +239,32 @@ func TestLiveChangeWhileRecordLoads(t *testing.T) {
 		t.Errorf("after loading: status %v, %d tickets (%+v); want loaded, with #10033 %s", got.Status, len(got.Tickets), got.Tickets, after.Status)
 	}
 }
+
+// When the server is found back, a stream waiting to reconnect (its
+// backoff grown while the server was away: up to 45 s) connects at once.
+func TestLiveReconnectsWhenServerBack(t *testing.T) {
+	ctx := testContext(t)
+	runCtx, stop := context.WithCancel(context.Background())
+	defer stop()
+	const tries = 8 // without the wake-up: more than a minute of backoff
+	dials := 0
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runLive(runCtx, ctx, 8, func(path string, s *socket) func() {
+			if dials++; dials == tries {
+				stop()
+			}
+			s.end()    // the server is not there
+			wakeLive() // and then found back (as reached does)
+			return func() {}
+		})
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		stop()
+		<-done
+		t.Fatalf("%d connection attempts in 20 s; want %d: the stream waited out its backoff", dials, tries)
+	}
+}

@@ -71,6 +71,7 @@ func reached(ok bool) {
 	}
 	if ok {
 		ctx.SetState(NetState, Net{Since: now})
+		wakeLive()
 		ctx.NewAction(FlushOutbox)
 		if CurrentSession(ctx).Offline {
 			ctx.NewAction(LoadSession) // the session shown from the browser's store: check it
