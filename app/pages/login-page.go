@@ -21,6 +21,7 @@ type loginPage struct {
 	fieldErr string // translation id of a problem found before sending
 	expired  bool   // the address says the session had ended (?expired=1)
 	out      bool   // the address says the user logged out in another tab (?out=1)
+	ended    string // the address says why the session ended (?ended=password)
 }
 
 func newLoginPage() *loginPage { return &loginPage{} }
@@ -32,6 +33,7 @@ func (p *loginPage) OnPreRender(ctx app.Context) {
 func (p *loginPage) OnNav(ctx app.Context) {
 	p.expired = ctx.Page().URL().Query().Get("expired") == "1"
 	p.out = ctx.Page().URL().Query().Get("out") == "1"
+	p.ended = ctx.Page().URL().Query().Get("ended")
 }
 
 func (p *loginPage) OnMount(ctx app.Context) {
@@ -72,7 +74,9 @@ func (p *loginPage) Render() app.UI {
 				newLangSwitch().WithLang(lang),
 			),
 			app.H1().Text(t(lang, "LoginTitle")),
-			app.If(p.expired, func() app.UI {
+			app.If(p.ended == "password", func() app.UI {
+				return app.P().ID("session-ended").Class("notice").Role("status").Text(t(lang, "ErrPasswordChangedLogin"))
+			}).ElseIf(p.expired, func() app.UI {
 				return app.P().ID("session-expired").Class("notice").Role("status").Text(t(lang, "SessionExpired"))
 			}).ElseIf(p.out, func() app.UI {
 				return app.P().ID("logged-out-elsewhere").Class("notice").Role("status").Text(t(lang, "LoggedOutElsewhere"))

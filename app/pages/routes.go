@@ -20,6 +20,7 @@ const (
 	PathAgent     = "/agent"
 	PathVendor    = "/vendor/accounts"
 	PathSettings  = "/settings/account"
+	PathProfile   = "/settings/profile"
 	PathRecords   = "/records"
 	PathRecord    = "^/records/[0-9]+$"
 	PathOutbox    = "/outbox"
@@ -45,6 +46,7 @@ func Register() {
 	app.Route(PathAgent, func() app.Composer { return newAgentPage() })
 	app.Route(PathVendor, func() app.Composer { return newVendorAccountsPage() })
 	app.Route(PathSettings, func() app.Composer { return newAccountSettingsPage() })
+	app.Route(PathProfile, func() app.Composer { return newProfilePage() })
 	app.Route(PathRecords, func() app.Composer { return newRecordsPage() })
 	app.RouteWithRegexp(PathRecord, func() app.Composer { return newRecordPage() })
 	app.Route(PathOutbox, func() app.Composer { return newOutboxPage() })

@@ -74,8 +74,9 @@ func (s *shell) renderTopBar(lang string) app.UI {
 				app.A().ID("support-form-link").Href("/tickets/new").Text(t(lang, "CreateTicket")),
 			)
 		}),
-		s.menu("user", "user-menu", s.Session.User.Name, t(lang, "UserMenu"), map[bool]string{true: "settings-link", false: "logout"}[s.Session.Viewer().IsAdmin(s.Session.Account)],
+		s.menu("user", "user-menu", s.Session.User.Name, t(lang, "UserMenu"), "profile-link",
 			app.P().Class("menu-email").Text(s.Session.User.Email),
+			app.A().ID("profile-link").Href(PathProfile).Text(t(lang, "YourInformation")),
 			app.If(s.Session.Viewer().IsAdmin(s.Session.Account), func() app.UI {
 				return app.A().ID("settings-link").Href(PathSettings).Text(t(lang, "AccountSettings"))
 			}),

@@ -154,6 +154,8 @@ func (s *shell) sessionChanged(ctx app.Context) {
 		switch {
 		case s.Session.LoggedOutElsewhere:
 			to = "/login?out=1" // the drafts are gone: nothing to come back to
+		case s.Session.EndedBy == state.EndedByPassword:
+			to += "&ended=password" // the login page says why
 		case s.Session.Expired:
 			to += "&expired=1"
 		}

@@ -59,6 +59,11 @@ type Session struct {
 	// Expired: the user was logged in and the session ended (expired or
 	// logged out elsewhere); the login page says so.
 	Expired bool
+	// EndedBy: why the session ended, when the user should hear of it
+	// (ErrPasswordChangedLogin); the login page says it instead.
+	EndedBy string
+	// Profile: what the user says about themselves (Your information).
+	Profile ticket.Profile
 	// LoggedOutElsewhere: the user logged out in another tab of this
 	// browser; the login page says so (their drafts are gone).
 	LoggedOutElsewhere bool
@@ -260,6 +265,10 @@ func expired(ctx app.Context, err *Error) bool {
 		sessionChanged()
 		return true
 	}
+	if err.MessageID == errPasswordChanged && !Embedded() {
+		endedByPassword(ctx)
+		return true
+	}
 	sessionGen.Add(1) // a send under way stops
 	cur := CurrentSession(ctx)
 	// Nothing of the session opens the app offline any more; the outbox
@@ -305,6 +314,9 @@ func refreshAccess(ctx app.Context, me ticket.Me) {
 // user chose last time when it is still theirs.
 func loggedIn(ctx app.Context, me ticket.Me) Session {
 	s := Session{Status: Loaded, LoggedIn: true, User: me.User, Memberships: me.Memberships, VendorAccounts: me.VendorAccounts, RecordKinds: me.RecordKinds, Lang: me.User.Locale, Store: me.StoreID}
+	if me.Profile != nil {
+		s.Profile = *me.Profile
+	}
 	if !locales.Supports(s.Lang) {
 		s.Lang = InitialLang()
 	}
@@ -344,6 +356,8 @@ func handleLoadSession(ctx app.Context, a app.Action) {
 				}
 			case strings.HasPrefix(msg, tabDraft):
 				go drafts.reread(strings.TrimPrefix(msg, tabDraft))
+			case msg == tabPasswordChanged:
+				ctx.Dispatch(endedByPassword)
 			case msg == tabOutbox:
 				ctx.NewAction(LoadOutbox)
 			case msg == tabLogout:

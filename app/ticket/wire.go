@@ -17,7 +17,10 @@ type Credentials struct {
 // Me is who is logged in: the answer of GET and PATCH /api/v1/me and of
 // POST /api/v1/login.
 type Me struct {
-	User        User         `json:"user"`
+	User User `json:"user"`
+	// Profile: what the user says about themselves (Settings → Your
+	// information).
+	Profile     *Profile     `json:"profile,omitempty"`
 	Memberships []Membership `json:"memberships"`
 	// VendorAccounts: for vendor users, the customer accounts of their
 	// vendor with the access each customer set (none included).

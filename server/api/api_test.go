@@ -479,7 +479,7 @@ func TestMalformedRequests(t *testing.T) {
 		{"wrong content type", "POST", "/api/v1/login", "text/plain", []byte(`{"email":"a","password":"b"}`), 400, ticket.CodeInvalid},
 		{"no content type", "PATCH", "/api/v1/me", "", []byte(`{"locale":"de"}`), 400, ticket.CodeInvalid},
 		{"too large", "PATCH", "/api/v1/me", "application/json", big, 413, ticket.CodeTooLarge},
-		{"unsupported locale", "PATCH", "/api/v1/me", "application/json", []byte(`{"locale":"xx"}`), 400, ticket.CodeInvalid},
+		{"unsupported locale", "PATCH", "/api/v1/me", "application/json", []byte(`{"locale":"xx"}`), 422, ticket.CodeUnprocessable},
 		{"unknown route", "GET", "/api/v1/nothing", "", nil, 404, ticket.CodeNotFound},
 		{"wrong method", "DELETE", "/api/v1/me", "", nil, 405, api.CodeMethodNotAllowed},
 		{"GET on login", "GET", "/api/v1/login", "", nil, 405, api.CodeMethodNotAllowed},

@@ -16,7 +16,6 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/supportal/supportal/app/ticket"
-	"github.com/supportal/supportal/locales"
 	"github.com/supportal/supportal/server/store"
 )
 
@@ -79,7 +78,7 @@ func (s *Server) sessionViewer(r *http.Request) (ticket.Viewer, int64, store.Ses
 	}
 	sess, err := s.liveSession(r.Context(), hash, now, sessionTouch)
 	if ticket.ErrorCode(err) == ticket.CodeNotFound {
-		return ticket.Viewer{}, 0, store.Session{}, ticket.ErrUnauthorized
+		return ticket.Viewer{}, 0, store.Session{}, s.whyEnded(r, hash, now)
 	}
 	if err != nil {
 		return ticket.Viewer{}, 0, store.Session{}, err
@@ -99,6 +98,17 @@ func (s *Server) sessionViewer(r *http.Request) (ticket.Viewer, int64, store.Ses
 		s.sessions.put(version, string(hash), cachedViewer{v: v, session: sess, at: now})
 	}
 	return v, version, sess, err
+}
+
+// whyEnded is the error for a session cookie that opens no session: why
+// it ended, when the user should hear of it (their password was changed),
+// else ErrUnauthorized.
+func (s *Server) whyEnded(r *http.Request, hash []byte, now time.Time) error {
+	reason, err := s.store.EndedSession(r.Context(), hash, now)
+	if err == nil && reason == store.EndedPasswordChanged {
+		return errPasswordChanged
+	}
+	return ticket.ErrUnauthorized
 }
 
 // kioskTouch is how often a kiosk session's use is written down: its idle
@@ -335,52 +345,4 @@ func sentSessionCookie(r *http.Request) bool {
 		}
 	}
 	return false
-}
-
-func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
-	v := viewerOf(r)
-	return s.writeMe(w, r, v)
-}
-
-type updateMeRequest struct {
-	Locale *string `json:"locale"`
-}
-
-// updateMe saves the user's language; the answer is GET /me's.
-func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) error {
-	var req updateMeRequest
-	if err := decode(w, r, &req); err != nil {
-		return err
-	}
-	v := viewerOf(r)
-	if req.Locale != nil {
-		if !locales.Supports(*req.Locale) {
-			return ticket.Errorf(ticket.CodeInvalid, "ErrUnsupportedLocale", "locale")
-		}
-		v.User.Locale = *req.Locale
-		if sessionOf(r).Embedded() {
-			// The host's language is the session's; the user's own stays.
-			if err := s.store.SetSessionLocale(r.Context(), tokenHash(s.sessionToken(r)), *req.Locale); err != nil {
-				return err
-			}
-			return s.writeMe(w, r, v)
-		}
-		if err := s.store.SetUserLocale(r.Context(), v.User.ID, *req.Locale); err != nil {
-			return err
-		}
-		http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: v.User.Locale, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.Secure(r)})
-	}
-	return s.writeMe(w, r, v)
-}
-
-// writeMe answers who v is: the user, memberships, vendor accounts and the
-// kinds of records of each account, and which store they are in.
-func (s *Server) writeMe(w http.ResponseWriter, r *http.Request, v ticket.Viewer) error {
-	kinds, err := s.store.RecordKinds(r.Context(), v.Scope())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, ticket.Me{User: v.User, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts, RecordKinds: kinds,
-		Embed: s.embedInfo(sessionOf(r)), StoreID: s.store.ID()})
-	return nil
 }

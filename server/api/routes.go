@@ -17,6 +17,7 @@ func (s *Server) routes() {
 		{"POST", "/api/v1/embed/alive", s.authed(s.keepAlive)},
 		{"GET", "/api/v1/me", s.whoIs},
 		{"PATCH", "/api/v1/me", s.authed(s.updateMe)},
+		{"POST", "/api/v1/me/password", s.authed(s.changePassword)},
 		{"GET", "/api/v1/catalog", s.authed(s.getCatalog)},
 		{"GET", "/api/v1/tickets", s.authed(s.listTickets)},
 		{"POST", "/api/v1/tickets", s.authed(s.createTicket)},

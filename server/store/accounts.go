@@ -66,8 +66,9 @@ func (s *DB) Organizations(ctx context.Context) ([]ticket.Organization, error) {
 // CreateUser stores u with its password hash and returns it with its id.
 func (s *DB) CreateUser(ctx context.Context, u ticket.User, passwordHash string) (ticket.User, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, locale, password_hash, agent) VALUES (?, ?, ?, ?, ?)`,
-			u.Email, u.Name, u.Locale, passwordHash, u.Agent)
+		first, last := ticket.SplitName(u.Name)
+		res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, first_name, last_name, locale, password_hash, agent) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			u.Email, u.Name, first, last, u.Locale, passwordHash, u.Agent)
 		if err != nil {
 			return err
 		}

@@ -173,8 +173,9 @@ func (s *DB) OpenEmbedSession(ctx context.Context, tokenHash []byte, in EmbedLog
 		switch {
 		case errors.Is(err, sql.ErrNoRows) && in.Provision:
 			// No password: such a user signs in only through their host.
-			res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, locale, password_hash, agent) VALUES (?, ?, ?, '!', 0)`,
-				u.Email, u.Name, u.Locale)
+			first, last := ticket.SplitName(u.Name)
+			res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, first_name, last_name, locale, password_hash, agent) VALUES (?, ?, ?, ?, ?, '!', 0)`,
+				u.Email, u.Name, first, last, u.Locale)
 			if err != nil {
 				return err
 			}
