@@ -25,6 +25,7 @@ type profilePage struct {
 	notify               ticket.Notifications
 	current, newPassword string
 	showPasswords        bool
+	sent                 string // the form sent last: "profile" or "password"
 }
 
 func newProfilePage() *profilePage { return &profilePage{} }
@@ -36,11 +37,11 @@ func (p *profilePage) OnPreRender(ctx app.Context) {
 func (p *profilePage) OnMount(ctx app.Context) {
 	ctx.ObserveState(state.ProfileState, &p.form).OnChange(func() {
 		switch {
-		case p.form.Fields != nil && !p.form.Saving && p.form.PasswordFields == nil:
+		case p.sent == "profile" && p.form.Fields != nil:
 			focusProblem(ctx, "profile-form")
-		case p.form.PasswordFields != nil || p.form.PasswordErr != nil:
+		case p.sent == "password" && (p.form.PasswordFields != nil || p.form.PasswordErr != nil):
 			focusProblem(ctx, "password-form")
-		case p.form.Saved:
+		case p.sent == "profile" && p.form.Saved:
 			p.filled = false // the fields take the saved profile
 			p.fill()
 			focusLater(ctx, "profile-save") // it was disabled while saving
@@ -162,6 +163,7 @@ func (p *profilePage) onSave(ctx app.Context, e app.Event) {
 	if email := strings.TrimSpace(p.email); !strings.EqualFold(email, p.session.Profile.Email) {
 		change.Email = &email
 	}
+	p.sent = "profile"
 	ctx.NewActionWithValue(state.SaveProfile, change)
 }
 
@@ -216,5 +218,6 @@ func (p *profilePage) onChangePassword(ctx app.Context, e app.Event) {
 	if p.form.PasswordBusy {
 		return
 	}
+	p.sent = "password"
 	ctx.NewActionWithValue(state.ChangePassword, ticket.PasswordChange{Current: p.current, New: p.newPassword})
 }

@@ -56,10 +56,10 @@ func handleSaveProfile(ctx app.Context, a app.Action) {
 	in, _ := a.Value.(ticket.ProfileChange)
 	in = in.Normalized()
 	if ve := CheckProfile(in); ve != nil {
-		ctx.SetState(ProfileState, ProfileForm{Fields: ve})
+		setProfileForm(ctx, ProfileForm{Fields: ve})
 		return
 	}
-	ctx.SetState(ProfileState, ProfileForm{Saving: true})
+	setProfileForm(ctx, ProfileForm{Saving: true})
 	cur := CurrentSession(ctx)
 	gen := sessionGen.Load()
 	var me ticket.Me
@@ -71,7 +71,7 @@ func handleSaveProfile(ctx app.Context, a app.Action) {
 		if expired(ctx, err) {
 			return
 		}
-		ctx.SetState(ProfileState, ProfileForm{Err: err, Fields: fieldErrors(answer)})
+		setProfileForm(ctx, ProfileForm{Err: err, Fields: fieldErrors(answer)})
 		return
 	}
 	s := CurrentSession(ctx)
@@ -92,7 +92,25 @@ func handleSaveProfile(ctx app.Context, a app.Action) {
 	if in.Email != nil && *in.Email != me.User.Email && me.Profile != nil && me.Profile.PendingEmail == *in.Email {
 		confirm = *in.Email
 	}
-	ctx.SetState(ProfileState, ProfileForm{Saved: true, ConfirmTo: confirm})
+	setProfileForm(ctx, ProfileForm{Saved: true, ConfirmTo: confirm})
+}
+
+// setProfileForm sets the profile part of the page's state (the password
+// form's stays) …
+func setProfileForm(ctx app.Context, f ProfileForm) {
+	var cur ProfileForm
+	ctx.GetState(ProfileState, &cur)
+	f.PasswordBusy, f.PasswordErr, f.PasswordFields = cur.PasswordBusy, cur.PasswordErr, cur.PasswordFields
+	ctx.SetState(ProfileState, f)
+}
+
+// setPasswordForm … and the password part (the profile's stays).
+func setPasswordForm(ctx app.Context, busy bool, err *Error, fields *ticket.ValidationError) {
+	var cur ProfileForm
+	ctx.GetState(ProfileState, &cur)
+	cur.PasswordBusy, cur.PasswordErr, cur.PasswordFields = busy, err, fields
+	cur.Saved, cur.ConfirmTo = false, "" // the last save's message is old news
+	ctx.SetState(ProfileState, cur)
 }
 
 // fieldErrors returns the per-field problems of an error answer (nil:
@@ -131,16 +149,16 @@ func handleChangePassword(ctx app.Context, a app.Action) {
 	in, _ := a.Value.(ticket.PasswordChange)
 	cur := CurrentSession(ctx)
 	if ve := CheckNewPassword(cur, in); ve != nil {
-		ctx.SetState(ProfileState, ProfileForm{PasswordFields: ve})
+		setPasswordForm(ctx, false, nil, ve)
 		return
 	}
-	ctx.SetState(ProfileState, ProfileForm{PasswordBusy: true})
+	setPasswordForm(ctx, true, nil, nil)
 	_, answer, err := send(context.Background(), "POST", "/api/v1/me/password", in, nil, nil)
 	if err != nil {
 		if expired(ctx, err) {
 			return
 		}
-		ctx.SetState(ProfileState, ProfileForm{PasswordErr: err, PasswordFields: fieldErrors(answer)})
+		setPasswordForm(ctx, false, err, fieldErrors(answer))
 		return
 	}
 	tellTabs(tabPasswordChanged)
