@@ -17,17 +17,29 @@ import (
 	"time"
 )
 
-// readMessages returns a locale file as id -> message (a string, or plural
-// forms).
+// readMessages returns the messages of lang, the app's and the mails', as
+// id -> message (a string, or plural forms).
 func readMessages(t *testing.T, lang string) map[string]any {
 	t.Helper()
-	b, err := files.ReadFile("active." + lang + ".json")
+	m := readFile(t, files, "active."+lang+".json")
+	for id, v := range readFile(t, mailFiles, "mail."+lang+".json") {
+		if _, dup := m[id]; dup {
+			t.Errorf("%s: %q is in active.%[1]s.json and mail.%[1]s.json", lang, id)
+		}
+		m[id] = v
+	}
+	return m
+}
+
+func readFile(t *testing.T, fsys fs.FS, name string) map[string]any {
+	t.Helper()
+	b, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("active.%s.json: %v", lang, err)
+		t.Fatalf("%s: %v", name, err)
 	}
 	return m
 }

@@ -26,6 +26,10 @@ func loadBundle() {
 			bundleErr = fmt.Errorf("locales: %s: %w", lang, err)
 			return
 		}
+		if _, err := bundle.LoadMessageFileFS(mailFiles, "mail."+lang+".json"); err != nil {
+			bundleErr = fmt.Errorf("locales: mail %s: %w", lang, err)
+			return
+		}
 		localizers[lang] = i18n.NewLocalizer(bundle, lang)
 	}
 }

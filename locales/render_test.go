@@ -11,7 +11,7 @@ func TestBrowserRendererMatchesGoI18n(t *testing.T) {
 	data := map[string]any{"Name": "Praxis Sonnenschein", "Number": "100200", "Count": 3}
 	compared := 0
 	for _, lang := range Supported {
-		for id, msg := range readMessages(t, lang) {
+		for id, msg := range readFile(t, files, "active."+lang+".json") { // the browser's
 			counts := []int{-1}
 			if _, plural := msg.(map[string]any); plural {
 				counts = []int{0, 1, 2, 3, 5, 11, 21, 101, 1000000}
