@@ -35,8 +35,9 @@ type WorkerConfig struct {
 	// After a failed attempt a mail is due again after MinBackoff, doubling
 	// with each further failure up to MaxBackoff (defaults 30 s and 1 h),
 	// each ±20 % at random; after a permanent refusal (5xx) at once after
-	// MaxBackoff. A mail still failing GiveUpAfter after it was queued
-	// (default 72 h) is given up.
+	// MaxBackoff. A mail not sent GiveUpAfter after it was queued (default
+	// 72 h) is given up: not tried again, nor at all if it was never tried
+	// (mails kept while no mail server was configured).
 	MinBackoff  time.Duration
 	MaxBackoff  time.Duration
 	GiveUpAfter time.Duration
@@ -148,6 +149,15 @@ func (w *Worker) sendOne(ctx context.Context, m store.Mail) (ok bool, err error)
 	// The outcome is recorded even when ctx ends meanwhile: a mail the
 	// server accepted must not be sent again for want of a record.
 	record := context.WithoutCancel(ctx)
+	if age := w.cfg.Now().Sub(m.CreatedAt); age >= w.cfg.GiveUpAfter {
+		// Too late to be of use (a reset link has expired long since).
+		why := "not sent within " + w.cfg.GiveUpAfter.String()
+		if m.LastError != "" {
+			why += "; last error: " + m.LastError
+		}
+		log.Error("mail: given up", "attempts", m.Attempts, "err", m.LastError)
+		return false, w.db.MailGaveUp(record, m.ID, errorText(errors.New(why)), w.cfg.Now())
+	}
 	sendErr := w.send.Send(ctx, m)
 	if sendErr == nil {
 		if w.afterSend != nil && w.afterSend(m) {
@@ -167,10 +177,6 @@ func (w *Worker) sendOne(ctx context.Context, m store.Mail) (ok bool, err error)
 		return false, errors.Join(ctx.Err(), w.db.MailFailed(record, m.ID, "interrupted: "+text, now))
 	}
 	attempts := m.Attempts + 1
-	if now.Sub(m.CreatedAt) >= w.cfg.GiveUpAfter {
-		log.Error("mail: given up", "attempts", attempts, "err", text)
-		return false, w.db.MailGaveUp(record, m.ID, text, now)
-	}
 	next := now.Add(w.backoff(attempts, Permanent(sendErr)))
 	log.Warn("mail: not sent, will retry", "attempts", attempts, "retryAt", next, "permanent", Permanent(sendErr), "err", text)
 	return false, w.db.MailFailed(record, m.ID, text, next)

@@ -236,17 +236,43 @@ func TestPermanentRefusalBacksOffThenGivesUp(t *testing.T) {
 		t.Fatalf("after a 550: %+v; want due again in about an hour", got)
 	}
 
-	// Still refused three days after it was queued: given up.
-	c.Add(72 * time.Hour)
+	// Refused again, and again due three days after it was queued: given
+	// up, without another attempt.
+	c.Add(2 * time.Hour)
 	sink.Refuse(mailtest.PermFailure)
 	sendDue(t, w)
+	c.Add(72 * time.Hour)
+	sendDue(t, w)
 	got, _ = db.Mail(ctx, m.ID)
-	if got.Sent() || !got.GaveUp() || got.Attempts != 2 {
-		t.Fatalf("after three days: %+v; want given up after 2 attempts", got)
+	if got.Sent() || !got.GaveUp() || got.Attempts != 2 || sink.Refused() != 2 || !strings.Contains(got.LastError, "550") {
+		t.Fatalf("after three days: %+v (%d refusals); want given up after 2 attempts, with the last error", got, sink.Refused())
 	}
 	c.Add(72 * time.Hour)
 	if n := sendDue(t, w); n != 0 || sink.Refused() != 2 || len(sink.Messages()) != 0 {
 		t.Fatalf("a given-up mail was tried again (sent %d, refusals %d)", n, sink.Refused())
+	}
+}
+
+// A mail kept while no mail server was configured goes out if it is
+// younger than three days, else is given up untried.
+func TestOldMailIsNotSent(t *testing.T) {
+	ctx := context.Background()
+	sink := mailtest.Start(t)
+	db := mustStore(t)
+	c := newClock()
+	old := queue(t, db, c)
+	c.Add(71 * time.Hour)
+	young := queue(t, db, c)
+	c.Add(time.Hour)
+	w := newWorker(db, mustSender(t, mail.SMTPConfig{Addr: sink.Addr}), c)
+	if n := sendDue(t, w); n != 1 {
+		t.Fatalf("sent %d, want 1", n)
+	}
+	if msgs := sink.Messages(); len(msgs) != 1 || msgs[0].MessageID() != young.MessageID {
+		t.Fatalf("the sink has %d messages, want the young mail only", len(msgs))
+	}
+	if got, _ := db.Mail(ctx, old.ID); !got.GaveUp() || got.Attempts != 0 || got.LastError == "" {
+		t.Fatalf("old mail: %+v, want given up untried, saying why", got)
 	}
 }
 

@@ -233,10 +233,10 @@ func (s *DB) MailFailed(ctx context.Context, id int64, errText string, next time
 		WHERE id = ? AND sent_at IS NULL`, errText, millis(next), id)
 }
 
-// MailGaveUp records a last failed attempt to send mail id: it is not
-// tried again.
+// MailGaveUp records that sending mail id was given up, errText saying
+// why: it is not tried again.
 func (s *DB) MailGaveUp(ctx context.Context, id int64, errText string, now time.Time) error {
-	return s.mailUpdate(ctx, `UPDATE mails SET attempts = attempts + 1, last_error = ?, gave_up_at = ?
+	return s.mailUpdate(ctx, `UPDATE mails SET last_error = ?, gave_up_at = ?
 		WHERE id = ? AND sent_at IS NULL`, errText, millis(now), id)
 }
 

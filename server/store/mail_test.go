@@ -216,7 +216,7 @@ func TestMailOutcomes(t *testing.T) {
 	if err := db.MailFailed(ctx, sent, "late", at); !errors.Is(err, ticket.ErrNotFound) {
 		t.Fatalf("MailFailed on a sent mail = %v, want ErrNotFound", err)
 	}
-	if m, _ := db.Mail(ctx, gaveUp); !m.GaveUp() || m.Sent() || m.LastError == "" {
+	if m, _ := db.Mail(ctx, gaveUp); !m.GaveUp() || m.Sent() || m.LastError == "" || m.Attempts != 0 {
 		t.Fatalf("given-up mail: %+v", m)
 	}
 	if _, err := db.Mail(ctx, 999); !errors.Is(err, ticket.ErrNotFound) {
