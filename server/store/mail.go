@@ -101,16 +101,12 @@ func (s *DB) newMessageID() (string, error) {
 
 // checkMail refuses a mail that could not be sent as it is.
 func checkMail(m Mail) error {
-	for _, f := range []struct{ name, addr string }{{"recipient", m.To}, {"reply-to", m.ReplyTo}} {
-		if f.addr == "" && f.name == "reply-to" {
-			continue
-		}
-		a, err := mail.ParseAddress(f.addr)
-		if err != nil || a.Address != f.addr {
-			return fmt.Errorf("store: mail: bad %s address %q", f.name, f.addr)
-		}
-	}
+	bare := func(addr string) bool { a, err := mail.ParseAddress(addr); return err == nil && a.Address == addr }
 	switch {
+	case !bare(m.To):
+		return fmt.Errorf("store: mail: bad recipient address %q", m.To)
+	case m.ReplyTo != "" && !bare(m.ReplyTo):
+		return fmt.Errorf("store: mail: bad reply-to address %q", m.ReplyTo)
 	case strings.ContainsAny(m.Subject+m.ToName, "\r\n"):
 		return errors.New("store: mail: line break in the subject or the recipient's name")
 	case strings.TrimSpace(m.Subject) == "":
