@@ -3,6 +3,7 @@
 //
 //	supportal [-addr 127.0.0.1:8080] [-data ./data | -memory] [-demo] [-hosts hosts.json] [-demo-host 127.0.0.1:8081]
 //	          [-public-url https://support.example.com] [-trusted-proxies 10.0.0.0/8,…]
+//	          [-smtp host:port -mail-from 'Supportal <support@example.com>' [-smtp-user U -smtp-password-file F] [-smtp-tls starttls|tls|none]]
 //	supportal integration add NAME -org ACCOUNT[,ACCOUNT…] [-data DIR]
 //	supportal integration revoke NAME [-data DIR]
 package main
@@ -16,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	netmail "net/mail"
 	"net/url"
 	"os"
 	"os/signal"
@@ -31,6 +33,7 @@ import (
 	"github.com/supportal/supportal/server/embed"
 	"github.com/supportal/supportal/server/files"
 	"github.com/supportal/supportal/server/live"
+	"github.com/supportal/supportal/server/mail"
 	"github.com/supportal/supportal/server/seed"
 	"github.com/supportal/supportal/server/site"
 	"github.com/supportal/supportal/server/store"
@@ -68,6 +71,11 @@ func run(ctx context.Context, args []string) error {
 	streamOpens := fs.Int("live-opens", 30, "most live-update websockets one user may open in a minute (-1: no limit; load tests raise it)")
 	catchUpEvents := fs.Int64("catch-up-events", 10000, "a browser further behind than this many events reloads instead of catching up (-1: no bound)")
 	catchUpAge := fs.Duration("catch-up-age", 7*24*time.Hour, "a browser whose first missed event is older than this reloads instead of catching up (-1ns: no bound)")
+	smtpAddr := fs.String("smtp", "", "mail server that sends the portal's mails, host:port, e.g. mail.example.com:587 (default: none; mails are kept in the database, and with -demo agents read them at /api/v1/admin/mail)")
+	smtpUser := fs.String("smtp-user", "", "username for SMTP AUTH at the -smtp server (default: no AUTH)")
+	smtpPasswordFile := fs.String("smtp-password-file", "", "file holding the -smtp-user's password (or set SUPPORTAL_SMTP_PASSWORD)")
+	smtpTLS := fs.String("smtp-tls", "starttls", "how the connection to -smtp is protected: starttls (required), tls (implicit, port 465) or none (a relay on this host)")
+	mailFrom := fs.String("mail-from", "", "sender of the portal's mails, e.g. 'Supportal <support@example.com>' (needed with -smtp)")
 	debugAddr := fs.String("debug-addr", "", "address of the Go profiler (net/http/pprof), e.g. 127.0.0.1:6060; keep it private (default: off)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -95,6 +103,10 @@ func run(ctx context.Context, args []string) error {
 		quota = -1
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	sender, err := smtpSender(*smtpAddr, *smtpUser, *smtpPasswordFile, *smtpTLS, *mailFrom)
+	if err != nil {
+		return err
+	}
 
 	catalog := ticket.DefaultCatalog
 	if *catalogFile != "" {
@@ -175,6 +187,9 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if err := db.SetMailDomain(mailDomain(*mailFrom, public)); err != nil {
+		log.Warn("Message-IDs end with @supportal", "err", err)
+	}
 
 	if *demo {
 		hash, err := api.HashPassword(seed.Password)
@@ -209,7 +224,8 @@ func run(ctx context.Context, args []string) error {
 	apiServer := api.New(db, api.Config{Log: log, Catalog: catalog, Hub: hub, Blobs: blobs,
 		MaxFileBytes: int64(*maxFileMB) << 20, MaxFiles: *maxFiles, PublicURL: public, TrustedProxies: proxies,
 		UploadQuota: quota, UploadsPerUser: *uploadsPerUser, UploadsTotal: *uploadsTotal, UploadRate: *uploadRate,
-		StreamOpens: *streamOpens, CatchUpEvents: *catchUpEvents, CatchUpAge: *catchUpAge, Hosts: hosts})
+		StreamOpens: *streamOpens, CatchUpEvents: *catchUpEvents, CatchUpAge: *catchUpAge, Hosts: hosts,
+		MailLog: *demo && sender == nil})
 	handler, st, err := site.Portal(apiServer, web.Files)
 	if err != nil {
 		return err
@@ -231,6 +247,22 @@ func run(ctx context.Context, args []string) error {
 			}
 		}
 	}()
+	// The mail worker sends the outbox until shutdown; without -smtp the
+	// mails stay in the database.
+	mailDone := make(chan struct{})
+	if sender != nil {
+		worker := mail.NewWorker(db, sender, mail.WorkerConfig{Log: log})
+		db.OnMail(worker.Notify)
+		go func() { worker.Run(hubCtx); close(mailDone) }()
+		log.Info("mail is sent", "server", sender.String(), "from", sender.From().String())
+	} else {
+		close(mailDone)
+		if *demo {
+			log.Info("mail is not sent (no -smtp): mails are kept in the database; agents read them at /api/v1/admin/mail")
+		} else {
+			log.Warn("mail is not sent (no -smtp): mails are kept in the database until a mail server is configured")
+		}
+	}
 	if !st.HasWasm() {
 		log.Warn("web/app.wasm was not built into this binary: pages will not start; build with `make build`")
 	}
@@ -278,7 +310,61 @@ func run(ctx context.Context, args []string) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	// A mail being sent is recorded before the store closes.
+	select {
+	case <-mailDone:
+	case <-shutdownCtx.Done():
+	}
 	return nil
+}
+
+// smtpSender is the mail sender the flags describe; nil without -smtp.
+// The password comes from a file (-smtp-password-file) or the environment
+// (SUPPORTAL_SMTP_PASSWORD), never from the command line.
+func smtpSender(addr, user, passwordFile, policy, from string) (*mail.SMTP, error) {
+	if addr == "" {
+		if user != "" || passwordFile != "" || from != "" {
+			return nil, errors.New("-smtp-user, -smtp-password-file and -mail-from need -smtp")
+		}
+		return nil, nil
+	}
+	if from == "" {
+		return nil, errors.New("-smtp needs -mail-from, e.g. -mail-from 'Supportal <support@example.com>'")
+	}
+	tlsPolicy, err := mail.ParseTLSPolicy(policy)
+	if err != nil {
+		return nil, fmt.Errorf("-smtp-tls: %w", err)
+	}
+	password := os.Getenv("SUPPORTAL_SMTP_PASSWORD")
+	if passwordFile != "" {
+		b, err := os.ReadFile(passwordFile)
+		if err != nil {
+			return nil, fmt.Errorf("-smtp-password-file: %w", err)
+		}
+		password = strings.TrimRight(string(b), "\r\n")
+	}
+	if user == "" && password != "" {
+		return nil, errors.New("an SMTP password without -smtp-user")
+	}
+	s, err := mail.NewSMTP(mail.SMTPConfig{Addr: addr, Username: user, Password: password, TLS: tlsPolicy, From: from})
+	if err != nil {
+		return nil, fmt.Errorf("-smtp: %w", err)
+	}
+	return s, nil
+}
+
+// mailDomain ends the Message-IDs of queued mails: the domain of the
+// sender's address, else the portal's public host name, else "supportal".
+func mailDomain(from string, public *url.URL) string {
+	if a, err := netmail.ParseAddress(from); err == nil {
+		if i := strings.LastIndex(a.Address, "@"); i >= 0 && a.Address[i+1:] != "" {
+			return a.Address[i+1:]
+		}
+	}
+	if public != nil && public.Hostname() != "" && net.ParseIP(public.Hostname()) == nil {
+		return public.Hostname()
+	}
+	return "supportal"
 }
 
 // demoURLs are the portal's URL as the demo practice portal frames it and

@@ -354,3 +354,8 @@ func (v Viewer) MayUnlink(t Ticket, l Link) bool {
 	}
 	return v.Agent() || l.LinkedBy.ID == v.User.ID
 }
+
+// CanReadMailLog reports whether v may read the outgoing mails kept for the
+// demo mail view (only agents, and only where the server keeps that view:
+// a mail may hold a password-reset link).
+func (v Viewer) CanReadMailLog() bool { return v.Agent() }

@@ -109,6 +109,12 @@ type Config struct {
 	// answered 429 before any upgrade.
 	StreamOpens  int
 	StreamWindow time.Duration
+	// MailLog lists the outgoing mails to agents at GET
+	// /api/v1/admin/mail (the demo mail view). main sets it with -demo and
+	// no -smtp, when mails are kept in the database and nothing sends them:
+	// never where mails really go out, since a mail may carry a password
+	// reset link. Off: that path answers 404 to everybody.
+	MailLog bool
 	// AnswerCache bounds the memory of answers kept until the next write
 	// (the ticket list and its counts; default 32 MB, negative: none).
 	AnswerCache int

@@ -48,6 +48,7 @@ func (s *Server) routes() {
 		{"POST", "/api/v1/views", s.authed(s.createView)},
 		{"PATCH", "/api/v1/views/{id}", s.authed(s.patchView)},
 		{"DELETE", "/api/v1/views/{id}", s.authed(s.deleteView)},
+		{"GET", "/api/v1/admin/mail", s.authed(s.listMail)},
 	}
 	for _, r := range table {
 		s.mux.HandleFunc(r.method+" "+r.path, r.h)

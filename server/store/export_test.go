@@ -1,4 +1,24 @@
 package store
 
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
 // StatusRankExpr is the status order expression, for tests.
 var StatusRankExpr = statusRankExpr
+
+// QueueMailIn queues m in a transaction that then ends with fail (nil:
+// commits), as a change that causes a mail would.
+func (s *DB) QueueMailIn(ctx context.Context, m Mail, now time.Time, fail error) (int64, error) {
+	var id int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if id, err = s.queueMail(ctx, tx, m, now); err != nil {
+			return err
+		}
+		return fail
+	})
+	return id, err
+}

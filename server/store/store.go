@@ -47,6 +47,12 @@ type DB struct {
 	accessVersion atomic.Int64
 	eventRows     atomic.Int64 // event rows read, for EventRowsRead
 
+	// Outgoing mail: a commit that queued a mail calls onMail (the mail
+	// worker's Notify); mailDomain ends the Message-IDs made (see mail.go).
+	onMail      atomic.Pointer[func()]
+	mailPending atomic.Bool
+	mailDomain  atomic.Pointer[string]
+
 	// version moves after every commit, before its writers hear of it:
 	// an answer computed at one version is current while it stays.
 	version atomic.Int64
@@ -241,6 +247,7 @@ func (s *DB) writer() {
 
 func (s *DB) commit(batch []write) {
 	ctx := context.Background()
+	defer s.notifyMail()
 	defer s.notifyEvents()
 	if len(batch) == 1 {
 		err := s.direct(ctx, batch[0].fn)
