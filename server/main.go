@@ -225,7 +225,7 @@ func run(ctx context.Context, args []string) error {
 		MaxFileBytes: int64(*maxFileMB) << 20, MaxFiles: *maxFiles, PublicURL: public, TrustedProxies: proxies,
 		UploadQuota: quota, UploadsPerUser: *uploadsPerUser, UploadsTotal: *uploadsTotal, UploadRate: *uploadRate,
 		StreamOpens: *streamOpens, CatchUpEvents: *catchUpEvents, CatchUpAge: *catchUpAge, Hosts: hosts,
-		MailLog: *demo && sender == nil})
+		MailLog: *demo && sender == nil, LinkBase: serving})
 	handler, st, err := site.Portal(apiServer, web.Files)
 	if err != nil {
 		return err

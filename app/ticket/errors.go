@@ -12,6 +12,7 @@ const (
 	CodeForbidden     Code = "forbidden"
 	CodeUnauthorized  Code = "unauthorized"
 	CodeConflict      Code = "conflict"
+	CodeGone          Code = "gone"          // a mailed link used up or expired
 	CodeUnprocessable Code = "unprocessable" // a well-formed request that breaks the rules (validation)
 	CodeTooLarge      Code = "too_large"
 	CodeUnsupported   Code = "unsupported_type" // a file type that may not be uploaded

@@ -67,3 +67,9 @@ func distinct(s string) int {
 	}
 	return len(seen)
 }
+
+// EmailConfirmed is the answer of POST /api/v1/email-confirmations/{token}:
+// the user's email now.
+type EmailConfirmed struct {
+	Email string `json:"email"`
+}

@@ -55,6 +55,10 @@ type Config struct {
 	// answered. Nil: loopback and IP-literal hosts only, cookies Secure
 	// when the request came over TLS.
 	PublicURL *url.URL
+	// LinkBase is the portal's address in the links mails carry (reset,
+	// confirmation, tickets), e.g. https://support.example.com (default:
+	// the address a request reached).
+	LinkBase string
 	// TrustedProxies may tell the client's address and scheme in
 	// X-Forwarded-For and X-Forwarded-Proto; nobody else may.
 	TrustedProxies []netip.Prefix
@@ -139,6 +143,8 @@ type Server struct {
 	// progress.
 	streamOpens *rate
 	uploadRate  *rate
+	// resetRate limits the reset links one client address asks for.
+	resetRate *rate
 	uploading   *slots
 	// uploaderLocks holds a *sync.Mutex per uploader: their uploads are
 	// checked against their quota and recorded one at a time.
@@ -235,7 +241,7 @@ func New(db *store.DB, cfg Config) *Server {
 	}
 	s := &Server{store: db, cfg: cfg, log: cfg.Log, hub: cfg.Hub, blobs: cfg.Blobs,
 		streamOpens: newRate(cfg.StreamOpens, cfg.StreamWindow), uploadRate: newRate(cfg.UploadRate, cfg.UploadRateWindow),
-		uploading: newSlots(cfg.UploadsPerUser, cfg.UploadsTotal)}
+		uploading: newSlots(cfg.UploadsPerUser, cfg.UploadsTotal), resetRate: newRate(resetsPerClient, resetWindow)}
 	s.throttle = newLoginThrottle(cfg.LoginFailures, cfg.LoginClientFailures, cfg.LoginAccountFailures, cfg.LoginWindow, cfg.LoginDelay)
 	s.hashers = make(hashSlots, cfg.LoginHashers)
 	s.compare = bcrypt.CompareHashAndPassword

@@ -24,6 +24,7 @@ var statusOf = map[ticket.Code]int{
 	ticket.CodeForbidden:     http.StatusForbidden,
 	ticket.CodeUnauthorized:  http.StatusUnauthorized,
 	ticket.CodeConflict:      http.StatusConflict,
+	ticket.CodeGone:          http.StatusGone,
 	ticket.CodeUnprocessable: http.StatusUnprocessableEntity,
 	ticket.CodeTooLarge:      http.StatusRequestEntityTooLarge,
 	ticket.CodeUnsupported:   http.StatusUnsupportedMediaType,

@@ -1,11 +1,16 @@
 package api
 
 import (
+	"crypto/rand"
+	"encoding/base64"
+	"hash/fnv"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/server/mail"
 	"github.com/supportal/supportal/server/passwords"
 	"github.com/supportal/supportal/server/store"
 )
@@ -95,4 +100,149 @@ func (s *Server) endSessionsWithPassword(r *http.Request, userID int64, hash str
 	}
 	s.log.Info("password changed: sessions ended", "user", userID, "sessions", len(ended))
 	return nil
+}
+
+// resetValid is how long a password reset link works.
+const resetValid = 30 * time.Minute
+
+// Reset requests one client address may make in resetWindow (beyond:
+// 429, whatever the addresses asked for).
+const (
+	resetsPerClient = 10
+	resetWindow     = 15 * time.Minute
+)
+
+// requestPasswordReset answers POST /api/v1/password-reset: when the
+// address is a user's who logs in with a password, a single-use link
+// valid for 30 minutes is mailed to it, in their language. The answer is
+// 202 either way (nobody learns whether an address has an account), and
+// takes about as long; a user is sent at most three links an hour.
+func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) error {
+	var req ticket.PasswordResetRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	email := strings.ToLower(strings.TrimSpace(req.Email))
+	if id := ticket.CheckEmail(email); id != "" {
+		return ticket.ValidationFailed("email", id)
+	}
+	now := s.cfg.Now()
+	if ok, wait := s.resetRate.allow(clientID(clientKey(s.ClientAddr(r))), now); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+		return ticket.ErrTooManyLogins
+	}
+	start := time.Now()
+	if err := s.sendResetLink(r, email, now); err != nil {
+		s.log.Error("password reset: not sent", "err", err, "emailHash", emailHash(email))
+	}
+	// Known and unknown addresses answer alike, after the same pause.
+	if d := resetAnswerAfter - time.Since(start); d > 0 {
+		select {
+		case <-time.After(d):
+		case <-r.Context().Done():
+		}
+	}
+	w.WriteHeader(http.StatusAccepted)
+	return nil
+}
+
+// resetAnswerAfter is how long a reset request takes at least: longer
+// than looking up the user and storing the link and its mail.
+const resetAnswerAfter = 300 * time.Millisecond
+
+// sendResetLink stores a reset link for the user of email, if any, and
+// queues its mail.
+func (s *Server) sendResetLink(r *http.Request, email string, now time.Time) error {
+	u, p, err := s.store.PasswordResetFor(r.Context(), email)
+	if ticket.ErrorCode(err) == ticket.CodeNotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	token, err := newToken()
+	if err != nil {
+		return err
+	}
+	letter := mail.PasswordReset(u.Locale, p.FirstName, s.linkBase(r)+"/reset-password#"+token)
+	text, html := letter.Render()
+	sent, err := s.store.CreatePasswordReset(r.Context(), u.ID, tokenHash(token), now.Add(resetValid),
+		store.Mail{To: u.Email, ToName: u.Name, Subject: letter.Subject, Text: text, HTML: html, Kind: ticket.MailPasswordReset}, now)
+	if err == nil && !sent {
+		s.log.Warn("password reset: too many links for one user this hour", "user", u.ID)
+	}
+	return err
+}
+
+// checkPasswordReset answers GET /api/v1/password-reset/{token}: 204
+// while the link holds, else 404 (unknown) or 410 (used, expired), so the
+// page says so before a new password is typed.
+func (s *Server) checkPasswordReset(w http.ResponseWriter, r *http.Request) error {
+	if err := s.store.CheckPasswordReset(r.Context(), tokenHash(r.PathValue("token")), s.cfg.Now()); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// resetPassword answers POST /api/v1/password-reset/{token}: the new
+// password, good by the rules, replaces the old; the link is used up and
+// every session of the user ends (204; then 410 for the link).
+func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
+	var req ticket.PasswordReset
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	hash := tokenHash(r.PathValue("token"))
+	now := s.cfg.Now()
+	if err := s.store.CheckPasswordReset(r.Context(), hash, now); err != nil {
+		return err
+	}
+	if id := ticket.CheckPassword(req.New, passwords.Common); id != "" {
+		return ticket.ValidationFailed("new", id)
+	}
+	pwHash, err := HashPassword(req.New)
+	if err != nil {
+		return err
+	}
+	userID, ended, err := s.store.ResetPassword(r.Context(), hash, pwHash, now)
+	if err != nil {
+		return err
+	}
+	for _, h := range ended {
+		s.hub.EndSession(string(h))
+	}
+	s.log.Info("password reset: sessions ended", "user", userID, "sessions", len(ended))
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// newToken is a fresh random token for a link (256 bits, URL-safe).
+func newToken() (string, error) {
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(raw[:]), nil
+}
+
+// linkBase is where the portal's links in mails point: the address users
+// reach it at (Config.LinkBase), else the address this request reached
+// (only hosts the server answers get here).
+func (s *Server) linkBase(r *http.Request) string {
+	if s.cfg.LinkBase != "" {
+		return strings.TrimSuffix(s.cfg.LinkBase, "/")
+	}
+	scheme := "http"
+	if s.Secure(r) {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// clientID is a client address's key in a rate (which counts by number).
+func clientID(key string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	return int64(h.Sum64())
 }

@@ -140,3 +140,178 @@ func (s *DB) EndedSession(ctx context.Context, tokenHash []byte, now time.Time) 
 	}
 	return reason, err
 }
+
+// Errors of the links mailed to users.
+var (
+	// ErrLinkExpired: a reset or confirmation link used after its time
+	// (410).
+	ErrLinkExpired = ticket.Errorf(ticket.CodeGone, "ErrLinkExpired", "")
+	// ErrLinkUsed: a reset link used before (410).
+	ErrLinkUsed = ticket.Errorf(ticket.CodeGone, "ErrLinkUsed", "")
+	// ErrEmailTaken: the new email is another user's by now (409).
+	ErrEmailTaken = ticket.Errorf(ticket.CodeConflict, "ErrEmailTaken", "")
+)
+
+// resetsPerHour is how many reset links one user is sent in an hour;
+// more requests send nothing (and are answered alike).
+const resetsPerHour = 3
+
+// PasswordResetFor is who asks for a reset link: the user with a password
+// whose email it is (ErrNotFound for none, or one who has no password).
+func (s *DB) PasswordResetFor(ctx context.Context, email string) (ticket.User, ticket.Profile, error) {
+	u, hash, err := s.UserByEmail(ctx, email)
+	if err != nil {
+		return ticket.User{}, ticket.Profile{}, err
+	}
+	if hash == noPassword {
+		return ticket.User{}, ticket.Profile{}, ticket.ErrNotFound
+	}
+	p, err := s.Profile(ctx, u.ID, time.Now())
+	return u, p, err
+}
+
+// CreatePasswordReset stores a reset link (its token's hash) for the user
+// until expires, and queues the mail that carries it, in one transaction.
+// It reports false (and stores and sends nothing) when the user was sent
+// resetsPerHour links within the last hour.
+func (s *DB) CreatePasswordReset(ctx context.Context, userID int64, tokenHash []byte, expires time.Time, m Mail, now time.Time) (bool, error) {
+	sent := false
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		sent = false
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM password_resets WHERE user_id = ? AND created_at > ?`,
+			userID, millis(now.Add(-time.Hour))).Scan(&n); err != nil {
+			return err
+		}
+		if n >= resetsPerHour {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM password_resets WHERE expires_at < ?`, millis(now.Add(-24*time.Hour))); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+			tokenHash, userID, millis(now), millis(expires)); err != nil {
+			return err
+		}
+		m.UserID = userID
+		if _, err := s.queueMail(ctx, tx, m, now); err != nil {
+			return err
+		}
+		sent = true
+		return nil
+	})
+	return sent, err
+}
+
+// passwordReset reads the reset link with tokenHash: its user, or why it
+// no longer holds.
+func passwordReset(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, tokenHash []byte, now time.Time) (int64, error) {
+	var userID, expires int64
+	var used sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT user_id, expires_at, used_at FROM password_resets WHERE token_hash = ?`, tokenHash).Scan(&userID, &expires, &used)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, ticket.ErrNotFound
+	case err != nil:
+		return 0, err
+	case used.Valid:
+		return 0, ErrLinkUsed
+	case expires <= millis(now):
+		return 0, ErrLinkExpired
+	}
+	return userID, nil
+}
+
+// CheckPasswordReset reports whether the reset link holds (nil), is
+// unknown (ErrNotFound), used (ErrLinkUsed) or expired (ErrLinkExpired).
+func (s *DB) CheckPasswordReset(ctx context.Context, tokenHash []byte, now time.Time) error {
+	_, err := passwordReset(ctx, s.db, tokenHash, now)
+	return err
+}
+
+// ResetPassword uses the reset link once: the user's password becomes
+// hash, the link and every other of theirs is used up, and every session
+// of the user ends (their token hashes are returned).
+func (s *DB) ResetPassword(ctx context.Context, tokenHash []byte, hash string, now time.Time) (int64, [][]byte, error) {
+	var userID int64
+	var ended [][]byte
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if userID, err = passwordReset(ctx, tx, tokenHash, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, millis(now), userID); err != nil {
+			return err
+		}
+		ended, err = endSessions(ctx, tx, userID, EndedPasswordChanged, now)
+		return err
+	})
+	return userID, ended, err
+}
+
+// RequestEmailChange keeps email as the user's new address until the
+// link carrying tokenHash confirms it (or expires), replacing an earlier
+// request, and queues the mail to the new address, in one transaction.
+func (s *DB) RequestEmailChange(ctx context.Context, userID int64, email string, tokenHash []byte, expires time.Time, m Mail, now time.Time) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO email_changes (user_id, email, token_hash, expires_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, token_hash = excluded.token_hash, expires_at = excluded.expires_at`,
+			userID, email, tokenHash, millis(expires)); err != nil {
+			return err
+		}
+		m.UserID = userID
+		_, err := s.queueMail(ctx, tx, m, now)
+		return err
+	})
+}
+
+// ConfirmEmail makes the address the link with tokenHash was sent to the
+// user's email, and queues the mail that tells the previous address
+// (made by told from the user before and the new address), in one
+// transaction. It returns the user as they are now.
+func (s *DB) ConfirmEmail(ctx context.Context, tokenHash []byte, now time.Time, told func(before ticket.User, p ticket.Profile, email string) Mail) (ticket.User, error) {
+	var u ticket.User
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var email string
+		var expires int64
+		err := tx.QueryRowContext(ctx, `SELECT user_id, email, expires_at FROM email_changes WHERE token_hash = ?`, tokenHash).Scan(&u.ID, &email, &expires)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return ticket.ErrNotFound
+		case err != nil:
+			return err
+		case expires <= millis(now):
+			return ErrLinkExpired
+		}
+		var p ticket.Profile
+		if err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+`, first_name, last_name FROM users WHERE id = ?`, u.ID), &u, &p.FirstName, &p.LastName); err != nil {
+			return notFound(err)
+		}
+		var taken int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE email = ? AND id <> ?`, email, u.ID).Scan(&taken); err != nil {
+			return err
+		}
+		if taken > 0 {
+			return ErrEmailTaken
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET email = ? WHERE id = ?`, email, u.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM email_changes WHERE user_id = ?`, u.ID); err != nil {
+			return err
+		}
+		m := told(u, p, email)
+		m.UserID = u.ID
+		if _, err := s.queueMail(ctx, tx, m, now); err != nil {
+			return err
+		}
+		u.Email = email
+		return nil
+	})
+	return u, err
+}
