@@ -145,7 +145,7 @@ type Server struct {
 	uploadRate  *rate
 	// resetRate limits the reset links one client address asks for.
 	resetRate *rate
-	uploading   *slots
+	uploading *slots
 	// uploaderLocks holds a *sync.Mutex per uploader: their uploads are
 	// checked against their quota and recorded one at a time.
 	uploaderLocks sync.Map

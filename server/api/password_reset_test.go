@@ -20,7 +20,7 @@ type clock struct {
 	now time.Time
 }
 
-func (c *clock) Now() time.Time           { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
 func (c *clock) advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
 var linkToken = regexp.MustCompile(`(https?://[^/\s]+)/(reset-password|confirm-email)#([A-Za-z0-9_-]{43})`)
