@@ -107,6 +107,7 @@ func (p *loginPage) Render() app.UI {
 				),
 				app.Button().ID("login-submit").Type("submit").Class("primary").Disabled(p.form.Busy).Text(t(lang, "LoginButton")),
 			),
+			app.P().Class("login-forgot").Body(app.A().ID("forgot-password").Href(PathForgotPassword).Text(t(lang, "ForgotPassword"))),
 		),
 	)
 }

@@ -21,9 +21,15 @@ const (
 	PathVendor    = "/vendor/accounts"
 	PathSettings  = "/settings/account"
 	PathProfile   = "/settings/profile"
-	PathRecords   = "/records"
-	PathRecord    = "^/records/[0-9]+$"
-	PathOutbox    = "/outbox"
+	// The pages of the links that go by mail (mail-link-page.go).
+	PathForgotPassword = "/forgot-password"
+	PathResetPassword  = "/reset-password"
+	PathConfirmEmail   = "/confirm-email"
+	// PathMailLog: the mails the portal wrote (agents, demo servers).
+	PathMailLog = "/admin/mail"
+	PathRecords = "/records"
+	PathRecord  = "^/records/[0-9]+$"
+	PathOutbox  = "/outbox"
 	// PathEmbed: where a host portal's frame starts (/embed, /embed/tickets/new…).
 	PathEmbed = "^/embed(/.*)?$"
 )
@@ -47,6 +53,10 @@ func Register() {
 	app.Route(PathVendor, func() app.Composer { return newVendorAccountsPage() })
 	app.Route(PathSettings, func() app.Composer { return newAccountSettingsPage() })
 	app.Route(PathProfile, func() app.Composer { return newProfilePage() })
+	app.Route(PathMailLog, func() app.Composer { return newMailLogPage() })
+	for _, path := range []string{PathForgotPassword, PathResetPassword, PathConfirmEmail} {
+		app.Route(path, func() app.Composer { return newMailLinkPage() })
+	}
 	app.Route(PathRecords, func() app.Composer { return newRecordsPage() })
 	app.RouteWithRegexp(PathRecord, func() app.Composer { return newRecordPage() })
 	app.Route(PathOutbox, func() app.Composer { return newOutboxPage() })

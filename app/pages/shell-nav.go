@@ -69,6 +69,9 @@ func (s *shell) renderNav(lang string) app.UI {
 				return app.Li().Body(navLink(s.currentNav(), PathAgent, t(lang, "AgentQueue")))
 			}),
 			app.If(s.Session.User.Agent || len(s.Session.Accounts()) > 0, func() app.UI { return s.renderRecordsNav(lang) }),
+			app.If(s.Session.MailLog, func() app.UI {
+				return app.Li().Body(navLink(s.currentNav(), PathMailLog, t(lang, "MailLogTitle")).ID("nav-mail-log"))
+			}),
 			app.If(s.vendorOrg() != 0, func() app.UI {
 				return app.Li().Body(navLink(vendorSupport, "/tickets", t(lang, "VendorSupport")).ID("nav-vendor-support").OnClick(s.onVendorSupport))
 			}),

@@ -64,6 +64,8 @@ type Session struct {
 	EndedBy string
 	// Profile: what the user says about themselves (Your information).
 	Profile ticket.Profile
+	// MailLog: the demo mail view is there for this user (ticket.Me.MailLog).
+	MailLog bool
 	// LoggedOutElsewhere: the user logged out in another tab of this
 	// browser; the login page says so (their drafts are gone).
 	LoggedOutElsewhere bool
@@ -317,6 +319,7 @@ func loggedIn(ctx app.Context, me ticket.Me) Session {
 	if me.Profile != nil {
 		s.Profile = *me.Profile
 	}
+	s.MailLog = me.MailLog
 	if !locales.Supports(s.Lang) {
 		s.Lang = InitialLang()
 	}

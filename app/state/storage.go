@@ -97,6 +97,8 @@ func forgetUserState(ctx app.Context) {
 	ctx.SetState(OrganizationsState, Organizations{})
 	ctx.SetState(AccountSettingsState, AccountSettings{})
 	ctx.SetState(OutboxState, Outbox{})
+	ctx.SetState(MailLogState, MailLog{})
+	ctx.SetState(ProfileState, ProfileForm{})
 }
 
 // UnsentDraft is a draft that logging out would delete: a ticket being

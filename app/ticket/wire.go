@@ -35,6 +35,9 @@ type Me struct {
 	// the same across restarts): the browser keeps drafts and its outbox
 	// per store, so that they never go to another server's database.
 	StoreID string `json:"storeId"`
+	// MailLog: the server keeps the outgoing mails for its demo mail view
+	// and this user may read them (GET /api/v1/admin/mail).
+	MailLog bool `json:"mailLog,omitempty"`
 }
 
 // EmbedRequest is the body of POST /api/v1/embed/session: the token the

@@ -71,6 +71,6 @@ func (s *Server) writeMe(w http.ResponseWriter, r *http.Request, v ticket.Viewer
 	}
 	p.Locale = v.User.Locale // a host's session speaks the host's language
 	writeJSON(w, http.StatusOK, ticket.Me{User: v.User, Profile: &p, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts, RecordKinds: kinds,
-		Embed: s.embedInfo(sessionOf(r)), StoreID: s.store.ID()})
+		Embed: s.embedInfo(sessionOf(r)), StoreID: s.store.ID(), MailLog: s.cfg.MailLog && v.CanReadMailLog()})
 	return nil
 }

@@ -23,6 +23,8 @@ var (
 	// errPasswordChanged: the session ended because its user changed their
 	// password (here or on another device).
 	errPasswordChanged = ticket.Errorf(ticket.CodeUnauthorized, "ErrPasswordChangedLogin", "")
+	// errTooManyResets: one client asked for too many reset links.
+	errTooManyResets = ticket.Errorf(ticket.CodeTooMany, "ErrTooManyResets", "")
 )
 
 // checkNewPassword applies the password rules to a new password of u.
@@ -129,7 +131,7 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) er
 	now := s.cfg.Now()
 	if ok, wait := s.resetRate.allow(clientID(clientKey(s.ClientAddr(r))), now); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
-		return ticket.ErrTooManyLogins
+		return errTooManyResets
 	}
 	start := time.Now()
 	if err := s.sendResetLink(r, email, now); err != nil {

@@ -320,6 +320,19 @@ func TestAccessibilityLoginAgentVendor(t *testing.T) {
 		b.click("button#login-submit")
 		b.waitTrue("the login error", qExists("#login-email[aria-invalid=true]"))
 		b.axeCheck(lang + ": login with an error")
+		b.open("/forgot-password")
+		b.waitTrue("the forgot page", qExists("#reset-email"))
+		b.click("#reset-request")
+		b.waitTrue("its error", qExists("#reset-email[aria-invalid=true]"))
+		b.axeCheck(lang + ": forgot password with an error")
+		b.setValue("#reset-email", "nobody@example.com")
+		b.click("#reset-request")
+		b.waitTrue("the link is on its way", qExists("#mail-link-done"))
+		b.axeCheck(lang + ": forgot password, sent")
+		b.open("/reset-password#unknown")
+		b.waitTrue("the unknown link", qExists("#mail-link-error"))
+		b.axeCheck(lang + ": reset link not valid")
+		b.open("/login")
 	}
 
 	sam := newBrowser(t, p, "en-US")
@@ -335,6 +348,9 @@ func TestAccessibilityLoginAgentVendor(t *testing.T) {
 		sam.nav("/tickets/" + strconv.FormatInt(open[0], 10))
 		sam.waitTrue("the ticket", qExists("textarea#reply-body"))
 		sam.axeCheck(state("ticket page"))
+		sam.nav("/admin/mail")
+		sam.waitTrue("the mail view", qExists("#no-mails, #mail-log > li"))
+		sam.axeCheck(state("outgoing mail"))
 	}
 
 	vera := newBrowser(t, p, "en-US")

@@ -115,7 +115,7 @@ func (p *portal) serve(t *testing.T, addr string) {
 	if files == nil {
 		files = web.Files
 	}
-	h, st, err := site.Portal(api.New(p.DB, api.Config{Hub: hub, Blobs: p.blobs, Hosts: p.hosts}), files)
+	h, st, err := site.Portal(api.New(p.DB, api.Config{Hub: hub, Blobs: p.blobs, Hosts: p.hosts, MailLog: true}), files)
 	if err != nil {
 		t.Fatalf("site.Portal: %v", err)
 	}

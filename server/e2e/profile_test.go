@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/supportal/supportal/server/seed"
@@ -64,4 +65,54 @@ func TestDiegoEditsProfileAndChangesPassword(t *testing.T) {
 	b.click("#login-submit")
 	b.waitText("back on Your information", jsPath, "/settings/profile")
 	b.waitText("with his new name", qValue("#profile-lastname"), "Núñez García")
+}
+
+// Diego (es) forgot his password: Forgot password? on the login page sends
+// a link (the demo keeps the mail, which Sam reads in Outgoing mail); the
+// link asks for a new password, refuses a short one, takes a good one once
+// and then says it was used; the new password logs him in.
+func TestDiegoResetsForgottenPassword(t *testing.T) {
+	p := startPortal(t)
+	b := newBrowser(t, p, "es-ES")
+	b.open("/login")
+	b.click("a#forgot-password")
+	b.waitText("the forgot page", jsPath, "/forgot-password")
+	b.typeIn("#reset-email", "diego")
+	b.click("#reset-request")
+	b.waitText("a bad address refused", qText("#err-reset-email"), msg(t, "es", "ErrEmailInvalid"))
+	b.setValue("#reset-email", seed.DiegoEmail)
+	b.click("#reset-request")
+	b.waitText("the link is on its way", qText("#mail-link-done"), fill(msg(t, "es", "ResetRequested"), "Email", seed.DiegoEmail))
+
+	sam := newBrowser(t, p, "en-US")
+	sam.open("/login")
+	sam.login(seed.SamEmail, seed.Password)
+	sam.waitTrue("Outgoing mail in the navigation", qExists("a#nav-mail-log"))
+	sam.click("a#nav-mail-log")
+	sam.waitText("the reset mail listed first", qText("#mail-log > li:first-child h2"), "Restablecer su contraseña")
+	link := eval[string](sam, `document.querySelector("#mail-log > li:first-child pre a")?.href ?? ""`)
+	if !strings.Contains(link, "/reset-password#") {
+		t.Fatalf("the mail's link is %q", link)
+	}
+
+	b.open(strings.TrimPrefix(link, p.URL))
+	b.waitTrue("the new password form", qExists("#reset-new"))
+	b.typeIn("#reset-new", "corta")
+	b.click("#reset-submit")
+	b.waitText("too short", qText("#err-reset-new"), msg(t, "es", "ErrPasswordTooShort"))
+	const newPassword = "el perro de san roque no tiene rabo"
+	b.setValue("#reset-new", newPassword)
+	b.click("#reset-submit")
+	b.waitText("changed", qText("#mail-link-done"), msg(t, "es", "ResetDone"))
+
+	b.click("a#login-link") // the login page; then the mail's link once more
+	b.waitText("the login page", jsPath, "/login")
+	b.open(strings.TrimPrefix(link, p.URL))
+	b.waitText("the link used up", qText("#mail-link-error"), msg(t, "es", "ErrLinkUsed"))
+	b.click("a#request-new-link")
+	b.waitText("back to Forgot password?", jsPath, "/forgot-password")
+
+	b.open("/login")
+	b.login(seed.DiegoEmail, newPassword)
+	b.waitTrue("logged in with the new password", qExists("a#start-assistant"))
 }
