@@ -76,6 +76,7 @@ func run(ctx context.Context, args []string) error {
 	smtpPasswordFile := fs.String("smtp-password-file", "", "file holding the -smtp-user's password (or set SUPPORTAL_SMTP_PASSWORD)")
 	smtpTLS := fs.String("smtp-tls", "starttls", "how the connection to -smtp is protected: starttls (required), tls (implicit, port 465) or none (a relay on this host)")
 	mailFrom := fs.String("mail-from", "", "sender of the portal's mails, e.g. 'Supportal <support@example.com>' (needed with -smtp)")
+	notifyWindow := fs.Duration("notify-window", 2*time.Minute, "replies to one ticket within this time make one notification mail")
 	debugAddr := fs.String("debug-addr", "", "address of the Go profiler (net/http/pprof), e.g. 127.0.0.1:6060; keep it private (default: off)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -263,6 +264,11 @@ func run(ctx context.Context, args []string) error {
 			log.Warn("mail is not sent (no -smtp): mails are kept in the database until a mail server is configured")
 		}
 	}
+	// The notifier writes the mails of what users are to hear of (replies,
+	// confirmations, the queue), bundled per user and ticket.
+	notifyDone := make(chan struct{})
+	notifier := mail.NewNotifier(db, mail.NotifierConfig{Log: log, LinkBase: serving, Window: *notifyWindow})
+	go func() { notifier.Run(hubCtx); close(notifyDone) }()
 	if !st.HasWasm() {
 		log.Warn("web/app.wasm was not built into this binary: pages will not start; build with `make build`")
 	}
@@ -310,10 +316,13 @@ func run(ctx context.Context, args []string) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	// A mail being sent is recorded before the store closes.
-	select {
-	case <-mailDone:
-	case <-shutdownCtx.Done():
+	// A mail being sent is recorded, and mails being written are queued,
+	// before the store closes.
+	for _, done := range []chan struct{}{mailDone, notifyDone} {
+		select {
+		case <-done:
+		case <-shutdownCtx.Done():
+		}
 	}
 	return nil
 }

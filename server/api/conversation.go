@@ -175,7 +175,7 @@ func (s *Server) patchTicket(w http.ResponseWriter, r *http.Request) error {
 		return errPostponeForbidden
 	}
 	now := s.cfg.Now()
-	u := store.Update{From: t.Status, At: now}
+	u := store.Update{From: t.Status, At: now, By: v.User.ID}
 	if req.Status != nil {
 		to := ticket.Status(*req.Status)
 		if !v.Agent() {

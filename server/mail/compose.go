@@ -65,7 +65,7 @@ var page = template.Must(template.New("mail").Parse(`<!DOCTYPE html>
 <body style="margin:0;padding:24px;background:#f5f7fa;font-family:-apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#1c2430;line-height:1.5">
 <div style="max-width:560px;margin:0 auto;background:#fff;border:1px solid #d8dee6;border-radius:8px;padding:24px">
 <p style="margin:0 0 16px">{{.Greeting}}</p>
-{{range .Paragraphs}}<p style="margin:0 0 16px">{{.}}</p>
+{{range .Paragraphs}}<p style="margin:0 0 16px;white-space:pre-wrap">{{.}}</p>
 {{end}}{{with .Action}}<p style="margin:24px 0"><a href="{{.URL}}" style="background:#1f5f8b;color:#fff;text-decoration:none;padding:12px 20px;border-radius:6px;display:inline-block;font-weight:600">{{.Label}}</a></p>
 <p style="margin:0 0 16px;font-size:13px;color:#5b6675">{{$.Fallback}}<br><a href="{{.URL}}" style="color:#1f5f8b;word-break:break-all">{{.URL}}</a></p>
 {{end}}{{range .After}}<p style="margin:0 0 16px">{{.}}</p>

@@ -178,6 +178,12 @@ func (s *DB) CreateTicketOnce(ctx context.Context, once Once, t ticket.Ticket) (
 		if err := s.appendEvent(ctx, tx, ticket.EventTicketCreated, number, 0, false, 0, t.CreatedAt); err != nil {
 			return err
 		}
+		if err := notify(ctx, tx, NotifyCreated, number, 0, 0, t.CreatedAt); err != nil {
+			return err
+		}
+		if err := notify(ctx, tx, NotifyQueue, number, 0, t.Requester.ID, t.CreatedAt); err != nil {
+			return err
+		}
 		return once.record(ctx, tx, number, 0, t.CreatedAt)
 	})
 	if err != nil {
@@ -422,6 +428,7 @@ type Update struct {
 	Assign   bool          // set the assignee to AssigneeID (0: nobody)
 	Assignee int64
 	At       time.Time
+	By       int64 // who makes the change (not told of it by mail)
 }
 
 // UpdateTicket applies u to ticket number in one transaction; ErrChanged
@@ -462,6 +469,16 @@ func (s *DB) UpdateTicket(ctx context.Context, number int64, u Update) error {
 		}
 		// Customers learn of a change only when their status light moves.
 		visible := u.To != "" && u.To.Portal() != u.From.Portal()
+		if visible && u.To.Portal() == ticket.PortalResponseExpected {
+			if err := notify(ctx, tx, NotifyResponseExpected, number, 0, u.By, u.At); err != nil {
+				return err
+			}
+		}
+		if visible && u.From.Closed() && !u.To.Closed() {
+			if err := notify(ctx, tx, NotifyReopened, number, 0, u.By, u.At); err != nil {
+				return err
+			}
+		}
 		return s.appendEvent(ctx, tx, ticket.EventTicketUpdated, number, 0, !visible, 0, u.At)
 	})
 }
@@ -505,6 +522,11 @@ func (s *DB) insertMessage(ctx context.Context, tx *sql.Tx, m ticket.Message) (i
 	}
 	if err := attach(ctx, tx, m.Attachments, m.Author.ID, m.TicketNumber, id); err != nil {
 		return 0, err
+	}
+	if !m.Internal {
+		if err := notify(ctx, tx, NotifyReply, m.TicketNumber, id, m.Author.ID, m.CreatedAt); err != nil {
+			return 0, err
+		}
 	}
 	return id, s.appendEvent(ctx, tx, ticket.EventMessageCreated, m.TicketNumber, id, m.Internal, 0, m.CreatedAt)
 }
