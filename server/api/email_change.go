@@ -29,7 +29,7 @@ func (s *Server) requestEmailChange(r *http.Request, u ticket.User, email string
 	letter := mail.EmailConfirm(p.Locale, p.FirstName, email, s.linkBase(r)+"/confirm-email#"+token)
 	text, html := letter.Render()
 	return s.store.RequestEmailChange(r.Context(), u.ID, email, tokenHash(token), now.Add(emailConfirmValid),
-		store.Mail{To: email, ToName: u.Name, Subject: letter.Subject, Text: text, HTML: html, Kind: ticket.MailEmailConfirm}, now)
+		store.Mail{To: email, ToName: mail.OneLine(u.Name), Subject: letter.Subject, Text: text, HTML: html, Kind: ticket.MailEmailConfirm}, now)
 }
 
 // confirmEmail answers POST /api/v1/email-confirmations/{token}: the
@@ -43,7 +43,7 @@ func (s *Server) confirmEmail(w http.ResponseWriter, r *http.Request) error {
 		func(before ticket.User, p ticket.Profile, email string) store.Mail {
 			letter := mail.EmailChanged(before.Locale, p.FirstName, email)
 			text, html := letter.Render()
-			return store.Mail{To: before.Email, ToName: before.Name, Subject: letter.Subject, Text: text, HTML: html, Kind: ticket.MailEmailConfirm}
+			return store.Mail{To: before.Email, ToName: mail.OneLine(before.Name), Subject: letter.Subject, Text: text, HTML: html, Kind: ticket.MailEmailConfirm}
 		})
 	if err != nil {
 		return err

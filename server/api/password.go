@@ -169,7 +169,7 @@ func (s *Server) sendResetLink(r *http.Request, email string, now time.Time) err
 	letter := mail.PasswordReset(u.Locale, p.FirstName, s.linkBase(r)+"/reset-password#"+token)
 	text, html := letter.Render()
 	sent, err := s.store.CreatePasswordReset(r.Context(), u.ID, tokenHash(token), now.Add(resetValid),
-		store.Mail{To: u.Email, ToName: u.Name, Subject: letter.Subject, Text: text, HTML: html, Kind: ticket.MailPasswordReset}, now)
+		store.Mail{To: u.Email, ToName: mail.OneLine(u.Name), Subject: letter.Subject, Text: text, HTML: html, Kind: ticket.MailPasswordReset}, now)
 	if err == nil && !sent {
 		s.log.Warn("password reset: too many links for one user this hour", "user", u.ID)
 	}

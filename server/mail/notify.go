@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -90,6 +91,12 @@ func (n *Notifier) ComposeDue(ctx context.Context) (int, error) {
 				return queued, err
 			}
 			done, err := n.db.NotificationsMailed(ctx, g, m, now)
+			if errors.Is(err, store.ErrBadMail) {
+				// No retry makes it better: the group is done without a mail.
+				n.cfg.Log.Error("notifications: mail refused", "err", err, "user", g.UserID, "ticket", g.TicketNumber)
+				done, err = n.db.NotificationsMailed(ctx, g, nil, now)
+				m = nil
+			}
 			if err != nil {
 				return queued, err
 			}
@@ -154,7 +161,7 @@ func (n *Notifier) compose(ctx context.Context, g store.NotificationGroup) (*sto
 		lang = locales.Default
 	}
 	l := n.letter(lang, p.FirstName, t, kinds, replies)
-	m := &store.Mail{To: v.User.Email, ToName: v.User.Name, Kind: ticket.MailTicketUpdate}
+	m := &store.Mail{To: v.User.Email, ToName: OneLine(v.User.Name), Kind: ticket.MailTicketUpdate}
 	if n.cfg.ReplyTo != nil && (slices.Contains(kinds, store.NotifyReply) || slices.Contains(kinds, store.NotifyResponseExpected)) {
 		if m.ReplyTo, err = n.cfg.ReplyTo(ctx, g.UserID, t.Number); err != nil {
 			return nil, err
@@ -163,10 +170,14 @@ func (n *Notifier) compose(ctx context.Context, g store.NotificationGroup) (*sto
 			l.After = append([]string{l.t("MailReplyByEmail", nil)}, l.After...)
 		}
 	}
-	m.Subject = l.Subject
+	m.Subject = OneLine(l.Subject)
 	m.Text, m.HTML = l.Render()
 	return m, nil
 }
+
+// OneLine makes s fit a mail header: its lines and runs of spaces become
+// single spaces.
+func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // subjectOrder: the first kind present names the mail.
 var subjectOrder = []store.NotificationKind{store.NotifyReply, store.NotifyResponseExpected, store.NotifyReopened, store.NotifyCreated, store.NotifyQueue}

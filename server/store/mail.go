@@ -99,8 +99,19 @@ func (s *DB) newMessageID() (string, error) {
 	return "<" + hex.EncodeToString(b) + "@" + domain + ">", nil
 }
 
+// ErrBadMail: a mail that could not be sent as it is (checkMail): no
+// retry makes it better.
+var ErrBadMail = errors.New("store: mail refused")
+
 // checkMail refuses a mail that could not be sent as it is.
 func checkMail(m Mail) error {
+	if err := mailProblem(m); err != nil {
+		return fmt.Errorf("%w: %w", ErrBadMail, err)
+	}
+	return nil
+}
+
+func mailProblem(m Mail) error {
 	bare := func(addr string) bool { a, err := mail.ParseAddress(addr); return err == nil && a.Address == addr }
 	switch {
 	case !bare(m.To):
