@@ -57,7 +57,9 @@ func (p *mailLinkPage) OnNav(ctx app.Context) {
 	case PathResetPassword:
 		ctx.NewActionWithValue(state.CheckReset, p.token)
 	case PathConfirmEmail:
-		ctx.NewActionWithValue(state.ConfirmEmail, p.token)
+		// Confirmed by a press, not by opening the link: a mail scanner
+		// that follows links must not confirm an address.
+		ctx.Defer(func(ctx app.Context) { focus("confirm-email") })
 	default:
 		ctx.Defer(func(ctx app.Context) { focus("reset-email") })
 	}
@@ -207,5 +209,15 @@ func (p *mailLinkPage) renderConfirm(lang string) app.UI {
 			app.P().Body(app.A().ID("portal-link").Href(PathProfile).Text(t(lang, "YourInformation"))),
 		)
 	}
-	return app.P().Class("loading").Role("status").Text(t(lang, "CheckingLink"))
+	return app.Div().Body(
+		app.P().Class("muted").Text(t(lang, "ConfirmEmailIntro")),
+		app.Div().Class("actions").Body(
+			app.Button().ID("confirm-email").Type("button").Class("primary").Disabled(p.link.Busy).
+				OnClick(func(ctx app.Context, e app.Event) {
+					if !p.link.Busy {
+						ctx.NewActionWithValue(state.ConfirmEmail, p.token)
+					}
+				}).Text(t(lang, "ConfirmEmailButton")),
+		),
+	)
 }

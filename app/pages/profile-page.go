@@ -24,6 +24,7 @@ type profilePage struct {
 	phone, locale        string
 	notify               ticket.Notifications
 	current, newPassword string
+	emailPassword        string // the current password, to change the email
 	showPasswords        bool
 	sent                 string // the form sent last: "profile" or "password"
 }
@@ -43,6 +44,7 @@ func (p *profilePage) OnMount(ctx app.Context) {
 			focusProblem(ctx, "password-form")
 		case p.sent == "profile" && p.form.Saved:
 			p.filled = false // the fields take the saved profile
+			p.emailPassword = ""
 			p.fill()
 			focusLater(ctx, "profile-save") // it was disabled while saving
 		}
@@ -96,8 +98,10 @@ func (p *profilePage) renderProfile(lang string) app.UI {
 		app.Form().ID("profile-form").NoValidate(true).OnSubmit(p.onSave).Body(
 			p.textField(lang, "firstName", "FirstName", "given-name", "text", &p.first),
 			p.textField(lang, "lastName", "LastName", "family-name", "text", &p.last),
-			p.textField(lang, "email", "ContactEmail", "email", "email", &p.email, "profile-email-hint"),
-			app.P().ID("profile-email-hint").Class("hint").Text(t(lang, "ContactEmailHint")),
+			p.emailField(lang),
+			app.If(p.changesEmail(), func() app.UI {
+				return p.textField(lang, "currentPassword", "CurrentPasswordForEmail", "current-password", "password", &p.emailPassword)
+			}),
 			app.If(pr.PendingEmail != "", func() app.UI {
 				return app.P().ID("pending-email").Class("notice").Text(t(lang, "PendingEmailNotice", "Email", pr.PendingEmail, "Current", pr.Email))
 			}),
@@ -154,14 +158,38 @@ func (p *profilePage) textField(lang, field, label, autocomplete, typ string, v 
 	)
 }
 
+// changesEmail reports whether the email typed is another than the
+// user's (the current password is asked for then).
+func (p *profilePage) changesEmail() bool {
+	email := strings.TrimSpace(p.email)
+	return email != "" && !strings.EqualFold(email, p.session.Profile.Email)
+}
+
+// emailField is the contact email with what it is for; a host portal's
+// session shows it without letting it change (the host knows the user by
+// it).
+func (p *profilePage) emailField(lang string) app.UI {
+	if state.Embedded() {
+		return app.Div().Class("field").Body(
+			app.Label().For("profile-email").Text(t(lang, "ContactEmail")),
+			app.Input().ID("profile-email").Type("email").ReadOnly(true).Value(p.session.Profile.Email).Aria("describedby", "profile-email-hint"),
+			app.P().ID("profile-email-hint").Class("hint").Text(t(lang, "ErrEmailChangeEmbedded")),
+		)
+	}
+	return app.Div().Body(
+		p.textField(lang, "email", "ContactEmail", "email", "email", &p.email, "profile-email-hint"),
+		app.P().ID("profile-email-hint").Class("hint").Text(t(lang, "ContactEmailHint")),
+	)
+}
+
 func (p *profilePage) onSave(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	if p.form.Saving {
 		return
 	}
 	change := ticket.ProfileChange{FirstName: &p.first, LastName: &p.last, Phone: &p.phone, Notifications: &p.notify, Locale: &p.locale}
-	if email := strings.TrimSpace(p.email); !strings.EqualFold(email, p.session.Profile.Email) {
-		change.Email = &email
+	if email := strings.TrimSpace(p.email); !strings.EqualFold(email, p.session.Profile.Email) && !state.Embedded() {
+		change.Email, change.CurrentPassword = &email, p.emailPassword // "" is refused with its message
 	}
 	p.sent = "profile"
 	ctx.NewActionWithValue(state.SaveProfile, change)

@@ -55,7 +55,15 @@ func CheckProfile(c ticket.ProfileChange) *ticket.ValidationError {
 func handleSaveProfile(ctx app.Context, a app.Action) {
 	in, _ := a.Value.(ticket.ProfileChange)
 	in = in.Normalized()
-	if ve := CheckProfile(in); ve != nil {
+	ve := CheckProfile(in)
+	if in.Email != nil && ticket.CheckEmail(*in.Email) == "" && in.CurrentPassword == "" {
+		// The server asks for it too: the login moves with the email.
+		if ve == nil {
+			ve = &ticket.ValidationError{}
+		}
+		ve.Fields = append(ve.Fields, ticket.FieldError{Field: "currentPassword", MessageID: "ErrPasswordRequired"})
+	}
+	if ve != nil {
 		setProfileForm(ctx, ProfileForm{Fields: ve})
 		return
 	}

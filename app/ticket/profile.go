@@ -44,6 +44,10 @@ type ProfileChange struct {
 	Phone         *string        `json:"phone,omitempty"`
 	Locale        *string        `json:"locale,omitempty"`
 	Notifications *Notifications `json:"notifications,omitempty"`
+	// CurrentPassword confirms a change of the email (the login): a
+	// session alone (a shared computer, a stolen cookie) cannot move the
+	// account to another address.
+	CurrentPassword string `json:"currentPassword,omitempty"`
 }
 
 // Limits of the profile's fields.

@@ -102,7 +102,11 @@ func Isolate(s string) string {
 
 // Clean passes the draft's texts through CleanText.
 func (d *Draft) Clean() {
-	d.Subject = CleanText(d.Subject)
+	// A subject is one line (it heads mails, lists and the title): its
+	// line breaks become spaces.
+	d.Subject = strings.Join(strings.FieldsFunc(CleanText(d.Subject), func(r rune) bool {
+		return r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029'
+	}), " ")
 	d.Description = CleanText(d.Description)
 	for k, v := range d.Fields {
 		d.Fields[k] = CleanText(v)

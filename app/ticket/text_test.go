@@ -120,3 +120,13 @@ func TestMatches(t *testing.T) {
 		}
 	}
 }
+
+// A subject is one line: a line break typed or pasted into it (or sent
+// through the API to smuggle a mail header) becomes a space.
+func TestDraftSubjectIsOneLine(t *testing.T) {
+	d := Draft{Subject: "Line one\r\nBcc: x@evil.example\u2028more"}
+	d.Clean()
+	if d.Subject != "Line one Bcc: x@evil.example more" {
+		t.Errorf("subject = %q", d.Subject)
+	}
+}

@@ -26,10 +26,10 @@ func (s *Server) requestEmailChange(r *http.Request, u ticket.User, email string
 	if err != nil {
 		return err
 	}
-	letter := mail.EmailConfirm(p.Locale, p.FirstName, email, s.linkBase(r)+"/confirm-email#"+token)
+	letter := mail.EmailConfirm(p.Locale, email, s.linkBase(r)+"/confirm-email#"+token)
 	text, html := letter.Render()
 	return s.store.RequestEmailChange(r.Context(), u.ID, email, tokenHash(token), now.Add(emailConfirmValid),
-		store.Mail{To: email, ToName: mail.OneLine(u.Name), Subject: letter.Subject, Text: text, HTML: html, Kind: ticket.MailEmailConfirm}, now)
+		store.Mail{To: email, Subject: letter.Subject, Text: text, HTML: html, Kind: ticket.MailEmailConfirm}, now)
 }
 
 // confirmEmail answers POST /api/v1/email-confirmations/{token}: the

@@ -27,6 +27,21 @@ func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := viewerOf(r)
+	changesEmail := req.Email != nil && *req.Email != v.User.Email
+	if changesEmail {
+		// The login moves with the email: only its owner, with the
+		// password, and never a host's session (the host knows its users by
+		// their email).
+		if sessionOf(r).Embedded() {
+			return errEmailEmbedded
+		}
+		if err := s.verifyPassword(w, r, v.User, "currentPassword", req.CurrentPassword); err != nil {
+			return err
+		}
+		if err := s.requestEmailChange(r, v.User, *req.Email); err != nil {
+			return err
+		}
+	}
 	if req.Locale != nil {
 		v.User.Locale = *req.Locale
 		if sessionOf(r).Embedded() {
@@ -42,11 +57,6 @@ func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.UpdateProfile(r.Context(), v.User.ID, req); err != nil {
 		return err
 	}
-	if req.Email != nil && *req.Email != v.User.Email {
-		if err := s.requestEmailChange(r, v.User, *req.Email); err != nil {
-			return err
-		}
-	}
 	if req.FirstName != nil || req.LastName != nil {
 		u, err := s.store.User(r.Context(), v.User.ID)
 		if err != nil {
@@ -56,6 +66,10 @@ func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.writeMe(w, r, v)
 }
+
+// errEmailEmbedded: a host portal's session cannot change the user's
+// email (the host signs its users in by it).
+var errEmailEmbedded = ticket.Errorf(ticket.CodeForbidden, "ErrEmailChangeEmbedded", "email")
 
 // writeMe answers who v is: the user and their profile, memberships,
 // vendor accounts and the kinds of records of each account, and which

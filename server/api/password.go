@@ -62,21 +62,9 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if req.New == req.Current {
 		return ticket.ValidationFailed("new", "ErrPasswordUnchanged")
 	}
-	now := s.cfg.Now()
-	client := clientKey(s.ClientAddr(r))
-	if wait, why := s.throttle.admit(client, v.User.Email, now); wait > 0 {
-		s.log.Debug("password change refused: throttled", "by", why, "client", client, "user", v.User.ID)
-		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
-		return ticket.ErrTooManyLogins
-	}
-	if _, err := s.checkPassword(r.Context(), v.User.Email, req.Current); err != nil {
-		if err == ticket.ErrBadCredentials {
-			return ticket.ValidationFailed("current", "ErrCurrentPasswordWrong")
-		}
-		s.throttle.takeBack(client, v.User.Email, now)
+	if err := s.verifyPassword(w, r, v.User, "current", req.Current); err != nil {
 		return err
 	}
-	s.throttle.takeBack(client, v.User.Email, now)
 	hash, err := HashPassword(req.New)
 	if err != nil {
 		return err
@@ -87,6 +75,32 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	// The cookie stays: every tab of this browser, asking with it, hears
 	// why the session ended (the next login replaces it).
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// verifyPassword checks that password is u's (a change of the password
+// or the email asks for it): a wrong one is 422 on field and counts as a
+// failed login, throttled like logins (a stolen session must not try
+// passwords here).
+func (s *Server) verifyPassword(w http.ResponseWriter, r *http.Request, u ticket.User, field, password string) error {
+	if password == "" {
+		return ticket.ValidationFailed(field, "ErrPasswordRequired")
+	}
+	now := s.cfg.Now()
+	client := clientKey(s.ClientAddr(r))
+	if wait, why := s.throttle.admit(client, u.Email, now); wait > 0 {
+		s.log.Debug("password check refused: throttled", "by", why, "client", client, "user", u.ID)
+		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+		return ticket.ErrTooManyLogins
+	}
+	if _, err := s.checkPassword(r.Context(), u.Email, password); err != nil {
+		if err == ticket.ErrBadCredentials {
+			return ticket.ValidationFailed(field, "ErrCurrentPasswordWrong")
+		}
+		s.throttle.takeBack(client, u.Email, now)
+		return err
+	}
+	s.throttle.takeBack(client, u.Email, now)
 	return nil
 }
 
@@ -197,24 +211,33 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	}
 	hash := tokenHash(r.PathValue("token"))
 	now := s.cfg.Now()
-	if err := s.store.CheckPasswordReset(r.Context(), hash, now); err != nil {
+	userID, err := s.store.PasswordResetUser(r.Context(), hash, now)
+	if err != nil {
 		return err
 	}
-	if id := ticket.CheckPassword(req.New, passwords.Common); id != "" {
-		return ticket.ValidationFailed("new", id)
+	u, err := s.store.User(r.Context(), userID)
+	if err != nil {
+		return err
+	}
+	p, err := s.store.Profile(r.Context(), userID, now)
+	if err != nil {
+		return err
+	}
+	if err := checkNewPassword("new", req.New, u, p); err != nil {
+		return err
 	}
 	pwHash, err := HashPassword(req.New)
 	if err != nil {
 		return err
 	}
-	userID, ended, err := s.store.ResetPassword(r.Context(), hash, pwHash, now)
+	_, ended, err := s.store.ResetPassword(r.Context(), hash, pwHash, now)
 	if err != nil {
 		return err
 	}
 	for _, h := range ended {
 		s.hub.EndSession(string(h))
 	}
-	s.log.Info("password reset: sessions ended", "user", userID, "sessions", len(ended))
+	s.log.Info("password reset: sessions ended", "user", u.ID, "sessions", len(ended))
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -159,7 +159,21 @@ func TestEmailChangeNeedsConfirmation(t *testing.T) {
 	c.login(seed.DiegoEmail)
 	const newEmail = "diego.nunez@clinica-sol.example"
 	var me ticket.Me
-	r := c.send("PATCH", "/api/v1/me", map[string]string{"email": " Diego.Nunez@Clinica-Sol.example "})
+	// The login moves with the email: the password is asked for.
+	for pw, id := range map[string]string{"": "ErrPasswordRequired", "falsch": "ErrCurrentPasswordWrong"} {
+		r := c.send("PATCH", "/api/v1/me", map[string]string{"email": newEmail, "currentPassword": pw, "firstName": "Diegos"})
+		if e := mustError(t, r, 422, ticket.CodeUnprocessable); e.Error.Field != "currentPassword" || !strings.Contains(string(r.body), id) {
+			t.Errorf("an email change with password %q: %s", pw, r.body)
+		}
+	}
+	if m := mailsTo(t, db, newEmail); len(m) != 0 {
+		t.Fatalf("a refused change mailed the new address")
+	}
+	c.get("/api/v1/me").decode(t, &me)
+	if me.Profile.FirstName != "Diego" {
+		t.Errorf("a refused email change saved the name: %q", me.Profile.FirstName)
+	}
+	r := c.send("PATCH", "/api/v1/me", map[string]string{"email": " Diego.Nunez@Clinica-Sol.example ", "currentPassword": seed.Password})
 	if r.status != 200 {
 		t.Fatalf("PATCH email: %d %s", r.status, r.body)
 	}
@@ -196,10 +210,10 @@ func TestEmailChangeNeedsConfirmation(t *testing.T) {
 	// Bernd asks for an address Anna takes before he confirms it.
 	b := newClient(t, srv)
 	b.login(seed.BerndEmail)
-	b.send("PATCH", "/api/v1/me", map[string]string{"email": "praxis@praxis-sonnenschein.example"})
+	b.send("PATCH", "/api/v1/me", map[string]string{"email": "praxis@praxis-sonnenschein.example", "currentPassword": seed.Password})
 	a := newClient(t, srv)
 	a.login(seed.AnnaEmail)
-	a.send("PATCH", "/api/v1/me", map[string]string{"email": "praxis@praxis-sonnenschein.example"})
+	a.send("PATCH", "/api/v1/me", map[string]string{"email": "praxis@praxis-sonnenschein.example", "currentPassword": seed.Password})
 	annaToken := linkIn(t, mailsTo(t, db, "praxis@praxis-sonnenschein.example")[1], "confirm-email", "http://localhost:8080")
 	berndToken := linkIn(t, mailsTo(t, db, "praxis@praxis-sonnenschein.example")[0], "confirm-email", "http://localhost:8080")
 	if r := newClient(t, srv).send("POST", "/api/v1/email-confirmations/"+annaToken, nil); r.status != 200 {
@@ -207,5 +221,52 @@ func TestEmailChangeNeedsConfirmation(t *testing.T) {
 	}
 	if e := mustError(t, newClient(t, srv).send("POST", "/api/v1/email-confirmations/"+berndToken, nil), 409, ticket.CodeConflict); e.Error.MessageID != "ErrEmailTaken" {
 		t.Errorf("Bernd confirms a taken address: %s", e.Error.MessageID)
+	}
+}
+
+// A new email asked for with a session is no way into the account: a
+// password change or reset cancels it, and one user is mailed at most
+// three confirmation links an hour. A reset link mailed to the old
+// address holds no more once a new address is confirmed.
+func TestEmailChangeLimits(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	c := newClient(t, srv)
+	c.login(seed.BerndEmail)
+	change := func(email string) response {
+		return c.send("PATCH", "/api/v1/me", map[string]string{"email": email, "currentPassword": seed.Password})
+	}
+	for i, email := range []string{"b1@example.com", "b2@example.com", "b3@example.com"} {
+		if r := change(email); r.status != 200 {
+			t.Fatalf("change %d: %d %s", i+1, r.status, r.body)
+		}
+	}
+	if e := mustError(t, change("b4@example.com"), 429, ticket.CodeTooMany); e.Error.MessageID != "ErrTooManyEmailChanges" {
+		t.Errorf("a fourth link within the hour: %s", e.Error.MessageID)
+	}
+	pending := linkIn(t, mailsTo(t, db, "b3@example.com")[0], "confirm-email", srv.URL)
+
+	// Bernd changes his password: the pending address is gone with it.
+	if r := c.send("POST", "/api/v1/me/password", ticket.PasswordChange{Current: seed.Password, New: "ein ganz neues Passwort"}); r.status != 204 {
+		t.Fatalf("password change: %d %s", r.status, r.body)
+	}
+	mustError(t, newClient(t, srv).send("POST", "/api/v1/email-confirmations/"+pending, nil), 404, ticket.CodeNotFound)
+
+	// Diego asks for a reset link, then confirms a new address: the old
+	// address's link no longer works.
+	d := newClient(t, srv)
+	d.login(seed.DiegoEmail)
+	d.send("POST", "/api/v1/password-reset", ticket.PasswordResetRequest{Email: seed.DiegoEmail})
+	reset := linkIn(t, mailsTo(t, db, seed.DiegoEmail)[0], "reset-password", srv.URL)
+	d.send("PATCH", "/api/v1/me", map[string]string{"email": "diego.neu@example.com", "currentPassword": seed.Password})
+	confirm := linkIn(t, mailsTo(t, db, "diego.neu@example.com")[0], "confirm-email", srv.URL)
+	if r := newClient(t, srv).send("POST", "/api/v1/email-confirmations/"+confirm, nil); r.status != 200 {
+		t.Fatalf("confirming: %d", r.status)
+	}
+	mustError(t, newClient(t, srv).get("/api/v1/password-reset/"+reset), 404, ticket.CodeNotFound)
+	// A reset refuses a password made of the user's own email.
+	d.send("POST", "/api/v1/password-reset", ticket.PasswordResetRequest{Email: "diego.neu@example.com"})
+	again := linkIn(t, mailsTo(t, db, "diego.neu@example.com")[1], "reset-password", srv.URL)
+	if e := mustError(t, newClient(t, srv).send("POST", "/api/v1/password-reset/"+again, ticket.PasswordReset{New: "diego.neu@example.com"}), 422, ticket.CodeUnprocessable); !strings.Contains(e.Error.MessageID+e.Error.Field, "new") {
+		t.Errorf("a reset to the own email: %+v", e.Error)
 	}
 }

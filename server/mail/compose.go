@@ -13,7 +13,7 @@ import (
 type Letter struct {
 	Lang    string
 	Subject string
-	// Name greets the reader.
+	// Name greets the reader ("": a plain greeting).
 	Name       string
 	Paragraphs []string
 	// Action: the one thing to do, a link shown as a button.
@@ -34,6 +34,9 @@ func (l Letter) t(id string, data map[string]any) string { return locales.T(l.La
 // html/template: nothing of what users typed becomes markup).
 func (l Letter) Render() (text, html string) {
 	greeting := l.t("MailGreeting", map[string]any{"Name": l.Name})
+	if l.Name == "" {
+		greeting = l.t("MailGreetingPlain", nil)
+	}
 	var b strings.Builder
 	b.WriteString(greeting + "\n\n")
 	for _, p := range l.Paragraphs {
@@ -86,9 +89,10 @@ func PasswordReset(lang, name, link string) Letter {
 }
 
 // EmailConfirm is the mail to a new contact email with the link that
-// confirms it.
-func EmailConfirm(lang, name, email, link string) Letter {
-	l := Letter{Lang: lang, Name: name}
+// confirms it. It greets nobody by name: whoever asked for it chose the
+// name too, and the address is not known to be the user's yet.
+func EmailConfirm(lang, email, link string) Letter {
+	l := Letter{Lang: lang}
 	l.Subject = l.t("MailConfirmSubject", nil)
 	l.Paragraphs = []string{l.t("MailConfirmBody", map[string]any{"Email": email})}
 	l.Action = &Action{Label: l.t("MailConfirmAction", nil), URL: link}

@@ -11,7 +11,8 @@ import (
 // text, never as markup; the link is the button's and is written out.
 func TestLetterEscapesWhatUsersWrote(t *testing.T) {
 	evil := `<img src=x onerror="alert(1)"> & <a href="https://evil.example">hier</a>`
-	l := mail.EmailConfirm("de", evil, "neu@example.com", "https://support.example.com/confirm-email#tok")
+	l := mail.EmailChanged("de", evil, "neu@example.com")
+	l.Action = &mail.Action{Label: "Bestätigen", URL: "https://support.example.com/confirm-email#tok"}
 	l.Paragraphs = append(l.Paragraphs, evil)
 	text, html := l.Render()
 	if strings.Contains(html, "<img") || strings.Contains(html, `href="https://evil.example"`) {

@@ -132,6 +132,7 @@ func (n *Notifier) compose(ctx context.Context, g store.NotificationGroup) (*sto
 	}
 	var kinds []store.NotificationKind
 	var replies []ticket.Message
+	staff := map[int64]bool{} // the replies' authors who are agents
 	for _, it := range g.Items {
 		if !it.Kind.Wanted(p.Notifications) {
 			continue
@@ -147,6 +148,9 @@ func (n *Notifier) compose(ctx context.Context, g store.NotificationGroup) (*sto
 			if !v.CanSeeMessage(m) || m.Internal {
 				continue
 			}
+			if staff[m.Author.ID], err = n.isAgent(ctx, m.Author.ID); err != nil {
+				return nil, err
+			}
 			replies = append(replies, m)
 		}
 		if !slices.Contains(kinds, it.Kind) {
@@ -160,7 +164,7 @@ func (n *Notifier) compose(ctx context.Context, g store.NotificationGroup) (*sto
 	if !locales.Supports(lang) {
 		lang = locales.Default
 	}
-	l := n.letter(lang, p.FirstName, t, kinds, replies)
+	l := n.letter(lang, p.FirstName, t, kinds, replies, staff)
 	m := &store.Mail{To: v.User.Email, ToName: OneLine(v.User.Name), Kind: ticket.MailTicketUpdate}
 	if n.cfg.ReplyTo != nil && (slices.Contains(kinds, store.NotifyReply) || slices.Contains(kinds, store.NotifyResponseExpected)) {
 		if m.ReplyTo, err = n.cfg.ReplyTo(ctx, g.UserID, t.Number); err != nil {
@@ -179,12 +183,21 @@ func (n *Notifier) compose(ctx context.Context, g store.NotificationGroup) (*sto
 // single spaces.
 func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
+// isAgent reports whether user id is a support agent.
+func (n *Notifier) isAgent(ctx context.Context, id int64) (bool, error) {
+	u, err := n.db.User(ctx, id)
+	if ticket.ErrorCode(err) == ticket.CodeNotFound {
+		return false, nil
+	}
+	return u.Agent, err
+}
+
 // subjectOrder: the first kind present names the mail.
 var subjectOrder = []store.NotificationKind{store.NotifyReply, store.NotifyResponseExpected, store.NotifyReopened, store.NotifyCreated, store.NotifyQueue}
 
 // letter writes what a user hears of a ticket: the replies, in order,
 // and the other news, with a link to the ticket.
-func (n *Notifier) letter(lang, name string, t ticket.Ticket, kinds []store.NotificationKind, replies []ticket.Message) Letter {
+func (n *Notifier) letter(lang, name string, t ticket.Ticket, kinds []store.NotificationKind, replies []ticket.Message, staff map[int64]bool) Letter {
 	l := Letter{Lang: lang, Name: name}
 	data := map[string]any{"Number": strconv.FormatInt(t.Number, 10), "Subject": ticket.CleanText(t.Subject),
 		"Org": t.Organization.Name, "Account": t.Organization.AccountNumber, "Requester": t.Requester.Name}
@@ -203,7 +216,13 @@ func (n *Notifier) letter(lang, name string, t ticket.Ticket, kinds []store.Noti
 		case store.NotifyReply:
 			l.Paragraphs = append(l.Paragraphs, l.t("MailRepliesIntro", data))
 			for _, m := range replies {
-				p := l.t("MailReplyBy", map[string]any{"Name": m.Author.Name}) + "\n" + ticket.CleanText(m.Body)
+				// Who wrote, and whether they are support (which no name a
+				// customer may choose can fake: names have no brackets).
+				by := "MailReplyBy"
+				if staff[m.Author.ID] {
+					by = "MailReplyBySupport"
+				}
+				p := l.t(by, map[string]any{"Name": m.Author.Name}) + "\n" + ticket.CleanText(m.Body)
 				if len(m.Attachments) > 0 {
 					names := make([]string, len(m.Attachments))
 					for i, a := range m.Attachments {

@@ -93,7 +93,12 @@ func (s *DB) SetPassword(ctx context.Context, userID int64, hash string, reason 
 		if ended, err = endSessions(ctx, tx, userID, reason, now); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM password_resets WHERE user_id = ?`, userID)
+		// A reset link or a new email asked for before the change (by whoever
+		// had the session) holds no more.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM password_resets WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM email_changes WHERE user_id = ?`, userID)
 		return err
 	})
 	return ended, err
@@ -224,6 +229,12 @@ func passwordReset(ctx context.Context, q interface {
 	return userID, nil
 }
 
+// PasswordResetUser returns the user of the reset link while it holds,
+// else ErrNotFound, ErrLinkUsed or ErrLinkExpired.
+func (s *DB) PasswordResetUser(ctx context.Context, tokenHash []byte, now time.Time) (int64, error) {
+	return passwordReset(ctx, s.db, tokenHash, now)
+}
+
 // CheckPasswordReset reports whether the reset link holds (nil), is
 // unknown (ErrNotFound), used (ErrLinkUsed) or expired (ErrLinkExpired).
 func (s *DB) CheckPasswordReset(ctx context.Context, tokenHash []byte, now time.Time) error {
@@ -248,17 +259,38 @@ func (s *DB) ResetPassword(ctx context.Context, tokenHash []byte, hash string, n
 		if _, err := tx.ExecContext(ctx, `UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, millis(now), userID); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM email_changes WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
 		ended, err = endSessions(ctx, tx, userID, EndedPasswordChanged, now)
 		return err
 	})
 	return userID, ended, err
 }
 
+// ErrTooManyEmailChanges: the user asked for confirmation links too
+// often (429).
+var ErrTooManyEmailChanges = ticket.Errorf(ticket.CodeTooMany, "ErrTooManyEmailChanges", "")
+
+// emailChangesPerHour is how many confirmation links one user may have
+// mailed in an hour.
+const emailChangesPerHour = 3
+
 // RequestEmailChange keeps email as the user's new address until the
 // link carrying tokenHash confirms it (or expires), replacing an earlier
-// request, and queues the mail to the new address, in one transaction.
+// request, and queues the mail to the new address, in one transaction;
+// ErrTooManyEmailChanges after emailChangesPerHour such mails within the
+// hour.
 func (s *DB) RequestEmailChange(ctx context.Context, userID int64, email string, tokenHash []byte, expires time.Time, m Mail, now time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM mails WHERE user_id = ? AND kind = ? AND created_at > ?`,
+			userID, string(ticket.MailEmailConfirm), millis(now.Add(-time.Hour))).Scan(&n); err != nil {
+			return err
+		}
+		if n >= emailChangesPerHour {
+			return ErrTooManyEmailChanges
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO email_changes (user_id, email, token_hash, expires_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, token_hash = excluded.token_hash, expires_at = excluded.expires_at`,
 			userID, email, tokenHash, millis(expires)); err != nil {
@@ -303,6 +335,10 @@ func (s *DB) ConfirmEmail(ctx context.Context, tokenHash []byte, now time.Time, 
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM email_changes WHERE user_id = ?`, u.ID); err != nil {
+			return err
+		}
+		// A reset link mailed to the old address holds no more.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM password_resets WHERE user_id = ?`, u.ID); err != nil {
 			return err
 		}
 		m := told(u, p, email)
