@@ -4,6 +4,7 @@
 //	supportal [-addr 127.0.0.1:8080] [-data ./data | -memory] [-demo] [-hosts hosts.json] [-demo-host 127.0.0.1:8081]
 //	          [-public-url https://support.example.com] [-trusted-proxies 10.0.0.0/8,…]
 //	          [-smtp host:port -mail-from 'Supportal <support@example.com>' [-smtp-user U -smtp-password-file F] [-smtp-tls starttls|tls|none]]
+//	          [-smtp-in 127.0.0.1:2525 -reply-domain reply.support.example.com [-smtp-in-max-mb 25] [-smtp-in-from 10.0.0.5/32,…]]
 //	supportal integration add NAME -org ACCOUNT[,ACCOUNT…] [-data DIR]
 //	supportal integration revoke NAME [-data DIR]
 package main
@@ -34,6 +35,7 @@ import (
 	"github.com/supportal/supportal/server/files"
 	"github.com/supportal/supportal/server/live"
 	"github.com/supportal/supportal/server/mail"
+	"github.com/supportal/supportal/server/mailin"
 	"github.com/supportal/supportal/server/seed"
 	"github.com/supportal/supportal/server/site"
 	"github.com/supportal/supportal/server/store"
@@ -77,6 +79,10 @@ func run(ctx context.Context, args []string) error {
 	smtpTLS := fs.String("smtp-tls", "starttls", "how the connection to -smtp is protected: starttls (required), tls (implicit, port 465) or none (a relay on this host)")
 	mailFrom := fs.String("mail-from", "", "sender of the portal's mails, e.g. 'Supportal <support@example.com>' (needed with -smtp)")
 	notifyWindow := fs.Duration("notify-window", 2*time.Minute, "replies to one ticket within this time make one notification mail")
+	smtpIn := fs.String("smtp-in", "", "listen for replies by email on ADDR, e.g. 127.0.0.1:2525: SMTP without AUTH or TLS, to be fed by the site's mail server, never exposed to the internet (README: Reply by email; needs -reply-domain)")
+	smtpInMaxMB := fs.Int("smtp-in-max-mb", 25, "largest mail -smtp-in accepts, attachments and all, in MB")
+	smtpInFrom := fs.String("smtp-in-from", "", "comma-separated addresses or CIDR prefixes of the mail servers that may connect to -smtp-in, e.g. 127.0.0.1,10.0.0.5 (default: any)")
+	replyDomain := fs.String("reply-domain", "", "domain of the reply addresses notifications carry as Reply-To (reply+TOKEN@DOMAIN), e.g. reply.support.example.com; its mail must reach -smtp-in")
 	debugAddr := fs.String("debug-addr", "", "address of the Go profiler (net/http/pprof), e.g. 127.0.0.1:6060; keep it private (default: off)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -102,6 +108,19 @@ func run(ctx context.Context, args []string) error {
 	quota := int64(*uploadQuotaMB) << 20
 	if *uploadQuotaMB < 0 {
 		quota = -1
+	}
+	if *smtpIn != "" && *replyDomain == "" {
+		return errors.New("-smtp-in needs -reply-domain, e.g. -reply-domain reply.support.example.com")
+	}
+	if strings.ContainsAny(*replyDomain, "@<>\"()[],;:\\ \t\r\n") {
+		return fmt.Errorf("-reply-domain: %q is no mail domain", *replyDomain)
+	}
+	if *smtpInMaxMB < 1 {
+		return errors.New("-smtp-in-max-mb must be at least 1")
+	}
+	smtpInAllow, err := mailin.ParseAllowFrom(*smtpInFrom)
+	if err != nil {
+		return fmt.Errorf("-smtp-in-from: %w", err)
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	sender, err := smtpSender(*smtpAddr, *smtpUser, *smtpPasswordFile, *smtpTLS, *mailFrom)
@@ -226,7 +245,7 @@ func run(ctx context.Context, args []string) error {
 		MaxFileBytes: int64(*maxFileMB) << 20, MaxFiles: *maxFiles, PublicURL: public, TrustedProxies: proxies,
 		UploadQuota: quota, UploadsPerUser: *uploadsPerUser, UploadsTotal: *uploadsTotal, UploadRate: *uploadRate,
 		StreamOpens: *streamOpens, CatchUpEvents: *catchUpEvents, CatchUpAge: *catchUpAge, Hosts: hosts,
-		MailLog: *demo && sender == nil, LinkBase: serving})
+		MailLog: *demo && sender == nil, LinkBase: serving, ReplyDomain: *replyDomain})
 	handler, st, err := site.Portal(apiServer, web.Files)
 	if err != nil {
 		return err
@@ -267,8 +286,39 @@ func run(ctx context.Context, args []string) error {
 	// The notifier writes the mails of what users are to hear of (replies,
 	// confirmations, the queue), bundled per user and ticket.
 	notifyDone := make(chan struct{})
-	notifier := mail.NewNotifier(db, mail.NotifierConfig{Log: log, LinkBase: serving, Window: *notifyWindow})
+	notifyCfg := mail.NotifierConfig{Log: log, LinkBase: serving, Window: *notifyWindow}
+	if *replyDomain != "" {
+		// Replies by email: each mail about a ticket carries its reader's
+		// own reply address for it.
+		notifyCfg.ReplyTo = func(ctx context.Context, userID, number int64) (string, error) {
+			token, err := db.ReplyToken(ctx, userID, number, time.Now())
+			return mail.ReplyAddress(token, *replyDomain), err
+		}
+	}
+	notifier := mail.NewNotifier(db, notifyCfg)
 	go func() { notifier.Run(hubCtx); close(notifyDone) }()
+	// Replies by email: the listener runs until shutdown.
+	var inbound *mailin.Server
+	var inboundLn net.Listener
+	if *smtpIn != "" {
+		inbound, err = mailin.New(db, mailin.Config{Domain: *replyDomain, LinkBase: serving,
+			MaxMessageBytes: int64(*smtpInMaxMB) << 20, AllowFrom: smtpInAllow,
+			MaxFileBytes: int64(*maxFileMB) << 20, MaxFiles: *maxFiles, Blobs: blobs,
+			HoldUploads: apiServer.HoldUploads, Log: log})
+		if err != nil {
+			return fmt.Errorf("-smtp-in: %w", err)
+		}
+		if inboundLn, err = net.Listen("tcp", *smtpIn); err != nil {
+			return fmt.Errorf("-smtp-in: %w", err)
+		}
+		defer inboundLn.Close()
+		log.Info("replies by email are received", "listen", inboundLn.Addr().String(), "addresses", "reply+TOKEN@"+*replyDomain)
+		if len(smtpInAllow) == 0 && !isLoopback(inboundLn.Addr()) {
+			log.Warn("-smtp-in listens beyond this host and admits any client: put the site's mail server in front and set -smtp-in-from")
+		}
+	} else if *replyDomain != "" {
+		log.Info("notifications carry reply addresses, but this server does not receive them (no -smtp-in)", "domain", *replyDomain)
+	}
 	if !st.HasWasm() {
 		log.Warn("web/app.wasm was not built into this binary: pages will not start; build with `make build`")
 	}
@@ -301,6 +351,9 @@ func run(ctx context.Context, args []string) error {
 	if demoSrv != nil {
 		go func() { errc <- demoSrv.Serve(demoLn) }()
 	}
+	if inbound != nil {
+		go func() { errc <- inbound.Serve(inboundLn) }()
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -312,6 +365,12 @@ func run(ctx context.Context, args []string) error {
 	defer cancel()
 	if demoSrv != nil {
 		demoSrv.Shutdown(shutdownCtx)
+	}
+	if inbound != nil {
+		// A reply being added is committed before the store closes.
+		if err := inbound.Shutdown(shutdownCtx); err != nil {
+			inbound.Close()
+		}
 	}
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
@@ -374,6 +433,12 @@ func mailDomain(from string, public *url.URL) string {
 		return public.Hostname()
 	}
 	return "supportal"
+}
+
+// isLoopback reports whether a listens on a loopback address only.
+func isLoopback(a net.Addr) bool {
+	t, ok := a.(*net.TCPAddr)
+	return ok && t.IP.IsLoopback()
 }
 
 // demoURLs are the portal's URL as the demo practice portal frames it and

@@ -10,6 +10,7 @@ const (
 	MailPasswordReset MailKind = "password-reset" // a reset link
 	MailEmailConfirm  MailKind = "email-confirm"  // a link confirming a new contact email
 	MailTicketUpdate  MailKind = "ticket-update"  // a reply or status change on a ticket
+	MailReplyRefused  MailKind = "reply-refused"  // a reply by email was not added: why (a bounce)
 )
 
 // MailView is one outgoing mail as the demo mail view lists it (GET

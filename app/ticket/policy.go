@@ -281,6 +281,29 @@ func (v Viewer) CanWrite(orgID int64) bool {
 	return ok && a.Effective() == AccessFull
 }
 
+// Actor is how the workflow knows v: an agent or a customer.
+func (v Viewer) Actor() Actor {
+	if v.Agent() {
+		return ActorAgent
+	}
+	return ActorCustomer
+}
+
+// MayReply returns the status ticket t moves to when v adds a public
+// reply to it, or why v may not: ErrNotFound when v may not see t (as if
+// it did not exist), ErrReadOnly when v may only read its account's
+// tickets, ErrTransition when t is closed. The API's replies and replies
+// by email ask it both.
+func (v Viewer) MayReply(t Ticket) (Status, error) {
+	if !v.CanSeeTicket(t) {
+		return t.Status, ErrNotFound
+	}
+	if !v.CanWrite(t.Organization.ID) {
+		return t.Status, ErrReadOnly
+	}
+	return Next(v.Actor(), ActionReply, t.Status)
+}
+
 // OnBehalf returns the vendor organization v acts for when filing in
 // organization orgID, if v files there as a vendor (not as a member).
 func (v Viewer) OnBehalf(orgID int64) (OrgRef, bool) {

@@ -59,6 +59,13 @@ type Config struct {
 	// confirmation, tickets), e.g. https://support.example.com (default:
 	// the address a request reached).
 	LinkBase string
+	// ReplyDomain is the domain of the reply addresses (-reply-domain):
+	// a notification about a ticket says Reply-To
+	// mail.ReplyAddress(token, ReplyDomain), the token made by
+	// store.replyToken in the transaction that queues it, and a reply
+	// sent there becomes a message (server/mailin). "": notifications
+	// carry no Reply-To.
+	ReplyDomain string
 	// TrustedProxies may tell the client's address and scheme in
 	// X-Forwarded-For and X-Forwarded-Proto; nobody else may.
 	TrustedProxies []netip.Prefix

@@ -43,13 +43,6 @@ func (s *Server) visibleTicket(r *http.Request, v ticket.Viewer) (ticket.Ticket,
 	return t, nil
 }
 
-func actorOf(v ticket.Viewer) ticket.Actor {
-	if v.Agent() {
-		return ticket.ActorAgent
-	}
-	return ticket.ActorCustomer
-}
-
 // addMessage adds a reply (or, for agents, an internal note) to a ticket
 // and moves its status as the workflow says. With an Idempotency-Key, a
 // retry adds nothing and is answered as the first request was.
@@ -99,7 +92,7 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request) error {
 	for attempt := 0; ; attempt++ {
 		next := t.Status // internal notes never move the status
 		if !req.Internal {
-			if next, err = ticket.Next(actorOf(v), ticket.ActionReply, t.Status); err != nil {
+			if next, err = v.MayReply(t); err != nil {
 				return err
 			}
 		}

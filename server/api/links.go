@@ -58,7 +58,7 @@ func (s *Server) addLink(w http.ResponseWriter, r *http.Request) error {
 	for attempt := 0; ; attempt++ {
 		var example *store.Example
 		if req.Example {
-			next, err := ticket.Next(actorOf(v), ticket.ActionReply, t.Status)
+			next, err := ticket.Next(v.Actor(), ticket.ActionReply, t.Status)
 			if err != nil {
 				return err
 			}

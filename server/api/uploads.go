@@ -312,6 +312,15 @@ func (s *Server) keepFile(r *http.Request, up store.Upload, staged *files.Staged
 	return s.store.CreateUploadWithin(ctx, up, quota)
 }
 
+// HoldUploads keeps stale uploads and their bytes from being removed
+// until release is called: whoever keeps a file's bytes and then records
+// it outside the API (replies by email, server/mailin) holds it meanwhile,
+// as the API's own uploads do.
+func (s *Server) HoldUploads() (release func()) {
+	s.uploads.RLock()
+	return s.uploads.RUnlock
+}
+
 // uploaderLock returns the lock of user userID's uploads being recorded.
 func (s *Server) uploaderLock(userID int64) *sync.Mutex {
 	mu, _ := s.uploaderLocks.LoadOrStore(userID, &sync.Mutex{})

@@ -55,12 +55,54 @@ func (s *DB) CreateUploadWithin(ctx context.Context, u Upload, quota int64) erro
 				return ErrUploadQuota
 			}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO attachments (id, uploader_id, organization_id, name, size, content_type, sha256,
-			privacy_regime, privacy_wording, privacy_confirmed_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			u.ID, u.UploaderID, u.OrganizationID, u.Name, u.Size, u.ContentType, u.SHA256,
-			string(u.Regime), u.Wording, millis(u.ConfirmedAt), millis(u.CreatedAt))
-		return err
+		return insertUpload(ctx, tx, u)
 	})
+}
+
+func insertUpload(ctx context.Context, tx *sql.Tx, u Upload) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO attachments (id, uploader_id, organization_id, name, size, content_type, sha256,
+		privacy_regime, privacy_wording, privacy_confirmed_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, u.UploaderID, u.OrganizationID, u.Name, u.Size, u.ContentType, u.SHA256,
+		string(u.Regime), u.Wording, millis(u.ConfirmedAt), millis(u.CreatedAt))
+	return err
+}
+
+// ReplyWithUploads is ReplyOnce for a reply whose files arrive with it (a
+// reply by email): the uploads ups, made by m's author for the ticket's
+// account and their bytes already kept, are recorded and attached to m,
+// m is appended and the ticket moved from status from to status to, all
+// in one transaction. m.Attachments is replaced by ups.
+func (s *DB) ReplyWithUploads(ctx context.Context, once Once, m ticket.Message, ups []Upload, from, to ticket.Status) (ticket.Message, bool, error) {
+	var replayed bool
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		prev, ok, err := once.replay(ctx, tx)
+		if err != nil || ok {
+			m.ID, replayed = prev.MessageID, ok
+			return err
+		}
+		m.Attachments = make([]ticket.Attachment, len(ups))
+		for i, u := range ups {
+			if u.UploaderID != m.Author.ID {
+				return ErrAttachment
+			}
+			if err := insertUpload(ctx, tx, u); err != nil {
+				return err
+			}
+			m.Attachments[i] = u.Attachment
+		}
+		if err := moveStatus(ctx, tx, m.TicketNumber, from, to, m.CreatedAt, !m.Internal); err != nil {
+			return err
+		}
+		if m.ID, err = s.insertMessage(ctx, tx, m); err != nil {
+			return err
+		}
+		return once.record(ctx, tx, m.TicketNumber, m.ID, m.CreatedAt)
+	})
+	if err != nil {
+		return m, false, err
+	}
+	got, err := s.Message(ctx, m.ID)
+	return got, replayed, err
 }
 
 // UnattachedBytes returns the bytes of user userID's uploads not attached
