@@ -180,7 +180,7 @@ func (p *mailLinkPage) renderReset(lang string) app.UI {
 		app.Label().For("reset-show").Class("choice").Body(
 			app.Input().Type("checkbox").ID("reset-show").Checked(p.show).
 				OnChange(func(ctx app.Context, e app.Event) { p.show = ctx.JSSrc().Get("checked").Bool() }),
-			app.Span().Text(t(lang, "ShowPasswords")),
+			app.Span().Text(t(lang, "ShowPassword")),
 		),
 		p.linkError(lang),
 		app.Div().Class("actions").Body(

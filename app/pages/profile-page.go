@@ -95,16 +95,22 @@ func (p *profilePage) renderProfile(lang string) app.UI {
 	return app.Section().ID("profile").Class("panel").Aria("labelledby", "profile-heading").Body(
 		app.H2().ID("profile-heading").Text(t(lang, "NameAndContact")),
 		app.P().Class("muted").Text(t(lang, "YourInformationIntro")),
-		app.Form().ID("profile-form").NoValidate(true).OnSubmit(p.onSave).Body(
+		app.Form().ID("profile-form").NoValidate(true).OnSubmit(p.onSave).OnInput(p.onEdit).OnChange(p.onEdit).Body(
 			p.textField(lang, "firstName", "FirstName", "given-name", "text", &p.first),
 			p.textField(lang, "lastName", "LastName", "family-name", "text", &p.last),
 			p.emailField(lang),
-			app.If(p.changesEmail(), func() app.UI {
-				return p.textField(lang, "currentPassword", "CurrentPasswordForEmail", "current-password", "password", &p.emailPassword)
-			}),
-			app.If(pr.PendingEmail != "", func() app.UI {
-				return app.P().ID("pending-email").Class("notice").Text(t(lang, "PendingEmailNotice", "Email", pr.PendingEmail, "Current", pr.Email))
-			}),
+			// Always there, hidden unless the email changes: go-app keeps an
+			// element's first input handler, so the fields after it must not
+			// move up or down (typing would land in the wrong one).
+			app.Div().ID("email-password").Hidden(!p.changesEmail()).Body(
+				p.textField(lang, "currentPassword", "CurrentPasswordForEmail", "current-password", "password", &p.emailPassword),
+			),
+			app.Div().ID("pending-email").Class("notice").Hidden(pr.PendingEmail == "").Body(
+				app.P().ID("pending-email-text").Text(t(lang, "PendingEmailNotice", "Email", pr.PendingEmail, "Current", pr.Email)),
+				app.Button().ID("cancel-email-change").Type("button").Disabled(p.form.Saving).
+					OnClick(func(ctx app.Context, e app.Event) { p.sent = "profile"; ctx.NewAction(state.CancelEmailChange) }).
+					Text(t(lang, "CancelEmailChange")),
+			),
 			p.textField(lang, "phone", "PhoneOptional", "tel", "tel", &p.phone),
 			app.Div().Class("field").Body(
 				app.Label().For("profile-locale").Text(t(lang, "Language")),
@@ -129,13 +135,17 @@ func (p *profilePage) renderProfile(lang string) app.UI {
 				fieldError(lang, "profile-notifications", p.problem("notifications")),
 			),
 			app.Div().ID("profile-status").Aria("live", "polite").Body(
-				app.If(p.form.Saved && p.form.ConfirmTo != "", func() app.UI {
+				app.If(p.form.Cancelled, func() app.UI {
+					return app.P().ID("profile-saved").Class("success").Role("status").Text(t(lang, "EmailChangeCancelled", "Email", pr.Email))
+				}).ElseIf(p.form.Saved && p.form.ConfirmTo != "", func() app.UI {
 					return app.P().ID("profile-saved").Class("success").Role("status").Text(t(lang, "ProfileSavedConfirmEmail", "Email", p.form.ConfirmTo))
 				}).ElseIf(p.form.Saved, func() app.UI {
 					return app.P().ID("profile-saved").Class("success").Role("status").Text(t(lang, "ProfileSaved"))
 				}),
 			),
-			app.If(p.form.Err != nil && p.form.Fields == nil, func() app.UI { return errorBox(lang, p.form.Err) }),
+			app.Div().ID("profile-error").Body(
+				app.If(p.form.Err != nil && p.form.Fields == nil, func() app.UI { return errorBox(lang, p.form.Err) }),
+			),
 			app.Div().Class("actions").Body(
 				app.Button().ID("profile-save").Type("submit").Class("primary").Disabled(p.form.Saving).Text(t(lang, "SaveProfile")),
 			),
@@ -143,20 +153,33 @@ func (p *profilePage) renderProfile(lang string) app.UI {
 	)
 }
 
+// onEdit: what the last save said is old news once the user edits again.
+func (p *profilePage) onEdit(ctx app.Context, e app.Event) {
+	p.form.Saved, p.form.Cancelled, p.form.ConfirmTo = false, false, ""
+}
+
 // textField is one labelled input of the profile with its error; more
 // names ids that describe it too.
 func (p *profilePage) textField(lang, field, label, autocomplete, typ string, v *string, more ...string) app.UI {
 	id := "profile-" + strings.ToLower(field)
 	problem := p.problem(field)
+	input := app.Input().ID(id).Type(typ).Name(field).Attr("autocomplete", autocomplete).
+		Value(typed(id, *v)).Aria("invalid", ariaBool(problem != "")).
+		Aria("describedby", strings.Join(append([]string{"err-" + id}, more...), " ")).
+		OnInput(p.ValueTo(v))
+	if n := maxLengths[field]; n > 0 {
+		input = input.MaxLength(n)
+	}
 	return app.Div().Class("field").Body(
 		app.Label().For(id).Text(t(lang, label)),
-		app.Input().ID(id).Type(typ).Name(field).Attr("autocomplete", autocomplete).
-			Value(typed(id, *v)).Aria("invalid", ariaBool(problem != "")).
-			Aria("describedby", strings.Join(append([]string{"err-" + id}, more...), " ")).
-			OnInput(p.ValueTo(v)),
+		input,
 		fieldError(lang, id, problem),
 	)
 }
+
+// maxLengths are the profile's limits the inputs enforce as the user
+// types (the server checks them too).
+var maxLengths = map[string]int{"firstName": ticket.MaxNamePart, "lastName": ticket.MaxNamePart, "email": ticket.MaxEmail, "phone": ticket.MaxPhone}
 
 // changesEmail reports whether the email typed is another than the
 // user's (the current password is asked for then).
@@ -177,9 +200,18 @@ func (p *profilePage) emailField(lang string) app.UI {
 		)
 	}
 	return app.Div().Body(
-		p.textField(lang, "email", "ContactEmail", "email", "email", &p.email, "profile-email-hint"),
+		p.textField(lang, "email", "ContactEmail", "email", "email", &p.email, p.emailHints()...),
 		app.P().ID("profile-email-hint").Class("hint").Text(t(lang, "ContactEmailHint")),
 	)
+}
+
+// emailHints are the ids that describe the email field: its hint, and a
+// new address waiting for its confirmation.
+func (p *profilePage) emailHints() []string {
+	if p.session.Profile.PendingEmail != "" {
+		return []string{"profile-email-hint", "pending-email-text"}
+	}
+	return []string{"profile-email-hint"}
 }
 
 func (p *profilePage) onSave(ctx app.Context, e app.Event) {
@@ -233,7 +265,9 @@ func (p *profilePage) renderPassword(lang string) app.UI {
 					OnChange(func(ctx app.Context, e app.Event) { p.showPasswords = ctx.JSSrc().Get("checked").Bool() }),
 				app.Span().Text(t(lang, "ShowPasswords")),
 			),
-			app.If(p.form.PasswordErr != nil && p.form.PasswordFields == nil, func() app.UI { return errorBox(lang, p.form.PasswordErr) }),
+			app.Div().ID("password-error").Body(
+				app.If(p.form.PasswordErr != nil && p.form.PasswordFields == nil, func() app.UI { return errorBox(lang, p.form.PasswordErr) }),
+			),
 			app.Div().Class("actions").Body(
 				app.Button().ID("password-submit").Type("submit").Class("primary").Disabled(p.form.PasswordBusy).Text(t(lang, "ChangePassword")),
 			),

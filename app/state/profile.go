@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -16,8 +17,9 @@ const ProfileState = "profile"
 
 // Actions of Your information.
 const (
-	SaveProfile    = "/profile/save"     // value: ticket.ProfileChange
-	ChangePassword = "/profile/password" // value: ticket.PasswordChange
+	SaveProfile       = "/profile/save"         // value: ticket.ProfileChange
+	ChangePassword    = "/profile/password"     // value: ticket.PasswordChange
+	CancelEmailChange = "/profile/cancel-email" // the new email asked for is not wanted
 )
 
 // ProfileForm is the state of Your information.
@@ -31,6 +33,8 @@ type ProfileForm struct {
 	// the link sent to it.
 	Saved     bool
 	ConfirmTo string
+	// Cancelled: the new email asked for was given up.
+	Cancelled bool
 
 	PasswordBusy   bool
 	PasswordErr    *Error
@@ -40,6 +44,7 @@ type ProfileForm struct {
 func init() {
 	app.Handle(SaveProfile, handleSaveProfile)
 	app.Handle(ChangePassword, handleChangePassword)
+	app.Handle(CancelEmailChange, handleCancelEmailChange)
 }
 
 // CheckProfile applies the profile's rules to a change as the server
@@ -56,7 +61,7 @@ func handleSaveProfile(ctx app.Context, a app.Action) {
 	in, _ := a.Value.(ticket.ProfileChange)
 	in = in.Normalized()
 	ve := CheckProfile(in)
-	if in.Email != nil && ticket.CheckEmail(*in.Email) == "" && in.CurrentPassword == "" {
+	if in.Email != nil && ticket.CheckEmail(*in.Email) == "" && in.CurrentPassword == "" && !strings.EqualFold(*in.Email, CurrentSession(ctx).Profile.Email) {
 		// The server asks for it too: the login moves with the email.
 		if ve == nil {
 			ve = &ticket.ValidationError{}
@@ -101,6 +106,29 @@ func handleSaveProfile(ctx app.Context, a app.Action) {
 		confirm = *in.Email
 	}
 	setProfileForm(ctx, ProfileForm{Saved: true, ConfirmTo: confirm})
+}
+
+// handleCancelEmailChange gives up the new email asked for: the server
+// forgets it and its link (the email sent as it is).
+func handleCancelEmailChange(ctx app.Context, a app.Action) {
+	cur := CurrentSession(ctx)
+	email := cur.Profile.Email
+	setProfileForm(ctx, ProfileForm{Saving: true})
+	var me ticket.Me
+	if _, _, err := send(context.Background(), "PATCH", "/api/v1/me", ticket.ProfileChange{Email: &email}, nil, &me); err != nil {
+		if !expired(ctx, err) {
+			setProfileForm(ctx, ProfileForm{Err: err})
+		}
+		return
+	}
+	s := CurrentSession(ctx)
+	if s.User.ID != me.User.ID || me.Profile == nil {
+		return
+	}
+	s.Profile = *me.Profile
+	keepSession(me)
+	ctx.SetState(SessionState, s)
+	setProfileForm(ctx, ProfileForm{Cancelled: true})
 }
 
 // setProfileForm sets the profile part of the page's state (the password

@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -37,18 +38,14 @@ type PasswordReset struct {
 func CheckPassword(pw string, common func(string) bool, personal ...string) string {
 	switch {
 	case strings.TrimSpace(pw) == "":
-		return "ErrPasswordRequired"
+		return "ErrNewPasswordRequired"
 	case utf8.RuneCountInString(pw) < MinPassword:
 		return "ErrPasswordTooShort"
 	case len(pw) > MaxPasswordBytes:
 		return "ErrPasswordTooLong"
 	}
-	folded := strings.ToLower(strings.Join(strings.Fields(pw), ""))
-	for _, p := range personal {
-		p = strings.ToLower(strings.Join(strings.Fields(p), ""))
-		if p != "" && (folded == p || (len(p) >= 4 && strings.Contains(folded, p) && len(folded)-len(p) < 4)) {
-			return "ErrPasswordPersonal"
-		}
+	if personalOnly(pw, personal) {
+		return "ErrPasswordPersonal"
 	}
 	if common != nil && (common(pw) || common(strings.ToLower(pw))) {
 		return "ErrPasswordCommon"
@@ -57,6 +54,37 @@ func CheckPassword(pw string, common func(string) bool, personal ...string) stri
 		return "ErrPasswordCommon" // "aaaaaaaaaaaa", "abababababab"
 	}
 	return ""
+}
+
+// personalOnly reports whether pw is made of the user's own email and
+// names, with little else ("BerndBerndBernd", "praxis-sonnenschein.example",
+// "diego@clinica-sol.example1"): what is left once every part of them (the
+// email's name and domain labels, each name) is taken out is under four
+// letters or digits.
+func personalOnly(pw string, personal []string) bool {
+	rest := strings.ToLower(pw)
+	var parts []string
+	for _, p := range personal {
+		parts = append(parts, strings.FieldsFunc(strings.ToLower(p), func(r rune) bool {
+			return r == '@' || r == '.' || r == '-' || r == ' ' || r == '_' || r == '+' || r == '\''
+		})...)
+	}
+	removed := false
+	for _, p := range parts {
+		if utf8.RuneCountInString(p) >= 3 && strings.Contains(rest, p) {
+			rest, removed = strings.ReplaceAll(rest, p, ""), true
+		}
+	}
+	if !removed {
+		return false
+	}
+	left := 0
+	for _, r := range rest {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			left++
+		}
+	}
+	return left < 4
 }
 
 // distinct counts the different characters of s.

@@ -83,12 +83,12 @@ func (c ProfileChange) Validate(supported func(string) bool) error {
 	var ve ValidationError
 	add := func(field, id string) { ve.Fields = append(ve.Fields, FieldError{Field: field, MessageID: id}) }
 	if c.FirstName != nil {
-		if id := CheckName(*c.FirstName, 2, "ErrFirstNameInvalid"); id != "" {
+		if id := CheckName(*c.FirstName, 2, "ErrFirstNameRequired", "ErrFirstNameInvalid"); id != "" {
 			add("firstName", id)
 		}
 	}
 	if c.LastName != nil {
-		if id := CheckName(*c.LastName, 1, "ErrLastNameInvalid"); id != "" {
+		if id := CheckName(*c.LastName, 1, "ErrLastNameRequired", "ErrLastNameInvalid"); id != "" {
 			add("lastName", id)
 		}
 	}
@@ -124,36 +124,52 @@ func (n Notifications) Valid() bool {
 	return false
 }
 
-// CheckName checks a first or last name (trimmed): at least min letters,
-// and nothing but letters of any alphabet (with their accents), spaces,
-// hyphens and apostrophes — "Zoë", "D'Arcy", "Müller-Lüdenscheidt" and
-// "Núñez" pass; digits and other signs do not, nor a name that starts or
-// ends with a sign. It returns "", invalid or ErrNameTooLong.
-func CheckName(name string, min int, invalid string) string {
+// CheckName checks a first or last name (trimmed): at least min
+// letters, and nothing but letters of any alphabet with their marks
+// (accents, the vowel signs of Indic scripts, a joiner between letters),
+// spaces, hyphens, apostrophes and dots, one sign at a time between
+// letters — "Zoë", "D'Arcy", "Müller-Lüdenscheidt", "Núñez", "प्रियंका"
+// pass; digits and other signs do not. It returns "" or what is wrong:
+// required (empty), invalid (too few letters, a digit or another sign),
+// ErrNameSigns (a sign at the start, the end, or two together) or
+// ErrNameTooLong.
+func CheckName(name string, min int, required, invalid string) string {
+	if name == "" {
+		return required
+	}
 	if utf8.RuneCountInString(name) > MaxNamePart {
 		return "ErrNameTooLong"
 	}
-	letters := 0
+	letters, signs := 0, false
 	prevSign := true // at the start, as after a sign
 	for _, r := range name {
 		switch {
 		case unicode.IsLetter(r):
 			letters++
 			prevSign = false
-		case unicode.Is(unicode.Mn, r) && !prevSign: // a combining accent on a letter
+		case unicode.Is(unicode.M, r) && !prevSign: // a mark on a letter
+		case (r == '\u200c' || r == '\u200d') && !prevSign: // a (non-)joiner between letters
 		case r == ' ' || r == '-' || r == '\'' || r == '’' || r == '.':
 			// "D'Arcy", "Anne-Marie", "Mary Ann", "St. John": one sign
 			// between letters ("." may end a part: "St.").
 			if prevSign && r != ' ' {
-				return invalid
+				signs = true
 			}
 			prevSign = r != '.'
+		case unicode.Is(unicode.M, r):
+			return invalid // a mark on nothing
 		default:
 			return invalid
 		}
 	}
-	if letters < min || (prevSign && letters > 0 && !strings.HasSuffix(name, ".")) {
+	if prevSign && !strings.HasSuffix(name, ".") && letters > 0 {
+		signs = true
+	}
+	switch {
+	case letters < min:
 		return invalid
+	case signs:
+		return "ErrNameSigns"
 	}
 	return ""
 }
@@ -208,7 +224,7 @@ func CheckPhone(phone string) string {
 		return ""
 	}
 	if utf8.RuneCountInString(phone) > MaxPhone {
-		return "ErrPhoneInvalid"
+		return "ErrPhoneTooLong"
 	}
 	digits := 0
 	for i, r := range phone {

@@ -21,9 +21,10 @@ func TestCheckName(t *testing.T) {
 		{"Anne-Marie", 2}, {"Mary Ann", 2}, {"François", 2}, {"Łukasz", 2}, {"Ærøskøbing", 1}, {"Ñ", 1},
 		{"Jörg", 2}, {"Hélène", 2}, {"Çelik", 1}, {"O'Brien", 1}, {"García Márquez", 1}, {"Straße", 1},
 		{"St. John", 1}, {"Jr.", 1}, {"Δημήτρης", 2}, {"Иван", 2}, {"李", 1}, {"Zoe\u0308", 2}, // ë as e + combining diaeresis
+		{"प्रियंका", 2}, {"शर्मा", 1}, {"தமிழ்செல்வி", 2}, {"مهر\u200cناز", 2}, // vowel signs (Mc, Mn), a zero-width non-joiner
 	}
 	for _, c := range accepted {
-		if got := ticket.CheckName(c.name, c.min, "ErrFirstNameInvalid"); got != "" {
+		if got := ticket.CheckName(c.name, c.min, "ErrFirstNameRequired", "ErrFirstNameInvalid"); got != "" {
 			t.Errorf("CheckName(%q, %d) = %q, want accepted", c.name, c.min, got)
 		}
 	}
@@ -33,11 +34,19 @@ func TestCheckName(t *testing.T) {
 	}{
 		{"A", 2}, {"", 1}, {"", 2}, {"Anna2", 2}, {"R2-D2", 1}, {"Anna!", 2}, {"Bernd_", 2}, {"Claire@", 2},
 		{"-Anna", 2}, {"Anna-", 2}, {"Anne--Marie", 2}, {"'", 1}, {"D''Arcy", 2}, {"<script>", 1}, {"Anna😀", 2},
-		{"Jean/Paul", 2}, {"Müller & Söhne", 1}, {"\u0308e", 1}, {strings.Repeat("a", ticket.MaxNamePart+1), 2},
+		{"Jean/Paul", 2}, {"Müller & Söhne", 1}, {"\u0308e", 1}, {strings.Repeat("a", ticket.MaxNamePart+1), 2}, {"\u200cAnna", 2},
 	}
 	for _, c := range refused {
-		if got := ticket.CheckName(c.name, c.min, "ErrFirstNameInvalid"); got == "" {
+		if got := ticket.CheckName(c.name, c.min, "ErrFirstNameRequired", "ErrFirstNameInvalid"); got == "" {
 			t.Errorf("CheckName(%q, %d) accepted, want refused", c.name, c.min)
+		}
+	}
+	// Each refusal says what is wrong.
+	for name, want := range map[string]string{"": "ErrFirstNameRequired", "A": "ErrFirstNameInvalid", "Anna2": "ErrFirstNameInvalid",
+		"-Anna": "ErrNameSigns", "Müller-": "ErrNameSigns", "Müller--Schmidt": "ErrNameSigns", "O''Brien": "ErrNameSigns", "-": "ErrFirstNameInvalid",
+		strings.Repeat("a", ticket.MaxNamePart+1): "ErrNameTooLong"} {
+		if got := ticket.CheckName(name, 2, "ErrFirstNameRequired", "ErrFirstNameInvalid"); got != want {
+			t.Errorf("CheckName(%q) = %q, want %q", name, got, want)
 		}
 	}
 }
@@ -96,8 +105,8 @@ func TestProfileChangeValidate(t *testing.T) {
 func TestCheckPassword(t *testing.T) {
 	common := func(p string) bool { return p == "qwerty123456" }
 	cases := map[string]string{
-		"":                            "ErrPasswordRequired",
-		"            ":                "ErrPasswordRequired",
+		"":                            "ErrNewPasswordRequired",
+		"            ":                "ErrNewPasswordRequired",
 		"kurz":                        "ErrPasswordTooShort",
 		"elf Zeichen":                 "ErrPasswordTooShort",
 		"qwerty123456":                "ErrPasswordCommon",
@@ -105,6 +114,10 @@ func TestCheckPassword(t *testing.T) {
 		"aaaaaaaaaaaaaa":              "ErrPasswordCommon",
 		"diego@clinica-sol.es":        "ErrPasswordPersonal",
 		"diego@clinica-sol.es1":       "ErrPasswordPersonal",
+		"DiegoDiegoDiego":             "ErrPasswordPersonal",
+		"NúñezNúñez12":                "ErrPasswordPersonal",
+		"clinica-sol.es":              "ErrPasswordPersonal",
+		"diego canta en la ducha":     "",
 		strings.Repeat("ñ", 37):       "ErrPasswordTooLong", // 74 bytes
 		"Pferd Batterie Heftklammer":  "",
 		"contraseña segura del lunes": "",
@@ -124,7 +137,7 @@ func FuzzCheckName(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, name string) {
-		if ticket.CheckName(name, 2, "ErrFirstNameInvalid") != "" {
+		if ticket.CheckName(name, 2, "ErrFirstNameRequired", "ErrFirstNameInvalid") != "" {
 			return
 		}
 		letters := 0
@@ -132,7 +145,7 @@ func FuzzCheckName(f *testing.F) {
 			switch {
 			case unicode.IsLetter(r):
 				letters++
-			case unicode.Is(unicode.Mn, r), strings.ContainsRune(" -'’.", r):
+			case unicode.Is(unicode.M, r), r == '\u200c', r == '\u200d', strings.ContainsRune(" -'’.", r):
 			default:
 				t.Fatalf("CheckName accepted %q with %q in it", name, r)
 			}

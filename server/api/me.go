@@ -42,6 +42,12 @@ func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	if req.Email != nil && !changesEmail {
+		// The email as it is: a new one asked for is not wanted any more.
+		if err := s.store.CancelEmailChange(r.Context(), v.User.ID); err != nil {
+			return err
+		}
+	}
 	if req.Locale != nil {
 		v.User.Locale = *req.Locale
 		if sessionOf(r).Embedded() {

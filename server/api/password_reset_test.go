@@ -205,7 +205,9 @@ func TestEmailChangeNeedsConfirmation(t *testing.T) {
 	if r := newClient(t, srv).send("POST", "/api/v1/login", ticket.Credentials{Email: newEmail, Password: seed.Password}); r.status != 200 {
 		t.Errorf("login with the new email: %d", r.status)
 	}
-	mustError(t, newClient(t, srv).send("POST", "/api/v1/email-confirmations/"+token, nil), 404, ticket.CodeNotFound)
+	if e := mustError(t, newClient(t, srv).send("POST", "/api/v1/email-confirmations/"+token, nil), 410, ticket.CodeGone); e.Error.MessageID != "ErrLinkUsed" {
+		t.Errorf("the link used again: %s", e.Error.MessageID)
+	}
 
 	// Bernd asks for an address Anna takes before he confirms it.
 	b := newClient(t, srv)
@@ -222,6 +224,22 @@ func TestEmailChangeNeedsConfirmation(t *testing.T) {
 	if e := mustError(t, newClient(t, srv).send("POST", "/api/v1/email-confirmations/"+berndToken, nil), 409, ticket.CodeConflict); e.Error.MessageID != "ErrEmailTaken" {
 		t.Errorf("Bernd confirms a taken address: %s", e.Error.MessageID)
 	}
+	var bernd ticket.Me
+	b.get("/api/v1/me").decode(t, &bernd)
+	if bernd.Profile.PendingEmail != "" || bernd.User.Email != seed.BerndEmail {
+		t.Errorf("after the refused confirmation Bernd's profile shows %q pending, email %s", bernd.Profile.PendingEmail, bernd.User.Email)
+	}
+
+	// Diego asks for another address and thinks better of it: sending his
+	// email as it is cancels the change, and its link no longer works.
+	c.send("PATCH", "/api/v1/me", map[string]string{"email": "diego.otro@clinica-sol.example", "currentPassword": seed.Password})
+	other := linkIn(t, mailsTo(t, db, "diego.otro@clinica-sol.example")[0], "confirm-email", "http://localhost:8080")
+	me = ticket.Me{}
+	c.send("PATCH", "/api/v1/me", map[string]string{"email": newEmail}).decode(t, &me)
+	if me.Profile.PendingEmail != "" {
+		t.Errorf("after cancelling: pending %q", me.Profile.PendingEmail)
+	}
+	mustError(t, newClient(t, srv).send("POST", "/api/v1/email-confirmations/"+other, nil), 404, ticket.CodeNotFound)
 }
 
 // A new email asked for with a session is no way into the account: a

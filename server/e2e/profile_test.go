@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/supportal/supportal/server/seed"
+	"github.com/supportal/supportal/server/store"
 )
 
 // Diego (es) opens Your information from the user menu, types a name the
@@ -45,6 +46,24 @@ func TestDiegoEditsProfileAndChangesPassword(t *testing.T) {
 	if err != nil || u.Name != "Diego Núñez García" {
 		t.Errorf("stored name %q, %v", u.Name, err)
 	}
+
+	// A new contact email: the password is asked for; the address waits
+	// for its link; he thinks better of it.
+	const newEmail = "diego.nunez@clinica-sol.example"
+	b.setValue("#profile-email", newEmail)
+	b.waitTrue("the password asked for", `!document.getElementById("email-password").hidden`)
+	b.click("#profile-save")
+	b.waitText("the password missing", qText("#err-profile-currentpassword"), msg(t, "es", "ErrPasswordRequired"))
+	b.typeIn("#profile-currentpassword", seed.Password)
+	b.click("#profile-save")
+	b.waitText("a link on its way", qText("#profile-saved"), fill(msg(t, "es", "ProfileSavedConfirmEmail"), "Email", newEmail))
+	b.waitContains("the pending address shown", qText("#pending-email-text"), newEmail)
+	if n := len(mailsTo(t, p, newEmail)); n != 1 {
+		t.Fatalf("%d mails to the new address, want 1", n)
+	}
+	b.click("#cancel-email-change")
+	b.waitText("the change given up", qText("#profile-saved"), fill(msg(t, "es", "EmailChangeCancelled"), "Email", seed.DiegoEmail))
+	b.waitTrue("nothing pending", `document.getElementById("pending-email").hidden`)
 
 	b.typeIn("#password-current", seed.Password)
 	b.typeIn("#password-new", "kurz")
@@ -115,4 +134,20 @@ func TestDiegoResetsForgottenPassword(t *testing.T) {
 	b.open("/login")
 	b.login(seed.DiegoEmail, newPassword)
 	b.waitTrue("logged in with the new password", qExists("a#start-assistant"))
+}
+
+// mailsTo returns the mails the portal wrote to, oldest first.
+func mailsTo(t *testing.T, p *portal, to string) []store.Mail {
+	t.Helper()
+	all, err := p.DB.Mails(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []store.Mail
+	for i := len(all) - 1; i >= 0; i-- {
+		if all[i].To == to {
+			out = append(out, all[i])
+		}
+	}
+	return out
 }

@@ -43,7 +43,7 @@ func (l Letter) Render() (text, html string) {
 		b.WriteString(p + "\n\n")
 	}
 	if l.Action != nil {
-		b.WriteString(l.Action.Label + ":\n" + l.Action.URL + "\n\n")
+		b.WriteString(l.t("MailActionLine", map[string]any{"Label": l.Action.Label}) + "\n" + l.Action.URL + "\n\n")
 	}
 	for _, p := range l.After {
 		b.WriteString(p + "\n\n")

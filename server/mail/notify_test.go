@@ -111,7 +111,7 @@ func TestReplyNotifiesRequesterOnce(t *testing.T) {
 	text, _ := m.Text()
 	link := "https://support.example.com/tickets/" + itoa(d.annasTicket.Number)
 	if len(m.To) != 1 || m.To[0] != seed.AnnaEmail || !strings.Contains(m.Subject(), "Neue Antwort") ||
-		!strings.Contains(text, "Guten Tag Anna,") || !strings.Contains(text, "Sam Agent (Support-Team) schrieb:") ||
+		!strings.Contains(text, "Hallo Anna,") || !strings.Contains(text, "Sam Agent (Support-Team) schrieb:") ||
 		!strings.Contains(text, "die Gutschrift ist unterwegs") || !strings.Contains(text, link) {
 		t.Errorf("the mail to Anna: to %v, subject %q:\n%s", m.To, m.Subject(), text)
 	}

@@ -11,7 +11,8 @@ func TestCommonPasswords(t *testing.T) {
 	if n := passwords.Count(); n != 10000 {
 		t.Errorf("the list holds %d passwords, want 10000", n)
 	}
-	for _, pw := range []string{"qwerty123456", "QWERTY123456", "1qaz2wsx3edc", "leave me alone"} {
+	for _, pw := range []string{"qwerty123456", "QWERTY123456", "1qaz2wsx3edc", "leave me alone", "password1234", "Password1234!",
+		"123456789012", "motdepasse123", "contraseña123", "2024Sommer!!!", "passwortpasswort", "Willkommen2026"} {
 		if !passwords.Common(pw) {
 			t.Errorf("Common(%q) = false", pw)
 		}

@@ -20,7 +20,7 @@ func (s *DB) Profile(ctx context.Context, userID int64, now time.Time) (ticket.P
 	var hash string
 	var pending sql.NullString
 	err := s.db.QueryRowContext(ctx, `SELECT u.first_name, u.last_name, u.email, u.phone, u.locale, u.notifications, u.password_hash, c.email
-		FROM users u LEFT JOIN email_changes c ON c.user_id = u.id AND c.expires_at > ?
+		FROM users u LEFT JOIN email_changes c ON c.user_id = u.id AND c.expires_at > ? AND c.confirmed_at IS NULL
 		WHERE u.id = ?`, millis(now), userID).
 		Scan(&p.FirstName, &p.LastName, &p.Email, &p.Phone, &p.Locale, &p.Notifications, &hash, &pending)
 	if err != nil {
@@ -292,7 +292,7 @@ func (s *DB) RequestEmailChange(ctx context.Context, userID int64, email string,
 			return ErrTooManyEmailChanges
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO email_changes (user_id, email, token_hash, expires_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, token_hash = excluded.token_hash, expires_at = excluded.expires_at`,
+			ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, token_hash = excluded.token_hash, expires_at = excluded.expires_at, confirmed_at = NULL`,
 			userID, email, tokenHash, millis(expires)); err != nil {
 			return err
 		}
@@ -308,15 +308,20 @@ func (s *DB) RequestEmailChange(ctx context.Context, userID int64, email string,
 // transaction. It returns the user as they are now.
 func (s *DB) ConfirmEmail(ctx context.Context, tokenHash []byte, now time.Time, told func(before ticket.User, p ticket.Profile, email string) Mail) (ticket.User, error) {
 	var u ticket.User
+	taken := false
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		u, taken = ticket.User{}, false
 		var email string
 		var expires int64
-		err := tx.QueryRowContext(ctx, `SELECT user_id, email, expires_at FROM email_changes WHERE token_hash = ?`, tokenHash).Scan(&u.ID, &email, &expires)
+		var confirmed sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT user_id, email, expires_at, confirmed_at FROM email_changes WHERE token_hash = ?`, tokenHash).Scan(&u.ID, &email, &expires, &confirmed)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return ticket.ErrNotFound
 		case err != nil:
 			return err
+		case confirmed.Valid:
+			return ErrLinkUsed
 		case expires <= millis(now):
 			return ErrLinkExpired
 		}
@@ -324,17 +329,20 @@ func (s *DB) ConfirmEmail(ctx context.Context, tokenHash []byte, now time.Time, 
 		if err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+`, first_name, last_name FROM users WHERE id = ?`, u.ID), &u, &p.FirstName, &p.LastName); err != nil {
 			return notFound(err)
 		}
-		var taken int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE email = ? AND id <> ?`, email, u.ID).Scan(&taken); err != nil {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE email = ? AND id <> ?`, email, u.ID).Scan(&n); err != nil {
 			return err
 		}
-		if taken > 0 {
-			return ErrEmailTaken
+		if n > 0 {
+			// The pending change is over (the profile no longer shows it).
+			taken = true
+			_, err := tx.ExecContext(ctx, `DELETE FROM email_changes WHERE user_id = ?`, u.ID)
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET email = ? WHERE id = ?`, email, u.ID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM email_changes WHERE user_id = ?`, u.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE email_changes SET confirmed_at = ? WHERE user_id = ?`, millis(now), u.ID); err != nil {
 			return err
 		}
 		// A reset link mailed to the old address holds no more.
@@ -349,5 +357,17 @@ func (s *DB) ConfirmEmail(ctx context.Context, tokenHash []byte, now time.Time, 
 		u.Email = email
 		return nil
 	})
+	if err == nil && taken {
+		return ticket.User{}, ErrEmailTaken
+	}
 	return u, err
+}
+
+// CancelEmailChange forgets the new email the user asked for (its link
+// no longer works).
+func (s *DB) CancelEmailChange(ctx context.Context, userID int64) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM email_changes WHERE user_id = ? AND confirmed_at IS NULL`, userID)
+		return err
+	})
 }
