@@ -69,9 +69,9 @@ func insertUpload(ctx context.Context, tx *sql.Tx, u Upload) error {
 
 // ReplyWithUploads is ReplyOnce for a reply whose files arrive with it (a
 // reply by email): the uploads ups, made by m's author for the ticket's
-// account and their bytes already kept, are recorded and attached to m,
-// m is appended and the ticket moved from status from to status to, all
-// in one transaction. m.Attachments is replaced by ups.
+// account and their bytes already kept, are recorded and attached to m
+// (beside m.Attachments, uploaded before), m is appended and the ticket
+// moved from status from to status to, all in one transaction.
 func (s *DB) ReplyWithUploads(ctx context.Context, once Once, m ticket.Message, ups []Upload, from, to ticket.Status) (ticket.Message, bool, error) {
 	var replayed bool
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -80,15 +80,14 @@ func (s *DB) ReplyWithUploads(ctx context.Context, once Once, m ticket.Message, 
 			m.ID, replayed = prev.MessageID, ok
 			return err
 		}
-		m.Attachments = make([]ticket.Attachment, len(ups))
-		for i, u := range ups {
+		for _, u := range ups {
 			if u.UploaderID != m.Author.ID {
 				return ErrAttachment
 			}
 			if err := insertUpload(ctx, tx, u); err != nil {
 				return err
 			}
-			m.Attachments[i] = u.Attachment
+			m.Attachments = append(m.Attachments, u.Attachment)
 		}
 		if err := moveStatus(ctx, tx, m.TicketNumber, from, to, m.CreatedAt, !m.Internal); err != nil {
 			return err

@@ -393,26 +393,7 @@ func (s *DB) Reply(ctx context.Context, m ticket.Message, from, to ticket.Status
 // ReplyOnce is Reply, unless once was seen before: then it returns the
 // message the first request added and replayed true, and moves nothing.
 func (s *DB) ReplyOnce(ctx context.Context, once Once, m ticket.Message, from, to ticket.Status) (ticket.Message, bool, error) {
-	var replayed bool
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		prev, ok, err := once.replay(ctx, tx)
-		if err != nil || ok {
-			m.ID, replayed = prev.MessageID, ok
-			return err
-		}
-		if err := moveStatus(ctx, tx, m.TicketNumber, from, to, m.CreatedAt, !m.Internal); err != nil {
-			return err
-		}
-		if m.ID, err = s.insertMessage(ctx, tx, m); err != nil {
-			return err
-		}
-		return once.record(ctx, tx, m.TicketNumber, m.ID, m.CreatedAt)
-	})
-	if err != nil {
-		return m, false, err
-	}
-	got, err := s.Message(ctx, m.ID)
-	return got, replayed, err
+	return s.ReplyWithUploads(ctx, once, m, nil, from, to)
 }
 
 // SetStatus moves ticket number from status from to status to;
