@@ -136,11 +136,11 @@ func (p *profilePage) renderProfile(lang string) app.UI {
 			),
 			app.Div().ID("profile-status").Aria("live", "polite").Body(
 				app.If(p.form.Cancelled, func() app.UI {
-					return app.P().ID("profile-saved").Class("success").Role("status").Text(t(lang, "EmailChangeCancelled", "Email", pr.Email))
+					return app.P().ID("profile-saved").Class("success-note").Role("status").Text(t(lang, "EmailChangeCancelled", "Email", pr.Email))
 				}).ElseIf(p.form.Saved && p.form.ConfirmTo != "", func() app.UI {
-					return app.P().ID("profile-saved").Class("success").Role("status").Text(t(lang, "ProfileSavedConfirmEmail", "Email", p.form.ConfirmTo))
+					return app.P().ID("profile-saved").Class("success-note").Role("status").Text(t(lang, "ProfileSavedConfirmEmail", "Email", p.form.ConfirmTo))
 				}).ElseIf(p.form.Saved, func() app.UI {
-					return app.P().ID("profile-saved").Class("success").Role("status").Text(t(lang, "ProfileSaved"))
+					return app.P().ID("profile-saved").Class("success-note").Role("status").Text(t(lang, "ProfileSaved"))
 				}),
 			),
 			app.Div().ID("profile-error").Body(
