@@ -17,7 +17,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/pprof"
 	netmail "net/mail"
 	"net/url"
 	"os"
@@ -336,11 +335,7 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 		defer dl.Close()
-		mux := http.NewServeMux()
-		mux.HandleFunc("/debug/pprof/", pprof.Index)
-		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-		go (&http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}).Serve(dl)
-		log.Info("profiler", "url", "http://"+dl.Addr().String()+"/debug/pprof/")
+		serveProfiler(dl, log)
 	}
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
