@@ -89,6 +89,20 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request) error {
 	if id := ticket.CheckReply(req.Body, len(attachments)); id != "" {
 		return ticket.ValidationFailed("body", id)
 	}
+	// The answer is made from what the reply wrote (the ticket as read
+	// before it, with its status and update time after) and kept with the
+	// key in the same commit.
+	var answer []byte
+	once.Answer = func(w store.Written) (int, []byte) {
+		views := v.ViewMessages([]ticket.Message{w.Message})
+		if len(views) != 1 {
+			return 0, nil
+		}
+		after := t
+		after.Status, after.UpdatedAt = w.Status, w.UpdatedAt
+		answer = encodeJSON(ticket.ReplyAnswer{Message: views[0], Ticket: v.View(after)})
+		return http.StatusCreated, answer
+	}
 	for attempt := 0; ; attempt++ {
 		next := t.Status // internal notes never move the status
 		if !req.Internal {
@@ -96,7 +110,7 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 		}
-		m, replayed, err := s.store.ReplyOnce(r.Context(), once, ticket.Message{TicketNumber: t.Number, Author: v.User.Ref(), Body: req.Body, Internal: req.Internal, CreatedAt: s.cfg.Now(), Attachments: attachments}, t.Status, next)
+		_, replayed, err := s.store.ReplyOnce(r.Context(), once, ticket.Message{TicketNumber: t.Number, Author: v.User.Ref(), Body: req.Body, Internal: req.Internal, CreatedAt: s.cfg.Now(), Attachments: attachments}, t.Status, next)
 		if err == store.ErrChanged && attempt < 3 {
 			if t, err = s.store.Ticket(r.Context(), t.Number); err != nil {
 				return err
@@ -109,10 +123,10 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request) error {
 		if replayed { // another server took the first request (see inFlight)
 			return s.replay(w, r, once, again)
 		}
-		if t, err = s.store.Ticket(r.Context(), t.Number); err != nil {
-			return err
+		if answer == nil {
+			return ticket.ErrNotFound
 		}
-		s.answerOnce(w, r, once, http.StatusCreated, ticket.ReplyAnswer{Message: v.ViewMessages([]ticket.Message{m})[0], Ticket: v.View(t)})
+		writeRaw(w, http.StatusCreated, answer)
 		return nil
 	}
 }

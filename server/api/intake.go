@@ -135,7 +135,17 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 	if vendor, ok := v.OnBehalf(d.OrganizationID); ok {
 		onBehalf = &vendor
 	}
-	t, replayed, err := s.store.CreateTicketOnce(ctx, once, ticket.Ticket{
+	// The answer is made from the ticket as written and kept with the key
+	// in the same commit.
+	var answer []byte
+	once.Answer = func(w store.Written) (int, []byte) {
+		if !v.CanSeeTicket(w.Ticket) {
+			return 0, nil
+		}
+		answer = encodeJSON(ticket.TicketAnswer{Ticket: v.View(w.Ticket)})
+		return http.StatusCreated, answer
+	}
+	_, replayed, err := s.store.CreateTicketOnce(ctx, once, ticket.Ticket{
 		Organization: ticket.OrgRef{ID: d.OrganizationID}, Requester: v.User.Ref(), OnBehalfOf: onBehalf,
 		Type: d.Type, Category: d.Category, Subject: d.Subject, Description: d.Description, Fields: fields,
 		Status: ticket.StatusNew, CreatedAt: now, FollowUpOf: d.FollowUpOf, Attachments: attachments, Links: links,
@@ -148,10 +158,10 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 	if replayed {
 		return s.replay(w, r, once, again)
 	}
-	if !v.CanSeeTicket(t) {
-		return ticket.ErrNotFound
+	if answer == nil {
+		return ticket.ErrNotFound // created, but not for the creator's eyes
 	}
-	s.answerOnce(w, r, once, http.StatusCreated, ticket.TicketAnswer{Ticket: v.View(t)})
+	writeRaw(w, http.StatusCreated, answer)
 	return nil
 }
 

@@ -16,7 +16,7 @@ func (s *DB) CreateOrganization(ctx context.Context, o ticket.Organization) (tic
 	if o.PrivacyRegime == "" {
 		o.PrivacyRegime = ticket.PrivacyGDPR
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO organizations (name, account_number, kind, parent_id, privacy_regime) VALUES (?, ?, ?, ?, ?)`,
 			o.Name, o.AccountNumber, string(o.Kind), parent, string(o.PrivacyRegime))
 		if err != nil {
@@ -65,7 +65,7 @@ func (s *DB) Organizations(ctx context.Context) ([]ticket.Organization, error) {
 
 // CreateUser stores u with its password hash and returns it with its id.
 func (s *DB) CreateUser(ctx context.Context, u ticket.User, passwordHash string) (ticket.User, error) {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *Tx) error {
 		first, last := ticket.SplitName(u.Name)
 		res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, first_name, last_name, locale, password_hash, agent) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			u.Email, u.Name, first, last, u.Locale, passwordHash, u.Agent)
@@ -101,7 +101,7 @@ func (s *DB) User(ctx context.Context, id int64) (ticket.User, error) {
 
 // SetUserLocale saves the language a user chose.
 func (s *DB) SetUserLocale(ctx context.Context, userID int64, locale string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE users SET locale = ? WHERE id = ?`, locale, userID)
 		return err
 	})
@@ -109,7 +109,7 @@ func (s *DB) SetUserLocale(ctx context.Context, userID int64, locale string) err
 
 // SetMembership adds userID to orgID or changes the membership.
 func (s *DB) SetMembership(ctx context.Context, userID, orgID int64, role ticket.Role, ticketAccess bool) error {
-	return s.accessTx(ctx, func(tx *sql.Tx) error {
+	return s.accessTx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO memberships (user_id, organization_id, role, ticket_access) VALUES (?, ?, ?, ?)
 			ON CONFLICT (user_id, organization_id) DO UPDATE SET role = excluded.role, ticket_access = excluded.ticket_access`,
 			userID, orgID, string(role), ticketAccess)

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"errors"
+	"slices"
 	"time"
 
 	"github.com/supportal/supportal/app/ticket"
@@ -45,7 +48,7 @@ func (s *DB) CreateUpload(ctx context.Context, u Upload) error {
 // (quota 0: no quota). Checked in the transaction that stores u, so
 // uploads finishing together cannot pass it.
 func (s *DB) CreateUploadWithin(ctx context.Context, u Upload, quota int64) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *Tx) error {
 		if quota > 0 {
 			used, err := unattachedBytes(ctx, tx, u.UploaderID)
 			if err != nil {
@@ -59,7 +62,7 @@ func (s *DB) CreateUploadWithin(ctx context.Context, u Upload, quota int64) erro
 	})
 }
 
-func insertUpload(ctx context.Context, tx *sql.Tx, u Upload) error {
+func insertUpload(ctx context.Context, tx *Tx, u Upload) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO attachments (id, uploader_id, organization_id, name, size, content_type, sha256,
 		privacy_regime, privacy_wording, privacy_confirmed_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.ID, u.UploaderID, u.OrganizationID, u.Name, u.Size, u.ContentType, u.SHA256,
@@ -71,13 +74,15 @@ func insertUpload(ctx context.Context, tx *sql.Tx, u Upload) error {
 // reply by email): the uploads ups, made by m's author for the ticket's
 // account and their bytes already kept, are recorded and attached to m
 // (beside m.Attachments, uploaded before), m is appended and the ticket
-// moved from status from to status to, all in one transaction.
+// moved from status from to status to, all in one transaction. The
+// message returned is made from what was written, as DB.Message reads it.
 func (s *DB) ReplyWithUploads(ctx context.Context, once Once, m ticket.Message, ups []Upload, from, to ticket.Status) (ticket.Message, bool, error) {
 	var replayed bool
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	var written ticket.Message
+	err := s.tx(ctx, func(tx *Tx) error {
 		prev, ok, err := once.replay(ctx, tx)
 		if err != nil || ok {
-			m.ID, replayed = prev.MessageID, ok
+			written.ID, replayed = prev.MessageID, ok
 			return err
 		}
 		for _, u := range ups {
@@ -89,19 +94,23 @@ func (s *DB) ReplyWithUploads(ctx context.Context, once Once, m ticket.Message, 
 			}
 			m.Attachments = append(m.Attachments, u.Attachment)
 		}
-		if err := moveStatus(ctx, tx, m.TicketNumber, from, to, m.CreatedAt, !m.Internal); err != nil {
+		updated, err := moveStatus(ctx, tx, m.TicketNumber, from, to, m.CreatedAt, !m.Internal)
+		if err != nil {
 			return err
 		}
-		if m.ID, err = s.insertMessage(ctx, tx, m); err != nil {
+		if written, err = s.insertMessage(ctx, tx, m); err != nil {
 			return err
 		}
-		return once.record(ctx, tx, m.TicketNumber, m.ID, m.CreatedAt)
+		return once.record(ctx, tx, Written{Message: written, Status: to, UpdatedAt: updated}, m.CreatedAt)
 	})
 	if err != nil {
 		return m, false, err
 	}
-	got, err := s.Message(ctx, m.ID)
-	return got, replayed, err
+	if replayed {
+		got, err := s.Message(ctx, written.ID)
+		return got, true, err
+	}
+	return written, false, nil
 }
 
 // UnattachedBytes returns the bytes of user userID's uploads not attached
@@ -110,9 +119,7 @@ func (s *DB) UnattachedBytes(ctx context.Context, userID int64) (int64, error) {
 	return unattachedBytes(ctx, s.db, userID)
 }
 
-func unattachedBytes(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, userID int64) (int64, error) {
+func unattachedBytes(ctx context.Context, q queryRower, userID int64) (int64, error) {
 	var n int64
 	err := q.QueryRowContext(ctx, `SELECT coalesce(sum(size), 0) FROM attachments WHERE uploader_id = ? AND ticket_number IS NULL`, userID).Scan(&n)
 	return n, err
@@ -136,33 +143,44 @@ func (s *DB) Upload(ctx context.Context, id string) (Upload, error) {
 
 // attach attaches the uploads as of user uploaderID to ticket number (and
 // message messageID, 0 for the ticket's description), in tx. Each must be
-// the user's, not attached yet and confirmed for the ticket's account.
-func attach(ctx context.Context, tx *sql.Tx, as []ticket.Attachment, uploaderID, number, messageID int64) error {
+// the user's, not attached yet and confirmed for the ticket's account. It
+// returns them as attached (nil for none), in the order the store reads
+// them: by upload time, then id.
+func attach(ctx context.Context, tx *Tx, as []ticket.Attachment, uploaderID, number, messageID int64) ([]ticket.Attachment, error) {
 	var msg any
 	if messageID != 0 {
 		msg = messageID
 	}
-	seen := map[string]bool{}
+	var out []ticket.Attachment
+	uploaded := map[string]int64{}
 	for _, a := range as {
-		if seen[a.ID] {
-			return ErrAttachment
+		if _, seen := uploaded[a.ID]; seen {
+			return nil, ErrAttachment
 		}
-		seen[a.ID] = true
-		res, err := tx.ExecContext(ctx, `UPDATE attachments SET ticket_number = ?, message_id = ?
+		var at int64
+		err := tx.QueryRowContext(ctx, `UPDATE attachments SET ticket_number = ?, message_id = ?
 			WHERE id = ? AND uploader_id = ? AND ticket_number IS NULL
-			AND organization_id = (SELECT organization_id FROM tickets WHERE number = ?)`,
-			number, msg, a.ID, uploaderID, number)
+			AND organization_id = (SELECT organization_id FROM tickets WHERE number = ?)
+			RETURNING id, name, size, content_type, created_at`,
+			number, msg, a.ID, uploaderID, number).Scan(&a.ID, &a.Name, &a.Size, &a.ContentType, &at)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrAttachment
+		}
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			if err != nil {
-				return err
-			}
-			return ErrAttachment
-		}
+		uploaded[a.ID] = at
+		out = append(out, a)
 	}
-	return nil
+	sortAttachments(out, uploaded)
+	return out, nil
+}
+
+// sortAttachments orders as by upload time (at, by id), then id.
+func sortAttachments(as []ticket.Attachment, at map[string]int64) {
+	slices.SortFunc(as, func(a, b ticket.Attachment) int {
+		return cmp.Or(cmp.Compare(at[a.ID], at[b.ID]), cmp.Compare(a.ID, b.ID))
+	})
 }
 
 // attachments returns the attachments that where selects (a condition on
@@ -211,7 +229,7 @@ func (s *DB) withAttachments(ctx context.Context, ms []*ticket.Message) error {
 // more: the caller removes those bytes.
 func (s *DB) DeleteStaleUploads(ctx context.Context, before time.Time) ([]string, error) {
 	var gone []string
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *Tx) error {
 		gone = gone[:0]
 		rows, err := tx.QueryContext(ctx, `DELETE FROM attachments WHERE ticket_number IS NULL AND created_at < ? RETURNING sha256`, millis(before))
 		if err != nil {

@@ -29,7 +29,7 @@ func (s *DB) notifyEvents() {
 }
 
 // appendEvent records a change in tx, the transaction that makes it.
-func (s *DB) appendEvent(ctx context.Context, tx *sql.Tx, typ ticket.EventType, number, messageID int64, internal bool, userID int64, at time.Time) error {
+func (s *DB) appendEvent(ctx context.Context, tx *Tx, typ ticket.EventType, number, messageID int64, internal bool, userID int64, at time.Time) error {
 	var msg, user any
 	if messageID != 0 {
 		msg = messageID
@@ -163,7 +163,7 @@ func (s *DB) events(ctx context.Context, where string, args []any, limit int) ([
 // devices. It reports whether anything changed.
 func (s *DB) MarkRead(ctx context.Context, userID, number int64, agent bool, at time.Time) (bool, error) {
 	changed := false
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *Tx) error {
 		var newest int64
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM messages WHERE ticket_number = ? AND (internal = 0 OR ?)`,
 			number, agent).Scan(&newest); err != nil {
@@ -251,7 +251,7 @@ func (s *DB) Unread(ctx context.Context, q UnreadQuery) (map[int64]TicketUnread,
 // SetRead sets user userID's read marker on ticket number to messageID
 // (imports and demo data: no event).
 func (s *DB) SetRead(ctx context.Context, userID, number, messageID int64) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO reads (user_id, ticket_number, message_id) VALUES (?, ?, ?)
 			ON CONFLICT (user_id, ticket_number) DO UPDATE SET message_id = excluded.message_id`, userID, number, messageID)
 		return err

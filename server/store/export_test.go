@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"time"
 )
 
@@ -13,7 +12,7 @@ var StatusRankExpr = statusRankExpr
 // commits), as a change that causes a mail would.
 func (s *DB) QueueMailIn(ctx context.Context, m Mail, now time.Time, fail error) (int64, error) {
 	var id int64
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *Tx) error {
 		var err error
 		if id, err = s.queueMail(ctx, tx, m, now); err != nil {
 			return err

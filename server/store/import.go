@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/supportal/supportal/app/ticket"
 )
@@ -15,7 +14,7 @@ import (
 // an import is not news to anyone watching. IDs are assigned but not
 // returned.
 func (s *DB) ImportMessages(ctx context.Context, ms []ticket.Message) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO messages (ticket_number, author_id, body, internal, created_at) VALUES (?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err

@@ -38,7 +38,7 @@ var ErrIntegrationExists = ticket.Errorf(ticket.CodeConflict, "ErrIntegrationExi
 // keyHash, for the organizations orgIDs.
 func (s *DB) CreateIntegration(ctx context.Context, name string, keyHash []byte, orgIDs []int64, at time.Time) (Integration, error) {
 	in := Integration{Name: name, OrganizationIDs: orgIDs, CreatedAt: at}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM integrations WHERE name = ?`, name).Scan(&n); err != nil {
 			return err
@@ -86,7 +86,7 @@ func (s *DB) IntegrationByKey(ctx context.Context, keyHash []byte) (Integration,
 
 // RevokeIntegration revokes the key of the integration named name.
 func (s *DB) RevokeIntegration(ctx context.Context, name string, at time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE integrations SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL`, millis(at), name)
 		if err != nil {
 			return err

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -135,7 +134,7 @@ func mailProblem(m Mail) error {
 // queueMail writes m to the outbox in tx, the transaction of the event
 // that causes it, due at once; the worker hears of it after the commit. A
 // Message-ID is made unless m has one. It returns the mail's id.
-func (s *DB) queueMail(ctx context.Context, tx *sql.Tx, m Mail, now time.Time) (int64, error) {
+func (s *DB) queueMail(ctx context.Context, tx *Tx, m Mail, now time.Time) (int64, error) {
 	if err := checkMail(m); err != nil {
 		return 0, err
 	}
@@ -161,7 +160,7 @@ func (s *DB) queueMail(ctx context.Context, tx *sql.Tx, m Mail, now time.Time) (
 // returns its id.
 func (s *DB) QueueMail(ctx context.Context, m Mail, now time.Time) (int64, error) {
 	var id int64
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *Tx) error {
 		var err error
 		id, err = s.queueMail(ctx, tx, m, now)
 		return err
@@ -202,7 +201,7 @@ func (s *DB) ClaimMails(ctx context.Context, now time.Time, lease time.Duration,
 		return nil, errors.New("store: ClaimMails needs a positive lease and limit")
 	}
 	var out []Mail
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *Tx) error {
 		out = out[:0]
 		rows, err := tx.QueryContext(ctx, `UPDATE mails SET next_attempt_at = ? WHERE id IN (
 			SELECT id FROM mails WHERE sent_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= ?
@@ -250,7 +249,7 @@ func (s *DB) MailGaveUp(ctx context.Context, id int64, errText string, now time.
 // mailUpdate runs one update of one mail; ticket.ErrNotFound if there is
 // no such mail (or, for a failure, it was sent meanwhile).
 func (s *DB) mailUpdate(ctx context.Context, q string, args ...any) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, q, args...)
 		if err != nil {
 			return err

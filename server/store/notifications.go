@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"time"
 
@@ -60,7 +59,7 @@ func quiet(ctx context.Context) bool { q, _ := ctx.Value(quietKey{}).(bool); ret
 // Internal notes and internal steps notify nobody. Whether the user still
 // may see the ticket and wants such mails is checked when the mail is
 // written.
-func notify(ctx context.Context, tx *sql.Tx, kind NotificationKind, number, messageID, authorID int64, at time.Time) error {
+func notify(ctx context.Context, tx *Tx, kind NotificationKind, number, messageID, authorID int64, at time.Time) error {
 	if quiet(ctx) {
 		return nil
 	}
@@ -137,7 +136,7 @@ func (s *DB) DueNotifications(ctx context.Context, now time.Time, window time.Du
 // nothing, when another notifier did them first.
 func (s *DB) NotificationsMailed(ctx context.Context, g NotificationGroup, m *Mail, now time.Time) (bool, error) {
 	done := false
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *Tx) error {
 		done = false
 		var mailID any
 		if m != nil {

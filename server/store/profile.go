@@ -35,7 +35,7 @@ func (s *DB) Profile(ctx context.Context, userID int64, now time.Time) (ticket.P
 // in c (checked before); the user's name as others see it follows the
 // names. The email changes only through ConfirmEmail.
 func (s *DB) UpdateProfile(ctx context.Context, userID int64, c ticket.ProfileChange) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *Tx) error {
 		set := func(column string, v *string) error {
 			if v == nil {
 				return nil
@@ -85,7 +85,7 @@ const endedKept = 24 * time.Hour
 // hashes (their live sockets close too).
 func (s *DB) SetPassword(ctx context.Context, userID int64, hash string, reason string, now time.Time) ([][]byte, error) {
 	var ended [][]byte
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID); err != nil {
 			return err
 		}
@@ -106,7 +106,7 @@ func (s *DB) SetPassword(ctx context.Context, userID int64, hash string, reason 
 
 // endSessions deletes every session of the user, keeping why, and returns
 // their token hashes.
-func endSessions(ctx context.Context, tx *sql.Tx, userID int64, reason string, now time.Time) ([][]byte, error) {
+func endSessions(ctx context.Context, tx *Tx, userID int64, reason string, now time.Time) ([][]byte, error) {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM ended_sessions WHERE ended_at < ?`, millis(now.Add(-endedKept))); err != nil {
 		return nil, err
 	}
@@ -181,7 +181,7 @@ func (s *DB) PasswordResetFor(ctx context.Context, email string) (ticket.User, t
 // resetsPerHour links within the last hour.
 func (s *DB) CreatePasswordReset(ctx context.Context, userID int64, tokenHash []byte, expires time.Time, m Mail, now time.Time) (bool, error) {
 	sent := false
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *Tx) error {
 		sent = false
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM password_resets WHERE user_id = ? AND created_at > ?`,
@@ -210,9 +210,7 @@ func (s *DB) CreatePasswordReset(ctx context.Context, userID int64, tokenHash []
 
 // passwordReset reads the reset link with tokenHash: its user, or why it
 // no longer holds.
-func passwordReset(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, tokenHash []byte, now time.Time) (int64, error) {
+func passwordReset(ctx context.Context, q queryRower, tokenHash []byte, now time.Time) (int64, error) {
 	var userID, expires int64
 	var used sql.NullInt64
 	err := q.QueryRowContext(ctx, `SELECT user_id, expires_at, used_at FROM password_resets WHERE token_hash = ?`, tokenHash).Scan(&userID, &expires, &used)
@@ -248,7 +246,7 @@ func (s *DB) CheckPasswordReset(ctx context.Context, tokenHash []byte, now time.
 func (s *DB) ResetPassword(ctx context.Context, tokenHash []byte, hash string, now time.Time) (int64, [][]byte, error) {
 	var userID int64
 	var ended [][]byte
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *Tx) error {
 		var err error
 		if userID, err = passwordReset(ctx, tx, tokenHash, now); err != nil {
 			return err
@@ -282,7 +280,7 @@ const emailChangesPerHour = 3
 // ErrTooManyEmailChanges after emailChangesPerHour such mails within the
 // hour.
 func (s *DB) RequestEmailChange(ctx context.Context, userID int64, email string, tokenHash []byte, expires time.Time, m Mail, now time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM mails WHERE user_id = ? AND kind = ? AND created_at > ?`,
 			userID, string(ticket.MailEmailConfirm), millis(now.Add(-time.Hour))).Scan(&n); err != nil {
@@ -309,7 +307,7 @@ func (s *DB) RequestEmailChange(ctx context.Context, userID int64, email string,
 func (s *DB) ConfirmEmail(ctx context.Context, tokenHash []byte, now time.Time, told func(before ticket.User, p ticket.Profile, email string) Mail) (ticket.User, error) {
 	var u ticket.User
 	taken := false
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *Tx) error {
 		u, taken = ticket.User{}, false
 		var email string
 		var expires int64
@@ -366,7 +364,7 @@ func (s *DB) ConfirmEmail(ctx context.Context, tokenHash []byte, now time.Time, 
 // CancelEmailChange forgets the new email the user asked for (its link
 // no longer works).
 func (s *DB) CancelEmailChange(ctx context.Context, userID int64) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM email_changes WHERE user_id = ? AND confirmed_at IS NULL`, userID)
 		return err
 	})

@@ -59,7 +59,7 @@ func (s *DB) UpsertRecord(ctx context.Context, r ticket.Record) (ticket.Record, 
 	}
 	var id int64
 	var created bool
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *Tx) error {
 		id, created, err = upsertRecord(ctx, tx, r, string(fj))
 		return err
 	})
@@ -71,7 +71,7 @@ func (s *DB) UpsertRecord(ctx context.Context, r ticket.Record) (ticket.Record, 
 }
 
 // upsertRecord is UpsertRecord within tx, with the fields as JSON.
-func upsertRecord(ctx context.Context, tx *sql.Tx, r ticket.Record, fields string) (id int64, created bool, err error) {
+func upsertRecord(ctx context.Context, tx *Tx, r ticket.Record, fields string) (id int64, created bool, err error) {
 	var title string
 	err = tx.QueryRowContext(ctx, `SELECT id, title FROM records WHERE organization_id = ? AND kind = ? AND external_id = ?`,
 		r.Organization.ID, string(r.Kind), r.ExternalID).Scan(&id, &title)
@@ -109,7 +109,7 @@ func linkText(r ticket.Record) string { return r.ExternalID + " " + r.Title }
 // external id; its links stay. ticket.ErrNotFound if there is none.
 func (s *DB) ArchiveRecord(ctx context.Context, orgID int64, kind ticket.RecordKind, externalID string, at time.Time) (ticket.Record, error) {
 	var id int64
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *Tx) error {
 		err := tx.QueryRowContext(ctx, `UPDATE records SET archived = 1, updated_at = ? WHERE organization_id = ? AND kind = ? AND external_id = ? RETURNING id`,
 			millis(at), orgID, string(kind), externalID).Scan(&id)
 		return notFound(err)
@@ -310,59 +310,62 @@ type Example struct {
 // ticket is no longer in status From.
 func (s *DB) LinkRecord(ctx context.Context, number, recordID int64, by ticket.UserRef, at time.Time, example *Example) (int64, error) {
 	var msgID int64
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if err := s.link(ctx, tx, number, recordID, by.ID, at); err != nil {
+	err := s.tx(ctx, func(tx *Tx) error {
+		if _, err := s.link(ctx, tx, number, recordID, by, at); err != nil {
 			return err
 		}
 		if example == nil {
 			return s.appendEvent(ctx, tx, ticket.EventTicketUpdated, number, 0, false, 0, at)
 		}
-		if err := moveStatus(ctx, tx, number, example.From, example.To, at, true); err != nil {
+		if _, err := moveStatus(ctx, tx, number, example.From, example.To, at, true); err != nil {
 			return err
 		}
-		var err error
-		msgID, err = s.insertMessage(ctx, tx, ticket.Message{TicketNumber: number, Author: by, Body: example.Body, CreatedAt: at})
+		m, err := s.insertMessage(ctx, tx, ticket.Message{TicketNumber: number, Author: by, Body: example.Body, CreatedAt: at})
+		msgID = m.ID
 		return err
 	})
 	return msgID, err
 }
 
-// link inserts one link and indexes the record's id and title for the
-// ticket's search.
-func (s *DB) link(ctx context.Context, tx *sql.Tx, number, recordID, userID int64, at time.Time) error {
+// link inserts one link, made by by (id and name) at at, and indexes the
+// record's id and title for the ticket's search. It returns the link as
+// DB.Links reads it.
+func (s *DB) link(ctx context.Context, tx *Tx, number, recordID int64, by ticket.UserRef, at time.Time) (ticket.Link, error) {
 	var r ticket.Record
-	if err := tx.QueryRowContext(ctx, `SELECT external_id, title, archived FROM records WHERE id = ?`, recordID).Scan(&r.ExternalID, &r.Title, &r.Archived); err != nil {
-		return notFound(err)
+	if err := tx.QueryRowContext(ctx, `SELECT organization_id, kind, external_id, title, archived FROM records WHERE id = ?`, recordID).
+		Scan(&r.Organization.ID, &r.Kind, &r.ExternalID, &r.Title, &r.Archived); err != nil {
+		return ticket.Link{}, notFound(err)
 	}
 	if r.Archived {
-		return ErrRecordArchived // archived since the caller read it
+		return ticket.Link{}, ErrRecordArchived // archived since the caller read it
 	}
 	var exists, links int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(record_id = ?), 0) FROM ticket_links WHERE ticket_number = ?`, recordID, number).Scan(&links, &exists); err != nil {
-		return err
+		return ticket.Link{}, err
 	}
 	if exists > 0 {
-		return ErrLinkExists
+		return ticket.Link{}, ErrLinkExists
 	}
 	if links >= ticket.MaxLinks {
-		return ErrTooManyLinks
+		return ticket.Link{}, ErrTooManyLinks
 	}
 	if err := index(ctx, tx, number, linkText(r), false); err != nil {
-		return err
+		return ticket.Link{}, err
 	}
 	var rowid int64
 	if err := tx.QueryRowContext(ctx, `SELECT last_insert_rowid()`).Scan(&rowid); err != nil {
-		return err
+		return ticket.Link{}, err
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_links (ticket_number, record_id, linked_by, linked_at, search_rowid) VALUES (?, ?, ?, ?, ?)`,
-		number, recordID, userID, millis(at), rowid)
-	return err
+		number, recordID, by.ID, millis(at), rowid)
+	r.ID = recordID
+	return ticket.Link{Record: r.Ref(), LinkedBy: by, LinkedAt: fromMillis(millis(at))}, err
 }
 
 // UnlinkRecord removes the link of ticket number to record recordID;
 // ticket.ErrNotFound if there is none.
 func (s *DB) UnlinkRecord(ctx context.Context, number, recordID int64, at time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *Tx) error {
 		var rowid sql.NullInt64
 		err := tx.QueryRowContext(ctx, `DELETE FROM ticket_links WHERE ticket_number = ? AND record_id = ? RETURNING search_rowid`,
 			number, recordID).Scan(&rowid)

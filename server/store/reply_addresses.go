@@ -30,7 +30,7 @@ var replyTokenEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").
 // (mail.ReplyAddress); ReplyTarget finds the user and the ticket again.
 func (s *DB) ReplyToken(ctx context.Context, userID, number int64, now time.Time) (string, error) {
 	var token string
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *Tx) error {
 		var err error
 		token, err = replyToken(ctx, tx, userID, number, now)
 		return err
@@ -44,7 +44,7 @@ func (s *DB) ReplyToken(ctx context.Context, userID, number int64, now time.Time
 //	token, err := replyToken(ctx, tx, u.ID, t.Number, now)
 //	…
 //	m.ReplyTo = mail.ReplyAddress(token, replyDomain)
-func replyToken(ctx context.Context, tx *sql.Tx, userID, number int64, now time.Time) (string, error) {
+func replyToken(ctx context.Context, tx *Tx, userID, number int64, now time.Time) (string, error) {
 	b := make([]byte, replyTokenBytes)
 	if _, err := rand.Read(b); err != nil {
 		return "", err

@@ -4,7 +4,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"maps"
 	"slices"
 	"strconv"
@@ -17,7 +16,7 @@ import (
 // indexTicket indexes what a ticket was raised with: its subject and
 // description, and the values of its data fields (an invoice or order
 // number finds its ticket) as a text of their own.
-func indexTicket(ctx context.Context, tx *sql.Tx, number int64, t ticket.Ticket) error {
+func indexTicket(ctx context.Context, tx *Tx, number int64, t ticket.Ticket) error {
 	if err := index(ctx, tx, number, t.Subject+" "+t.Description, false); err != nil {
 		return err
 	}
@@ -33,7 +32,7 @@ func indexTicket(ctx context.Context, tx *sql.Tx, number int64, t ticket.Ticket)
 
 // index adds text to the search index of ticket number, with its scope:
 // the ticket's organization and whether the text is public.
-func index(ctx context.Context, tx *sql.Tx, number int64, text string, internal bool) error {
+func index(ctx context.Context, tx *Tx, number int64, text string, internal bool) error {
 	kind := "p"
 	if internal {
 		kind = "i"

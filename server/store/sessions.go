@@ -39,12 +39,12 @@ func (s Session) Embedded() bool { return s.Host != "" }
 
 // CreateSession stores a session under the hash of its token.
 func (s *DB) CreateSession(ctx context.Context, tokenHash []byte, sess Session, now time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *Tx) error {
 		return insertSession(ctx, tx, tokenHash, sess, now)
 	})
 }
 
-func insertSession(ctx context.Context, tx *sql.Tx, tokenHash []byte, sess Session, now time.Time) error {
+func insertSession(ctx context.Context, tx *Tx, tokenHash []byte, sess Session, now time.Time) error {
 	var expires any
 	if !sess.ExpiresAt.IsZero() {
 		expires = millis(sess.ExpiresAt)
@@ -95,7 +95,7 @@ func (s *DB) Session(ctx context.Context, tokenHash []byte, now, idleSince time.
 		return Session{}, ticket.ErrNotFound
 	}
 	if lastSeen < millis(now.Add(-touchEvery)) {
-		err := s.tx(ctx, func(tx *sql.Tx) error {
+		err := s.tx(ctx, func(tx *Tx) error {
 			_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen = ? WHERE token_hash = ?`, millis(now), tokenHash)
 			return err
 		})
@@ -109,7 +109,7 @@ func (s *DB) Session(ctx context.Context, tokenHash []byte, now, idleSince time.
 // SetSessionLocale changes the language of a host's session (the user's
 // own stays).
 func (s *DB) SetSessionLocale(ctx context.Context, tokenHash []byte, locale string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE sessions SET locale = ? WHERE token_hash = ?`, locale, tokenHash)
 		return err
 	})
@@ -117,7 +117,7 @@ func (s *DB) SetSessionLocale(ctx context.Context, tokenHash []byte, locale stri
 
 // DeleteSession ends the session with tokenHash.
 func (s *DB) DeleteSession(ctx context.Context, tokenHash []byte) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
 		return err
 	})
@@ -152,7 +152,7 @@ type EmbedLogin struct {
 func (s *DB) OpenEmbedSession(ctx context.Context, tokenHash []byte, in EmbedLogin, now time.Time) (ticket.User, bool, error) {
 	var u ticket.User
 	var created bool
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *Tx) error {
 		created = false
 		if _, err := tx.ExecContext(ctx, `DELETE FROM embed_token_ids WHERE expires_at < ?`, millis(now.Add(-time.Hour))); err != nil {
 			return err

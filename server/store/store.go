@@ -36,9 +36,11 @@ type DB struct {
 	// Writes go through one goroutine that commits concurrent writes
 	// together (group commit): one fsync for the batch instead of one each.
 	writes    chan write
+	stmts     *stmtCache // of the writes (see Tx)
 	closing   chan struct{}
 	closeOnce sync.Once
 	writerWG  sync.WaitGroup
+	stopped   chan struct{} // closed when the writer has returned
 
 	// Live updates: a commit that appended events calls onEvents; every
 	// membership change moves accessVersion.
@@ -63,7 +65,7 @@ type DB struct {
 
 // write is one caller's transaction body and where its result goes.
 type write struct {
-	fn   func(*sql.Tx) error
+	fn   func(*Tx) error
 	done chan error
 	// access: the write changes who may see what (memberships, vendor
 	// access); accessVersion moves with its commit, before any later event
@@ -109,7 +111,10 @@ func open(dsn string, conns int) (*DB, error) {
 	db.SetMaxIdleConns(conns)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
-	s := &DB{db: db, writes: make(chan write), closing: make(chan struct{})}
+	// Writes are handed over without a rendezvous: a request puts its
+	// write in the queue and waits for the commit, while the writer is
+	// busy with the previous batch.
+	s := &DB{db: db, writes: make(chan write, maxBatch), stmts: newStmtCache(), closing: make(chan struct{}), stopped: make(chan struct{})}
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrating database: %w", err)
@@ -130,6 +135,7 @@ var ErrClosed = errors.New("store: closed")
 func (s *DB) Close() error {
 	s.closeOnce.Do(func() { close(s.closing) })
 	s.writerWG.Wait()
+	s.stmts.close()
 	return s.db.Close()
 }
 
@@ -154,7 +160,7 @@ func (s *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		err = s.direct(ctx, func(tx *sql.Tx) error {
+		err = s.direct(ctx, func(tx *Tx) error {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
 				return err
@@ -162,7 +168,7 @@ func (s *DB) migrate(ctx context.Context) error {
 			if n > 0 {
 				return nil
 			}
-			if _, err := tx.ExecContext(ctx, string(script)); err != nil {
+			if _, err := tx.Tx.ExecContext(ctx, string(script)); err != nil { // a script: not kept prepared
 				return fmt.Errorf("migration %s: %w", base, err)
 			}
 			if version == 1 {
@@ -196,14 +202,14 @@ func (s *DB) SchemaVersion(ctx context.Context) (int, error) {
 // tx runs fn in a write transaction and returns once it is committed (and
 // fsynced) or failed. Concurrent calls share one commit; each runs inside
 // its own savepoint, so one caller's failure undoes only its own changes.
-func (s *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+func (s *DB) tx(ctx context.Context, fn func(*Tx) error) error {
 	return s.write(ctx, write{fn: fn, done: make(chan error, 1)})
 }
 
 // accessTx is tx for a write that changes access: open websockets filter
 // every event committed after it with the new access (AccessVersion moves
 // in the commit, not after the caller hears of it).
-func (s *DB) accessTx(ctx context.Context, fn func(*sql.Tx) error) error {
+func (s *DB) accessTx(ctx context.Context, fn func(*Tx) error) error {
 	return s.write(ctx, write{fn: fn, done: make(chan error, 1), access: true})
 }
 
@@ -217,19 +223,37 @@ func (s *DB) write(ctx context.Context, w write) error {
 	}
 	// Once handed over, the write happens: wait for its outcome even if ctx
 	// ends, so a caller never reports failure for committed data.
-	return <-w.done
+	select {
+	case err := <-w.done:
+		return err
+	case <-s.stopped:
+		// The writer committed what was queued before it stopped: w's
+		// outcome is there, or w came after and never happened.
+		select {
+		case err := <-w.done:
+			return err
+		default:
+			return ErrClosed
+		}
+	}
 }
 
 // writer owns all writes: it takes the waiting writes (up to maxBatch),
 // runs them in one transaction and commits once.
 func (s *DB) writer() {
 	defer s.writerWG.Done()
+	defer close(s.stopped)
 	for {
 		var first write
 		select {
 		case first = <-s.writes:
 		case <-s.closing:
-			return
+			// Commit what was handed over before Close.
+			select {
+			case first = <-s.writes:
+			default:
+				return
+			}
 		}
 		batch := []write{first}
 	gather:
@@ -242,6 +266,7 @@ func (s *DB) writer() {
 			}
 		}
 		s.commit(batch)
+		s.stmts.prepare(context.Background(), s.db)
 	}
 }
 
@@ -259,13 +284,14 @@ func (s *DB) commit(batch []write) {
 		return
 	}
 	results := make([]error, len(batch))
-	tx, err := s.db.BeginTx(ctx, nil)
+	raw, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		for _, w := range batch {
 			w.done <- err
 		}
 		return
 	}
+	tx := &Tx{Tx: raw, stmts: s.stmts}
 	for i, w := range batch {
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
 			results[i] = err
@@ -302,11 +328,12 @@ func (s *DB) commit(batch []write) {
 func (s *DB) Version() int64 { return s.version.Load() }
 
 // direct runs fn in its own transaction on the calling goroutine.
-func (s *DB) direct(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+func (s *DB) direct(ctx context.Context, fn func(*Tx) error) error {
+	raw, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
+	tx := &Tx{Tx: raw, stmts: s.stmts}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err

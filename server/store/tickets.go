@@ -2,10 +2,12 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/supportal/supportal/app/ticket"
@@ -33,6 +35,24 @@ type Once struct {
 	// request was hashed too (keys kept before migration 0015): a key
 	// without a kept answer whose hash is OldHash is a retry as well.
 	OldHash []byte
+	// Answer, when set, makes the request's answer from what it wrote,
+	// inside its transaction, so that the answer is kept with the key in
+	// the same commit (no second write, nothing read back). It is called
+	// with or without a key, on the store's writer: it must be quick and
+	// must not use the store. A status of 0 keeps no answer (a retry then
+	// gets one rebuilt).
+	Answer func(Written) (status int, body []byte)
+}
+
+// Written is what a request wrote, as its answer is made from it.
+type Written struct {
+	// Ticket is the ticket a create made, as DB.Ticket would read it.
+	Ticket ticket.Ticket
+	// Message is the message a reply added, as DB.Message would read it;
+	// Status and UpdatedAt are its ticket's after the reply.
+	Message   ticket.Message
+	Status    ticket.Status
+	UpdatedAt time.Time
 }
 
 // Replay is what the first request with a key left: the ticket and
@@ -49,9 +69,14 @@ type Replay struct {
 // ErrKeyReused is returned when a key comes back with a different request.
 var ErrKeyReused = ticket.Errorf(ticket.CodeUnprocessable, "ErrIdempotencyReused", "Idempotency-Key")
 
+// queryRower is a transaction (*Tx) or the database.
+type queryRower interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // replay looks up once in tx: ok reports a retry and gives what the first
 // request left.
-func (once Once) replay(ctx context.Context, tx *sql.Tx) (Replay, bool, error) {
+func (once Once) replay(ctx context.Context, tx queryRower) (Replay, bool, error) {
 	if once.Key == "" {
 		return Replay{}, false, nil
 	}
@@ -82,16 +107,26 @@ func (once Once) replay(ctx context.Context, tx *sql.Tx) (Replay, bool, error) {
 	return rp, true, nil
 }
 
-func (once Once) record(ctx context.Context, tx *sql.Tx, number, messageID int64, at time.Time) error {
+// record makes once's answer from what was written (Once.Answer) and
+// keeps it with the key.
+func (once Once) record(ctx context.Context, tx *Tx, w Written, at time.Time) error {
+	var status any
+	var body []byte
+	if once.Answer != nil {
+		if st, b := once.Answer(w); st != 0 {
+			status, body = st, b
+		}
+	}
 	if once.Key == "" {
 		return nil
 	}
-	var msg any
-	if messageID != 0 {
-		msg = messageID
+	number, msg := w.Ticket.Number, any(nil)
+	if w.Message.ID != 0 {
+		number, msg = w.Message.TicketNumber, w.Message.ID
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash, ticket_number, message_id, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		once.UserID, once.Key, once.RequestHash, number, msg, millis(at))
+	_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash, ticket_number, message_id, created_at, response_status, response_body)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		once.UserID, once.Key, once.RequestHash, number, msg, millis(at), status, body)
 	return err
 }
 
@@ -101,7 +136,7 @@ func (s *DB) KeepAnswer(ctx context.Context, once Once, status int, body []byte)
 	if once.Key == "" {
 		return nil
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET response_status = ?, response_body = ?
 			WHERE user_id = ? AND key = ? AND request_hash = ? AND response_status IS NULL`,
 			status, body, once.UserID, once.Key, once.RequestHash)
@@ -113,7 +148,7 @@ func (s *DB) KeepAnswer(ctx context.Context, once Once, status int, body []byte)
 // returns how many.
 func (s *DB) DeleteKeysBefore(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_at < ?`, millis(before))
 		if err != nil {
 			return err
@@ -126,6 +161,8 @@ func (s *DB) DeleteKeysBefore(ctx context.Context, before time.Time) (int64, err
 
 // CreateTicketOnce stores t like CreateTicket, unless once was seen before:
 // then it returns the ticket the first request created and replayed true.
+// The ticket returned is made from what was written (nothing is read
+// back), exactly as DB.Ticket reads it.
 func (s *DB) CreateTicketOnce(ctx context.Context, once Once, t ticket.Ticket) (ticket.Ticket, bool, error) {
 	fields := t.Fields
 	if fields == nil {
@@ -135,18 +172,22 @@ func (s *DB) CreateTicketOnce(ctx context.Context, once Once, t ticket.Ticket) (
 	if err != nil {
 		return t, false, err
 	}
+	// As stored: milliseconds, UTC.
+	t.CreatedAt = fromMillis(millis(t.CreatedAt))
 	if t.UpdatedAt.IsZero() {
 		t.UpdatedAt = t.CreatedAt
 	}
-	var number int64
+	t.UpdatedAt = fromMillis(millis(t.UpdatedAt))
+	t.Fields = fields
+	var written ticket.Ticket
 	var replayed bool
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		var prev Replay
-		if prev, replayed, err = once.replay(ctx, tx); err != nil || replayed {
-			number = prev.Number
+	err = s.tx(ctx, func(tx *Tx) error {
+		prev, ok, err := once.replay(ctx, tx)
+		if err != nil || ok {
+			written.Number, replayed = prev.Number, ok
 			return err
 		}
+		written = t
 		var followUp, onBehalf any
 		if t.FollowUpOf != 0 {
 			followUp = t.FollowUpOf
@@ -161,20 +202,30 @@ func (s *DB) CreateTicketOnce(ctx context.Context, once Once, t ticket.Ticket) (
 		if err != nil {
 			return err
 		}
-		if number, err = res.LastInsertId(); err != nil {
+		number, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		written.Number = number
+		if err := names(ctx, tx, &written); err != nil {
 			return err
 		}
 		if err := indexTicket(ctx, tx, number, t); err != nil {
 			return err
 		}
-		if err := attach(ctx, tx, t.Attachments, t.Requester.ID, number, 0); err != nil {
+		if written.Attachments, err = attach(ctx, tx, t.Attachments, t.Requester.ID, number, 0); err != nil {
 			return err
 		}
+		written.Links = []ticket.Link{}
 		for _, l := range t.Links {
-			if err := s.link(ctx, tx, number, l.Record.ID, t.Requester.ID, t.CreatedAt); err != nil {
+			link, err := s.link(ctx, tx, number, l.Record.ID, written.Requester, t.CreatedAt)
+			if err != nil {
 				return err
 			}
+			written.Links = append(written.Links, link)
 		}
+		// As DB.Links orders them: by time (all the same), then record.
+		slices.SortFunc(written.Links, func(a, b ticket.Link) int { return cmp.Compare(a.Record.ID, b.Record.ID) })
 		if err := s.appendEvent(ctx, tx, ticket.EventTicketCreated, number, 0, false, 0, t.CreatedAt); err != nil {
 			return err
 		}
@@ -184,13 +235,33 @@ func (s *DB) CreateTicketOnce(ctx context.Context, once Once, t ticket.Ticket) (
 		if err := notify(ctx, tx, NotifyQueue, number, 0, t.Requester.ID, t.CreatedAt); err != nil {
 			return err
 		}
-		return once.record(ctx, tx, number, 0, t.CreatedAt)
+		return once.record(ctx, tx, Written{Ticket: written}, t.CreatedAt)
 	})
 	if err != nil {
 		return t, false, err
 	}
-	got, err := s.Ticket(ctx, number)
-	return got, replayed, err
+	if replayed {
+		got, err := s.Ticket(ctx, written.Number)
+		return got, true, err
+	}
+	return written, false, nil
+}
+
+// names fills in the names of t's organization, requester and vendor (on
+// behalf of) in tx, from their ids.
+func names(ctx context.Context, tx *Tx, t *ticket.Ticket) error {
+	if err := tx.QueryRowContext(ctx, `SELECT o.name, o.account_number, u.name FROM organizations o, users u WHERE o.id = ? AND u.id = ?`,
+		t.Organization.ID, t.Requester.ID).Scan(&t.Organization.Name, &t.Organization.AccountNumber, &t.Requester.Name); err != nil {
+		return notFound(err)
+	}
+	if t.OnBehalfOf != nil {
+		vendor := *t.OnBehalfOf
+		if err := tx.QueryRowContext(ctx, `SELECT name, account_number FROM organizations WHERE id = ?`, vendor.ID).Scan(&vendor.Name, &vendor.AccountNumber); err != nil {
+			return notFound(err)
+		}
+		t.OnBehalfOf = &vendor
+	}
+	return nil
 }
 
 // AddMessage appends m to its ticket, touches the ticket's update time
@@ -204,30 +275,38 @@ func (s *DB) AddMessage(ctx context.Context, m ticket.Message) (ticket.Message, 
 // then it returns the message the first request added and replayed true.
 func (s *DB) AddMessageOnce(ctx context.Context, once Once, m ticket.Message) (ticket.Message, bool, error) {
 	var replayed bool
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		var prev Replay
-		if prev, replayed, err = once.replay(ctx, tx); err != nil || replayed {
-			m.ID = prev.MessageID
+	var written ticket.Message
+	err := s.tx(ctx, func(tx *Tx) error {
+		prev, ok, err := once.replay(ctx, tx)
+		if err != nil || ok {
+			written.ID, replayed = prev.MessageID, ok
 			return err
 		}
-		if m.ID, err = s.insertMessage(ctx, tx, m); err != nil {
+		if written, err = s.insertMessage(ctx, tx, m); err != nil {
 			return err
 		}
 		// Internal notes do not touch the ticket: its update time is what
 		// customers see, and it must not give notes away.
+		var status string
+		var updated int64
+		row := tx.QueryRowContext(ctx, `SELECT status, updated_at FROM tickets WHERE number = ?`, m.TicketNumber)
 		if !m.Internal {
-			if _, err = tx.ExecContext(ctx, `UPDATE tickets SET updated_at = max(updated_at, ?) WHERE number = ?`, millis(m.CreatedAt), m.TicketNumber); err != nil {
-				return err
-			}
+			row = tx.QueryRowContext(ctx, `UPDATE tickets SET updated_at = max(updated_at, ?) WHERE number = ? RETURNING status, updated_at`,
+				millis(m.CreatedAt), m.TicketNumber)
 		}
-		return once.record(ctx, tx, m.TicketNumber, m.ID, m.CreatedAt)
+		if err := row.Scan(&status, &updated); err != nil {
+			return notFound(err)
+		}
+		return once.record(ctx, tx, Written{Message: written, Status: ticket.Status(status), UpdatedAt: fromMillis(updated)}, m.CreatedAt)
 	})
 	if err != nil {
 		return m, false, err
 	}
-	got, err := s.Message(ctx, m.ID)
-	return got, replayed, err
+	if replayed {
+		got, err := s.Message(ctx, written.ID)
+		return got, true, err
+	}
+	return written, false, nil
 }
 
 // Message returns the message with id.
@@ -333,7 +412,7 @@ func (s *DB) Messages(ctx context.Context, number int64) ([]ticket.Message, erro
 // ImportTickets stores many tickets in one transaction (imports, load
 // tests); numbers are assigned in slice order.
 func (s *DB) ImportTickets(ctx context.Context, ts []ticket.Ticket) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO tickets (organization_id, requester_id, type, category, subject, description, fields, status, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
@@ -370,12 +449,7 @@ func (s *DB) Replayed(ctx context.Context, once Once) (Replay, bool, error) {
 	if once.Key == "" {
 		return Replay{}, false, nil
 	}
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return Replay{}, false, err
-	}
-	defer tx.Rollback()
-	return once.replay(ctx, tx)
+	return once.replay(ctx, s.db)
 }
 
 // ErrChanged is returned when a ticket's status changed between reading it
@@ -415,13 +489,13 @@ type Update struct {
 // UpdateTicket applies u to ticket number in one transaction; ErrChanged
 // when the ticket is no longer in status u.From.
 func (s *DB) UpdateTicket(ctx context.Context, number int64, u Update) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *Tx) error {
 		if u.To != "" && u.To != u.From {
 			// A step customers do not see (new → open, open ↔
 			// waiting_internal…: the same light) does not move the update
 			// time they see either.
 			touch := u.To.Portal() != u.From.Portal()
-			if err := moveStatus(ctx, tx, number, u.From, u.To, u.At, touch); err != nil {
+			if _, err := moveStatus(ctx, tx, number, u.From, u.To, u.At, touch); err != nil {
 				return err
 			}
 		}
@@ -465,49 +539,44 @@ func (s *DB) UpdateTicket(ctx context.Context, number int64, u Update) error {
 }
 
 // moveStatus checks the ticket is in status from and sets to; touch moves
-// the update time customers see.
-func moveStatus(ctx context.Context, tx *sql.Tx, number int64, from, to ticket.Status, at time.Time, touch bool) error {
-	q := `UPDATE tickets SET status = ? WHERE number = ? AND status = ?`
+// the update time customers see. It returns the update time as written.
+func moveStatus(ctx context.Context, tx *Tx, number int64, from, to ticket.Status, at time.Time, touch bool) (time.Time, error) {
+	q := `UPDATE tickets SET status = ? WHERE number = ? AND status = ? RETURNING updated_at`
 	args := []any{string(to), number, string(from)}
 	if touch {
-		q = `UPDATE tickets SET status = ?, updated_at = max(updated_at, ?) WHERE number = ? AND status = ?`
+		q = `UPDATE tickets SET status = ?, updated_at = max(updated_at, ?) WHERE number = ? AND status = ? RETURNING updated_at`
 		args = []any{string(to), millis(at), number, string(from)}
 	}
-	res, err := tx.ExecContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		if err != nil {
-			return err
+	var updated int64
+	if err := tx.QueryRowContext(ctx, q, args...).Scan(&updated); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return time.Time{}, ErrChanged
 		}
-		return ErrChanged
+		return time.Time{}, err
 	}
-	return nil
+	return fromMillis(updated), nil
 }
 
 // insertMessage stores m, indexes it for search and records the event;
-// it returns m's id.
-func (s *DB) insertMessage(ctx context.Context, tx *sql.Tx, m ticket.Message) (int64, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO messages (ticket_number, author_id, body, internal, created_at) VALUES (?, ?, ?, ?, ?)`,
-		m.TicketNumber, m.Author.ID, m.Body, m.Internal, millis(m.CreatedAt))
+// it returns m as written, as DB.Message reads it.
+func (s *DB) insertMessage(ctx context.Context, tx *Tx, m ticket.Message) (ticket.Message, error) {
+	m.CreatedAt = fromMillis(millis(m.CreatedAt))
+	err := tx.QueryRowContext(ctx, `INSERT INTO messages (ticket_number, author_id, body, internal, created_at) VALUES (?, ?, ?, ?, ?)
+		RETURNING id, (SELECT name FROM users WHERE id = author_id)`,
+		m.TicketNumber, m.Author.ID, m.Body, m.Internal, millis(m.CreatedAt)).Scan(&m.ID, &m.Author.Name)
 	if err != nil {
-		return 0, err
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return 0, err
+		return m, err
 	}
 	if err := index(ctx, tx, m.TicketNumber, m.Body, m.Internal); err != nil {
-		return 0, err
+		return m, err
 	}
-	if err := attach(ctx, tx, m.Attachments, m.Author.ID, m.TicketNumber, id); err != nil {
-		return 0, err
+	if m.Attachments, err = attach(ctx, tx, m.Attachments, m.Author.ID, m.TicketNumber, m.ID); err != nil {
+		return m, err
 	}
 	if !m.Internal {
-		if err := notify(ctx, tx, NotifyReply, m.TicketNumber, id, m.Author.ID, m.CreatedAt); err != nil {
-			return 0, err
+		if err := notify(ctx, tx, NotifyReply, m.TicketNumber, m.ID, m.Author.ID, m.CreatedAt); err != nil {
+			return m, err
 		}
 	}
-	return id, s.appendEvent(ctx, tx, ticket.EventMessageCreated, m.TicketNumber, id, m.Internal, 0, m.CreatedAt)
+	return m, s.appendEvent(ctx, tx, ticket.EventMessageCreated, m.TicketNumber, m.ID, m.Internal, 0, m.CreatedAt)
 }

@@ -15,7 +15,7 @@ var ErrVendorPaid = ticket.Errorf(ticket.CodeConflict, "ErrVendorPaid", "access"
 // SetVendorAccess records the access vendorID has to customerID's tickets
 // (demo data, imports): paid forces full access.
 func (s *DB) SetVendorAccess(ctx context.Context, vendorID, customerID int64, access ticket.Access, paid bool) error {
-	return s.accessTx(ctx, func(tx *sql.Tx) error {
+	return s.accessTx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO vendor_access (vendor_id, customer_id, access, vendor_paid) VALUES (?, ?, ?, ?)
 			ON CONFLICT (customer_id, vendor_id) DO UPDATE SET access = excluded.access, vendor_paid = excluded.vendor_paid`,
 			vendorID, customerID, string(access), paid)
@@ -29,7 +29,7 @@ func (s *DB) SetVendorAccess(ctx context.Context, vendorID, customerID int64, ac
 // A vendor let in (from none) follows the customer's tickets from then on:
 // for its users what is there already counts as read.
 func (s *DB) ChangeVendorAccess(ctx context.Context, customerID, vendorID int64, access ticket.Access) error {
-	return s.accessTx(ctx, func(tx *sql.Tx) error {
+	return s.accessTx(ctx, func(tx *Tx) error {
 		var paid bool
 		var was ticket.Access
 		err := tx.QueryRowContext(ctx, `SELECT vendor_paid, access FROM vendor_access WHERE customer_id = ? AND vendor_id = ?`, customerID, vendorID).Scan(&paid, &was)
@@ -119,7 +119,7 @@ func (s *DB) Members(ctx context.Context, orgID int64) ([]Member, error) {
 // was written before the grant is history, not news (markers only move
 // forward, so nothing the member had read turns unread).
 func (s *DB) SetTicketAccess(ctx context.Context, orgID, userID int64, access bool) error {
-	return s.accessTx(ctx, func(tx *sql.Tx) error {
+	return s.accessTx(ctx, func(tx *Tx) error {
 		var had bool
 		err := tx.QueryRowContext(ctx, `SELECT ticket_access FROM memberships WHERE organization_id = ? AND user_id = ?`, orgID, userID).Scan(&had)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -52,7 +52,7 @@ func (s *DB) CreateView(ctx context.Context, userID int64, v ticket.View, at tim
 	if err != nil {
 		return v, err
 	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO views (user_id, name, query, created_at) VALUES (?, ?, ?, ?)`, userID, v.Name, string(q), millis(at))
 		if err != nil {
 			return uniqueName(err)
@@ -66,7 +66,7 @@ func (s *DB) CreateView(ctx context.Context, userID int64, v ticket.View, at tim
 // UpdateView renames view id of user userID and, when query is not nil,
 // replaces its query.
 func (s *DB) UpdateView(ctx context.Context, userID, id int64, name string, query *ticket.Query) (ticket.View, error) {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *Tx) error {
 		var res sql.Result
 		var err error
 		if query != nil {
@@ -91,7 +91,7 @@ func (s *DB) UpdateView(ctx context.Context, userID, id int64, name string, quer
 
 // DeleteView deletes view id of user userID.
 func (s *DB) DeleteView(ctx context.Context, userID, id int64) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM views WHERE id = ? AND user_id = ?`, id, userID)
 		if err != nil {
 			return err

@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+)
+
+// Tx is a write transaction of the store. Its ExecContext and
+// QueryRowContext run statements the store prepared before, once per
+// connection, instead of parsing the SQL anew each time: a create parses
+// nothing after the first few. A statement seen for the first time runs
+// unprepared and is prepared by the writer between two commits (preparing
+// takes a connection: the in-memory store has only the one the transaction
+// holds). QueryContext is not cached: its rows stay open while the caller
+// may run the same statement again.
+//
+// Statements inside a write run to their end even if the caller's context
+// ends: once handed to the writer, a write happens (see DB.write), and a
+// context without cancellation costs the driver no watching goroutine.
+type Tx struct {
+	*sql.Tx
+	stmts *stmtCache
+}
+
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = context.WithoutCancel(ctx)
+	if st := tx.stmts.get(query); st != nil {
+		return tx.Tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return tx.Tx.ExecContext(ctx, query, args...)
+}
+
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = context.WithoutCancel(ctx)
+	if st := tx.stmts.get(query); st != nil {
+		return tx.Tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return tx.Tx.QueryRowContext(ctx, query, args...)
+}
+
+// maxStatements bounds the statements kept prepared: the store's SQL is
+// a fixed set, except lists of placeholders (IN (?, ?, …)) that vary with
+// their length.
+const maxStatements = 400
+
+// stmtCache holds the statements prepared on the database and those seen
+// but not prepared yet.
+type stmtCache struct {
+	mu      sync.Mutex
+	ready   map[string]*sql.Stmt
+	wanted  map[string]bool
+	refused map[string]bool // failed to prepare (a script, say): never again
+}
+
+func newStmtCache() *stmtCache {
+	return &stmtCache{ready: map[string]*sql.Stmt{}, wanted: map[string]bool{}, refused: map[string]bool{}}
+}
+
+// get returns the prepared statement of query, or nil after noting that
+// it is wanted.
+func (c *stmtCache) get(query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st := c.ready[query]; st != nil {
+		return st
+	}
+	if !c.refused[query] && len(c.ready)+len(c.wanted) < maxStatements {
+		c.wanted[query] = true
+	}
+	return nil
+}
+
+// prepare prepares the statements wanted since the last call. The writer
+// calls it while no transaction of its own is open.
+func (c *stmtCache) prepare(ctx context.Context, db *sql.DB) {
+	c.mu.Lock()
+	if len(c.wanted) == 0 {
+		c.mu.Unlock()
+		return
+	}
+	wanted := c.wanted
+	c.wanted = map[string]bool{}
+	c.mu.Unlock()
+	for q := range wanted {
+		st, err := db.PrepareContext(ctx, q)
+		c.mu.Lock()
+		if err != nil {
+			c.refused[q] = true
+		} else {
+			c.ready[q] = st
+		}
+		c.mu.Unlock()
+	}
+}
+
+// close closes the prepared statements.
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for q, st := range c.ready {
+		st.Close()
+		delete(c.ready, q)
+	}
+}
