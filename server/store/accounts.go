@@ -41,13 +41,13 @@ func scanOrg(row interface{ Scan(...any) error }, o *ticket.Organization, extra 
 // Organization returns the organization with id.
 func (s *DB) Organization(ctx context.Context, id int64) (ticket.Organization, error) {
 	var o ticket.Organization
-	err := scanOrg(s.db.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organizations o WHERE o.id = ?`, id), &o)
+	err := scanOrg(s.read.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organizations o WHERE o.id = ?`, id), &o)
 	return o, notFound(err)
 }
 
 // Organizations returns every organization, by name.
 func (s *DB) Organizations(ctx context.Context) ([]ticket.Organization, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+orgColumns+` FROM organizations o ORDER BY o.name, o.id`)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+orgColumns+` FROM organizations o ORDER BY o.name, o.id`)
 	if err != nil {
 		return nil, err
 	}
@@ -88,14 +88,14 @@ func scanUser(row interface{ Scan(...any) error }, u *ticket.User, extra ...any)
 func (s *DB) UserByEmail(ctx context.Context, email string) (ticket.User, string, error) {
 	var u ticket.User
 	var hash string
-	err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = ?`, email), &u, &hash)
+	err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = ?`, email), &u, &hash)
 	return u, hash, notFound(err)
 }
 
 // User returns the user with id.
 func (s *DB) User(ctx context.Context, id int64) (ticket.User, error) {
 	var u ticket.User
-	err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id), &u)
+	err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id), &u)
 	return u, notFound(err)
 }
 
@@ -119,7 +119,7 @@ func (s *DB) SetMembership(ctx context.Context, userID, orgID int64, role ticket
 
 // Memberships returns the memberships of userID, ordered by account number.
 func (s *DB) Memberships(ctx context.Context, userID int64) ([]ticket.Membership, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+orgColumns+`, m.role, m.ticket_access
+	rows, err := s.read.QueryContext(ctx, `SELECT `+orgColumns+`, m.role, m.ticket_access
 		FROM memberships m JOIN organizations o ON o.id = m.organization_id
 		WHERE m.user_id = ? ORDER BY o.account_number`, userID)
 	if err != nil {

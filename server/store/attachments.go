@@ -116,7 +116,7 @@ func (s *DB) ReplyWithUploads(ctx context.Context, once Once, m ticket.Message, 
 // UnattachedBytes returns the bytes of user userID's uploads not attached
 // yet.
 func (s *DB) UnattachedBytes(ctx context.Context, userID int64) (int64, error) {
-	return unattachedBytes(ctx, s.db, userID)
+	return unattachedBytes(ctx, s.read, userID)
 }
 
 func unattachedBytes(ctx context.Context, q queryRower, userID int64) (int64, error) {
@@ -131,7 +131,7 @@ func (s *DB) Upload(ctx context.Context, id string) (Upload, error) {
 	var confirmed, created int64
 	var number, message sql.NullInt64
 	var internal sql.NullBool
-	err := s.db.QueryRowContext(ctx, `SELECT a.id, a.name, a.size, a.content_type, a.uploader_id, a.organization_id, a.sha256,
+	err := s.read.QueryRowContext(ctx, `SELECT a.id, a.name, a.size, a.content_type, a.uploader_id, a.organization_id, a.sha256,
 		a.privacy_regime, a.privacy_wording, a.privacy_confirmed_at, a.created_at, a.ticket_number, a.message_id, m.internal
 		FROM attachments a LEFT JOIN messages m ON m.id = a.message_id WHERE a.id = ?`, id).
 		Scan(&u.ID, &u.Name, &u.Size, &u.ContentType, &u.UploaderID, &u.OrganizationID, &u.SHA256,
@@ -187,7 +187,7 @@ func sortAttachments(as []ticket.Attachment, at map[string]int64) {
 // the attachments table), by message id (0: a description's), oldest
 // first.
 func (s *DB) attachments(ctx context.Context, where string, args ...any) (map[int64][]ticket.Attachment, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT coalesce(message_id, 0), id, name, size, content_type FROM attachments
+	rows, err := s.read.QueryContext(ctx, `SELECT coalesce(message_id, 0), id, name, size, content_type FROM attachments
 		WHERE ticket_number IS NOT NULL AND `+where+` ORDER BY created_at, id`, args...)
 	if err != nil {
 		return nil, err

@@ -48,7 +48,7 @@ func (s *DB) appendEvent(ctx context.Context, tx *Tx, typ ticket.EventType, numb
 // LastEventID returns the id of the newest event, 0 if there is none.
 func (s *DB) LastEventID(ctx context.Context) (int64, error) {
 	var id int64
-	err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM events`).Scan(&id)
+	err := s.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM events`).Scan(&id)
 	return id, err
 }
 
@@ -84,7 +84,7 @@ func (s *DB) EventsFor(ctx context.Context, after, upTo int64, limit int, f tick
 // appended; ok is false when there is none.
 func (s *DB) EventTime(ctx context.Context, after int64) (at time.Time, ok bool, err error) {
 	var ms int64
-	err = s.db.QueryRowContext(ctx, `SELECT created_at FROM events WHERE id > ? ORDER BY id LIMIT 1`, after).Scan(&ms)
+	err = s.read.QueryRowContext(ctx, `SELECT created_at FROM events WHERE id > ? ORDER BY id LIMIT 1`, after).Scan(&ms)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, false, nil
 	}
@@ -105,7 +105,7 @@ func (s *DB) events(ctx context.Context, where string, args []any, limit int) ([
 		FROM events e JOIN tickets t ON t.number = e.ticket_number` + ticketJoins + `
 		LEFT JOIN messages m ON m.id = e.message_id LEFT JOIN users mu ON mu.id = m.author_id
 		WHERE ` + where + ` ORDER BY e.id LIMIT ?`
-	rows, err := s.db.QueryContext(ctx, q, append(args, limit)...)
+	rows, err := s.read.QueryContext(ctx, q, append(args, limit)...)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +228,7 @@ func (s *DB) Unread(ctx context.Context, q UnreadQuery) (map[int64]TicketUnread,
 	if len(conds) > 0 {
 		where = " AND " + strings.Join(conds, " AND ")
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT m.ticket_number, t.organization_id, count(*) FROM tickets t
+	rows, err := s.read.QueryContext(ctx, `SELECT m.ticket_number, t.organization_id, count(*) FROM tickets t
 		JOIN messages m ON m.ticket_number = t.number
 		LEFT JOIN reads r ON r.user_id = ? AND r.ticket_number = t.number
 		WHERE m.author_id != ? AND (m.internal = 0 OR ?) AND m.id > coalesce(r.message_id, 0)`+where+`

@@ -69,7 +69,7 @@ func (s *DB) IntegrationByKey(ctx context.Context, keyHash []byte) (Integration,
 	var in Integration
 	var created int64
 	var orgs sql.NullString
-	err := s.db.QueryRowContext(ctx, `SELECT i.id, i.name, i.created_at, group_concat(io.organization_id)
+	err := s.read.QueryRowContext(ctx, `SELECT i.id, i.name, i.created_at, group_concat(io.organization_id)
 		FROM integrations i LEFT JOIN integration_organizations io ON io.integration_id = i.id
 		WHERE i.key_hash = ? AND i.revoked_at IS NULL GROUP BY i.id`, keyHash).Scan(&in.ID, &in.Name, &created, &orgs)
 	if err != nil {
@@ -104,6 +104,6 @@ func (s *DB) RevokeIntegration(ctx context.Context, name string, at time.Time) e
 // OrganizationByAccount returns the organization with account number.
 func (s *DB) OrganizationByAccount(ctx context.Context, number string) (ticket.Organization, error) {
 	var o ticket.Organization
-	err := scanOrg(s.db.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organizations o WHERE o.account_number = ?`, number), &o)
+	err := scanOrg(s.read.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organizations o WHERE o.account_number = ?`, number), &o)
 	return o, notFound(err)
 }

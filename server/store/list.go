@@ -102,7 +102,7 @@ func (s *DB) SearchTruncated(ctx context.Context, q ListQuery) (bool, error) {
 		return false, nil
 	}
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? AND (internal = 0 OR ?) LIMIT `+
+	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? AND (internal = 0 OR ?) LIMIT `+
 		strconv.Itoa(SearchWindow+1)+`)`, match, q.Scope.All).Scan(&n)
 	return n > SearchWindow, err
 }
@@ -335,7 +335,7 @@ func (s *DB) ListTickets(ctx context.Context, q ListQuery) ([]ticket.Ticket, str
 		" FROM (SELECT t.number AS kn, " + strings.Join(keyCols, ", ") + from + where +
 		" ORDER BY " + strings.Join(inner, ", ") + " LIMIT ?) k CROSS JOIN tickets t ON t.number = k.kn" + ticketJoins +
 		" ORDER BY " + strings.Join(outer, ", ")
-	rows, err := s.db.QueryContext(ctx, query, append(args, q.Limit+1)...)
+	rows, err := s.read.QueryContext(ctx, query, append(args, q.Limit+1)...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -375,7 +375,7 @@ func (s *DB) ListTickets(ctx context.Context, q ListQuery) ([]ticket.Ticket, str
 func (s *DB) CountByStatus(ctx context.Context, q ListQuery) (map[ticket.Status]int, error) {
 	from, args := q.from()
 	where, whereArgs := q.where()
-	rows, err := s.db.QueryContext(ctx, `SELECT t.status, count(*)`+from+where+` GROUP BY t.status`, append(args, whereArgs...)...)
+	rows, err := s.read.QueryContext(ctx, `SELECT t.status, count(*)`+from+where+` GROUP BY t.status`, append(args, whereArgs...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -265,7 +265,7 @@ func (s *DB) mailUpdate(ctx context.Context, q string, args ...any) error {
 
 // Mails returns up to limit mails, the newest first.
 func (s *DB) Mails(ctx context.Context, limit int) ([]Mail, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+mailColumns+` FROM mails ORDER BY created_at DESC, id DESC LIMIT ?`, limit)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+mailColumns+` FROM mails ORDER BY created_at DESC, id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -283,6 +283,6 @@ func (s *DB) Mails(ctx context.Context, limit int) ([]Mail, error) {
 
 // Mail returns mail id; ticket.ErrNotFound if there is none.
 func (s *DB) Mail(ctx context.Context, id int64) (Mail, error) {
-	m, err := scanMail(s.db.QueryRowContext(ctx, `SELECT `+mailColumns+` FROM mails WHERE id = ?`, id))
+	m, err := scanMail(s.read.QueryRowContext(ctx, `SELECT `+mailColumns+` FROM mails WHERE id = ?`, id))
 	return m, notFound(err)
 }

@@ -103,7 +103,7 @@ type NotificationGroup struct {
 // is at least window old at now: the replies that came within the window
 // make one mail.
 func (s *DB) DueNotifications(ctx context.Context, now time.Time, window time.Duration, limit int) ([]NotificationGroup, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT n.id, n.user_id, n.ticket_number, n.kind, coalesce(n.message_id, 0), n.created_at
+	rows, err := s.read.QueryContext(ctx, `SELECT n.id, n.user_id, n.ticket_number, n.kind, coalesce(n.message_id, 0), n.created_at
 		FROM notifications n JOIN (
 			SELECT user_id, ticket_number FROM notifications WHERE done_at IS NULL
 			GROUP BY user_id, ticket_number HAVING min(created_at) <= ? ORDER BY min(created_at) LIMIT ?
@@ -175,6 +175,6 @@ var errNotifiedElsewhere = errors.New("store: notification done elsewhere")
 // notifier's wake-up).
 func (s *DB) PendingNotifications(ctx context.Context) (int, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM notifications WHERE done_at IS NULL`).Scan(&n)
+	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM notifications WHERE done_at IS NULL`).Scan(&n)
 	return n, err
 }

@@ -19,7 +19,7 @@ func (s *DB) Profile(ctx context.Context, userID int64, now time.Time) (ticket.P
 	var p ticket.Profile
 	var hash string
 	var pending sql.NullString
-	err := s.db.QueryRowContext(ctx, `SELECT u.first_name, u.last_name, u.email, u.phone, u.locale, u.notifications, u.password_hash, c.email
+	err := s.read.QueryRowContext(ctx, `SELECT u.first_name, u.last_name, u.email, u.phone, u.locale, u.notifications, u.password_hash, c.email
 		FROM users u LEFT JOIN email_changes c ON c.user_id = u.id AND c.expires_at > ? AND c.confirmed_at IS NULL
 		WHERE u.id = ?`, millis(now), userID).
 		Scan(&p.FirstName, &p.LastName, &p.Email, &p.Phone, &p.Locale, &p.Notifications, &hash, &pending)
@@ -67,7 +67,7 @@ func (s *DB) UpdateProfile(ctx context.Context, userID int64, c ticket.ProfileCh
 // PasswordHash returns the stored hash of the user's password.
 func (s *DB) PasswordHash(ctx context.Context, userID int64) (string, error) {
 	var hash string
-	err := s.db.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`, userID).Scan(&hash)
+	err := s.read.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`, userID).Scan(&hash)
 	return hash, notFound(err)
 }
 
@@ -139,7 +139,7 @@ func endSessions(ctx context.Context, tx *Tx, userID int64, reason string, now t
 // the last day), or ErrNotFound.
 func (s *DB) EndedSession(ctx context.Context, tokenHash []byte, now time.Time) (string, error) {
 	var reason string
-	err := s.db.QueryRowContext(ctx, `SELECT reason FROM ended_sessions WHERE token_hash = ? AND ended_at >= ?`, tokenHash, millis(now.Add(-endedKept))).Scan(&reason)
+	err := s.read.QueryRowContext(ctx, `SELECT reason FROM ended_sessions WHERE token_hash = ? AND ended_at >= ?`, tokenHash, millis(now.Add(-endedKept))).Scan(&reason)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", ticket.ErrNotFound
 	}
@@ -230,13 +230,13 @@ func passwordReset(ctx context.Context, q queryRower, tokenHash []byte, now time
 // PasswordResetUser returns the user of the reset link while it holds,
 // else ErrNotFound, ErrLinkUsed or ErrLinkExpired.
 func (s *DB) PasswordResetUser(ctx context.Context, tokenHash []byte, now time.Time) (int64, error) {
-	return passwordReset(ctx, s.db, tokenHash, now)
+	return passwordReset(ctx, s.read, tokenHash, now)
 }
 
 // CheckPasswordReset reports whether the reset link holds (nil), is
 // unknown (ErrNotFound), used (ErrLinkUsed) or expired (ErrLinkExpired).
 func (s *DB) CheckPasswordReset(ctx context.Context, tokenHash []byte, now time.Time) error {
-	_, err := passwordReset(ctx, s.db, tokenHash, now)
+	_, err := passwordReset(ctx, s.read, tokenHash, now)
 	return err
 }
 

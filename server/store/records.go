@@ -122,14 +122,14 @@ func (s *DB) ArchiveRecord(ctx context.Context, orgID int64, kind ticket.RecordK
 
 // Record returns the record with id.
 func (s *DB) Record(ctx context.Context, id int64) (ticket.Record, error) {
-	r, err := scanRecord(s.db.QueryRowContext(ctx, recordSelect+` WHERE r.id = ?`, id))
+	r, err := scanRecord(s.read.QueryRowContext(ctx, recordSelect+` WHERE r.id = ?`, id))
 	return r, notFound(err)
 }
 
 // RecordByKey returns the record of organization orgID with kind and
 // external id.
 func (s *DB) RecordByKey(ctx context.Context, orgID int64, kind ticket.RecordKind, externalID string) (ticket.Record, error) {
-	r, err := scanRecord(s.db.QueryRowContext(ctx, recordSelect+` WHERE r.organization_id = ? AND r.kind = ? AND r.external_id = ?`,
+	r, err := scanRecord(s.read.QueryRowContext(ctx, recordSelect+` WHERE r.organization_id = ? AND r.kind = ? AND r.external_id = ?`,
 		orgID, string(kind), externalID))
 	return r, notFound(err)
 }
@@ -198,7 +198,7 @@ func (s *DB) ListRecords(ctx context.Context, q RecordQuery) ([]ticket.Record, s
 		query += " WHERE " + strings.Join(conds, " AND ")
 	}
 	query += " ORDER BY r.updated_at DESC, r.id DESC LIMIT " + strconv.Itoa(limit+1)
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -249,7 +249,7 @@ func (s *DB) RecordTickets(ctx context.Context, recordIDs []int64, scope ticket.
 			args = append(args, id)
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY t.number DESC`, args...)
+	rows, err := s.read.QueryContext(ctx, q+` ORDER BY t.number DESC`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -281,7 +281,7 @@ func (s *DB) TicketsAbout(ctx context.Context, recordID int64, scope ticket.Scop
 			args = append(args, id)
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY t.number DESC LIMIT ?`, append(args, limit)...)
+	rows, err := s.read.QueryContext(ctx, q+` ORDER BY t.number DESC LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, err
 	}
@@ -402,7 +402,7 @@ func (s *DB) linksOf(ctx context.Context, numbers []int64) (map[int64][]ticket.L
 	for i, n := range numbers {
 		args[i] = n
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT l.ticket_number, r.id, r.organization_id, r.kind, r.external_id, r.title, r.archived,
+	rows, err := s.read.QueryContext(ctx, `SELECT l.ticket_number, r.id, r.organization_id, r.kind, r.external_id, r.title, r.archived,
 		l.linked_by, u.name, l.linked_at
 		FROM ticket_links l JOIN records r ON r.id = l.record_id JOIN users u ON u.id = l.linked_by
 		WHERE l.ticket_number IN (`+placeholders(len(numbers))+`) ORDER BY l.ticket_number, l.linked_at, r.id`, args...)
@@ -438,7 +438,7 @@ func (s *DB) RecordKinds(ctx context.Context, scope ticket.Scope) (map[int64][]t
 			args = append(args, id)
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := s.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -66,7 +66,7 @@ func (s *DB) ReplyTarget(ctx context.Context, token string) (userID, number int6
 	if token == "" || len(token) > 64 {
 		return 0, 0, notFound(sql.ErrNoRows)
 	}
-	err = s.db.QueryRowContext(ctx, `SELECT user_id, ticket_number FROM reply_addresses WHERE token_hash = ?`,
+	err = s.read.QueryRowContext(ctx, `SELECT user_id, ticket_number FROM reply_addresses WHERE token_hash = ?`,
 		replyTokenHash(token)).Scan(&userID, &number)
 	return userID, number, notFound(err)
 }

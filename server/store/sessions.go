@@ -78,7 +78,7 @@ func (s *DB) Session(ctx context.Context, tokenHash []byte, now, idleSince time.
 	var lastSeen int64
 	var host, locale sql.NullString
 	var org, record, expires sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `SELECT user_id, last_seen, host, organization_id, kiosk, locale, record_id, expires_at FROM sessions WHERE token_hash = ?`, tokenHash).
+	err := s.read.QueryRowContext(ctx, `SELECT user_id, last_seen, host, organization_id, kiosk, locale, record_id, expires_at FROM sessions WHERE token_hash = ?`, tokenHash).
 		Scan(&sess.UserID, &lastSeen, &host, &org, &sess.Kiosk, &locale, &record, &expires)
 	if err != nil {
 		return Session{}, notFound(err)

@@ -313,7 +313,7 @@ func (s *DB) AddMessageOnce(ctx context.Context, once Once, m ticket.Message) (t
 func (s *DB) Message(ctx context.Context, id int64) (ticket.Message, error) {
 	var m ticket.Message
 	var created int64
-	err := s.db.QueryRowContext(ctx, `SELECT m.id, m.ticket_number, m.author_id, u.name, m.body, m.internal, m.created_at
+	err := s.read.QueryRowContext(ctx, `SELECT m.id, m.ticket_number, m.author_id, u.name, m.body, m.internal, m.created_at
 		FROM messages m JOIN users u ON u.id = m.author_id WHERE m.id = ?`, id).
 		Scan(&m.ID, &m.TicketNumber, &m.Author.ID, &m.Author.Name, &m.Body, &m.Internal, &created)
 	m.CreatedAt = fromMillis(created)
@@ -362,7 +362,7 @@ func scanTicket(row interface{ Scan(...any) error }, extra ...any) (ticket.Ticke
 
 // Ticket returns the ticket with number.
 func (s *DB) Ticket(ctx context.Context, number int64) (ticket.Ticket, error) {
-	t, err := scanTicket(s.db.QueryRowContext(ctx, ticketSelect+` FROM tickets t`+ticketJoins+` WHERE t.number = ?`, number))
+	t, err := scanTicket(s.read.QueryRowContext(ctx, ticketSelect+` FROM tickets t`+ticketJoins+` WHERE t.number = ?`, number))
 	if err != nil {
 		return t, notFound(err)
 	}
@@ -380,7 +380,7 @@ func (s *DB) Ticket(ctx context.Context, number int64) (ticket.Ticket, error) {
 // Messages returns the conversation of ticket number, oldest first,
 // internal notes included: callers filter through the policy.
 func (s *DB) Messages(ctx context.Context, number int64) ([]ticket.Message, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT m.id, m.ticket_number, m.author_id, u.name, m.body, m.internal, m.created_at
+	rows, err := s.read.QueryContext(ctx, `SELECT m.id, m.ticket_number, m.author_id, u.name, m.body, m.internal, m.created_at
 		FROM messages m JOIN users u ON u.id = m.author_id WHERE m.ticket_number = ? ORDER BY m.id`, number)
 	if err != nil {
 		return nil, err
@@ -449,7 +449,7 @@ func (s *DB) Replayed(ctx context.Context, once Once) (Replay, bool, error) {
 	if once.Key == "" {
 		return Replay{}, false, nil
 	}
-	return once.replay(ctx, s.db)
+	return once.replay(ctx, s.read)
 }
 
 // ErrChanged is returned when a ticket's status changed between reading it

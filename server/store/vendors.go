@@ -68,7 +68,7 @@ func (s *DB) vendorAccountsOf(ctx context.Context, userID int64) ([]ticket.Vendo
 }
 
 func (s *DB) vendorAccounts(ctx context.Context, where string, args ...any) ([]ticket.VendorAccount, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+orgColumns+`, v.id, v.name, v.account_number, va.access, va.vendor_paid
+	rows, err := s.read.QueryContext(ctx, `SELECT `+orgColumns+`, v.id, v.name, v.account_number, va.access, va.vendor_paid
 		FROM vendor_access va JOIN organizations o ON o.id = va.customer_id JOIN organizations v ON v.id = va.vendor_id
 		WHERE `+where+` ORDER BY o.account_number, v.name`, args...)
 	if err != nil {
@@ -96,7 +96,7 @@ type Member struct {
 
 // Members returns the members of organization orgID, by name.
 func (s *DB) Members(ctx context.Context, orgID int64) ([]Member, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT u.id, u.name, u.email, m.role, m.ticket_access FROM memberships m JOIN users u ON u.id = m.user_id
+	rows, err := s.read.QueryContext(ctx, `SELECT u.id, u.name, u.email, m.role, m.ticket_access FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.organization_id = ? ORDER BY u.name, u.id`, orgID)
 	if err != nil {
 		return nil, err

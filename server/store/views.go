@@ -15,7 +15,7 @@ var ErrViewName = ticket.Errorf(ticket.CodeConflict, "ErrViewNameTaken", "name")
 
 // Views returns the saved views of user userID, by name.
 func (s *DB) Views(ctx context.Context, userID int64) ([]ticket.View, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name, query FROM views WHERE user_id = ? ORDER BY name COLLATE NOCASE, id`, userID)
+	rows, err := s.read.QueryContext(ctx, `SELECT id, name, query FROM views WHERE user_id = ? ORDER BY name COLLATE NOCASE, id`, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +42,7 @@ func scanView(row interface{ Scan(...any) error }) (ticket.View, error) {
 
 // View returns view id of user userID; another user's view is not found.
 func (s *DB) View(ctx context.Context, userID, id int64) (ticket.View, error) {
-	v, err := scanView(s.db.QueryRowContext(ctx, `SELECT id, name, query FROM views WHERE id = ? AND user_id = ?`, id, userID))
+	v, err := scanView(s.read.QueryRowContext(ctx, `SELECT id, name, query FROM views WHERE id = ? AND user_id = ?`, id, userID))
 	return v, notFound(err)
 }
 

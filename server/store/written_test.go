@@ -77,7 +77,10 @@ func TestWrittenEqualsReadBack(t *testing.T) {
 				}
 				var answered store.Written
 				once := store.Once{UserID: f.user.ID, Key: "k" + strconv.Itoa(i), RequestHash: []byte{byte(i)},
-					Answer: func(w store.Written) (int, []byte) { answered = w; return 201, []byte("ticket " + strconv.FormatInt(w.Ticket.Number, 10)) }}
+					Answer: func(w store.Written) (int, []byte) {
+						answered = w
+						return 201, []byte("ticket " + strconv.FormatInt(w.Ticket.Number, 10))
+					}}
 				got, replayed, err := db.CreateTicketOnce(ctx, once, in)
 				if err != nil || replayed {
 					t.Fatalf("create %d: replayed %v, %v", i, replayed, err)

@@ -39,6 +39,66 @@ func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *s
 	return tx.Tx.QueryRowContext(ctx, query, args...)
 }
 
+// reads runs the store's reads (outside write transactions) with
+// statements prepared on first use and kept: DB-level statements, which
+// database/sql prepares once on each connection of the pool.
+type reads struct {
+	db    *sql.DB
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+}
+
+func (r *reads) stmt(query string) *sql.Stmt {
+	r.mu.Lock()
+	st, ok := r.stmts[query]
+	full := len(r.stmts) >= maxStatements
+	r.mu.Unlock()
+	if ok || full {
+		return st // nil for a query that could not be prepared
+	}
+	// Prepared outside the caller's context: a cancelled request must not
+	// leave the query unprepared for good.
+	st, err := r.db.PrepareContext(context.Background(), query)
+	if err != nil {
+		st = nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if prev, ok := r.stmts[query]; ok { // prepared meanwhile by another caller
+		if st != nil {
+			st.Close()
+		}
+		return prev
+	}
+	r.stmts[query] = st
+	return st
+}
+
+func (r *reads) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := r.stmt(query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return r.db.QueryRowContext(ctx, query, args...)
+}
+
+func (r *reads) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := r.stmt(query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return r.db.QueryContext(ctx, query, args...)
+}
+
+func (r *reads) close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for q, st := range r.stmts {
+		if st != nil {
+			st.Close()
+		}
+		delete(r.stmts, q)
+	}
+}
+
 // maxStatements bounds the statements kept prepared: the store's SQL is
 // a fixed set, except lists of placeholders (IN (?, ?, …)) that vary with
 // their length.
