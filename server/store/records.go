@@ -349,7 +349,7 @@ func (s *DB) link(ctx context.Context, tx *Tx, number, recordID int64, by ticket
 	if links >= ticket.MaxLinks {
 		return ticket.Link{}, ErrTooManyLinks
 	}
-	if err := index(ctx, tx, number, linkText(r), false); err != nil {
+	if err := indexNow(ctx, tx, text{number, linkText(r), false}); err != nil {
 		return ticket.Link{}, err
 	}
 	var rowid int64

@@ -31,15 +31,43 @@ func indexTicket(ctx context.Context, tx *Tx, number int64, t ticket.Ticket) err
 }
 
 // index adds text to the search index of ticket number, with its scope:
-// the ticket's organization and whether the text is public.
-func index(ctx context.Context, tx *Tx, number int64, text string, internal bool) error {
+// the ticket's organization and whether the text is public — at the end of
+// the transaction, just before its commit (flushIndex): the search table
+// (FTS5) writes what it was given to disk at every savepoint, and a batch
+// of writes has one per write. A text indexed is found by search as soon
+// as its write is committed.
+func index(ctx context.Context, tx *Tx, number int64, s string, internal bool) error {
+	tx.texts = append(tx.texts, text{number, s, internal})
+	return nil
+}
+
+// text is one text to index: see index.
+type text struct {
+	number   int64
+	text     string
+	internal bool
+}
+
+// indexNow indexes at once (a link, whose row id is kept with it).
+func indexNow(ctx context.Context, tx *Tx, t text) error {
 	kind := "p"
-	if internal {
+	if t.internal {
 		kind = "i"
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO search (text, scope, ticket_number, internal)
-		SELECT ?, 'o' || organization_id || ?, number, ? FROM tickets WHERE number = ?`, text, kind, internal, number)
+		SELECT ?, 'o' || organization_id || ?, number, ? FROM tickets WHERE number = ?`, t.text, kind, t.internal, t.number)
 	return err
+}
+
+// flushIndex indexes the texts of tx's writes (see index).
+func (tx *Tx) flushIndex(ctx context.Context) error {
+	for _, t := range tx.texts {
+		if err := indexNow(ctx, tx, t); err != nil {
+			return err
+		}
+	}
+	tx.texts = tx.texts[:0]
+	return nil
 }
 
 // searchTerms turns what a user typed into an FTS5 query of prefix terms

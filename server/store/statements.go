@@ -21,6 +21,7 @@ import (
 type Tx struct {
 	*sql.Tx
 	stmts *stmtCache
+	texts []text // to index for search before the commit (see index)
 }
 
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {

@@ -303,15 +303,23 @@ func (s *DB) commit(batch []write) {
 			results[i] = err
 			continue
 		}
+		texts := len(tx.texts)
 		if err := w.fn(tx); err != nil {
 			results[i] = err
 			tx.ExecContext(ctx, `ROLLBACK TO w`)
+			tx.texts = tx.texts[:texts] // nor is its text indexed
 		}
 		if _, err := tx.ExecContext(ctx, `RELEASE w`); err != nil && results[i] == nil {
 			results[i] = err
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	err = tx.flushIndex(ctx)
+	if err != nil {
+		tx.Rollback()
+	} else {
+		err = tx.Commit()
+	}
+	if err != nil {
 		for i := range results {
 			results[i] = err
 		}
@@ -341,6 +349,10 @@ func (s *DB) direct(ctx context.Context, fn func(*Tx) error) error {
 	}
 	tx := &Tx{Tx: raw, stmts: s.stmts}
 	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.flushIndex(ctx); err != nil {
 		tx.Rollback()
 		return err
 	}

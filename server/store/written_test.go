@@ -147,3 +147,61 @@ func TestWrittenEqualsReadBack(t *testing.T) {
 		})
 	}
 }
+
+// Texts are indexed at the end of a batch of writes (see index): a write
+// that fails in a batch leaves nothing to find, the others are found as
+// soon as they are acknowledged.
+func TestSearchFindsWhatBatchesCommitted(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			ctx := context.Background()
+			db := mode.open(t)
+			f := mustFixture(t, db)
+			scope := ticket.Scope{All: true}
+			for round := range 5 {
+				const writers = 24
+				errs := make([]error, writers)
+				numbers := make([]int64, writers)
+				done := make(chan int)
+				for i := range writers {
+					go func() {
+						defer func() { done <- i }()
+						tk := ticket.Ticket{Organization: f.orgA.Ref(), Requester: f.user.Ref(), Type: "login_problem", Category: "password",
+							Subject: fmt.Sprintf("Wort%dx%dq", round, i), Description: "Beschreibung", Status: ticket.StatusNew, CreatedAt: time.Now()}
+						if i%5 == 3 {
+							// Fails after its texts were given to the index.
+							tk.Attachments = []ticket.Attachment{{ID: "no-such-upload"}}
+						}
+						got, err := db.CreateTicket(ctx, tk)
+						numbers[i], errs[i] = got.Number, err
+						if err != nil {
+							return
+						}
+						found, _, err := db.ListTickets(ctx, store.ListQuery{Scope: scope, Search: tk.Subject})
+						if err != nil || len(found) != 1 || found[0].Number != got.Number {
+							errs[i] = fmt.Errorf("search right after the create: %d tickets, %v", len(found), err)
+						}
+					}()
+				}
+				for range writers {
+					<-done
+				}
+				for i, err := range errs {
+					if i%5 == 3 {
+						if err != store.ErrAttachment {
+							t.Fatalf("round %d writer %d: %v, want ErrAttachment", round, i, err)
+						}
+						found, _, _ := db.ListTickets(ctx, store.ListQuery{Scope: scope, Search: fmt.Sprintf("Wort%dx%dq", round, i)})
+						if len(found) != 0 {
+							t.Fatalf("round %d: the failed create is found: %+v", round, found)
+						}
+						continue
+					}
+					if err != nil {
+						t.Fatalf("round %d writer %d: %v", round, i, err)
+					}
+				}
+			}
+		})
+	}
+}
