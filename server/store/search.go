@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"maps"
 	"slices"
 	"strconv"
@@ -59,15 +60,30 @@ func indexNow(ctx context.Context, tx *Tx, t text) error {
 	return err
 }
 
-// flushIndex indexes the texts of tx's writes (see index).
+// flushIndex indexes the texts of tx's writes (see index) in one
+// statement: FTS5 keeps what one statement gives it in memory and writes it
+// out once, where a statement per text would each write a segment.
 func (tx *Tx) flushIndex(ctx context.Context) error {
-	for _, t := range tx.texts {
-		if err := indexNow(ctx, tx, t); err != nil {
-			return err
-		}
+	if len(tx.texts) == 0 {
+		return nil
 	}
+	rows := make([][3]any, len(tx.texts))
+	for i, t := range tx.texts {
+		internal := 0
+		if t.internal {
+			internal = 1
+		}
+		rows[i] = [3]any{t.text, t.number, internal}
+	}
+	js, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO search (text, scope, ticket_number, internal)
+		SELECT j.value ->> 0, 'o' || t.organization_id || iif(j.value ->> 2, 'i', 'p'), t.number, j.value ->> 2
+		FROM json_each(?) j JOIN tickets t ON t.number = j.value ->> 1 ORDER BY j.key`, string(js))
 	tx.texts = tx.texts[:0]
-	return nil
+	return err
 }
 
 // searchTerms turns what a user typed into an FTS5 query of prefix terms
