@@ -68,6 +68,9 @@ func BenchmarkListVisible(b *testing.B) {
 		{"customer/status", store.ListQuery{Scope: w.Customer, Sort: ticket.SortStatus}, 0},
 		{"customer/open", store.ListQuery{Scope: w.Customer, Sort: ticket.SortUpdated, Statuses: open}, 0},
 		{"customer/updated-page20", store.ListQuery{Scope: w.Customer, Sort: ticket.SortUpdated}, 19 * 50},
+		// The same, read and sorted whole (before one walk per account).
+		{"customer/updated-sortall", store.ListQuery{Scope: w.Customer, Sort: ticket.SortUpdated}.SortingAll(), 0},
+		{"customer/open-sortall", store.ListQuery{Scope: w.Customer, Sort: ticket.SortUpdated, Statuses: open}.SortingAll(), 0},
 		{"agent/updated", store.ListQuery{Scope: all, Sort: ticket.SortUpdated}, 0},
 		{"agent/status", store.ListQuery{Scope: all, Sort: ticket.SortStatus}, 0},
 		{"agent/open", store.ListQuery{Scope: all, Sort: ticket.SortUpdated, Statuses: open}, 0},

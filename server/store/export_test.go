@@ -21,3 +21,10 @@ func (s *DB) QueueMailIn(ctx context.Context, m Mail, now time.Time, fail error)
 	})
 	return id, err
 }
+
+// SortingAll returns q listed by the one query that reads and sorts every
+// ticket it selects, never walking the organizations one by one.
+func (q ListQuery) SortingAll() ListQuery {
+	q.sortAll = true
+	return q
+}
