@@ -5,6 +5,7 @@
 GO          ?= go
 ADDR        ?= 127.0.0.1:8080
 DEMO_HOST   ?= 127.0.0.1:8081
+LOAD_ADDR   ?= 127.0.0.1:18089
 WASM_BUDGET ?= 2200000
 
 APP_SOURCES := $(shell find app locales -name '*.go' -o -name '*.json') go.mod go.sum
@@ -59,9 +60,16 @@ $(AXE): .ci/axe/package.json .ci/axe/package-lock.json
 test: vet check-deps check-wasm-size axe
 	SUPPORTAL_E2E=1 $(GO) test -race -count=1 -timeout 30m ./...
 
-bench: wasm
+# The store's and the API's benchmarks, app.wasm's sizes, then the load
+# command against bin/supportal on a fresh database file (durable: every
+# acknowledged write fsynced): creates, replies and the ticket list at 1,
+# 16 and 64 clients.
+bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./server/store/ ./server/api/
 	@echo "app.wasm raw $$(wc -c < web/app.wasm) gzip $$(wc -c < web/app.wasm.gz) brotli $$(wc -c < web/app.wasm.br) bytes"
+	@dir=$$(mktemp -d); ./bin/supportal -data $$dir -demo -addr $(LOAD_ADDR) >$$dir/log 2>&1 & pid=$$!; \
+	$(GO) run ./server/tools/loadtest api -url http://$(LOAD_ADDR); status=$$?; \
+	kill $$pid; wait $$pid; rm -rf $$dir; exit $$status
 
 clean:
 	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz .ci/axe/node_modules

@@ -61,11 +61,19 @@ func main() {
 	}
 }
 
+// login logs email in, waiting up to 30 s for a server that is starting.
 func login(base, email string) (*http.Client, error) {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 30 * time.Second}
 	b, _ := json.Marshal(map[string]string{"email": email, "password": seed.Password})
-	res, err := c.Post(base+"/api/v1/login", "application/json", bytes.NewReader(b))
+	var res *http.Response
+	var err error
+	for start := time.Now(); ; time.Sleep(100 * time.Millisecond) {
+		res, err = c.Post(base+"/api/v1/login", "application/json", bytes.NewReader(b))
+		if err == nil || time.Since(start) > 30*time.Second {
+			break
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
