@@ -72,8 +72,11 @@ func (s *Server) sessionViewer(r *http.Request) (ticket.Viewer, int64, store.Ses
 	}
 	now := s.cfg.Now()
 	hash := tokenHash(token)
-	version := s.store.Version() // before reading: what is read is at least this new
-	if c, ok := s.sessions.get(version, string(hash), now); ok {
+	// Before reading: what is read is at least this new. The viewer is
+	// kept while nothing of who is who was written (IdentityVersion); the
+	// answers read for it, while nothing at all was (Version).
+	version, identity := s.store.Version(), s.store.IdentityVersion()
+	if c, ok := s.sessions.get(identity, string(hash), now); ok {
 		return c.v, version, c.session, nil
 	}
 	sess, err := s.liveSession(r.Context(), hash, now, sessionTouch)
@@ -95,7 +98,7 @@ func (s *Server) sessionViewer(r *http.Request) (ticket.Viewer, int64, store.Ses
 		return ticket.Viewer{}, 0, store.Session{}, ticket.ErrUnauthorized
 	}
 	if err == nil {
-		s.sessions.put(version, string(hash), cachedViewer{v: v, session: sess, at: now})
+		s.sessions.put(identity, string(hash), cachedViewer{v: v, session: sess, at: now})
 	}
 	return v, version, sess, err
 }
@@ -181,9 +184,10 @@ func (s *Server) viewerIn(ctx context.Context, sess store.Session) (ticket.Viewe
 }
 
 // sessions remembers for a second who a session belongs to, while nothing
-// is written (a logout, a membership change and a session's own "last
-// used" are writes): a burst of requests reads the session, the user and
-// the memberships once.
+// of who is who is written (store.IdentityVersion: a logout, a membership
+// change and a session's own "last used" are such writes; a new ticket is
+// not): a burst of requests reads the session, the user and the
+// memberships once.
 type sessions struct {
 	mu      sync.Mutex
 	version int64

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"regexp"
+	"strings"
 	"sync"
 )
 
@@ -22,9 +24,13 @@ type Tx struct {
 	*sql.Tx
 	stmts *stmtCache
 	texts []text // to index for search before the commit (see index)
+	// identity: a statement wrote to a table of who is who (see
+	// IdentityVersion).
+	identity bool
 }
 
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	tx.identity = tx.identity || writesIdentity(query)
 	ctx = context.WithoutCancel(ctx)
 	if st := tx.stmts.get(query); st != nil {
 		return tx.Tx.StmtContext(ctx, st).ExecContext(ctx, args...)
@@ -33,6 +39,7 @@ func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 }
 
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	tx.identity = tx.identity || writesIdentity(query)
 	ctx = context.WithoutCancel(ctx)
 	if st := tx.stmts.get(query); st != nil {
 		return tx.Tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
@@ -98,6 +105,37 @@ func (r *reads) close() {
 		}
 		delete(r.stmts, q)
 	}
+}
+
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	tx.identity = tx.identity || writesIdentity(query)
+	return tx.Tx.QueryContext(context.WithoutCancel(ctx), query, args...)
+}
+
+func (tx *Tx) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	tx.identity = tx.identity || writesIdentity(query)
+	return tx.Tx.PrepareContext(ctx, query)
+}
+
+// identityTables are the tables a session's viewer is read from: the
+// session, the user, their memberships, organizations and vendor access.
+var identityTables = map[string]bool{"sessions": true, "users": true, "memberships": true, "organizations": true, "vendor_access": true}
+
+// writeTarget finds the table an INSERT, REPLACE, UPDATE or DELETE writes.
+var writeTarget = regexp.MustCompile(`(?is)^\s*(?:WITH\b.*?\)\s*)?(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+["'\x60\[]?(\w+)`)
+
+var identityWrites sync.Map // query → bool
+
+// writesIdentity reports whether query writes one of identityTables (a
+// query that reads only does not).
+func writesIdentity(query string) bool {
+	if v, ok := identityWrites.Load(query); ok {
+		return v.(bool)
+	}
+	m := writeTarget.FindStringSubmatch(query)
+	w := m != nil && identityTables[strings.ToLower(m[1])]
+	identityWrites.Store(query, w)
+	return w
 }
 
 // maxStatements bounds the statements kept prepared: the store's SQL is

@@ -59,6 +59,9 @@ type DB struct {
 	// version moves after every commit, before its writers hear of it:
 	// an answer computed at one version is current while it stays.
 	version atomic.Int64
+	// identityVersion moves likewise after a commit that wrote to the
+	// tables of who is who (see IdentityVersion).
+	identityVersion atomic.Int64
 
 	// id tells this database from any other (see ID).
 	id string
@@ -281,9 +284,12 @@ func (s *DB) commit(batch []write) {
 	defer s.notifyMail()
 	defer s.notifyEvents()
 	if len(batch) == 1 {
-		err := s.direct(ctx, batch[0].fn)
+		identity, err := s.directTx(ctx, batch[0].fn)
 		if err == nil && batch[0].access {
 			s.accessVersion.Add(1)
+		}
+		if identity {
+			s.identityVersion.Add(1)
 		}
 		s.version.Add(1)
 		batch[0].done <- err
@@ -330,6 +336,9 @@ func (s *DB) commit(batch []write) {
 			break
 		}
 	}
+	if tx.identity {
+		s.identityVersion.Add(1)
+	}
 	s.version.Add(1)
 	for i, w := range batch {
 		w.done <- results[i]
@@ -341,22 +350,37 @@ func (s *DB) commit(batch []write) {
 // long as Version still returns it.
 func (s *DB) Version() int64 { return s.version.Load() }
 
+// IdentityVersion is Version for what a session's viewer is read from:
+// it changes after every commit that wrote to sessions, users,
+// memberships, organizations or vendor access (a logout, a password
+// change, a new membership, a session's "last used"), found from the
+// statements themselves, before the writer returns. A viewer read at one
+// identity version holds while it stays, whatever else is written.
+func (s *DB) IdentityVersion() int64 { return s.identityVersion.Load() }
+
 // direct runs fn in its own transaction on the calling goroutine.
 func (s *DB) direct(ctx context.Context, fn func(*Tx) error) error {
+	_, err := s.directTx(ctx, fn)
+	return err
+}
+
+// directTx is direct that also reports whether fn wrote to the tables of
+// who is who.
+func (s *DB) directTx(ctx context.Context, fn func(*Tx) error) (identity bool, err error) {
 	raw, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	tx := &Tx{Tx: raw, stmts: s.stmts}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return tx.identity, err
 	}
 	if err := tx.flushIndex(ctx); err != nil {
 		tx.Rollback()
-		return err
+		return tx.identity, err
 	}
-	return tx.Commit()
+	return tx.identity, tx.Commit()
 }
 
 func millis(t time.Time) int64 { return t.UTC().UnixMilli() }
