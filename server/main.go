@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/server/addrs"
 	"github.com/supportal/supportal/server/api"
 	"github.com/supportal/supportal/server/demohost"
 	"github.com/supportal/supportal/server/embed"
@@ -97,7 +98,9 @@ func run(ctx context.Context, args []string) error {
 		}
 		public = u
 	}
-	proxies, err := api.ParseTrustedProxies(*trustedProxies)
+	// 0.0.0.0/0 would believe every client's X-Forwarded-For: anyone could
+	// choose the address their logins are counted by.
+	proxies, err := addrs.Parse(*trustedProxies, 8)
 	if err != nil {
 		return fmt.Errorf("-trusted-proxies: %w", err)
 	}
@@ -117,7 +120,7 @@ func run(ctx context.Context, args []string) error {
 	if *smtpInMaxMB < 1 {
 		return errors.New("-smtp-in-max-mb must be at least 1")
 	}
-	smtpInAllow, err := mailin.ParseAllowFrom(*smtpInFrom)
+	smtpInAllow, err := addrs.Parse(*smtpInFrom, 0)
 	if err != nil {
 		return fmt.Errorf("-smtp-in-from: %w", err)
 	}

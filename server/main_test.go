@@ -179,7 +179,7 @@ func TestBadEdgeFlagsStopTheServer(t *testing.T) {
 	}{
 		{[]string{"-public-url", "support.example.com"}, `-public-url: public URL "support.example.com" must start with https:// or http://`},
 		{[]string{"-public-url", "https://support.example.com/portal"}, `-public-url: public URL "https://support.example.com/portal" has a path`},
-		{[]string{"-trusted-proxies", "10.0.0.0/8,proxy"}, `-trusted-proxies: trusted proxy "proxy" is neither an address nor a CIDR prefix`},
+		{[]string{"-trusted-proxies", "10.0.0.0/8,proxy"}, `-trusted-proxies: "proxy" is neither an address nor a CIDR prefix`},
 	}
 	for _, tt := range tests {
 		err := run(context.Background(), append([]string{"-memory", "-addr", freeAddr(t)}, tt.args...))

@@ -7,7 +7,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"runtime"
 	"strconv"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/locales"
+	"github.com/supportal/supportal/server/addrs"
 	"github.com/supportal/supportal/server/embed"
 	"github.com/supportal/supportal/server/files"
 	"github.com/supportal/supportal/server/live"
@@ -68,7 +68,7 @@ type Config struct {
 	ReplyDomain string
 	// TrustedProxies may tell the client's address and scheme in
 	// X-Forwarded-For and X-Forwarded-Proto; nobody else may.
-	TrustedProxies []netip.Prefix
+	TrustedProxies addrs.List
 	// Hosts are the portals that may show this one in a frame and sign
 	// their users in (-hosts; nil: none).
 	Hosts *embed.Hosts

@@ -25,18 +25,17 @@ package mailin
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/netip"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/emersion/go-smtp"
 
 	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/server/addrs"
 	"github.com/supportal/supportal/server/files"
 	"github.com/supportal/supportal/server/mail"
 	"github.com/supportal/supportal/server/store"
@@ -63,7 +62,7 @@ type Config struct {
 	ReadTimeout, WriteTimeout time.Duration
 	// AllowFrom: only clients with these addresses may connect (nil:
 	// any). Others are answered 554 and closed.
-	AllowFrom []netip.Prefix
+	AllowFrom addrs.List
 	// MaxFileBytes and MaxFiles are the upload limits that apply to
 	// mailed files too (defaults ticket.DefaultMaxFileBytes and
 	// DefaultMaxFiles).
@@ -204,44 +203,12 @@ func refuse(c net.Conn, line string, timeout time.Duration) {
 	}()
 }
 
-// ParseAllowFrom reads a comma-separated list of addresses and CIDR
-// prefixes (-smtp-in-from "127.0.0.1,10.0.0.0/24") for Config.AllowFrom.
-func ParseAllowFrom(s string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for _, part := range strings.Split(s, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		if p, err := netip.ParsePrefix(part); err == nil {
-			out = append(out, p.Masked())
-			continue
-		}
-		a, err := netip.ParseAddr(part)
-		if err != nil {
-			return nil, fmt.Errorf("%q is neither an address nor a CIDR prefix (like 10.0.0.0/24)", part)
-		}
-		a = a.Unmap()
-		out = append(out, netip.PrefixFrom(a, a.BitLen()))
-	}
-	return out, nil
-}
-
 func (s *Server) allowed(a net.Addr) bool {
 	if len(s.cfg.AllowFrom) == 0 {
 		return true
 	}
 	ap, err := netip.ParseAddrPort(a.String())
-	if err != nil {
-		return false
-	}
-	ip := ap.Addr().Unmap()
-	for _, p := range s.cfg.AllowFrom {
-		if p.Contains(ip) {
-			return true
-		}
-	}
-	return false
+	return err == nil && s.cfg.AllowFrom.Contains(ap.Addr())
 }
 
 // slotConn frees its slot once closed.
