@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-
-	"golang.org/x/text/feature/plural"
-	"golang.org/x/text/language"
 )
 
 // The lite renderer reads the go-i18n message files itself: a message is a
@@ -31,9 +28,18 @@ func loadLite() {
 	}
 }
 
-var pluralForms = map[plural.Form]string{
-	plural.Zero: "zero", plural.One: "one", plural.Two: "two",
-	plural.Few: "few", plural.Many: "many", plural.Other: "other",
+// pluralForm is the CLDR cardinal plural form of a whole count n ≥ 0 in
+// lang, as golang.org/x/text/feature/plural has it for the supported
+// languages (TestPluralFormMatchesXText): French says "one" for 0 and 1,
+// English, German and Spanish for 1 only. x/text's plural tables and
+// language parser cost app.wasm 33 KB brotli for these two rules. A language
+// supportal does not speak renders with the Default's messages, so with
+// the Default's rule.
+func pluralForm(lang string, n int) string {
+	if n == 1 || (n == 0 && lang == "fr") {
+		return "one"
+	}
+	return "other"
 }
 
 func localizeLite(lang, id string, count int, data map[string]any) string {
@@ -49,7 +55,7 @@ func localizeLite(lang, id string, count int, data map[string]any) string {
 	case map[string]any:
 		form := "other"
 		if count >= 0 {
-			form = pluralForms[plural.Cardinal.MatchPlural(language.Make(lang), count, 0, 0, 0, 0)]
+			form = pluralForm(lang, count)
 		}
 		s, ok := m[form].(string)
 		if !ok {

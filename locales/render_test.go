@@ -2,7 +2,12 @@
 
 package locales
 
-import "testing"
+import (
+	"testing"
+
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+)
 
 // TestBrowserRendererMatchesGoI18n renders every message of every language
 // with go-i18n (the server's) and with the lite renderer (the browser's):
@@ -44,5 +49,30 @@ func TestServerBundleLoads(t *testing.T) {
 	bundleOnce.Do(loadBundle)
 	if bundleErr != nil {
 		t.Fatal(bundleErr)
+	}
+}
+
+// TestPluralFormMatchesXText: the browser's plural rules are x/text's
+// (CLDR) for every supported language.
+func TestPluralFormMatchesXText(t *testing.T) {
+	forms := map[plural.Form]string{
+		plural.Zero: "zero", plural.One: "one", plural.Two: "two",
+		plural.Few: "few", plural.Many: "many", plural.Other: "other",
+	}
+	counts := []int{1 << 31, 1<<31 - 1, 1 << 40}
+	for n := 0; n <= 100000; n++ {
+		counts = append(counts, n)
+	}
+	for _, m := range []int{1000000, 2000000, 10000000, 1000000000, 1000000000000} {
+		counts = append(counts, m-1, m, m+1)
+	}
+	for _, lang := range Supported {
+		tag := language.Make(lang)
+		for _, n := range counts {
+			want := forms[plural.Cardinal.MatchPlural(tag, n, 0, 0, 0, 0)]
+			if got := pluralForm(lang, n); got != want {
+				t.Fatalf("pluralForm(%q, %d) = %q, want %q (x/text)", lang, n, got, want)
+			}
+		}
 	}
 }
