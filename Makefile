@@ -26,8 +26,29 @@ wasm: web/app.wasm.br
 # standard library keep their inlining.
 WASM_GCFLAGS := -gcflags=all=-l -gcflags=std=
 
-web/app.wasm: $(APP_SOURCES)
-	GOOS=js GOARCH=wasm $(GO) build -trimpath $(WASM_GCFLAGS) -ldflags='-s -w' -o web/app.wasm ./app
+# go-app's pkg/app imports net/http for its server Handler (http.go,
+# resource.go), and net/http brings crypto/tls, x509 and the FIPS module
+# into app.wasm: 1.7 MB raw, 0.3 MB brotli that the browser never runs.
+# The browser build uses a copy of go-app's pkg/app without http.go and
+# with resource.go and wasm.go from _wasm/goapp/ (the same files without
+# net/http), through its own go.mod (-modfile .wasm/go.mod, a replace of
+# go-app by .wasm/go-app); the server builds the unmodified module. The
+# files are written for one go-app version: after an upgrade, redo
+# _wasm/goapp/ (docs/wasm-size.md).
+GOAPP_MODULE  := github.com/maxence-charriere/go-app/v10
+GOAPP_VERSION := v10.1.11
+
+.wasm/go.mod: go.mod go.sum _wasm/goapp/resource.go _wasm/goapp/wasm.go
+	@v=$$($(GO) list -m -f '{{.Version}}' $(GOAPP_MODULE)); if [ "$$v" != "$(GOAPP_VERSION)" ]; then \
+		echo "go-app is $$v, _wasm/goapp/ is written for $(GOAPP_VERSION): redo it (docs/wasm-size.md)"; exit 1; fi
+	@$(GO) mod download $(GOAPP_MODULE) && d=$$($(GO) list -m -f '{{.Dir}}' $(GOAPP_MODULE)); rm -rf .wasm && mkdir -p .wasm/go-app/pkg && \
+	cp $$d/go.mod $$d/LICENSE .wasm/go-app/ && cp -r $$d/pkg/app $$d/pkg/errors .wasm/go-app/pkg/ && chmod -R u+w .wasm && \
+	rm .wasm/go-app/pkg/app/http.go && cp _wasm/goapp/resource.go _wasm/goapp/wasm.go .wasm/go-app/pkg/app/ && \
+	cp go.sum .wasm/go.sum && cp go.mod .wasm/go.mod.tmp && \
+	$(GO) mod edit -replace=$(GOAPP_MODULE)=./.wasm/go-app .wasm/go.mod.tmp && mv .wasm/go.mod.tmp $@
+
+web/app.wasm: $(APP_SOURCES) .wasm/go.mod
+	GOOS=js GOARCH=wasm $(GO) build -modfile=.wasm/go.mod -trimpath $(WASM_GCFLAGS) -ldflags='-s -w' -o web/app.wasm ./app
 
 web/app.wasm.br: web/app.wasm server/tools/precompress/main.go
 	$(GO) run ./server/tools/precompress web/app.wasm
@@ -47,8 +68,10 @@ vet:
 
 # The browser app must link no server code (go-app itself brings
 # database/sql/driver through google/uuid; database/sql proper must not come).
-check-deps:
-	@bad=$$(GOOS=js GOARCH=wasm $(GO) list -deps ./app | grep -E 'gorilla/websocket|^database/sql$$|/server(/|$$)|modernc.org' || true); \
+# It lists what the browser build links (.wasm/go.mod, see above), which
+# must not be net/http either.
+check-deps: .wasm/go.mod
+	@bad=$$(GOOS=js GOARCH=wasm $(GO) list -modfile=.wasm/go.mod -deps ./app | grep -E 'gorilla/websocket|^database/sql$$|/server(/|$$)|modernc.org|^net/http$$' || true); \
 	if [ -n "$$bad" ]; then echo "app.wasm links server code:"; echo "$$bad"; exit 1; fi; echo "check-deps: app.wasm links no server code"
 
 check-wasm-size: wasm
@@ -86,4 +109,4 @@ bench: build
 	kill $$pid; wait $$pid; rm -rf $$dir; exit $$status
 
 clean:
-	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz .ci/axe/node_modules
+	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz .wasm .ci/axe/node_modules
