@@ -87,7 +87,17 @@ func Open(path string) (*DB, error) {
 		return nil, err
 	}
 	u := url.URL{Scheme: "file", Path: abs}
-	return open(u.String()+"?"+pragmas(), 4)
+	// No checkpoint inside a commit (SQLite's default every 1,000 pages):
+	// the checkpointer copies the log into the database beside the writer.
+	// A log started over is cut back to 64 MB (it keeps its largest size
+	// otherwise).
+	s, err := open(u.String()+"?"+pragmas()+"&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(67108864)", 4)
+	if err != nil {
+		return nil, err
+	}
+	s.writerWG.Add(1)
+	go s.checkpointer()
+	return s, nil
 }
 
 // OpenMemory opens a fresh in-memory database. Nothing touches the disk.
