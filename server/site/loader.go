@@ -11,10 +11,10 @@ import (
 
 // go-app's page script (/app.js) fetches app.wasm through a stream of its
 // own to show the progress, and hands WebAssembly.instantiateStreaming a
-// Response made from that stream: one without the address it came from,
-// which the browser can neither take from its code cache (the machine code
-// it keeps of a module compiled before) nor keep in it, so every visit
-// compiles app.wasm anew. supportal's version hands over the browser's own
+// Response made from that stream: every chunk passes through JavaScript on
+// the main thread, and the Response has no address, which the browser's
+// wasm code cache needs (to look up machine code kept from an earlier
+// visit, and to keep it). supportal's version hands over the browser's own
 // Response and reads the progress from a copy (Response.clone).
 //
 // It also registers the service worker once the app has started, not
@@ -33,7 +33,10 @@ const appJSExtra = `
 // the browser fetched it (its code cache works with it), the progress read
 // from a copy, shown once per percent.
 async function supportalFetchWasm(url, progress) {
-  const response = await fetch(url);
+  // The page's head asked for it already (server/site/preload.go).
+  const early = window.supportalWasm;
+  delete window.supportalWasm;
+  const response = await (early ? early.catch(() => fetch(url)) : fetch(url));
   const total = parseInt(goappWasmContentLength, 10);
   if (!response.ok || !response.body || !(total > 0)) {
     return response;

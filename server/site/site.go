@@ -171,6 +171,7 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		body := falseAttr.ReplaceAll(rec.body.Bytes(), nil)
+		body = withPreload(body)
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
@@ -304,8 +305,9 @@ func acceptsEncoding(header, enc string) bool {
 }
 
 // csp is the Content-Security-Policy of every answer but its
-// frame-ancestors.
-const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
+// frame-ancestors. The one inline script allowed is the pages' preload
+// (preload.go), by its hash.
+var csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' " + preloadHash + "; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
 
 // IsEmbed reports whether path is one of the embed pages: the only pages
 // a host portal's origins may show in a frame.
