@@ -399,8 +399,8 @@ func handleLoadSession(ctx app.Context, a app.Action) {
 		if cur.LoggedIn && cur.Offline && cur.Account != 0 && cur.User.ID == me.User.ID {
 			s.Account = cur.Account // checked after an offline start: the user may have switched
 		}
-		keepSession(me)
 		ctx.SetState(SessionState, s)
+		keepSession(me) // for an offline start; after the state, which starts the pages' loads
 		startOutbox(ctx)
 	case err.Code == ticket.CodeUnauthorized:
 		forgetBrowserData(ctx) // a session that ended while the app was closed
@@ -453,9 +453,9 @@ func handleLogin(ctx app.Context, a app.Action) {
 	s := loggedIn(ctx, me)
 	tellTabs(tabLogin + strconv.FormatInt(me.User.ID, 10))
 	setLangCookie(s.Lang)
-	keepSession(me)
 	ctx.SetState(LoginState, LoginForm{})
 	ctx.SetState(SessionState, s)
+	keepSession(me) // for an offline start; after the state, which starts the pages' loads
 	startOutbox(ctx)
 }
 
