@@ -17,10 +17,10 @@ import (
 // visit, and to keep it). supportal's version hands over the browser's own
 // Response and reads the progress from a copy (Response.clone).
 //
-// It also registers the service worker once the app has started, not
-// before: on a first visit the worker's install downloads app.wasm a second
-// time and stores it, which competed for the processor with the page's own
-// compiling and start.
+// It also registers the service worker 3 s after the app has started, not
+// at once: on a first visit the worker's install downloads app.wasm a
+// second time and stores it, which competed for the processor with the
+// page's own compiling and start.
 var appJSPatches = []struct{ old, new string }{
 	{`fetchWithProgress("/web/app.wasm", showProgress)`, `supportalFetchWasm("/web/app.wasm", showProgress)`},
 	{"\ngoappInitServiceWorker();\n", "\n"},
@@ -61,14 +61,17 @@ async function supportalFetchWasm(url, progress) {
   return response;
 }
 
-// supportalWhenIdle calls f once the page has nothing else to do (the app
-// has shown its first data), at the latest after 5 s.
+// supportalWhenIdle calls f once the app has had 3 s to show its first
+// data (while it waits for the server the page looks idle) and the page
+// has nothing else to do, at the latest 5 s later.
 function supportalWhenIdle(f) {
-  if (window.requestIdleCallback) {
-    requestIdleCallback(() => f(), { timeout: 5000 });
-  } else {
-    setTimeout(f, 1000);
-  }
+  setTimeout(() => {
+    if (window.requestIdleCallback) {
+      requestIdleCallback(() => f(), { timeout: 5000 });
+    } else {
+      f();
+    }
+  }, 3000);
 }
 `
 
