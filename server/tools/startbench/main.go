@@ -65,7 +65,7 @@ import (
 
 func main() {
 	base := flag.String("url", "", "the running portal (with the demo data); empty: start -bin -memory -demo on a free port")
-	bin := flag.String("bin", "bin/supportal", "the server started when -url is empty")
+	bin := flag.String("bin", "bin/supportal", "the server started when -url is empty; several, comma-separated, are compared: each on its own port, their runs taken in turn")
 	runs := flag.Int("runs", 5, "runs: each a new browser and profile, one cold and one repeat visit")
 	email := flag.String("email", seed.DiegoEmail, "the demo user who logs in")
 	path := flag.String("path", "/", "the page measured")
@@ -81,58 +81,89 @@ func main() {
 	}
 }
 
-func run(base, bin string, runs int, email, path, data, chromium string, settle time.Duration, verbose bool, profile string) error {
-	if base == "" {
-		u, stop, err := startServer(bin)
-		if err != nil {
-			return err
-		}
-		defer stop()
-		// Interrupted: the server goes too (the browsers end with their
+// portal is one server measured: its address and its visits.
+type portal struct {
+	name                  string // the binary, or the -url
+	base                  string
+	cold, repeat, restart []visit
+}
+
+func run(base, bins string, runs int, email, path, data, chromium string, settle time.Duration, verbose bool, profile string) error {
+	var portals []*portal
+	if base != "" {
+		portals = append(portals, &portal{name: base, base: strings.TrimSuffix(base, "/")})
+	} else {
+		var stops []func()
+		defer func() {
+			for _, stop := range stops {
+				stop()
+			}
+		}()
+		// Interrupted: the servers go too (the browsers end with their
 		// DevTools pipe).
 		sig := make(chan os.Signal, 1)
 		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 		go func() {
 			<-sig
-			stop()
+			for _, stop := range stops {
+				stop()
+			}
 			os.Exit(130)
 		}()
-		base = u
+		for _, bin := range strings.Split(bins, ",") {
+			u, stop, err := startServer(bin)
+			if err != nil {
+				return err
+			}
+			stops = append(stops, stop)
+			portals = append(portals, &portal{name: bin, base: u})
+		}
 	}
-	base = strings.TrimSuffix(base, "/")
-	fmt.Printf("startbench: %s%s as %s, %d runs; ms from the start of the navigation, median (min–max)%s\n", base, path, email, runs, loadavg())
-	var cold, repeat, restart []visit
+	for _, p := range portals {
+		fmt.Printf("startbench: %s%s (%s) as %s, %d runs%s\n", p.base, path, p.name, email, runs, loadavg())
+	}
+	// Run i of every portal, then run i+1 of every portal: compared builds
+	// share the machine's ups and downs.
 	for i := 0; i < runs; i++ {
-		prof := ""
-		if i == 0 {
-			prof = profile
+		for _, p := range portals {
+			prof := ""
+			if i == 0 && p == portals[0] {
+				prof = profile
+			}
+			c, r, rs, err := measure(p.base, email, path, data, chromium, settle, prof)
+			if err != nil {
+				return fmt.Errorf("%s: run %d: %w", p.name, i+1, err)
+			}
+			if verbose {
+				fmt.Printf("%s run %d cold:    %s\n", p.name, i+1, c.steps())
+				fmt.Printf("%s run %d repeat:  %s\n", p.name, i+1, r.steps())
+				fmt.Printf("%s run %d restart: %s\n", p.name, i+1, rs.steps())
+			}
+			p.cold, p.repeat, p.restart = append(p.cold, c), append(p.repeat, r), append(p.restart, rs)
 		}
-		c, r, rs, err := measure(base, email, path, data, chromium, settle, prof)
-		if err != nil {
-			return fmt.Errorf("run %d: %w", i+1, err)
-		}
-		if verbose {
-			fmt.Printf("run %d cold:    %s\n", i+1, c.steps())
-			fmt.Printf("run %d repeat:  %s\n", i+1, r.steps())
-			fmt.Printf("run %d restart: %s\n", i+1, rs.steps())
-		}
-		cold, repeat, restart = append(cold, c), append(repeat, r), append(restart, rs)
 	}
-	fmt.Printf("%-7s %-22s %-22s %-22s%s\n", "visit", "first paint", "wasm ready", "data shown", loadavg())
-	for _, v := range []struct {
+	for _, p := range portals {
+		p.print()
+	}
+	fmt.Printf("(ms from the start of the navigation; median (min–max))%s\n", loadavg())
+	return nil
+}
+
+// print prints a portal's figures.
+func (p *portal) print() {
+	fmt.Printf("\n%s\n%-7s %-22s %-22s %-22s\n", p.name, "visit", "first paint", "wasm ready", "data shown")
+	rows := []struct {
 		name   string
 		visits []visit
-	}{{"cold", cold}, {"repeat", repeat}, {"restart", restart}} {
+	}{{"cold", p.cold}, {"repeat", p.repeat}, {"restart", p.restart}}
+	for _, v := range rows {
 		fmt.Printf("%-7s %-22s %-22s %-22s\n", v.name,
 			summary(v.visits, func(v visit) float64 { return v.FirstPaint }),
 			summary(v.visits, func(v visit) float64 { return v.WasmReady }),
 			summary(v.visits, func(v visit) float64 { return v.Data }))
 	}
-	for _, v := range []struct {
-		name   string
-		visits []visit
-	}{{"cold", cold}, {"repeat", repeat}, {"restart", restart}} {
-		fmt.Printf("%s, medians: app.wasm fetched %s, compiled %s, main %s, wasm ready %s; /api/v1/me sent %s, answered %s; first list sent %s, answered %s\n", v.name,
+	for _, v := range rows {
+		fmt.Printf("%s, medians: app.wasm fetched %s, compiled %s, main %s, wasm ready %s; /api/v1/me sent %s, answered %s; first list sent %s, answered %s; data shown %s\n", v.name,
 			median(v.visits, func(v visit) float64 { return v.WasmFetched }),
 			median(v.visits, func(v visit) float64 { return v.Compiled }),
 			median(v.visits, func(v visit) float64 { return v.Main }),
@@ -140,9 +171,9 @@ func run(base, bin string, runs int, email, path, data, chromium string, settle 
 			median(v.visits, func(v visit) float64 { return v.Me.Start }),
 			median(v.visits, func(v visit) float64 { return v.Me.End }),
 			median(v.visits, func(v visit) float64 { return v.List.Start }),
-			median(v.visits, func(v visit) float64 { return v.List.End }))
+			median(v.visits, func(v visit) float64 { return v.List.End }),
+			median(v.visits, func(v visit) float64 { return v.Data }))
 	}
-	return nil
 }
 
 // loadavg is the machine's load average (Linux), to judge the figures by:
