@@ -6,7 +6,7 @@ GO          ?= go
 ADDR        ?= 127.0.0.1:8080
 DEMO_HOST   ?= 127.0.0.1:8081
 LOAD_ADDR   ?= 127.0.0.1:18089
-WASM_BUDGET ?= 1700000
+WASM_BUDGET ?= 1750000
 
 APP_SOURCES := $(shell find app locales -name '*.go' -o -name '*.json') go.mod go.sum
 
