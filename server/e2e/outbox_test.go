@@ -432,7 +432,9 @@ func TestOutboxOfflineLimits(t *testing.T) {
 	b.waitApp()
 	b.waitTrue("the item after the reload", qExists(".outbox-item"))
 	id := eval[string](b, `document.querySelector('.outbox-item').id.slice("outbox-".length)`)
-	b.click("#outbox-edit-" + id)
+	// From the page's script: a mouse click on the page just reloaded
+	// offline hung until the deadline now and then on a busy machine (CI).
+	b.jsClick("#outbox-edit-" + id)
 	b.waitText("why it cannot be edited now", qText("#outbox-notice"), fill(msg(t, "fr", "OutboxEditNeedsTicket"), "Number", "#"+strconv.FormatInt(n, 10)))
 	b.waitText("still on the outbox", jsPath, "/outbox")
 
