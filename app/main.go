@@ -8,11 +8,6 @@ import (
 )
 
 func main() {
-	if app.IsClient {
-		// The Go program runs (package init done): server/tools/startbench
-		// reads this mark.
-		app.Window().Get("performance").Call("mark", "supportal-main")
-	}
 	pages.Register()
 	app.RunWhenOnBrowser()
 }

@@ -163,8 +163,4 @@
       });
     },
   };
-
-  // Opened at once, while app.wasm loads: the app's first call (its drafts,
-  // as the session loads) does not wait for the database to open.
-  open().catch(function () {});
 })();
