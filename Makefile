@@ -101,13 +101,16 @@ test: vet check-deps check-wasm-size axe
 # The store's and the API's benchmarks, app.wasm's sizes, then the load
 # command against bin/supportal on a fresh database file (durable: every
 # acknowledged write fsynced): creates, replies and the ticket list at 1,
-# 16 and 64 clients.
+# 16 and 64 clients; then the start of the app in Chromium (startbench
+# starts bin/supportal -memory -demo on a free port): cold, repeat and
+# restart visits of the dashboard, median of 5.
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./server/store/ ./server/api/
 	@echo "app.wasm raw $$(wc -c < web/app.wasm) gzip $$(wc -c < web/app.wasm.gz) brotli $$(wc -c < web/app.wasm.br) bytes"
 	@dir=$$(mktemp -d); ./bin/supportal -data $$dir -demo -addr $(LOAD_ADDR) >$$dir/log 2>&1 & pid=$$!; \
 	$(GO) run ./server/tools/loadtest api -url http://$(LOAD_ADDR); status=$$?; \
 	kill $$pid; wait $$pid; rm -rf $$dir; exit $$status
+	$(GO) run ./server/tools/startbench -bin bin/supportal -runs 5
 
 clean:
 	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz .wasm .ci/axe/node_modules

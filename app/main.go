@@ -8,6 +8,11 @@ import (
 )
 
 func main() {
+	if app.IsClient {
+		// The Go program runs (package init done): server/tools/startbench
+		// reads this mark.
+		app.Window().Get("performance").Call("mark", "supportal-main")
+	}
 	pages.Register()
 	app.RunWhenOnBrowser()
 }

@@ -163,4 +163,8 @@
       });
     },
   };
+
+  // Opened at once, while app.wasm loads: the app's first call (its drafts,
+  // as the session loads) does not wait for the database to open.
+  open().catch(function () {});
 })();

@@ -12,3 +12,6 @@ import (
 func fetch(ctx context.Context, method, path string, body []byte, extra map[string]string) (int, []byte, error) {
 	return 0, nil, errors.New("no browser")
 }
+
+// dropPreloads: off the browser there are no preloaded answers.
+func dropPreloads() {}

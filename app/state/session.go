@@ -174,6 +174,7 @@ var shownUser atomic.Int64
 // stops, and it starts again as that user; the drafts of the user it
 // showed stay theirs, for their next login.
 func sessionChanged() {
+	dropPreloads()
 	sessionGen.Add(1)
 	shownUser.Store(0)
 	stopLive()
@@ -195,6 +196,7 @@ func endPendingLogout(ctx app.Context) bool {
 	if !ctx.LocalStorage().Contains(logoutPendingKey) {
 		return true
 	}
+	dropPreloads() // asked for the session being ended
 	if err := call(context.Background(), "POST", "/api/v1/logout", nil, nil); err == errOffline {
 		return false
 	}
@@ -263,6 +265,7 @@ func expired(ctx app.Context, err *Error) bool {
 	if err == nil || err.Code != ticket.CodeUnauthorized {
 		return false
 	}
+	dropPreloads()
 	if err.MessageID == ticket.ErrSessionChanged.MessageID {
 		sessionChanged()
 		return true
@@ -396,8 +399,8 @@ func handleLoadSession(ctx app.Context, a app.Action) {
 		if cur.LoggedIn && cur.Offline && cur.Account != 0 && cur.User.ID == me.User.ID {
 			s.Account = cur.Account // checked after an offline start: the user may have switched
 		}
-		keepSession(me)
 		ctx.SetState(SessionState, s)
+		keepSession(me) // for an offline start; after the state, which starts the pages' loads
 		startOutbox(ctx)
 	case err.Code == ticket.CodeUnauthorized:
 		forgetBrowserData(ctx) // a session that ended while the app was closed
@@ -439,6 +442,7 @@ func startOutbox(ctx app.Context) {
 
 func handleLogin(ctx app.Context, a app.Action) {
 	in, _ := a.Value.(LoginInput)
+	dropPreloads() // what the page asked for before, it asked for nobody
 	ctx.SetState(LoginState, LoginForm{Busy: true})
 	endPendingLogout(ctx)
 	var me ticket.Me
@@ -449,9 +453,9 @@ func handleLogin(ctx app.Context, a app.Action) {
 	s := loggedIn(ctx, me)
 	tellTabs(tabLogin + strconv.FormatInt(me.User.ID, 10))
 	setLangCookie(s.Lang)
-	keepSession(me)
 	ctx.SetState(LoginState, LoginForm{})
 	ctx.SetState(SessionState, s)
+	keepSession(me) // for an offline start; after the state, which starts the pages' loads
 	startOutbox(ctx)
 }
 
@@ -465,6 +469,7 @@ type LogoutInput struct {
 func handleLogout(ctx app.Context, a app.Action) {
 	in, _ := a.Value.(LogoutInput)
 	cur := CurrentSession(ctx)
+	dropPreloads()
 	sessionGen.Add(1) // a send under way stops before it writes anything back
 	stopLive()
 	defer shownUser.Store(0) // after the logout call, which names the user

@@ -98,6 +98,10 @@ type portal struct {
 	files   fs.FS        // the static files served; web.Files when nil
 	// uploadRequests counts the requests that reached POST /api/v1/uploads.
 	uploadRequests atomic.Int64
+	// apiRequests are the API requests that reached the portal ("GET
+	// /api/v1/me"), in order; see apiCalls.
+	apiMu       sync.Mutex
+	apiRequests []string
 	// crashAfterCreate: the next POST /api/v1/tickets is carried out (the
 	// ticket committed), then the server dies before it answers.
 	crashAfterCreate atomic.Bool
@@ -125,6 +129,11 @@ func (p *portal) serve(t *testing.T, addr string) {
 	counted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == "POST" && r.URL.Path == "/api/v1/uploads" {
 			p.uploadRequests.Add(1)
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			p.apiMu.Lock()
+			p.apiRequests = append(p.apiRequests, r.Method+" "+r.URL.RequestURI())
+			p.apiMu.Unlock()
 		}
 		if r.Method == "POST" && r.URL.Path == "/api/v1/tickets" && p.crashAfterCreate.CompareAndSwap(true, false) {
 			h.ServeHTTP(httptest.NewRecorder(), r) // committed and fsynced…
@@ -210,6 +219,16 @@ func startPortalWith(t *testing.T, hosts *embed.Hosts, ln net.Listener) *portal 
 		p.orgs[tk.Organization.AccountNumber] = tk.Organization
 	}
 	return p
+}
+
+// apiCalls returns the API requests that reached the portal since the last
+// call (method and address, in order) and starts counting anew.
+func (p *portal) apiCalls() []string {
+	p.apiMu.Lock()
+	defer p.apiMu.Unlock()
+	out := p.apiRequests
+	p.apiRequests = nil
+	return out
 }
 
 // org returns the organization with the account number.

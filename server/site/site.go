@@ -34,11 +34,12 @@ type Site struct {
 	pages     map[string]*app.Handler // per language
 	manifests map[string][]byte       // per language
 	wasm      map[string]string       // "", "br", "gzip": the file's name
+	appJS     map[string][]byte       // go-app's page script with supportal's changes, per language
 }
 
 // New serves the static files in files (the web package's).
 func New(files fs.FS) (*Site, error) {
-	s := &Site{files: files, pages: map[string]*app.Handler{}, manifests: map[string][]byte{}, wasm: map[string]string{}}
+	s := &Site{files: files, pages: map[string]*app.Handler{}, manifests: map[string][]byte{}, wasm: map[string]string{}, appJS: map[string][]byte{}}
 	v, err := version(files)
 	if err != nil {
 		return nil, err
@@ -48,6 +49,10 @@ func New(files fs.FS) (*Site, error) {
 		if st, err := fs.Stat(files, name); err == nil && st.Size() > 0 {
 			s.wasm[enc] = name
 		}
+	}
+	wasmSize := ""
+	if st, err := fs.Stat(files, "app.wasm"); err == nil {
+		wasmSize = strconv.FormatInt(st.Size(), 10)
 	}
 	for _, lang := range locales.Supported {
 		m, err := manifestJSON(lang)
@@ -72,11 +77,21 @@ func New(files fs.FS) (*Site, error) {
 			},
 			Styles: []string{"/web/style.css"},
 			// The browser's database for the outbox (app/state/browserdb_js.go).
-			Scripts:               []string{"/web/store.js"},
+			// Deferred: it is needed once app.wasm runs, not before the
+			// page can be drawn.
+			Scripts:               []string{"/web/store.js defer"},
 			CacheableResources:    precached,
 			ServiceWorkerTemplate: workerJS,
 			Version:               s.version,
+			// app.wasm's size before compression: the loader's progress
+			// counts the bytes the browser decompressed.
+			WasmContentLength: wasmSize,
 		}
+		js, err := patchedAppJS(s.pages[lang])
+		if err != nil {
+			return nil, err
+		}
+		s.appJS[lang] = js
 	}
 	return s, nil
 }
@@ -142,6 +157,8 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// Browsers and other clients ask for /favicon.ico whatever the
 		// page's <link rel="icon">; a PNG in its place is read as well.
 		s.serveFile(w, r, "icon-192.png")
+	case r.URL.Path == "/app.js" || r.URL.Path == "/goapp.js":
+		s.serveAppJS(w, r, api.RequestLang(r))
 	case r.URL.Path == "/manifest.webmanifest" || r.URL.Path == "/manifest.json":
 		s.serveManifest(w, r, api.RequestLang(r))
 	default:
@@ -154,6 +171,7 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		body := falseAttr.ReplaceAll(rec.body.Bytes(), nil)
+		body = withPreload(body)
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
@@ -287,8 +305,9 @@ func acceptsEncoding(header, enc string) bool {
 }
 
 // csp is the Content-Security-Policy of every answer but its
-// frame-ancestors.
-const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
+// frame-ancestors. The one inline script allowed is the pages' preload
+// (preload.go), by its hash.
+var csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' " + preloadHash + "; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
 
 // IsEmbed reports whether path is one of the embed pages: the only pages
 // a host portal's origins may show in a frame.

@@ -77,7 +77,7 @@ func TestSecurityHeadersEverywhere(t *testing.T) {
 	for _, path := range []string{"/", "/login", "/tickets/10001", "/web/style.css", "/api/v1/me", "/api/v1/nope", "/manifest.webmanifest"} {
 		res, _ := get(t, srv.URL+path)
 		h := res.Header
-		if got := h.Get("Content-Security-Policy"); got != "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'" {
+		if got := h.Get("Content-Security-Policy"); got != "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' "+site.PreloadHash+"; object-src 'none'; base-uri 'none'; frame-ancestors 'self'" {
 			t.Errorf("%s: CSP = %q", path, got)
 		}
 		if got := h.Get("X-Content-Type-Options"); got != "nosniff" {
@@ -101,7 +101,7 @@ func TestFrameAncestorsPerRoute(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv, _ := mustPortalWith(t, testFiles("wasm"), api.Config{Hosts: hosts})
-	const self = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
+	self := "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' " + site.PreloadHash + "; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
 	tests := []struct{ path, want string }{
 		{"/embed", self + " https://portal.a.example http://127.0.0.1:8081 https://b.example"},
 		{"/embed/tickets/new", self + " https://portal.a.example http://127.0.0.1:8081 https://b.example"},

@@ -11,9 +11,10 @@
 //     (OnAppUpdate: "A new version is available — Reload");
 //   - fetch: GET requests of this origin only. /api/ and websockets go to
 //     the network untouched: no answer of the API is ever put in Cache
-//     Storage. Page loads go to the network first and fall back to the
-//     cached shell ("/embed" under /embed, "/" elsewhere) when the server
-//     cannot be reached; their answers are not cached. Static files come
+//     Storage. Page loads go to the network first (with navigation
+//     preload: the request starts while the worker starts up) and fall back
+//     to the cached shell ("/embed" under /embed, "/" elsewhere) when the
+//     server cannot be reached; their answers are not cached. Static files come
 //     from the cache first, from the network when not precached.
 
 const cachePrefix = "supportal-";
@@ -44,6 +45,11 @@ self.addEventListener("activate", (event) => {
         (key) => key !== cacheName && (key.startsWith(cachePrefix) || legacyCache.test(key)),
       );
       await Promise.all(stale.map((key) => caches.delete(key)));
+      // Navigation preload: the browser asks the server for a page while
+      // this worker starts up, not after; navigate() takes that answer.
+      if (self.registration.navigationPreload) {
+        await self.registration.navigationPreload.enable();
+      }
       // Taking over the open pages makes go-app's page script report a new
       // version (OnAppUpdate): only when this worker replaces an earlier
       // version, not at the first visit. (Unclaimed, the first page still
@@ -71,19 +77,26 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (request.mode === "navigate") {
-    event.respondWith(navigate(request, url));
+    event.respondWith(navigate(event, url));
     return;
   }
   event.respondWith(cacheFirst(request));
 });
 
-// navigate answers a page load from the network; when the server cannot be
-// reached (fetch rejects with a TypeError), with the cached shell, in
-// which app.wasm renders the page the address asks for. The network's
-// answer (a 404 included) is passed on as it is and not cached.
-async function navigate(request, url) {
+// navigate answers a page load from the network (the navigation preload's
+// answer, when the browser made one); when the server cannot be reached
+// (fetch rejects with a TypeError), with the cached shell, in which
+// app.wasm renders the page the address asks for. The network's answer (a
+// 404 included) is passed on as it is and not cached.
+async function navigate(event, url) {
   try {
-    return await fetch(request);
+    let preloaded;
+    try {
+      preloaded = await event.preloadResponse;
+    } catch (err) {
+      preloaded = undefined; // asked again below: offline, that fails too
+    }
+    return preloaded || (await fetch(event.request));
   } catch (err) {
     if (!(err instanceof TypeError)) {
       throw err;

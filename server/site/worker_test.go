@@ -184,3 +184,16 @@ func TestManifest(t *testing.T) {
 		t.Errorf("manifest revalidation: status %d, want 304", res2.StatusCode)
 	}
 }
+
+// TestWorkerPreloadsNavigations: the worker turns navigation preload on
+// and answers a page load with the preloaded response, so the page's
+// request does not wait for the worker to start.
+func TestWorkerPreloadsNavigations(t *testing.T) {
+	srv, _ := mustPortal(t, testFiles("wasm"))
+	body, _, _ := worker(t, srv.URL)
+	for _, want := range []string{"self.registration.navigationPreload.enable()", "await event.preloadResponse", "fetch(event.request)"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/app-worker.js has no %s", want)
+		}
+	}
+}

@@ -1,0 +1,101 @@
+package e2e
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/supportal/supportal/server/seed"
+)
+
+// count returns how many of calls are want.
+func count(calls []string, want string) int {
+	n := 0
+	for _, c := range calls {
+		if c == want {
+			n++
+		}
+	}
+	return n
+}
+
+// The page asks the API for what the app needs first while app.wasm still
+// loads (server/site/preload.go), and the app takes those answers instead
+// of asking again: one request of each per page load, not two. Logged out,
+// after a login, after a logout and another user's login, the app shows
+// what it showed without them.
+func TestStartUsesThePreloadedAnswers(t *testing.T) {
+	p := startPortal(t)
+	main, potsdam, clinica := p.org(t, "100200"), p.org(t, "100201"), p.org(t, "300400")
+	b := newBrowser(t, p, "en-US")
+
+	// Logged out: the page's GET /api/v1/me (204) tells the app so.
+	p.apiCalls()
+	b.open("/")
+	b.waitText("path after opening / logged out", jsPath, "/login")
+	b.waitTrue("the login form", qExists("input#login-email"))
+	if calls := p.apiCalls(); count(calls, "GET /api/v1/me") != 1 {
+		t.Fatalf("logged-out start: GET /api/v1/me asked %d times, want 1 (requests: %v)", count(calls, "GET /api/v1/me"), calls)
+	}
+
+	// Anna logs in, and works in her second account; the app keeps that.
+	b.login(seed.AnnaEmail, seed.Password)
+	b.waitText("path after login", jsPath, "/")
+	b.waitNumbers("dashboard rows of 100200", jsRows, p.numbers(t, main, true))
+	b.waitTrue("live stream connected", jsLiveResumes(userID(t, p, seed.AnnaEmail)))
+	b.choose("account-select", idString(potsdam))
+	b.waitNumbers("dashboard rows of 100201", jsRows, p.numbers(t, potsdam, true))
+
+	// She comes back to the dashboard: everything the app asks first was
+	// asked once, by the page, before the Go program ran.
+	p.apiCalls()
+	b.do("reloading the dashboard", chromedp.Reload())
+	b.waitApp()
+	b.waitNumbers("dashboard rows of 100201 after the reload", jsRows, p.numbers(t, potsdam, true))
+	b.waitNumbers("open tickets in the navigation after the reload", jsNav, p.numbers(t, potsdam, true))
+	b.waitCounts("dashboard status counts of 100201 after the reload", p.counts(t, potsdam))
+	// Until the live stream opens: the start's requests were all sent.
+	var calls []string
+	for deadline := time.Now().Add(waitTimeout); !slices.ContainsFunc(calls, func(c string) bool { return strings.HasPrefix(c, "GET /api/v1/events?") }); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the live stream did not open after the reload (requests: %v)", calls)
+		}
+		time.Sleep(50 * time.Millisecond)
+		calls = append(calls, p.apiCalls()...)
+	}
+	org := "organizationId=" + idString(potsdam)
+	for _, want := range []string{"GET /api/v1/me", "GET /api/v1/tickets?open=true&" + org, "GET /api/v1/tickets/counts?" + org} {
+		if got := count(calls, want); got != 1 {
+			t.Errorf("dashboard start: %s asked %d times, want 1 (requests: %v)", want, got, calls)
+		}
+	}
+	if got := count(calls, "GET /api/v1/tickets?open=true&organizationId="+idString(main)); got != 0 {
+		t.Errorf("dashboard start: the open tickets of the account not shown were asked %d times (requests: %v)", got, calls)
+	}
+	// Asked by the page: before the Go program started.
+	for _, path := range []string{"/api/v1/me", "/api/v1/tickets?open=true&" + org, "/api/v1/tickets/counts?" + org} {
+		early := eval[bool](b, `(() => {
+			const r = performance.getEntriesByType("resource").find((e) => e.name === location.origin + `+strconv.Quote(path)+`);
+			const main = performance.getEntriesByName("supportal-main")[0];
+			return !!r && !!main && r.startTime < main.startTime;
+		})()`)
+		if !early {
+			t.Errorf("GET %s was not asked before app.wasm's main ran", path)
+		}
+	}
+
+	// Anna logs out, Sam logs in on the same page: what the page asked for
+	// Anna is not his.
+	b.click("button#user-menu-button")
+	b.click("button#logout") // no drafts: no question
+	b.waitText("on the login page", jsPath, "/login")
+	b.login(seed.SamEmail, seed.Password)
+	b.waitText("path after Sam's login", jsPath, "/")
+	b.waitText("the agent's dashboard", `(document.querySelector("main#main section.panel h2")?.textContent ?? "").trim()`, msg(t, "en", "DashboardOpenHeadingAgent"))
+	want := strconv.FormatInt(p.numbers(t, clinica, true)[0], 10)
+	b.waitTrue("the agent sees every account's tickets", `(`+jsRows+`).includes(`+strconv.Quote(want)+`)`)
+}

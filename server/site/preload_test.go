@@ -1,0 +1,54 @@
+package site_test
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/server/site"
+)
+
+var inlineScript = regexp.MustCompile(`<script>([\s\S]*?)</script>`)
+
+// TestPagesPreloadTheStart: every page asks the API for the app's first
+// answers from one inline script at the top of its head, which the
+// Content-Security-Policy allows by its hash, and no other inline script.
+func TestPagesPreloadTheStart(t *testing.T) {
+	srv, _ := mustPortal(t, testFiles("wasm"))
+	for _, path := range []string{"/", "/login", "/tickets/10001", "/embed"} {
+		res, body := get(t, srv.URL+path)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", path, res.StatusCode)
+		}
+		scripts := inlineScript.FindAllStringSubmatch(body, -1)
+		if len(scripts) != 1 {
+			t.Fatalf("%s: %d inline scripts, want 1:\n%s", path, len(scripts), body)
+		}
+		if !strings.Contains(body, `<meta charset="UTF-8"><script>`) || strings.Index(body, "<script>") > strings.Index(body, "stylesheet") {
+			t.Errorf("%s: the preload is not the head's first element after the charset (a script after a style sheet waits for it):\n%s", path, body)
+		}
+		src := scripts[0][1]
+		sum := sha256.Sum256([]byte(src))
+		hash := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+		csp := res.Header.Get("Content-Security-Policy")
+		if hash != site.PreloadHash || !strings.Contains(csp, "script-src 'self' 'wasm-unsafe-eval' "+hash+";") {
+			t.Errorf("%s: the inline script's hash %s is not the one the CSP allows: %q", path, hash, csp)
+		}
+		if strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("%s: CSP allows any inline script: %q", path, csp)
+		}
+		for _, want := range []string{`"/api/v1/me"`, `"` + ticket.UserHeader + `"`, `credentials: "same-origin"`, `cache: "no-store"`, `fetch("/web/app.wasm")`} {
+			if !strings.Contains(src, want) {
+				t.Errorf("%s: the preload has no %s", path, want)
+			}
+		}
+	}
+	// Only the page: no preload in other answers.
+	if _, body := get(t, srv.URL+"/web/style.css"); strings.Contains(body, "<script>") {
+		t.Errorf("/web/style.css carries the preload")
+	}
+}
