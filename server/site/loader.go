@@ -17,14 +17,12 @@ import (
 // visit, and to keep it). supportal's version hands over the browser's own
 // Response and reads the progress from a copy (Response.clone).
 //
-// It also registers the service worker 3 s after the app has started, not
-// at once: on a first visit the worker's install downloads app.wasm a
-// second time and stores it, which competed for the processor with the
-// page's own compiling and start.
+// The service worker is registered at once, as go-app does: registered
+// later (3 s after the app started, tried for issue 18: cold start ~100 ms
+// sooner, within the noise) a page could go offline before a worker
+// controlled it, and lose its reload.
 var appJSPatches = []struct{ old, new string }{
 	{`fetchWithProgress("/web/app.wasm", showProgress)`, `supportalFetchWasm("/web/app.wasm", showProgress)`},
-	{"\ngoappInitServiceWorker();\n", "\n"},
-	{"\ngoappInitWebAssembly();\n", "\ngoappInitWebAssembly().finally(() => supportalWhenIdle(goappInitServiceWorker));\n"},
 }
 
 // appJSExtra is added to go-app's page script.
@@ -59,19 +57,6 @@ async function supportalFetchWasm(url, progress) {
     }
   })().catch(() => {});
   return response;
-}
-
-// supportalWhenIdle calls f once the app has had 3 s to show its first
-// data (while it waits for the server the page looks idle) and the page
-// has nothing else to do, at the latest 5 s later.
-function supportalWhenIdle(f) {
-  setTimeout(() => {
-    if (window.requestIdleCallback) {
-      requestIdleCallback(() => f(), { timeout: 5000 });
-    } else {
-      f();
-    }
-  }, 3000);
 }
 `
 

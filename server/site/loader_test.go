@@ -11,7 +11,8 @@ import (
 // served with supportal's changes: app.wasm reaches
 // WebAssembly.instantiateStreaming as the browser's own Response (code
 // cache), its progress counts the uncompressed size, and the service
-// worker is registered once the app started.
+// worker is registered at once (a page that goes offline early keeps its
+// reload).
 func TestAppJSHandsTheBrowsersResponseToTheCompiler(t *testing.T) {
 	files := testFiles("0123456789")
 	srv, st := mustPortal(t, files)
@@ -22,14 +23,14 @@ func TestAppJSHandsTheBrowsersResponseToTheCompiler(t *testing.T) {
 	for _, want := range []string{
 		`supportalFetchWasm("/web/app.wasm", showProgress)`,
 		`goappWasmContentLength = "` + strconv.Itoa(len(files["app.wasm"].Data)) + `"`,
-		"goappInitWebAssembly().finally(() => supportalWhenIdle(goappInitServiceWorker));",
+		"\ngoappInitServiceWorker();\n",
 		"response.clone()",
 	} {
 		if !strings.Contains(js, want) {
 			t.Errorf("/app.js has no %s", want)
 		}
 	}
-	for _, unwanted := range []string{`fetchWithProgress("/web/app.wasm"`, "\ngoappInitServiceWorker();\n"} {
+	for _, unwanted := range []string{`fetchWithProgress("/web/app.wasm"`} {
 		if strings.Contains(js, unwanted) {
 			t.Errorf("/app.js still has %q", unwanted)
 		}
