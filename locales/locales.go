@@ -1,5 +1,6 @@
 // Package locales holds supportal's translations (go-i18n message files,
-// embedded) and the language negotiation used by the browser and the server.
+// embedded) and the language negotiation (Match, on the server only: the
+// browser reads its result from the page, BrowserLangMeta).
 // It does no I/O beyond reading its embedded files.
 //
 // The server renders messages with a go-i18n bundle. The browser renders the
@@ -13,10 +14,8 @@ import (
 	"embed"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"golang.org/x/text/language"
 )
 
 //go:embed active.*.json
@@ -28,44 +27,12 @@ const Default = "en"
 // Supported lists the languages supportal speaks, Default first.
 var Supported = []string{"en", "de", "fr", "es"}
 
-var (
-	once    sync.Once
-	matcher language.Matcher
-)
-
-func loadMatcher() {
-	tags := make([]language.Tag, len(Supported))
-	for i, lang := range Supported {
-		tags[i] = language.MustParse(lang)
-	}
-	matcher = language.NewMatcher(tags)
-}
-
-// Match returns the supported language that best fits the preferences given
-// (language tags or Accept-Language values, most preferred first), Default
-// when none fits.
-func Match(prefs ...string) string {
-	once.Do(loadMatcher)
-	var tags []language.Tag
-	for _, p := range prefs {
-		if p == "" {
-			continue
-		}
-		ts, _, err := language.ParseAcceptLanguage(p)
-		if err != nil {
-			continue
-		}
-		tags = append(tags, ts...)
-	}
-	if len(tags) == 0 {
-		return Default
-	}
-	_, i, conf := matcher.Match(tags...)
-	if conf == language.No {
-		return Default
-	}
-	return Supported[i]
-}
+// BrowserLangMeta names the <meta> element of every page that carries the
+// language the browser asks for: the server matches the request's
+// Accept-Language (browsers build it from the same list as
+// navigator.languages) with Match, and the app reads it, so that x/text's
+// matcher stays out of app.wasm.
+const BrowserLangMeta = "supportal-browser-lang"
 
 // Supports reports whether lang is one of the supported languages, exactly.
 func Supports(lang string) bool {

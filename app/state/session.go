@@ -239,23 +239,22 @@ func InitialLang() string {
 	return BrowserLang()
 }
 
-// BrowserLang is the supported language the browser asks for first
-// (navigator.languages), else English.
+// BrowserLang is the supported language the browser asks for first, else
+// English. The server found it (locales.Match on the page request's
+// Accept-Language, which browsers build from navigator.languages) and put
+// it into the page's head (locales.BrowserLangMeta): x/text's matcher stays
+// out of app.wasm, and browser and server agree.
 func BrowserLang() string {
 	if app.IsServer {
 		return locales.Default
 	}
-	nav := app.Window().Get("navigator")
-	var prefs []string
-	if langs := nav.Get("languages"); langs.Truthy() {
-		for i := 0; i < langs.Length(); i++ {
-			prefs = append(prefs, langs.Index(i).String())
+	meta := app.Window().Get("document").Call("querySelector", `meta[name="`+locales.BrowserLangMeta+`"]`)
+	if meta.Truthy() {
+		if l := meta.Call("getAttribute", "content").String(); locales.Supports(l) {
+			return l
 		}
 	}
-	if l := nav.Get("language"); l.Truthy() {
-		prefs = append(prefs, l.String())
-	}
-	return locales.Match(strings.Join(prefs, ","))
+	return locales.Default
 }
 
 // expired handles an API error: when the session has ended (idle expiry,

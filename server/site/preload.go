@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/locales"
 )
 
 // preloadJS runs in the head of every page, before app.wasm has even been
@@ -143,16 +144,19 @@ var preloadHash = func() string {
 // charsetMeta is the first element of go-app's page head.
 var charsetMeta = []byte(`<meta charset="UTF-8">`)
 
-// withPreload puts the preload script into page right after the charset,
-// before the style sheets: a script after a style sheet waits for it.
-func withPreload(page []byte) []byte {
+// withHead puts the preload script, then the browser's language
+// (locales.BrowserLangMeta), into page right after the charset, before the
+// style sheets: a script after a style sheet waits for it.
+func withHead(page []byte, browserLang string) []byte {
 	i := bytes.Index(page, charsetMeta)
 	if i < 0 {
 		return page
 	}
 	i += len(charsetMeta)
-	out := make([]byte, 0, len(page)+len(preloadScript))
+	meta := `<meta name="` + locales.BrowserLangMeta + `" content="` + browserLang + `">`
+	out := make([]byte, 0, len(page)+len(meta)+len(preloadScript))
 	out = append(out, page[:i]...)
 	out = append(out, preloadScript...)
+	out = append(out, meta...)
 	return append(out, page[i:]...)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/supportal/supportal/app/ticket"
+	"github.com/supportal/supportal/locales"
 	"github.com/supportal/supportal/server/site"
 )
 
@@ -50,5 +51,34 @@ func TestPagesPreloadTheStart(t *testing.T) {
 	// Only the page: no preload in other answers.
 	if _, body := get(t, srv.URL+"/web/style.css"); strings.Contains(body, "<script>") {
 		t.Errorf("/web/style.css carries the preload")
+	}
+}
+
+// TestPagesCarryTheBrowsersLanguage: every page names the language the
+// browser asks for (its Accept-Language, matched as the server matches it),
+// whatever language the page itself is in (the lang cookie), for the app's
+// offer to switch (app/state.BrowserLang); an unknown or missing
+// Accept-Language gives English.
+func TestPagesCarryTheBrowsersLanguage(t *testing.T) {
+	srv, _ := mustPortal(t, testFiles("wasm"))
+	for _, c := range []struct{ accept, cookie, want string }{
+		{"fr-CH, fr;q=0.9, en;q=0.8", "", "fr"},
+		{"de-AT", "lang=es", "de"},
+		{"gsw", "", "de"},
+		{"es-419,es;q=0.9", "lang=en", "es"},
+		{"ja-JP", "", "en"},
+		{"", "lang=fr", "en"},
+		{`"><script>`, "", "en"},
+	} {
+		for _, path := range []string{"/", "/login", "/embed"} {
+			res, body := get(t, srv.URL+path, "Accept-Language", c.accept, "Cookie", c.cookie)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("%s: status %d", path, res.StatusCode)
+			}
+			want := `<meta name="` + locales.BrowserLangMeta + `" content="` + c.want + `">`
+			if n := strings.Count(body, `name="`+locales.BrowserLangMeta+`"`); n != 1 || !strings.Contains(body, want) {
+				t.Errorf("%s, Accept-Language %q, cookie %q: want one %s in the page, found %d:\n%.600s", path, c.accept, c.cookie, want, n, body)
+			}
+		}
 	}
 }

@@ -171,7 +171,7 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		body := falseAttr.ReplaceAll(rec.body.Bytes(), nil)
-		body = withPreload(body)
+		body = withHead(body, locales.Match(r.Header.Get("Accept-Language")))
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
