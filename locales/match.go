@@ -50,4 +50,3 @@ func Match(prefs ...string) string {
 	}
 	return Supported[i]
 }
-
