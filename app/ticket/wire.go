@@ -35,6 +35,11 @@ type Me struct {
 	// the same across restarts): the browser keeps drafts and its outbox
 	// per store, so that they never go to another server's database.
 	StoreID string `json:"storeId"`
+	// LastEvent: the newest event of the store when this answer was read.
+	// A page loaded by a browser with no place yet in the user's live
+	// stream starts the stream after it, so that the lists it asks for
+	// after this answer miss no change (server/site/preload.go).
+	LastEvent int64 `json:"lastEvent,omitempty"`
 	// MailLog: the server keeps the outgoing mails for its demo mail view
 	// and this user may read them (GET /api/v1/admin/mail).
 	MailLog bool `json:"mailLog,omitempty"`

@@ -597,7 +597,28 @@ func TestMeStoreID(t *testing.T) {
 			if got := me.StoreID; got != want {
 				t.Errorf("storeId = %q, want %q", got, want)
 			}
+			// The newest event as it was read: the place where a first
+			// visit's live stream starts (server/site/preload.go).
+			last, err := db.LastEventID(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if last == 0 || me.LastEvent != last {
+				t.Errorf("lastEvent = %d, want %d, the store's newest", me.LastEvent, last)
+			}
 		})
+	}
+	// A new event moves it.
+	before := c.get("/api/v1/me")
+	var me1 ticket.Me
+	before.decode(t, &me1)
+	if r := c.post("/api/v1/tickets", ticket.Draft{OrganizationID: c.accounts()["100200"], Type: "web_interface_problem", Category: "display", Subject: "Anzeige", Description: "Leer."}, "last-event-1"); r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	var me2 ticket.Me
+	c.get("/api/v1/me").decode(t, &me2)
+	if me2.LastEvent <= me1.LastEvent {
+		t.Errorf("lastEvent after a create: %d, want more than %d", me2.LastEvent, me1.LastEvent)
 	}
 }
 

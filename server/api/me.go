@@ -81,6 +81,10 @@ var errEmailEmbedded = ticket.Errorf(ticket.CodeForbidden, "ErrEmailChangeEmbedd
 // vendor accounts and the kinds of records of each account, and which
 // store they are in.
 func (s *Server) writeMe(w http.ResponseWriter, r *http.Request, v ticket.Viewer) error {
+	last, err := s.store.LastEventID(r.Context())
+	if err != nil {
+		return err
+	}
 	kinds, err := s.store.RecordKinds(r.Context(), v.Scope())
 	if err != nil {
 		return err
@@ -91,6 +95,6 @@ func (s *Server) writeMe(w http.ResponseWriter, r *http.Request, v ticket.Viewer
 	}
 	p.Locale = v.User.Locale // a host's session speaks the host's language
 	writeJSON(w, http.StatusOK, ticket.Me{User: v.User, Profile: &p, Memberships: v.Memberships, VendorAccounts: v.VendorAccounts, RecordKinds: kinds,
-		Embed: s.embedInfo(sessionOf(r)), StoreID: s.store.ID(), MailLog: s.cfg.MailLog && v.CanReadMailLog()})
+		Embed: s.embedInfo(sessionOf(r)), StoreID: s.store.ID(), LastEvent: last, MailLog: s.cfg.MailLog && v.CanReadMailLog()})
 	return nil
 }

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/server/seed"
 )
 
@@ -98,4 +100,64 @@ func TestStartUsesThePreloadedAnswers(t *testing.T) {
 	b.waitText("the agent's dashboard", `(document.querySelector("main#main section.panel h2")?.textContent ?? "").trim()`, msg(t, "en", "DashboardOpenHeadingAgent"))
 	want := strconv.FormatInt(p.numbers(t, clinica, true)[0], 10)
 	b.waitTrue("the agent sees every account's tickets", `(`+jsRows+`).includes(`+strconv.Quote(want)+`)`)
+}
+
+// A first visit (the browser keeps no place in the user's live stream) is
+// preloaded too: the page's /me answer names the newest event, the page
+// keeps it as the stream's place and asks for the lists. A ticket created
+// after the page read its lists, before the app runs, still reaches the
+// dashboard: the app's stream starts after that event, not at its own
+// start.
+func TestFirstVisitPreloadsAndMissesNothing(t *testing.T) {
+	p := startPortal(t)
+	main := p.org(t, "100200")
+	anna := userID(t, p, seed.AnnaEmail)
+	b := loginTo(t, p, "en-US", seed.AnnaEmail)
+	b.waitNumbers("dashboard rows of 100200", jsRows, p.numbers(t, main, true))
+	b.waitTrue("live stream connected", jsLiveResumes(anna))
+	last, err := p.DB.LastEventID(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The browser forgets its place, as one that never ran the app.
+	eval[bool](b, `(() => { for (const k of Object.keys(localStorage)) { if (k.startsWith("supportal.events.")) { localStorage.removeItem(k); } } return true; })()`)
+	p.apiCalls()
+	eval[bool](b, `(() => { setTimeout(() => location.reload(), 0); return true; })()`)
+	list := "GET /api/v1/tickets?open=true&organizationId=" + idString(main)
+	var calls []string
+	for deadline := time.Now().Add(waitTimeout); count(calls, list) == 0; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the page did not ask for the open tickets (requests: %v)", calls)
+		}
+		time.Sleep(5 * time.Millisecond)
+		calls = append(calls, p.apiCalls()...)
+	}
+	now := time.Now()
+	tk, err := p.DB.CreateTicket(context.Background(), ticket.Ticket{Organization: ticket.OrgRef{ID: main.ID}, Requester: ticket.UserRef{ID: anna},
+		Type: "web_interface_problem", Category: "display", Subject: "Created while the app was loading", Description: "Made between the page's read and the app's start.",
+		Status: ticket.StatusOpen, CreatedAt: now, UpdatedAt: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.waitApp()
+	want := strconv.FormatInt(tk.Number, 10)
+	b.waitTrue("the ticket created meanwhile on the dashboard", `(`+jsRows+`).includes(`+strconv.Quote(want)+`)`)
+
+	for deadline := time.Now().Add(waitTimeout); !slices.ContainsFunc(calls, func(c string) bool { return strings.HasPrefix(c, "GET /api/v1/events?") }); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the live stream did not open after the reload (requests: %v)", calls)
+		}
+		time.Sleep(20 * time.Millisecond)
+		calls = append(calls, p.apiCalls()...)
+	}
+	// Before the stream opened, once (by the page); the ticket's event
+	// then has the app read the list again.
+	i := slices.IndexFunc(calls, func(c string) bool { return strings.HasPrefix(c, "GET /api/v1/events?") })
+	if got := count(calls[:i], list); got != 1 {
+		t.Errorf("first visit: %s asked %d times before the live stream opened, want 1, by the page (requests: %v)", list, got, calls)
+	}
+	if !strings.HasSuffix(calls[i], "&after="+strconv.FormatInt(last, 10)) {
+		t.Errorf("the live stream opened as %q, want it to start after event %d, the newest when the page asked", calls[i], last)
+	}
 }

@@ -31,10 +31,12 @@ import (
 //     the one kept in localStorage if it is still among the user's
 //     ticket.Viewer.Accounts, else the first): a wrong guess is a request
 //     the app does not use, nothing worse;
-//   - lists are asked for only when this browser kept the last event of
-//     the user's live stream: the stream then resumes after it and brings
-//     whatever changed after the page read the list (without one, the
-//     stream starts later, when the app runs, and would miss it);
+//   - the lists are read after /api/v1/me, and the app's live stream
+//     resumes after the last event this browser kept: it brings whatever
+//     changed after the page read the lists. A browser with none kept (a
+//     first visit) is given the newest event of the /me answer as its
+//     place (ticket.Me.LastEvent); a store without events gets no lists
+//     asked (the app's stream starts later, when it runs);
 //   - nothing is asked in a frame (a host portal's kiosk signs its user in
 //     by a token after the page has loaded), on the /embed pages, or while a
 //     logout made offline is still to be sent to the server;
@@ -74,12 +76,18 @@ const preloadJS = `(() => {
       return;
     }
     const me = JSON.parse(a.body);
-    // Lists only for a browser whose live stream resumes after the last
-    // event it saw (app/state/live.go): it brings what changes after this
-    // read. Without one, the stream starts when the app runs, later.
+    // The lists are read after this answer, and the live stream
+    // (app/state/live.go) resumes after the last event this browser saw:
+    // it brings whatever changes after the lists were read. A browser that
+    // has no place in the stream yet (a first visit) starts it after the
+    // newest event of this answer (me.lastEvent).
     const user = String(me.user.id);
-    if (localStorage.getItem("supportal.events." + (me.storeId ? me.storeId + "." : "") + user) === null) {
-      return;
+    const place = "supportal.events." + (me.storeId ? me.storeId + "." : "") + user;
+    if (localStorage.getItem(place) === null) {
+      if (!(me.lastEvent > 0)) {
+        return;
+      }
+      localStorage.setItem(place, String(me.lastEvent));
     }
     const accounts = [];
     let vendor = false;
