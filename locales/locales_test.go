@@ -116,24 +116,6 @@ func TestPluralsInEveryLanguage(t *testing.T) {
 	}
 }
 
-func TestMatch(t *testing.T) {
-	tests := []struct{ accept, want string }{
-		{"de-DE,de;q=0.9,en;q=0.8", "de"},
-		{"fr-CA", "fr"},
-		{"es-MX,es;q=0.9", "es"},
-		{"en-GB", "en"},
-		{"ja-JP", "en"},
-		{"", "en"},
-		{"garbage;;;", "en"},
-		{"it, es;q=0.5", "es"},
-	}
-	for _, tt := range tests {
-		if got := Match(tt.accept); got != tt.want {
-			t.Errorf("Match(%q) = %q, want %q", tt.accept, got, tt.want)
-		}
-	}
-}
-
 func TestDateTime(t *testing.T) {
 	at := time.Date(2026, 3, 4, 17, 5, 0, 0, time.UTC)
 	want := map[string]string{
