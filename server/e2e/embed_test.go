@@ -151,6 +151,7 @@ func hostMessages(b *browser) []string {
 func (b *browser) frame(portalURL string) *browser {
 	b.t.Helper()
 	deadline := time.Now().Add(waitTimeout)
+	var lastErr error
 	for {
 		targets, err := chromedp.Targets(b.ctx)
 		if err != nil {
@@ -161,7 +162,11 @@ func (b *browser) frame(portalURL string) *browser {
 				fctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(tg.TargetID))
 				fb := &browser{t: b.t, ctx: fctx, base: portalURL, stop: cancel}
 				if err := chromedp.Listen(fctx, fb.onEvent); err != nil {
-					b.t.Fatalf("attaching to the frame: %v", err)
+					// A frame that went away meanwhile (the last
+					// session's, closing; one that navigated): look again.
+					cancel()
+					lastErr = err
+					continue
 				}
 				b.t.Cleanup(fb.report)
 				b.t.Cleanup(cancel)
@@ -169,7 +174,7 @@ func (b *browser) frame(portalURL string) *browser {
 			}
 		}
 		if time.Now().After(deadline) {
-			b.t.Fatalf("no frame of %s in the page", portalURL)
+			b.t.Fatalf("no frame of %s in the page to attach to (last error: %v)", portalURL, lastErr)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
