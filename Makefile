@@ -90,11 +90,13 @@ $(AXE): .ci/axe/package.json .ci/axe/package-lock.json
 # The browser tests (server/e2e) take longest: they start at once, in
 # their own process (two browsers at a time), beside the other packages
 # taken one at a time (as many tests at once as before, the longest first);
-# their output follows the others'.
+# their output follows the others'. The PostgreSQL store's tests need
+# Debian's postgresql binaries (a throwaway cluster per test binary):
+# SUPPORTAL_PG=1 fails them when those are missing instead of skipping.
 test: vet check-deps check-wasm-size axe
 	@log=$$(mktemp); \
 	SUPPORTAL_E2E=1 $(GO) test -race -count=1 -timeout 30m ./server/e2e/ >$$log 2>&1 & e2e=$$!; \
-	$(GO) test -race -count=1 -timeout 30m -p 1 $$($(GO) list ./... | grep -v '/server/e2e$$'); rest=$$?; \
+	SUPPORTAL_PG=1 $(GO) test -race -count=1 -timeout 30m -p 1 $$($(GO) list ./... | grep -v '/server/e2e$$'); rest=$$?; \
 	wait $$e2e; browsers=$$?; cat $$log; rm -f $$log; \
 	test $$rest -eq 0 -a $$browsers -eq 0
 

@@ -133,7 +133,7 @@ type Config struct {
 
 // Server answers /api/v1/.
 type Server struct {
-	store    *store.DB
+	store    store.Store
 	cfg      Config
 	log      *slog.Logger
 	throttle *loginThrottle
@@ -164,7 +164,7 @@ type Server struct {
 }
 
 // New returns the API over db.
-func New(db *store.DB, cfg Config) *Server {
+func New(db store.Store, cfg Config) *Server {
 	if cfg.SessionIdle == 0 {
 		cfg.SessionIdle = 12 * time.Hour
 	}

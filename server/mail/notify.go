@@ -37,12 +37,12 @@ type NotifierConfig struct {
 // ticket. Mails go into the outbox in the transaction that marks their
 // notifications done: nothing is lost, nothing told twice.
 type Notifier struct {
-	db  *store.DB
+	db  store.Store
 	cfg NotifierConfig
 }
 
 // NewNotifier makes a notifier for db.
-func NewNotifier(db *store.DB, cfg NotifierConfig) *Notifier {
+func NewNotifier(db store.Store, cfg NotifierConfig) *Notifier {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}

@@ -47,7 +47,7 @@ type WorkerConfig struct {
 // never lost: it is marked sent only after the mail server accepted it; a
 // crash in between sends it again (same Message-ID) once its lease is over.
 type Worker struct {
-	db   *store.DB
+	db   store.Store
 	send Sender
 	cfg  WorkerConfig
 	log  *slog.Logger
@@ -59,7 +59,7 @@ type Worker struct {
 
 // NewWorker returns a worker that sends db's mails with send. The caller
 // runs it (Run) and wakes it after a mail was queued (db.OnMail(w.Notify)).
-func NewWorker(db *store.DB, send Sender, cfg WorkerConfig) *Worker {
+func NewWorker(db store.Store, send Sender, cfg WorkerConfig) *Worker {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}

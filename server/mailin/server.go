@@ -84,7 +84,7 @@ type Config struct {
 // Server is the listener for replies by email.
 type Server struct {
 	cfg  Config
-	db   *store.DB
+	db   store.Store
 	smtp *smtp.Server
 	log  *slog.Logger
 	// slots holds a token per connection served.
@@ -92,7 +92,7 @@ type Server struct {
 }
 
 // New returns a listener for replies to the reply addresses of db.
-func New(db *store.DB, cfg Config) (*Server, error) {
+func New(db store.Store, cfg Config) (*Server, error) {
 	if cfg.Domain == "" || mail.ReplyAddress("a", cfg.Domain) == "" {
 		return nil, errors.New("mailin: no reply domain")
 	}

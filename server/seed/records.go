@@ -366,7 +366,7 @@ type loadedRecords map[recordKey]ticket.Record
 
 // loadRecords stores the demo records of the organizations (ids by account
 // number).
-func loadRecords(ctx context.Context, db *store.DB, orgIDs map[string]int64, now time.Time) (loadedRecords, error) {
+func loadRecords(ctx context.Context, db store.Store, orgIDs map[string]int64, now time.Time) (loadedRecords, error) {
 	out := loadedRecords{}
 	for _, r := range records {
 		in := r.input(now)
@@ -400,7 +400,7 @@ func (recs loadedRecords) with(d demoTicket) []ticket.Link {
 
 // linkLater makes the links to ticket number (demo ticket d, created at
 // created) that users made after its conversation.
-func (recs loadedRecords) linkLater(ctx context.Context, db *store.DB, number int64, d demoTicket, created time.Time, userRefs map[string]ticket.UserRef) error {
+func (recs loadedRecords) linkLater(ctx context.Context, db store.Store, number int64, d demoTicket, created time.Time, userRefs map[string]ticket.UserRef) error {
 	for _, l := range links {
 		if l.by == "" || l.account != d.account || l.subject != d.subject {
 			continue

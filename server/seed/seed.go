@@ -540,7 +540,7 @@ var tickets = []demoTicket{
 // It returns false and changes nothing when the store already holds data.
 // passwordHash is stored for every user (the demo password is "demo"; the caller hashes it once).
 // now anchors the tickets' dates (tickets were created days/weeks before now, messages after their ticket).
-func Load(ctx context.Context, db *store.DB, passwordHash string, now time.Time) (bool, error) {
+func Load(ctx context.Context, db store.Store, passwordHash string, now time.Time) (bool, error) {
 	ctx = store.Quietly(ctx) // the demo's history tells nobody by mail
 	empty, err := db.Empty(ctx)
 	if err != nil {

@@ -30,14 +30,6 @@ type Upload struct {
 	Internal     bool
 }
 
-// ErrAttachment is returned when an upload cannot be attached: unknown,
-// someone else's, attached already, or confirmed for another account.
-var ErrAttachment = ticket.ValidationFailed("attachments", "ErrAttachment")
-
-// ErrUploadQuota is returned when an upload would take its uploader's
-// uploads not attached yet past their quota.
-var ErrUploadQuota = ticket.Errorf(ticket.CodeTooLarge, "ErrUploadQuota", "file")
-
 // CreateUpload stores u (not attached).
 func (s *DB) CreateUpload(ctx context.Context, u Upload) error {
 	return s.CreateUploadWithin(ctx, u, 0)

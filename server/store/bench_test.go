@@ -13,6 +13,7 @@ import (
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/server/store"
+	"github.com/supportal/supportal/server/store/pgtest"
 	"github.com/supportal/supportal/server/store/synth"
 )
 
@@ -21,6 +22,7 @@ import (
 func TestMain(m *testing.M) {
 	code := m.Run()
 	removeBig()
+	pgtest.Stop()
 	os.Exit(code)
 }
 

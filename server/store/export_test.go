@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"io/fs"
+	"path"
 	"time"
 )
 
@@ -27,4 +29,14 @@ func (s *DB) QueueMailIn(ctx context.Context, m Mail, now time.Time, fail error)
 func (q ListQuery) SortingAll() ListQuery {
 	q.sortAll = true
 	return q
+}
+
+// MigrationNames lists the migration files of an engine ("sqlite",
+// "postgres").
+func MigrationNames(engine string) []string {
+	names, _ := fs.Glob(migrations, "migrations/"+engine+"/*.sql")
+	for i, n := range names {
+		names[i] = path.Base(n)
+	}
+	return names
 }

@@ -31,9 +31,6 @@ func (i Integration) Covers(orgID int64) bool {
 	return false
 }
 
-// ErrIntegrationExists: an integration of that name exists.
-var ErrIntegrationExists = ticket.Errorf(ticket.CodeConflict, "ErrIntegrationExists", "name")
-
 // CreateIntegration stores an integration named name whose key hashes to
 // keyHash, for the organizations orgIDs.
 func (s *DB) CreateIntegration(ctx context.Context, name string, keyHash []byte, orgIDs []int64, at time.Time) (Integration, error) {

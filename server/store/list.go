@@ -40,9 +40,6 @@ type ListQuery struct {
 // Unassigned as ListQuery.AssigneeID selects tickets nobody works on.
 const Unassigned = -1
 
-// ErrBadCursor is returned for a cursor this query did not produce.
-var ErrBadCursor = ticket.Errorf(ticket.CodeInvalid, "ErrBadParameter", "cursor")
-
 // sortKey is one column of an order: an SQL expression and its direction.
 type sortKey struct {
 	expr string

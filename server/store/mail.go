@@ -98,10 +98,6 @@ func (s *DB) newMessageID() (string, error) {
 	return "<" + hex.EncodeToString(b) + "@" + domain + ">", nil
 }
 
-// ErrBadMail: a mail that could not be sent as it is (checkMail): no
-// retry makes it better.
-var ErrBadMail = errors.New("store: mail refused")
-
 // checkMail refuses a mail that could not be sent as it is.
 func checkMail(m Mail) error {
 	if err := mailProblem(m); err != nil {

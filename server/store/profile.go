@@ -146,17 +146,6 @@ func (s *DB) EndedSession(ctx context.Context, tokenHash []byte, now time.Time) 
 	return reason, err
 }
 
-// Errors of the links mailed to users.
-var (
-	// ErrLinkExpired: a reset or confirmation link used after its time
-	// (410).
-	ErrLinkExpired = ticket.Errorf(ticket.CodeGone, "ErrLinkExpired", "")
-	// ErrLinkUsed: a reset link used before (410).
-	ErrLinkUsed = ticket.Errorf(ticket.CodeGone, "ErrLinkUsed", "")
-	// ErrEmailTaken: the new email is another user's by now (409).
-	ErrEmailTaken = ticket.Errorf(ticket.CodeConflict, "ErrEmailTaken", "")
-)
-
 // resetsPerHour is how many reset links one user is sent in an hour;
 // more requests send nothing (and are answered alike).
 const resetsPerHour = 3
@@ -265,10 +254,6 @@ func (s *DB) ResetPassword(ctx context.Context, tokenHash []byte, hash string, n
 	})
 	return userID, ended, err
 }
-
-// ErrTooManyEmailChanges: the user asked for confirmation links too
-// often (429).
-var ErrTooManyEmailChanges = ticket.Errorf(ticket.CodeTooMany, "ErrTooManyEmailChanges", "")
 
 // emailChangesPerHour is how many confirmation links one user may have
 // mailed in an hour.

@@ -14,16 +14,6 @@ import (
 	"github.com/supportal/supportal/app/ticket"
 )
 
-// Errors of links.
-var (
-	// ErrLinkExists: the ticket is linked to the record already.
-	ErrLinkExists = ticket.Errorf(ticket.CodeConflict, "ErrLinkExists", "recordId")
-	// ErrTooManyLinks: the ticket has ticket.MaxLinks links already.
-	ErrTooManyLinks = ticket.Errorf(ticket.CodeConflict, "ErrTooManyLinks", "recordId")
-	// ErrRecordArchived: the record is archived; no new links.
-	ErrRecordArchived = ticket.Errorf(ticket.CodeConflict, "ErrRecordArchived", "recordId")
-)
-
 const recordSelect = `SELECT r.id, r.organization_id, o.name, o.account_number, r.kind, r.external_id, r.title,
 	r.fields, r.url, r.archived, r.created_at, r.updated_at FROM records r JOIN organizations o ON o.id = r.organization_id`
 

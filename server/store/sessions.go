@@ -123,9 +123,6 @@ func (s *DB) DeleteSession(ctx context.Context, tokenHash []byte) error {
 	})
 }
 
-// ErrTokenUsed: a host's token was exchanged for a session before.
-var ErrTokenUsed = ticket.Errorf(ticket.CodeConflict, "ErrEmbedReplay", "")
-
 // EmbedLogin is what a host's token opens: a session for its user, who is
 // created first when the host may provision users and the portal does not
 // know them.

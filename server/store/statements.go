@@ -27,11 +27,22 @@ type Tx struct {
 	// identity: a statement wrote to a table of who is who (see
 	// IdentityVersion).
 	identity bool
+	// postgres: the statements' ? become $n (rebind).
+	postgres bool
+}
+
+// sql is query in the engine's dialect.
+func (tx *Tx) sql(query string) string {
+	if tx.postgres {
+		return rebind(query)
+	}
+	return query
 }
 
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	tx.identity = tx.identity || writesIdentity(query)
 	ctx = context.WithoutCancel(ctx)
+	query = tx.sql(query)
 	if st := tx.stmts.get(query); st != nil {
 		return tx.Tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
@@ -41,6 +52,7 @@ func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	tx.identity = tx.identity || writesIdentity(query)
 	ctx = context.WithoutCancel(ctx)
+	query = tx.sql(query)
 	if st := tx.stmts.get(query); st != nil {
 		return tx.Tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
@@ -51,9 +63,10 @@ func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *s
 // statements prepared on first use and kept: DB-level statements, which
 // database/sql prepares once on each connection of the pool.
 type reads struct {
-	db    *sql.DB
-	mu    sync.Mutex
-	stmts map[string]*sql.Stmt
+	db       *sql.DB
+	mu       sync.Mutex
+	stmts    map[string]*sql.Stmt
+	postgres bool // the statements' ? become $n (rebind)
 }
 
 func (r *reads) stmt(query string) *sql.Stmt {
@@ -83,6 +96,9 @@ func (r *reads) stmt(query string) *sql.Stmt {
 }
 
 func (r *reads) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if r.postgres {
+		query = rebind(query)
+	}
 	if st := r.stmt(query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -90,6 +106,9 @@ func (r *reads) QueryRowContext(ctx context.Context, query string, args ...any) 
 }
 
 func (r *reads) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if r.postgres {
+		query = rebind(query)
+	}
 	if st := r.stmt(query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -109,12 +128,12 @@ func (r *reads) close() {
 
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	tx.identity = tx.identity || writesIdentity(query)
-	return tx.Tx.QueryContext(context.WithoutCancel(ctx), query, args...)
+	return tx.Tx.QueryContext(context.WithoutCancel(ctx), tx.sql(query), args...)
 }
 
 func (tx *Tx) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
 	tx.identity = tx.identity || writesIdentity(query)
-	return tx.Tx.PrepareContext(ctx, query)
+	return tx.Tx.PrepareContext(ctx, tx.sql(query))
 }
 
 // identityTables are the tables a session's viewer is read from: the

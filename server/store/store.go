@@ -26,7 +26,7 @@ import (
 	"github.com/supportal/supportal/app/ticket"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
 // DB is the store.
@@ -65,6 +65,9 @@ type DB struct {
 
 	// id tells this database from any other (see ID).
 	id string
+
+	// postgres: the database is PostgreSQL's (postgres.go), not SQLite's.
+	postgres bool
 }
 
 // write is one caller's transaction body and where its result goes.
@@ -146,9 +149,6 @@ func open(dsn string, conns int) (*DB, error) {
 	return s, nil
 }
 
-// ErrClosed is returned by writes to a closed store.
-var ErrClosed = errors.New("store: closed")
-
 // Close waits for the writes under way and closes the database.
 func (s *DB) Close() error {
 	s.closeOnce.Do(func() { close(s.closing) })
@@ -164,7 +164,7 @@ func (s *DB) migrate(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
 		return err
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	names, err := fs.Glob(migrations, "migrations/sqlite/*.sql")
 	if err != nil {
 		return err
 	}
@@ -313,7 +313,14 @@ func (s *DB) commit(batch []write) {
 		}
 		return
 	}
-	tx := &Tx{Tx: raw, stmts: s.stmts}
+	tx, err := s.begun(ctx, raw)
+	if err != nil {
+		raw.Rollback()
+		for _, w := range batch {
+			w.done <- err
+		}
+		return
+	}
 	for i, w := range batch {
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
 			results[i] = err
@@ -355,6 +362,17 @@ func (s *DB) commit(batch []write) {
 	}
 }
 
+// begun makes raw, a transaction just begun, the store's. On PostgreSQL it
+// first takes the store's write lock (see postgres.go), held until it ends.
+func (s *DB) begun(ctx context.Context, raw *sql.Tx) (*Tx, error) {
+	if s.postgres {
+		if _, err := raw.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, writeLock); err != nil {
+			return nil, err
+		}
+	}
+	return &Tx{Tx: raw, stmts: s.stmts, postgres: s.postgres}, nil
+}
+
 // Version changes after every write is committed and before the writer
 // returns: whatever was read at one version may be reused, by anyone, as
 // long as Version still returns it.
@@ -381,7 +399,11 @@ func (s *DB) directTx(ctx context.Context, fn func(*Tx) error) (identity bool, e
 	if err != nil {
 		return false, err
 	}
-	tx := &Tx{Tx: raw, stmts: s.stmts}
+	tx, err := s.begun(ctx, raw)
+	if err != nil {
+		raw.Rollback()
+		return false, err
+	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return tx.identity, err

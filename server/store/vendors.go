@@ -8,10 +8,6 @@ import (
 	"github.com/supportal/supportal/app/ticket"
 )
 
-// ErrVendorPaid is returned when a customer tries to lower the access of a
-// vendor who pays for the account.
-var ErrVendorPaid = ticket.Errorf(ticket.CodeConflict, "ErrVendorPaid", "access")
-
 // SetVendorAccess records the access vendorID has to customerID's tickets
 // (demo data, imports): paid forces full access.
 func (s *DB) SetVendorAccess(ctx context.Context, vendorID, customerID int64, access ticket.Access, paid bool) error {

@@ -10,9 +10,6 @@ import (
 	"github.com/supportal/supportal/app/ticket"
 )
 
-// ErrViewName is returned when a user already has a view of that name.
-var ErrViewName = ticket.Errorf(ticket.CodeConflict, "ErrViewNameTaken", "name")
-
 // Views returns the saved views of user userID, by name.
 func (s *DB) Views(ctx context.Context, userID int64) ([]ticket.View, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT id, name, query FROM views WHERE user_id = ? ORDER BY name COLLATE NOCASE, id`, userID)

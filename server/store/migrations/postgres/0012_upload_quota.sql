@@ -1,0 +1,1 @@
+CREATE INDEX attachments_uploader_unattached ON attachments (uploader_id) WHERE ticket_number IS NULL;

@@ -1,0 +1,128 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+)
+
+// PostgreSQL: several supportal nodes on one database (issue 19). The
+// store's code is the same on both engines; what differs is said here and
+// where the statements differ (rebind: ? becomes $n).
+//
+// Work in progress: OpenPostgres opens and migrates a database, and the
+// store's lifecycle (ID, SchemaVersion, Empty) works on it; the other
+// statements are not yet ported, and no flag of the server offers it.
+//
+// Writes: every write transaction takes the store's write lock
+// (pg_advisory_xact_lock(writeLock)) first. Writes are then serialized
+// across all nodes, as SQLite's one writer does on one machine, so the
+// store's read-then-write steps (quotas, counts, the next ticket number)
+// hold, and event ids become visible in commit order: a transaction that
+// got id 119 commits before the one that gets 120 can begin. A reader that
+// resumed after 120 cannot later find 119 (the ordering trap of plain
+// sequences under concurrent transactions).
+
+// Advisory lock keys (one 64-bit space per database): "supportal" in
+// ASCII, then the lock's number.
+const (
+	migrateLock int64 = 0x737570706f720001 // migrations, held for the whole run
+	writeLock   int64 = 0x737570706f720002 // every write transaction
+)
+
+// OpenPostgres opens the PostgreSQL database at url (postgres://user@host/db)
+// and applies the migrations it lacks, under a lock: nodes starting
+// together migrate one after the other, the later ones finding nothing
+// left to do.
+func OpenPostgres(ctx context.Context, url string) (*DB, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(16)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connecting to PostgreSQL: %w", err)
+	}
+	if err := migratePostgres(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrating database: %w", err)
+	}
+	s := &DB{db: db, postgres: true, read: &reads{db: db, stmts: map[string]*sql.Stmt{}, postgres: true}, writes: make(chan write, maxBatch), stmts: newStmtCache(), closing: make(chan struct{}), stopped: make(chan struct{})}
+	if err := db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'store_id'`).Scan(&s.id); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("reading the store id: %w", err)
+	}
+	s.writerWG.Add(1)
+	go s.writer()
+	return s, nil
+}
+
+// migratePostgres applies migrations/postgres/*.sql that are not applied
+// yet, each in its own transaction, holding migrateLock on one connection
+// for the whole run.
+func migratePostgres(ctx context.Context, db *sql.DB) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrateLock); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrateLock)
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY)`); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrations, "migrations/postgres/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := filepath.Base(name)
+		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: bad name", base)
+		}
+		script, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, version).Scan(&n); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if n > 0 {
+			tx.Rollback()
+			continue
+		}
+		// Without arguments, the script goes as one simple query: all its
+		// statements run.
+		if _, err := tx.ExecContext(ctx, string(script)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, version); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
