@@ -17,13 +17,8 @@ func (s *DB) CreateOrganization(ctx context.Context, o ticket.Organization) (tic
 		o.PrivacyRegime = ticket.PrivacyGDPR
 	}
 	err := s.tx(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO organizations (name, account_number, kind, parent_id, privacy_regime) VALUES (?, ?, ?, ?, ?)`,
-			o.Name, o.AccountNumber, string(o.Kind), parent, string(o.PrivacyRegime))
-		if err != nil {
-			return err
-		}
-		o.ID, err = res.LastInsertId()
-		return err
+		return tx.QueryRowContext(ctx, `INSERT INTO organizations (name, account_number, kind, parent_id, privacy_regime) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			o.Name, o.AccountNumber, string(o.Kind), parent, string(o.PrivacyRegime)).Scan(&o.ID)
 	})
 	return o, err
 }
@@ -67,13 +62,8 @@ func (s *DB) Organizations(ctx context.Context) ([]ticket.Organization, error) {
 func (s *DB) CreateUser(ctx context.Context, u ticket.User, passwordHash string) (ticket.User, error) {
 	err := s.tx(ctx, func(tx *Tx) error {
 		first, last := ticket.SplitName(u.Name)
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, first_name, last_name, locale, password_hash, agent) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			u.Email, u.Name, first, last, u.Locale, passwordHash, u.Agent)
-		if err != nil {
-			return err
-		}
-		u.ID, err = res.LastInsertId()
-		return err
+		return tx.QueryRowContext(ctx, `INSERT INTO users (email, name, first_name, last_name, locale, password_hash, agent) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			u.Email, u.Name, first, last, u.Locale, passwordHash, u.Agent).Scan(&u.ID)
 	})
 	return u, err
 }
@@ -88,7 +78,7 @@ func scanUser(row interface{ Scan(...any) error }, u *ticket.User, extra ...any)
 func (s *DB) UserByEmail(ctx context.Context, email string) (ticket.User, string, error) {
 	var u ticket.User
 	var hash string
-	err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = ?`, email), &u, &hash)
+	err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE `+emailIs(s.postgres), email), &u, &hash)
 	return u, hash, notFound(err)
 }
 
@@ -157,4 +147,14 @@ func (s *DB) Viewer(ctx context.Context, userID int64) (ticket.Viewer, error) {
 		}
 	}
 	return v, nil
+}
+
+// emailIs is the condition "users.email is ?", whatever the case of either:
+// SQLite's column compares without case (COLLATE NOCASE, its index), and
+// PostgreSQL's unique index is on lower(email).
+func emailIs(postgres bool) string {
+	if postgres {
+		return "lower(email) = lower(?)"
+	}
+	return "email = ?"
 }

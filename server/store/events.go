@@ -165,7 +165,7 @@ func (s *DB) MarkRead(ctx context.Context, userID, number int64, agent bool, at 
 	changed := false
 	err := s.tx(ctx, func(tx *Tx) error {
 		var newest int64
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM messages WHERE ticket_number = ? AND (internal = 0 OR ?)`,
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM messages WHERE ticket_number = ? AND (internal = 0 OR ? = 1)`,
 			number, agent).Scan(&newest); err != nil {
 			return err
 		}
@@ -231,7 +231,7 @@ func (s *DB) Unread(ctx context.Context, q UnreadQuery) (map[int64]TicketUnread,
 	rows, err := s.read.QueryContext(ctx, `SELECT m.ticket_number, t.organization_id, count(*) FROM tickets t
 		JOIN messages m ON m.ticket_number = t.number
 		LEFT JOIN reads r ON r.user_id = ? AND r.ticket_number = t.number
-		WHERE m.author_id != ? AND (m.internal = 0 OR ?) AND m.id > coalesce(r.message_id, 0)`+where+`
+		WHERE m.author_id != ? AND (m.internal = 0 OR ? = 1) AND m.id > coalesce(r.message_id, 0)`+where+`
 		GROUP BY m.ticket_number`, args...)
 	if err != nil {
 		return nil, err

@@ -41,7 +41,7 @@ func (s *DB) ImportMessages(ctx context.Context, ms []ticket.Message) error {
 				latest[m.TicketNumber] = at
 			}
 		}
-		touch, err := tx.PrepareContext(ctx, `UPDATE tickets SET updated_at = max(updated_at, ?) WHERE number = ?`)
+		touch, err := tx.PrepareContext(ctx, `UPDATE tickets SET updated_at = `+tx.greatest("updated_at", "?")+` WHERE number = ?`)
 		if err != nil {
 			return err
 		}

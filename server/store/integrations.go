@@ -43,11 +43,7 @@ func (s *DB) CreateIntegration(ctx context.Context, name string, keyHash []byte,
 		if n > 0 {
 			return ErrIntegrationExists
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO integrations (name, key_hash, created_at) VALUES (?, ?, ?)`, name, keyHash, millis(at))
-		if err != nil {
-			return err
-		}
-		if in.ID, err = res.LastInsertId(); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO integrations (name, key_hash, created_at) VALUES (?, ?, ?) RETURNING id`, name, keyHash, millis(at)).Scan(&in.ID); err != nil {
 			return err
 		}
 		for _, id := range orgIDs {
@@ -66,7 +62,7 @@ func (s *DB) IntegrationByKey(ctx context.Context, keyHash []byte) (Integration,
 	var in Integration
 	var created int64
 	var orgs sql.NullString
-	err := s.read.QueryRowContext(ctx, `SELECT i.id, i.name, i.created_at, group_concat(io.organization_id)
+	err := s.read.QueryRowContext(ctx, `SELECT i.id, i.name, i.created_at, string_agg(CAST(io.organization_id AS TEXT), ',')
 		FROM integrations i LEFT JOIN integration_organizations io ON io.integration_id = i.id
 		WHERE i.key_hash = ? AND i.revoked_at IS NULL GROUP BY i.id`, keyHash).Scan(&in.ID, &in.Name, &created, &orgs)
 	if err != nil {

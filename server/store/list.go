@@ -99,45 +99,26 @@ var SearchWindow = 5000
 // SearchTruncated reports whether q's search matches more texts than
 // SearchWindow, so that older matches are left out.
 func (s *DB) SearchTruncated(ctx context.Context, q ListQuery) (bool, error) {
-	match, _ := q.match()
-	if match == "" || q.Scope.Empty() {
+	cond, args := q.searchFilter(s.postgres)
+	if cond == "" {
 		return false, nil
 	}
 	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? AND (internal = 0 OR ?) LIMIT `+
-		strconv.Itoa(SearchWindow+1)+`)`, match, q.Scope.All).Scan(&n)
+	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM search WHERE `+cond+` LIMIT `+
+		strconv.Itoa(SearchWindow+1)+`) m`, args...).Scan(&n)
 	return n > SearchWindow, err
-}
-
-// match returns the FTS5 query of q's words within what q's scope may
-// see: portal users only their organizations' public text, agents all.
-func (q ListQuery) match() (match string, number int64) {
-	words, number := searchTerms(q.Search)
-	if words == "" {
-		return "", number
-	}
-	match = "{text} : (" + words + ")"
-	if !q.Scope.All {
-		orgs := make([]string, len(q.Scope.OrganizationIDs))
-		for i, id := range q.Scope.OrganizationIDs {
-			orgs[i] = "o" + strconv.FormatInt(id, 10) + "p" // public text only
-		}
-		match += " AND {scope} : (" + strings.Join(orgs, " OR ") + ")"
-	}
-	return match, number
 }
 
 // from returns the tables of q: the tickets, joined with the search
 // matches when q searches, each with its relevance (more matching texts
 // first; the ticket a number names before all).
-func (q ListQuery) from() (string, []any) {
+func (q ListQuery) from(postgres bool) (string, []any) {
 	if !q.searching() {
 		return " FROM tickets t", nil
 	}
-	match, number := q.match()
 	var parts []string
 	var args []any
-	if match != "" && !q.Scope.Empty() {
+	if cond, condArgs := q.searchFilter(postgres); cond != "" {
 		// Relevance is how many of a ticket's texts (subject and
 		// description, each message) match: bm25 would first scan every
 		// row of a common word to weigh it (50 ms and more for a word in
@@ -146,23 +127,27 @@ func (q ListQuery) from() (string, []any) {
 		// Only the newest SearchWindow matching texts count (rowids grow
 		// with time): a word in 40,000 tickets lists the recent ones and
 		// the user is asked to be more precise (SearchTruncated).
-		parts = append(parts, `SELECT * FROM (SELECT ticket_number, -1 AS score FROM search WHERE search MATCH ? AND (internal = 0 OR ?)
-			ORDER BY rowid DESC LIMIT `+strconv.Itoa(SearchWindow)+`)`)
-		args = append(args, match, q.Scope.All)
+		parts = append(parts, `SELECT * FROM (SELECT ticket_number, -1 AS score FROM search WHERE `+cond+`
+			ORDER BY rowid DESC LIMIT `+strconv.Itoa(SearchWindow)+`) m`)
+		args = append(args, condArgs...)
 	}
-	if number != 0 {
+	if _, number := searchTerms(q.Search); number != 0 {
 		// The ticket a number names comes first.
-		parts = append(parts, `SELECT ? AS ticket_number, -1e9 AS score`)
+		parts = append(parts, `SELECT CAST(? AS BIGINT) AS ticket_number, -1000000000 AS score`)
 		args = append(args, number)
 	}
 	if len(parts) == 0 {
 		// Nothing to look for (only punctuation, or no account): no match.
-		parts = append(parts, `SELECT NULL AS ticket_number, 0 AS score WHERE 0`)
+		parts = append(parts, `SELECT CAST(NULL AS BIGINT) AS ticket_number, 0 AS score WHERE 1 = 0`)
 	}
-	// CROSS JOIN keeps the matches the outer loop: SQLite would otherwise
-	// walk a customer's tickets and scan the matches for each.
+	// SQLite: CROSS JOIN keeps the matches the outer loop: it would
+	// otherwise walk a customer's tickets and scan the matches for each.
+	join := " CROSS JOIN tickets t ON t.number = s.n"
+	if postgres {
+		join = " JOIN tickets t ON t.number = s.n"
+	}
 	return ` FROM (SELECT ticket_number AS n, sum(score) AS score FROM (` + strings.Join(parts, " UNION ALL ") +
-		`) GROUP BY ticket_number) s CROSS JOIN tickets t ON t.number = s.n`, args
+		`) u GROUP BY ticket_number) s` + join, args
 }
 
 func (q ListQuery) where() (string, []any) {
@@ -374,7 +359,7 @@ func (s *DB) ListTickets(ctx context.Context, q ListQuery) ([]ticket.Ticket, str
 	var page string
 	var args []any
 	if orgs == nil {
-		from, fromArgs := q.from()
+		from, fromArgs := q.from(s.postgres)
 		conds, condArgs := q.conds(true)
 		args = append(fromArgs, condArgs...)
 		if cursor != nil {
@@ -395,10 +380,10 @@ func (s *DB) ListTickets(ctx context.Context, q ListQuery) ([]ticket.Ticket, str
 			condArgs = append(condArgs, cursorArgs...)
 		}
 		walk := "SELECT * FROM (SELECT t.number AS kn, " + strings.Join(keyCols, ", ") + " FROM tickets t" + whereOf(conds) +
-			" ORDER BY " + strings.Join(inner, ", ") + " LIMIT ?)"
+			" ORDER BY " + strings.Join(inner, ", ") + " LIMIT ?) w"
 		walks := make([]string, len(orgs))
 		for i, org := range orgs {
-			walks[i] = walk
+			walks[i] = walk + strconv.Itoa(i)
 			args = append(append(append(args, org), condArgs...), q.Limit+1)
 		}
 		merged := make([]string, len(keys))
@@ -411,8 +396,12 @@ func (s *DB) ListTickets(ctx context.Context, q ListQuery) ([]ticket.Ticket, str
 		page = strings.Join(walks, " UNION ALL ") + " ORDER BY " + strings.Join(merged, ", ") + " LIMIT ?"
 		args = append(args, q.Limit+1)
 	}
+	join := " CROSS JOIN tickets t ON t.number = k.kn" // SQLite: the page's keys first
+	if s.postgres {
+		join = " JOIN tickets t ON t.number = k.kn"
+	}
 	query := ticketSelect + ", " + strings.Join(sel, ", ") +
-		" FROM (" + page + ") k CROSS JOIN tickets t ON t.number = k.kn" + ticketJoins +
+		" FROM (" + page + ") k" + join + ticketJoins +
 		" ORDER BY " + strings.Join(outer, ", ")
 	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -452,7 +441,7 @@ func (s *DB) ListTickets(ctx context.Context, q ListQuery) ([]ticket.Ticket, str
 // CountByStatus counts the tickets q selects per internal status (Sort,
 // Cursor and Limit are ignored).
 func (s *DB) CountByStatus(ctx context.Context, q ListQuery) (map[ticket.Status]int, error) {
-	from, args := q.from()
+	from, args := q.from(s.postgres)
 	where, whereArgs := q.where()
 	rows, err := s.read.QueryContext(ctx, `SELECT t.status, count(*)`+from+where+` GROUP BY t.status`, append(args, whereArgs...)...)
 	if err != nil {

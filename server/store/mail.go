@@ -141,15 +141,16 @@ func (s *DB) queueMail(ctx context.Context, tx *Tx, m Mail, now time.Time) (int6
 		}
 		m.MessageID = id
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO mails (message_id, to_addr, to_name, reply_to, subject, text_body, html_body,
-		kind, user_id, ticket_number, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO mails (message_id, to_addr, to_name, reply_to, subject, text_body, html_body,
+		kind, user_id, ticket_number, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		m.MessageID, m.To, m.ToName, nullString(m.ReplyTo), m.Subject, m.Text, m.HTML,
-		string(m.Kind), nullID(m.UserID), nullID(m.TicketNumber), millis(now), millis(now))
+		string(m.Kind), nullID(m.UserID), nullID(m.TicketNumber), millis(now), millis(now)).Scan(&id)
 	if err != nil {
 		return 0, err
 	}
 	s.mailPending.Store(true)
-	return res.LastInsertId()
+	return id, nil
 }
 
 // QueueMail queues m on its own (a mail no other change causes) and

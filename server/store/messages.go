@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/supportal/supportal/app/ticket"
 )
@@ -31,9 +32,11 @@ func (s *DB) AddMessageOnce(ctx context.Context, once Once, m ticket.Message) (t
 		// customers see, and it must not give notes away.
 		var status string
 		var updated int64
-		row := tx.QueryRowContext(ctx, `SELECT status, updated_at FROM tickets WHERE number = ?`, m.TicketNumber)
-		if !m.Internal {
-			row = tx.QueryRowContext(ctx, `UPDATE tickets SET updated_at = max(updated_at, ?) WHERE number = ? RETURNING status, updated_at`,
+		var row *sql.Row
+		if m.Internal {
+			row = tx.QueryRowContext(ctx, `SELECT status, updated_at FROM tickets WHERE number = ?`, m.TicketNumber)
+		} else {
+			row = tx.QueryRowContext(ctx, `UPDATE tickets SET updated_at = `+tx.greatest("updated_at", "?")+` WHERE number = ? RETURNING status, updated_at`,
 				millis(m.CreatedAt), m.TicketNumber)
 		}
 		if err := row.Scan(&status, &updated); err != nil {

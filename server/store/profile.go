@@ -128,7 +128,7 @@ func endSessions(ctx context.Context, tx *Tx, userID int64, reason string, now t
 		return nil, err
 	}
 	for _, h := range ended {
-		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO ended_sessions (token_hash, reason, ended_at) VALUES (?, ?, ?)`, h, reason, millis(now)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ended_sessions (token_hash, reason, ended_at) VALUES (?, ?, ?) ON CONFLICT (token_hash) DO UPDATE SET reason = excluded.reason, ended_at = excluded.ended_at`, h, reason, millis(now)); err != nil {
 			return nil, err
 		}
 	}
@@ -313,7 +313,7 @@ func (s *DB) ConfirmEmail(ctx context.Context, tokenHash []byte, now time.Time, 
 			return notFound(err)
 		}
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE email = ? AND id <> ?`, email, u.ID).Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE `+emailIs(tx.postgres)+` AND id <> ?`, email, u.ID).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {

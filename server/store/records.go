@@ -67,14 +67,10 @@ func upsertRecord(ctx context.Context, tx *Tx, r ticket.Record, fields string) (
 		r.Organization.ID, string(r.Kind), r.ExternalID).Scan(&id, &title)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		res, err := tx.ExecContext(ctx, `INSERT INTO records (organization_id, kind, external_id, title, fields, url, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.Organization.ID, string(r.Kind), r.ExternalID, r.Title, fields, r.URL,
-			millis(r.UpdatedAt), millis(r.UpdatedAt))
-		if err != nil {
-			return 0, false, err
-		}
-		id, err = res.LastInsertId()
-		return id, true, err
+		err := tx.QueryRowContext(ctx, `INSERT INTO records (organization_id, kind, external_id, title, fields, url, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.Organization.ID, string(r.Kind), r.ExternalID, r.Title, fields, r.URL,
+			millis(r.UpdatedAt), millis(r.UpdatedAt)).Scan(&id)
+		return id, err == nil, err
 	case err != nil:
 		return 0, false, err
 	}
@@ -85,7 +81,7 @@ func upsertRecord(ctx context.Context, tx *Tx, r ticket.Record, fields string) (
 	if title != r.Title {
 		// The linked tickets are found by the new title.
 		if _, err := tx.ExecContext(ctx, `UPDATE search SET text = ? WHERE rowid IN (SELECT search_rowid FROM ticket_links WHERE record_id = ?)`,
-			linkText(r), id); err != nil {
+			tx.indexedText(linkText(r)), id); err != nil {
 			return 0, false, err
 		}
 	}
@@ -330,7 +326,7 @@ func (s *DB) link(ctx context.Context, tx *Tx, number, recordID int64, by ticket
 		return ticket.Link{}, ErrRecordArchived // archived since the caller read it
 	}
 	var exists, links int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(record_id = ?), 0) FROM ticket_links WHERE ticket_number = ?`, recordID, number).Scan(&links, &exists); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(CASE WHEN record_id = ? THEN 1 ELSE 0 END), 0) FROM ticket_links WHERE ticket_number = ?`, recordID, number).Scan(&links, &exists); err != nil {
 		return ticket.Link{}, err
 	}
 	if exists > 0 {
@@ -339,14 +335,11 @@ func (s *DB) link(ctx context.Context, tx *Tx, number, recordID int64, by ticket
 	if links >= ticket.MaxLinks {
 		return ticket.Link{}, ErrTooManyLinks
 	}
-	if err := indexNow(ctx, tx, text{number, linkText(r), false}); err != nil {
+	rowid, err := indexNow(ctx, tx, text{number, linkText(r), false})
+	if err != nil {
 		return ticket.Link{}, err
 	}
-	var rowid int64
-	if err := tx.QueryRowContext(ctx, `SELECT last_insert_rowid()`).Scan(&rowid); err != nil {
-		return ticket.Link{}, err
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_links (ticket_number, record_id, linked_by, linked_at, search_rowid) VALUES (?, ?, ?, ?, ?)`,
+	_, err = tx.ExecContext(ctx, `INSERT INTO ticket_links (ticket_number, record_id, linked_by, linked_at, search_rowid) VALUES (?, ?, ?, ?, ?)`,
 		number, recordID, by.ID, millis(at), rowid)
 	r.ID = recordID
 	return ticket.Link{Record: r.Ref(), LinkedBy: by, LinkedAt: fromMillis(millis(at))}, err

@@ -166,17 +166,13 @@ func (s *DB) OpenEmbedSession(ctx context.Context, tokenHash []byte, in EmbedLog
 		}
 		u = in.User
 		u.Email = strings.ToLower(strings.TrimSpace(u.Email))
-		err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, u.Email), &u)
+		err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+emailIs(tx.postgres), u.Email), &u)
 		switch {
 		case errors.Is(err, sql.ErrNoRows) && in.Provision:
 			// No password: such a user signs in only through their host.
 			first, last := ticket.SplitName(u.Name)
-			res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, first_name, last_name, locale, password_hash, agent) VALUES (?, ?, ?, ?, ?, '!', 0)`,
-				u.Email, u.Name, first, last, u.Locale)
-			if err != nil {
-				return err
-			}
-			if u.ID, err = res.LastInsertId(); err != nil {
+			if err := tx.QueryRowContext(ctx, `INSERT INTO users (email, name, first_name, last_name, locale, password_hash, agent) VALUES (?, ?, ?, ?, ?, '!', 0) RETURNING id`,
+				u.Email, u.Name, first, last, u.Locale).Scan(&u.ID); err != nil {
 				return err
 			}
 			u.Agent = false

@@ -39,10 +39,38 @@ func (tx *Tx) sql(query string) string {
 	return query
 }
 
+// pgArgs returns args as PostgreSQL takes them for the store's columns:
+// flags are integers 0/1 in both engines' tables, and SQLite's driver turns
+// a Go bool into one, PostgreSQL's does not. The caller's slice is not
+// changed.
+func pgArgs(args []any) []any {
+	var out []any
+	for i, a := range args {
+		b, ok := a.(bool)
+		if !ok {
+			continue
+		}
+		if out == nil {
+			out = append([]any(nil), args...)
+		}
+		out[i] = int64(0)
+		if b {
+			out[i] = int64(1)
+		}
+	}
+	if out == nil {
+		return args
+	}
+	return out
+}
+
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	tx.identity = tx.identity || writesIdentity(query)
 	ctx = context.WithoutCancel(ctx)
 	query = tx.sql(query)
+	if tx.postgres {
+		args = pgArgs(args)
+	}
 	if st := tx.stmts.get(query); st != nil {
 		return tx.Tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
@@ -53,6 +81,9 @@ func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *s
 	tx.identity = tx.identity || writesIdentity(query)
 	ctx = context.WithoutCancel(ctx)
 	query = tx.sql(query)
+	if tx.postgres {
+		args = pgArgs(args)
+	}
 	if st := tx.stmts.get(query); st != nil {
 		return tx.Tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
@@ -97,7 +128,7 @@ func (r *reads) stmt(query string) *sql.Stmt {
 
 func (r *reads) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	if r.postgres {
-		query = rebind(query)
+		query, args = rebind(query), pgArgs(args)
 	}
 	if st := r.stmt(query); st != nil {
 		return st.QueryRowContext(ctx, args...)
@@ -107,7 +138,7 @@ func (r *reads) QueryRowContext(ctx context.Context, query string, args ...any) 
 
 func (r *reads) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if r.postgres {
-		query = rebind(query)
+		query, args = rebind(query), pgArgs(args)
 	}
 	if st := r.stmt(query); st != nil {
 		return st.QueryContext(ctx, args...)
@@ -128,12 +159,49 @@ func (r *reads) close() {
 
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	tx.identity = tx.identity || writesIdentity(query)
+	if tx.postgres {
+		args = pgArgs(args)
+	}
 	return tx.Tx.QueryContext(context.WithoutCancel(ctx), tx.sql(query), args...)
 }
 
-func (tx *Tx) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+func (tx *Tx) PrepareContext(ctx context.Context, query string) (*Stmt, error) {
 	tx.identity = tx.identity || writesIdentity(query)
-	return tx.Tx.PrepareContext(ctx, tx.sql(query))
+	st, err := tx.Tx.PrepareContext(ctx, tx.sql(query))
+	if err != nil {
+		return nil, err
+	}
+	return &Stmt{Stmt: st, postgres: tx.postgres}, nil
+}
+
+// Stmt is a statement prepared in a write transaction, run many times
+// (imports).
+type Stmt struct {
+	*sql.Stmt
+	postgres bool
+}
+
+func (st *Stmt) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	if st.postgres {
+		args = pgArgs(args)
+	}
+	return st.Stmt.ExecContext(ctx, args...)
+}
+
+func (st *Stmt) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
+	if st.postgres {
+		args = pgArgs(args)
+	}
+	return st.Stmt.QueryRowContext(ctx, args...)
+}
+
+// greatest is SQL for the larger of a and b: SQLite's max with two
+// arguments, PostgreSQL's greatest.
+func (tx *Tx) greatest(a, b string) string {
+	if tx.postgres {
+		return "greatest(" + a + ", " + b + ")"
+	}
+	return "max(" + a + ", " + b + ")"
 }
 
 // identityTables are the tables a session's viewer is read from: the

@@ -13,6 +13,7 @@ import (
 
 	"github.com/supportal/supportal/app/ticket"
 	"github.com/supportal/supportal/server/store"
+	"github.com/supportal/supportal/server/store/pgtest"
 )
 
 // modes are the two ways to open a store; every conformance test runs on both.
@@ -30,6 +31,14 @@ var modes = []struct {
 	}},
 	{"file", func(tb testing.TB) *store.DB {
 		db, err := store.Open(filepath.Join(tb.TempDir(), "supportal.db"))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { db.Close() })
+		return db
+	}},
+	{"postgres", func(tb testing.TB) *store.DB {
+		db, err := store.OpenPostgres(context.Background(), pgtest.URL(tb))
 		if err != nil {
 			tb.Fatal(err)
 		}

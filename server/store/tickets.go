@@ -55,15 +55,11 @@ func (s *DB) CreateTicketOnce(ctx context.Context, once Once, t ticket.Ticket) (
 		if t.OnBehalfOf != nil {
 			onBehalf = t.OnBehalfOf.ID
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO tickets (organization_id, requester_id, type, category, subject, description, fields, status, created_at, updated_at, follow_up_of, on_behalf_of)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		var number int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO tickets (organization_id, requester_id, type, category, subject, description, fields, status, created_at, updated_at, follow_up_of, on_behalf_of)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING number`,
 			t.Organization.ID, t.Requester.ID, t.Type, t.Category, t.Subject, t.Description, string(fj), string(t.Status),
-			millis(t.CreatedAt), millis(t.UpdatedAt), followUp, onBehalf)
-		if err != nil {
-			return err
-		}
-		number, err := res.LastInsertId()
-		if err != nil {
+			millis(t.CreatedAt), millis(t.UpdatedAt), followUp, onBehalf).Scan(&number); err != nil {
 			return err
 		}
 		written.Number = number
@@ -183,7 +179,7 @@ func (s *DB) Ticket(ctx context.Context, number int64) (ticket.Ticket, error) {
 func (s *DB) ImportTickets(ctx context.Context, ts []ticket.Ticket) error {
 	return s.tx(ctx, func(tx *Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO tickets (organization_id, requester_id, type, category, subject, description, fields, status, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING number`)
 		if err != nil {
 			return err
 		}
@@ -196,13 +192,9 @@ func (s *DB) ImportTickets(ctx context.Context, ts []ticket.Ticket) error {
 			if t.UpdatedAt.IsZero() {
 				t.UpdatedAt = t.CreatedAt
 			}
-			res, err := stmt.ExecContext(ctx, t.Organization.ID, t.Requester.ID, t.Type, t.Category, t.Subject, t.Description,
-				string(fj), string(t.Status), millis(t.CreatedAt), millis(t.UpdatedAt))
-			if err != nil {
-				return err
-			}
-			number, err := res.LastInsertId()
-			if err != nil {
+			var number int64
+			if err := stmt.QueryRowContext(ctx, t.Organization.ID, t.Requester.ID, t.Type, t.Category, t.Subject, t.Description,
+				string(fj), string(t.Status), millis(t.CreatedAt), millis(t.UpdatedAt)).Scan(&number); err != nil {
 				return err
 			}
 			if err := indexTicket(ctx, tx, number, t); err != nil {
@@ -287,7 +279,7 @@ func moveStatus(ctx context.Context, tx *Tx, number int64, from, to ticket.Statu
 	q := `UPDATE tickets SET status = ? WHERE number = ? AND status = ? RETURNING updated_at`
 	args := []any{string(to), number, string(from)}
 	if touch {
-		q = `UPDATE tickets SET status = ?, updated_at = max(updated_at, ?) WHERE number = ? AND status = ? RETURNING updated_at`
+		q = `UPDATE tickets SET status = ?, updated_at = ` + tx.greatest("updated_at", "?") + ` WHERE number = ? AND status = ? RETURNING updated_at`
 		args = []any{string(to), millis(at), number, string(from)}
 	}
 	var updated int64

@@ -12,7 +12,7 @@ import (
 
 // Views returns the saved views of user userID, by name.
 func (s *DB) Views(ctx context.Context, userID int64) ([]ticket.View, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, name, query FROM views WHERE user_id = ? ORDER BY name COLLATE NOCASE, id`, userID)
+	rows, err := s.read.QueryContext(ctx, `SELECT id, name, query FROM views WHERE user_id = ? ORDER BY lower(name), id`, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -50,12 +50,8 @@ func (s *DB) CreateView(ctx context.Context, userID int64, v ticket.View, at tim
 		return v, err
 	}
 	err = s.tx(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO views (user_id, name, query, created_at) VALUES (?, ?, ?, ?)`, userID, v.Name, string(q), millis(at))
-		if err != nil {
-			return uniqueName(err)
-		}
-		v.ID, err = res.LastInsertId()
-		return err
+		err := tx.QueryRowContext(ctx, `INSERT INTO views (user_id, name, query, created_at) VALUES (?, ?, ?, ?) RETURNING id`, userID, v.Name, string(q), millis(at)).Scan(&v.ID)
+		return uniqueName(err)
 	})
 	return v, err
 }
