@@ -102,38 +102,39 @@ func TestOnce(t *testing.T) {
 }
 
 func TestDeleteKeysBefore(t *testing.T) {
-	ctx := context.Background()
-	db := modes[0].open(t)
-	f := mustFixture(t, db)
-	t0 := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
-	keys := []struct {
-		key string
-		at  time.Time
-	}{{"old", t0}, {"new", t0.Add(10 * 24 * time.Hour)}}
-	for _, k := range keys {
-		once := store.Once{UserID: f.user.ID, Key: k.key, RequestHash: []byte(k.key)}
-		if _, _, err := db.CreateTicketOnce(ctx, once, ticket.Ticket{Organization: f.orgA.Ref(), Requester: f.user.Ref(), Type: "login_problem",
-			Category: "password", Subject: "S", Description: "D", Status: ticket.StatusNew, CreatedAt: k.at}); err != nil {
-			t.Fatal(err)
+	onEngines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := mustFixture(t, db)
+		t0 := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
+		keys := []struct {
+			key string
+			at  time.Time
+		}{{"old", t0}, {"new", t0.Add(10 * 24 * time.Hour)}}
+		for _, k := range keys {
+			once := store.Once{UserID: f.user.ID, Key: k.key, RequestHash: []byte(k.key)}
+			if _, _, err := db.CreateTicketOnce(ctx, once, ticket.Ticket{Organization: f.orgA.Ref(), Requester: f.user.Ref(), Type: "login_problem",
+				Category: "password", Subject: "S", Description: "D", Status: ticket.StatusNew, CreatedAt: k.at}); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	n, err := db.DeleteKeysBefore(ctx, t0.Add(5*24*time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := n, int64(1); got != want {
-		t.Errorf("deleted %d keys, want %d", got, want)
-	}
-	for _, tt := range []struct {
-		key  string
-		kept bool
-	}{{"old", false}, {"new", true}} {
-		_, ok, err := db.Replayed(ctx, store.Once{UserID: f.user.ID, Key: tt.key, RequestHash: []byte(tt.key)})
+		n, err := db.DeleteKeysBefore(ctx, t0.Add(5*24*time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := ok, tt.kept; got != want {
-			t.Errorf("key %q kept = %v, want %v", tt.key, got, want)
+		if got, want := n, int64(1); got != want {
+			t.Errorf("deleted %d keys, want %d", got, want)
 		}
-	}
+		for _, tt := range []struct {
+			key  string
+			kept bool
+		}{{"old", false}, {"new", true}} {
+			_, ok, err := db.Replayed(ctx, store.Once{UserID: f.user.ID, Key: tt.key, RequestHash: []byte(tt.key)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := ok, tt.kept; got != want {
+				t.Errorf("key %q kept = %v, want %v", tt.key, got, want)
+			}
+		}
+	})
 }

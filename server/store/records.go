@@ -163,9 +163,15 @@ func (s *DB) ListRecords(ctx context.Context, q RecordQuery) ([]ticket.Record, s
 		conds = append(conds, "r.archived = 0")
 	}
 	if words := strings.Fields(q.Search); len(words) > 0 {
-		// Every word must occur in the external id or the title.
+		// Every word must occur in the external id or the title, whatever
+		// its case (SQLite's LIKE ignores the case of ASCII letters,
+		// PostgreSQL's ILIKE of all).
+		like := "LIKE"
+		if s.postgres {
+			like = "ILIKE"
+		}
 		for _, w := range words {
-			conds = append(conds, `(r.external_id || ' ' || r.title) LIKE ? ESCAPE '\'`)
+			conds = append(conds, `(r.external_id || ' ' || r.title) `+like+` ? ESCAPE '\'`)
 			args = append(args, "%"+likeEscaper.Replace(w)+"%")
 		}
 	}

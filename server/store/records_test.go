@@ -66,71 +66,72 @@ func TestRecordUpsertAndArchive(t *testing.T) {
 }
 
 func TestRecordList(t *testing.T) {
-	db := modes[0].open(t)
-	f := mustFixture(t, db)
-	ctx := context.Background()
-	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	for i, id := range []string{"CLM-1", "CLM-2", "CLM-3"} {
-		mustRecord(t, db, f.orgA, ticket.RecordClaim, id, "Claim "+id, at.Add(time.Duration(i)*time.Minute))
-	}
-	mustRecord(t, db, f.orgA, ticket.RecordAsset, "SN_100%", "Röntgengerät", at)
-	mustRecord(t, db, f.orgB, ticket.RecordClaim, "CLM-9", "Claim of B", at)
-	scopeA := ticket.Scope{OrganizationIDs: []int64{f.orgA.ID}}
+	onEngines(t, func(t *testing.T, db *store.DB) {
+		f := mustFixture(t, db)
+		ctx := context.Background()
+		at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+		for i, id := range []string{"CLM-1", "CLM-2", "CLM-3"} {
+			mustRecord(t, db, f.orgA, ticket.RecordClaim, id, "Claim "+id, at.Add(time.Duration(i)*time.Minute))
+		}
+		mustRecord(t, db, f.orgA, ticket.RecordAsset, "SN_100%", "Röntgengerät", at)
+		mustRecord(t, db, f.orgB, ticket.RecordClaim, "CLM-9", "Claim of B", at)
+		scopeA := ticket.Scope{OrganizationIDs: []int64{f.orgA.ID}}
 
-	tests := []struct {
-		name string
-		q    store.RecordQuery
-		want []string
-	}{
-		{"scope", store.RecordQuery{Scope: scopeA, Kind: ticket.RecordClaim}, []string{"CLM-3", "CLM-2", "CLM-1"}},
-		{"all", store.RecordQuery{Scope: ticket.Scope{All: true}, Kind: ticket.RecordClaim, OrganizationID: f.orgB.ID}, []string{"CLM-9"}},
-		{"search id", store.RecordQuery{Scope: scopeA, Search: "clm-2"}, []string{"CLM-2"}},
-		{"search title", store.RecordQuery{Scope: scopeA, Search: "röntgen"}, []string{"SN_100%"}},
-		{"like characters are literal", store.RecordQuery{Scope: scopeA, Search: "_100%"}, []string{"SN_100%"}},
-		{"like characters match nothing else", store.RecordQuery{Scope: scopeA, Search: "%"}, []string{"SN_100%"}},
-		{"other organization's records stay out", store.RecordQuery{Scope: scopeA, Search: "CLM-9"}, nil},
-		{"empty scope", store.RecordQuery{}, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, _, err := db.ListRecords(ctx, tt.q)
+		tests := []struct {
+			name string
+			q    store.RecordQuery
+			want []string
+		}{
+			{"scope", store.RecordQuery{Scope: scopeA, Kind: ticket.RecordClaim}, []string{"CLM-3", "CLM-2", "CLM-1"}},
+			{"all", store.RecordQuery{Scope: ticket.Scope{All: true}, Kind: ticket.RecordClaim, OrganizationID: f.orgB.ID}, []string{"CLM-9"}},
+			{"search id", store.RecordQuery{Scope: scopeA, Search: "clm-2"}, []string{"CLM-2"}},
+			{"search title", store.RecordQuery{Scope: scopeA, Search: "röntgen"}, []string{"SN_100%"}},
+			{"like characters are literal", store.RecordQuery{Scope: scopeA, Search: "_100%"}, []string{"SN_100%"}},
+			{"like characters match nothing else", store.RecordQuery{Scope: scopeA, Search: "%"}, []string{"SN_100%"}},
+			{"other organization's records stay out", store.RecordQuery{Scope: scopeA, Search: "CLM-9"}, nil},
+			{"empty scope", store.RecordQuery{}, nil},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				got, _, err := db.ListRecords(ctx, tt.q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var ids []string
+				for _, r := range got {
+					ids = append(ids, r.ExternalID)
+				}
+				if len(ids) != len(tt.want) {
+					t.Fatalf("got %v, want %v", ids, tt.want)
+				}
+				for i := range ids {
+					if ids[i] != tt.want[i] {
+						t.Fatalf("got %v, want %v", ids, tt.want)
+					}
+				}
+			})
+		}
+
+		// Pages follow one another without gaps or repeats.
+		var seen []string
+		q := store.RecordQuery{Scope: scopeA, Limit: 2}
+		for {
+			page, next, err := db.ListRecords(ctx, q)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var ids []string
-			for _, r := range got {
-				ids = append(ids, r.ExternalID)
+			for _, r := range page {
+				seen = append(seen, r.ExternalID)
 			}
-			if len(ids) != len(tt.want) {
-				t.Fatalf("got %v, want %v", ids, tt.want)
+			if next == "" {
+				break
 			}
-			for i := range ids {
-				if ids[i] != tt.want[i] {
-					t.Fatalf("got %v, want %v", ids, tt.want)
-				}
-			}
-		})
-	}
-
-	// Pages follow one another without gaps or repeats.
-	var seen []string
-	q := store.RecordQuery{Scope: scopeA, Limit: 2}
-	for {
-		page, next, err := db.ListRecords(ctx, q)
-		if err != nil {
-			t.Fatal(err)
+			q.Cursor = next
 		}
-		for _, r := range page {
-			seen = append(seen, r.ExternalID)
+		if len(seen) != 4 {
+			t.Fatalf("paged through %v, want 4 records", seen)
 		}
-		if next == "" {
-			break
-		}
-		q.Cursor = next
-	}
-	if len(seen) != 4 {
-		t.Fatalf("paged through %v, want 4 records", seen)
-	}
+	})
 }
 
 func TestLinks(t *testing.T) {
@@ -238,25 +239,26 @@ func TestLinks(t *testing.T) {
 }
 
 func TestIntegrationKeys(t *testing.T) {
-	db := modes[0].open(t)
-	f := mustFixture(t, db)
-	ctx := context.Background()
-	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	in, err := db.CreateIntegration(ctx, "pvs", []byte("hash-1"), []int64{f.orgA.ID, f.orgB.ID}, at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.CreateIntegration(ctx, "pvs", []byte("hash-2"), nil, at); err != store.ErrIntegrationExists {
-		t.Fatalf("second integration of one name: %v", err)
-	}
-	got, err := db.IntegrationByKey(ctx, []byte("hash-1"))
-	if err != nil || got.ID != in.ID || !got.Covers(f.orgA.ID) || !got.Covers(f.orgB.ID) || got.Covers(999) {
-		t.Fatalf("by key = %+v, %v", got, err)
-	}
-	if err := db.RevokeIntegration(ctx, "pvs", at); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.IntegrationByKey(ctx, []byte("hash-1")); ticket.ErrorCode(err) != ticket.CodeNotFound {
-		t.Fatalf("revoked key: %v", err)
-	}
+	onEngines(t, func(t *testing.T, db *store.DB) {
+		f := mustFixture(t, db)
+		ctx := context.Background()
+		at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+		in, err := db.CreateIntegration(ctx, "pvs", []byte("hash-1"), []int64{f.orgA.ID, f.orgB.ID}, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.CreateIntegration(ctx, "pvs", []byte("hash-2"), nil, at); err != store.ErrIntegrationExists {
+			t.Fatalf("second integration of one name: %v", err)
+		}
+		got, err := db.IntegrationByKey(ctx, []byte("hash-1"))
+		if err != nil || got.ID != in.ID || !got.Covers(f.orgA.ID) || !got.Covers(f.orgB.ID) || got.Covers(999) {
+			t.Fatalf("by key = %+v, %v", got, err)
+		}
+		if err := db.RevokeIntegration(ctx, "pvs", at); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.IntegrationByKey(ctx, []byte("hash-1")); ticket.ErrorCode(err) != ticket.CodeNotFound {
+			t.Fatalf("revoked key: %v", err)
+		}
+	})
 }

@@ -16,7 +16,9 @@ import (
 	"github.com/supportal/supportal/server/store/pgtest"
 )
 
-// modes are the two ways to open a store; every conformance test runs on both.
+// modes are the ways to open a store: SQLite in memory and in a file, and
+// PostgreSQL (a database of pgtest's throwaway cluster); every conformance
+// test runs on each.
 var modes = []struct {
 	name string
 	open func(tb testing.TB) *store.DB
@@ -45,6 +47,17 @@ var modes = []struct {
 		tb.Cleanup(func() { db.Close() })
 		return db
 	}},
+}
+
+// onEngines runs f on a new store of each engine: SQLite in memory and
+// PostgreSQL.
+func onEngines(t *testing.T, f func(t *testing.T, db *store.DB)) {
+	for _, m := range modes {
+		if m.name == "file" {
+			continue
+		}
+		t.Run(m.name, func(t *testing.T) { f(t, m.open(t)) })
+	}
 }
 
 // fixture is a small world: two organizations, a user in one, an agent.

@@ -60,7 +60,7 @@ func (s *DB) Vendors(ctx context.Context, customerID int64) ([]ticket.VendorAcco
 // organizations userID is a member of with ticket access.
 func (s *DB) vendorAccountsOf(ctx context.Context, userID int64) ([]ticket.VendorAccount, error) {
 	return s.vendorAccounts(ctx, `va.vendor_id IN (SELECT m.organization_id FROM memberships m JOIN organizations vo ON vo.id = m.organization_id
-		WHERE m.user_id = ? AND m.ticket_access AND vo.kind = 'vendor')`, userID)
+		WHERE m.user_id = ? AND m.ticket_access = 1 AND vo.kind = 'vendor')`, userID)
 }
 
 func (s *DB) vendorAccounts(ctx context.Context, where string, args ...any) ([]ticket.VendorAccount, error) {
@@ -136,7 +136,7 @@ func (s *DB) SetTicketAccess(ctx context.Context, orgID, userID int64, access bo
 		_, err = tx.ExecContext(ctx, `INSERT INTO reads (user_id, ticket_number, message_id)
 			SELECT ?, m.ticket_number, max(m.id) FROM messages m JOIN tickets t ON t.number = m.ticket_number
 			WHERE t.organization_id = ? OR t.organization_id IN (
-				SELECT va.customer_id FROM vendor_access va WHERE va.vendor_id = ? AND (va.access != 'none' OR va.vendor_paid))
+				SELECT va.customer_id FROM vendor_access va WHERE va.vendor_id = ? AND (va.access != 'none' OR va.vendor_paid = 1))
 			GROUP BY m.ticket_number
 			ON CONFLICT (user_id, ticket_number) DO UPDATE SET message_id = excluded.message_id WHERE excluded.message_id > reads.message_id`,
 			userID, orgID, orgID)
