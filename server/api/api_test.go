@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +22,7 @@ import (
 	"github.com/supportal/supportal/server/api"
 	"github.com/supportal/supportal/server/seed"
 	"github.com/supportal/supportal/server/store"
+	"github.com/supportal/supportal/server/store/pgtest"
 )
 
 var (
@@ -47,11 +49,7 @@ func mustDemoAPI(tb testing.TB, cfg api.Config) (*httptest.Server, *store.DB, *a
 		}
 		demoHash = string(h)
 	})
-	db, err := store.OpenMemory()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
+	db := openStore(tb)
 	if _, err := seed.Load(context.Background(), db, demoHash, time.Now()); err != nil {
 		tb.Fatal(err)
 	}
@@ -59,6 +57,25 @@ func mustDemoAPI(tb testing.TB, cfg api.Config) (*httptest.Server, *store.DB, *a
 	srv := httptest.NewServer(a)
 	tb.Cleanup(srv.Close)
 	return srv, db, a
+}
+
+// openStore opens a fresh store: SQLite in memory, or PostgreSQL (a
+// database of pgtest's throwaway cluster) when SUPPORTAL_API_STORE is
+// "postgres" — make test runs this package on both.
+func openStore(tb testing.TB) *store.DB {
+	tb.Helper()
+	var db *store.DB
+	var err error
+	if os.Getenv("SUPPORTAL_API_STORE") == "postgres" {
+		db, err = store.OpenPostgres(context.Background(), pgtest.URL(tb))
+	} else {
+		db, err = store.OpenMemory()
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
 }
 
 // client is a browser-like API client with its own cookie jar.

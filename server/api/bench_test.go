@@ -23,6 +23,7 @@ import (
 	"github.com/supportal/supportal/server/api"
 	"github.com/supportal/supportal/server/seed"
 	"github.com/supportal/supportal/server/store"
+	"github.com/supportal/supportal/server/store/pgtest"
 	"github.com/supportal/supportal/server/store/synth"
 )
 
@@ -217,12 +218,14 @@ func hammer(b *testing.B, clients int, unit string, do func() error) {
 }
 
 // TestMain only removes the big benchmark store (see bigAPIStore) once
-// every benchmark is done; it builds nothing.
+// every benchmark is done, and stops the PostgreSQL cluster if a test
+// started one; it builds nothing.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if w, ok := big.Built(); ok {
 		w.Remove()
 	}
+	pgtest.Stop()
 	os.Exit(code)
 }
 

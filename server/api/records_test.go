@@ -260,13 +260,14 @@ func TestLinksAndGetHelp(t *testing.T) {
 	mustError(t, claire.send("POST", path(n, "/links"), ticket.LinkRequest{RecordID: era.ID}), 404, ticket.CodeNotFound)
 	mustError(t, claire.get(recordPath(claim.ID)), 404, ticket.CodeNotFound)
 
-	// Links are events: Diego's socket saw the ticket with both links.
-	ev := ws.next(func(ev ticket.EventView) bool {
-		return ev.Ticket == n && ev.Data.Ticket != nil && len(ev.Data.Ticket.Links) == 2
+	// Links are events: Diego's socket saw the ticket with both links, in
+	// a change of the ticket (an event carries the ticket as it is when
+	// the event is read: an earlier one, his read marker say, may show
+	// both links too when it is read after them).
+	ws.next(func(ev ticket.EventView) bool {
+		return ev.Ticket == n && ev.Data.Ticket != nil && len(ev.Data.Ticket.Links) == 2 &&
+			(ev.Type == ticket.EventMessageCreated || ev.Type == ticket.EventTicketUpdated)
 	})
-	if ev.Type != ticket.EventMessageCreated && ev.Type != ticket.EventTicketUpdated {
-		t.Fatalf("event = %+v", ev)
-	}
 
 	// Search and filter by the record.
 	for _, q := range []string{"q=CLM-2024-0815", "q=ERA-77", "record=claim:CLM-2024-0815", "record=remittance:ERA-77"} {

@@ -228,11 +228,11 @@ func (s *DB) Unread(ctx context.Context, q UnreadQuery) (map[int64]TicketUnread,
 	if len(conds) > 0 {
 		where = " AND " + strings.Join(conds, " AND ")
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT m.ticket_number, t.organization_id, count(*) FROM tickets t
+	rows, err := s.read.QueryContext(ctx, `SELECT t.number, t.organization_id, count(*) FROM tickets t
 		JOIN messages m ON m.ticket_number = t.number
 		LEFT JOIN reads r ON r.user_id = ? AND r.ticket_number = t.number
 		WHERE m.author_id != ? AND (m.internal = 0 OR ? = 1) AND m.id > coalesce(r.message_id, 0)`+where+`
-		GROUP BY m.ticket_number`, args...)
+		GROUP BY t.number, t.organization_id`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -41,7 +41,7 @@ func (s *DB) ChangeVendorAccess(ctx context.Context, customerID, vendorID int64,
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO reads (user_id, ticket_number, message_id)
 			SELECT mb.user_id, m.ticket_number, max(m.id) FROM messages m JOIN tickets t ON t.number = m.ticket_number
-			JOIN memberships mb ON mb.organization_id = ? AND mb.ticket_access
+			JOIN memberships mb ON mb.organization_id = ? AND mb.ticket_access = 1
 			WHERE t.organization_id = ?
 			GROUP BY mb.user_id, m.ticket_number
 			ON CONFLICT (user_id, ticket_number) DO UPDATE SET message_id = excluded.message_id WHERE excluded.message_id > reads.message_id`,

@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/supportal/supportal/app/ticket"
 )
 
@@ -105,8 +107,18 @@ func oneRow(res sql.Result) error {
 }
 
 func uniqueName(err error) error {
-	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") {
+	if isUnique(err) {
 		return ErrViewName
 	}
 	return err
+}
+
+// isUnique reports whether err is a unique constraint's refusal, of
+// either engine.
+func isUnique(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23505" // unique_violation
+	}
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
