@@ -29,6 +29,15 @@ func loadMatcher() {
 // (language tags or Accept-Language values, most preferred first), Default
 // when none fits.
 func Match(prefs ...string) string {
+	lang, _ := MatchFound(prefs...)
+	if lang == "" {
+		return Default
+	}
+	return lang
+}
+
+// MatchFound is Match that tells "none fits" apart: it returns "" then.
+func MatchFound(prefs ...string) (string, bool) {
 	once.Do(loadMatcher)
 	var tags []language.Tag
 	for _, p := range prefs {
@@ -42,11 +51,11 @@ func Match(prefs ...string) string {
 		tags = append(tags, ts...)
 	}
 	if len(tags) == 0 {
-		return Default
+		return "", false
 	}
 	_, i, conf := matcher.Match(tags...)
 	if conf == language.No {
-		return Default
+		return "", false
 	}
-	return Supported[i]
+	return Supported[i], true
 }

@@ -19,6 +19,9 @@ type appNotices struct {
 	net    state.Net
 	update bool
 	offer  string // the browser's language, offered to the user once
+	// switchedTo: the user switched to this language from the offer; once
+	// the page is in it, focus goes to its heading.
+	switchedTo string
 }
 
 func newAppNotices() *appNotices { return &appNotices{} }
@@ -39,9 +42,18 @@ func (n *appNotices) OnMount(ctx app.Context) {
 
 // OnUpdate follows the user and language (the language changes with the
 // session).
-func (n *appNotices) OnUpdate(ctx app.Context) { n.offer = state.LangOffer(ctx, n.User, n.Lang) }
+func (n *appNotices) OnUpdate(ctx app.Context) {
+	n.offer = state.LangOffer(ctx, n.User, n.Lang)
+	if n.switchedTo != "" && n.switchedTo == n.Lang {
+		n.switchedTo = ""
+		ctx.Defer(func(app.Context) { focus("page-title") })
+	}
+}
 
 func (n *appNotices) onSwitchLang(ctx app.Context, e app.Event) {
+	// The bar and its button go: focus goes to the page's heading, as
+	// with "keep", once the page is drawn in the new language (OnUpdate).
+	n.switchedTo = n.offer
 	state.AnswerLangOffer(ctx, n.User, n.offer, true)
 	n.offer = ""
 }

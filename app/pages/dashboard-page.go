@@ -95,10 +95,14 @@ func (p *dashboardPage) Render() app.UI {
 			errorBox(lang, besidesOffline(p.counts.Err, p.net)),
 			app.Range(ticket.PortalStatuses()).Slice(func(i int) app.UI {
 				ps := ticket.PortalStatuses()[i]
-				n := p.counts.Counts[ps]
+				// Not known yet (first load, another account): a dash, not 0.
+				n := "–"
+				if p.counts.Counts != nil {
+					n = strconv.Itoa(p.counts.Counts[ps])
+				}
 				return app.Div().Class("card", "card-"+string(ps.Light())).ID("count-"+string(ps)).Body(
 					app.Span().Class("light").Aria("hidden", "true"),
-					app.Span().Class("card-count").Text(strconv.Itoa(n)),
+					app.Span().Class("card-count").Text(n),
 					app.Span().Class("card-label").Text(t(lang, ps.MessageID())),
 				)
 			}),

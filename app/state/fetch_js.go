@@ -135,6 +135,21 @@ func resumesLive(user string) bool {
 	return !js.Global().Get("localStorage").Call("getItem", lastEventKey(id)).IsNull()
 }
 
+// preloadedPlace returns the place in user's live stream (the last event
+// id) that the page's script found when it asked for the lists, ok false
+// when it asked for none.
+func preloadedPlace(userID int64) (id int64, ok bool) {
+	take := js.Global().Get("supportalPreloaded")
+	if preloadsOff.Load() || take.Type() != js.TypeFunction {
+		return 0, false
+	}
+	p := take.Get("place")
+	if !p.Truthy() || p.Get("user").String() != strconv.FormatInt(userID, 10) {
+		return 0, false
+	}
+	return int64(p.Get("id").Float()), true
+}
+
 // dropPreloads forgets the page's preloaded answers: they were asked for
 // the session the page started with.
 func dropPreloads() {

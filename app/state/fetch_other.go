@@ -15,3 +15,6 @@ func fetch(ctx context.Context, method, path string, body []byte, extra map[stri
 
 // dropPreloads: off the browser there are no preloaded answers.
 func dropPreloads() {}
+
+// preloadedPlace: off the browser nothing was preloaded.
+func preloadedPlace(userID int64) (int64, bool) { return 0, false }

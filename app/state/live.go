@@ -153,6 +153,14 @@ func runLive(runCtx context.Context, ctx app.Context, userID int64, dial func(pa
 	for runCtx.Err() == nil {
 		var last int64
 		ctx.LocalStorage().Get(lastEventKey(userID), &last)
+		if !connected {
+			// The lists the page preloaded were read at the place it found
+			// then; another tab's stream may have moved the kept place
+			// past events they do not show.
+			if p, ok := preloadedPlace(userID); ok && p < last {
+				last = p
+			}
+		}
 		path := "/api/v1/events?" + ticket.UserParam + "=" + strconv.FormatInt(userID, 10)
 		if last > 0 {
 			path += "&after=" + strconv.FormatInt(last, 10)
@@ -282,7 +290,8 @@ func applyEvent(ctx app.Context, userID int64, ev ticket.EventView) {
 			ctx.GetState(UnreadState, &u)
 			setUnread(ctx, userID, ev.Ticket, tv.Organization.ID, u.For(ev.Ticket)+1)
 		}
-		if viewing.Load() == ev.Ticket {
+		if viewing.Load() == ev.Ticket && open {
+			// Read only where the ticket is shown (not over an error).
 			whenSeen(ctx, func(ctx app.Context) { ctx.NewActionWithValue(MarkRead, ev.Ticket) }, unread)
 		} else {
 			unread(ctx)
@@ -393,8 +402,11 @@ func handleLoadUnread(ctx app.Context, a app.Action) {
 			u.Account[n] = res.Organizations[k]
 		}
 	}
-	// The ticket on screen is read (its read marker may be on its way).
-	if n := viewing.Load(); n != 0 && u.ByTicket[n] > 0 {
+	// The ticket on screen is read (its read marker may be on its way),
+	// when it is shown: not while its page shows an error.
+	var shown TicketDetail
+	ctx.GetState(TicketState, &shown)
+	if n := viewing.Load(); n != 0 && u.ByTicket[n] > 0 && shown.Number == n && shown.Status == Loaded {
 		if !Embedded() {
 			delete(u.ByTicket, n) // seen, in a frame once drawn (MarkRead)
 		}

@@ -73,6 +73,7 @@ func reached(ok bool) {
 		ctx.SetState(NetState, Net{Since: now})
 		wakeLive()
 		ctx.NewAction(FlushOutbox)
+		ctx.Dispatch(retryFailed)
 		if CurrentSession(ctx).Offline {
 			ctx.NewAction(LoadSession) // the session shown from the browser's store: check it
 		}
@@ -110,5 +111,31 @@ func probeUntilReached() {
 			return
 		}
 		probe()
+	}
+}
+
+// retryFailed loads again what the page on screen failed to load while the
+// server could not be reached (a ticket, a list, a record opened offline):
+// back online, it shows without a reload.
+func retryFailed(ctx app.Context) {
+	var cur TicketDetail
+	ctx.GetState(TicketState, &cur)
+	if cur.Number != 0 && cur.Status == Failed {
+		ctx.NewActionWithValue(LoadTicket, cur.Number)
+	}
+	var list TicketList
+	ctx.GetState(TicketsState, &list)
+	if list.Status == Failed {
+		ctx.NewActionWithValue(LoadTickets, list.Query)
+	}
+	var record RecordDetail
+	ctx.GetState(RecordState, &record)
+	if record.ID != 0 && record.Status == Failed {
+		ctx.NewActionWithValue(LoadRecord, record.ID)
+	}
+	var records RecordList
+	ctx.GetState(RecordsState, &records)
+	if records.Status == Failed {
+		ctx.NewActionWithValue(LoadRecords, records.Query)
 	}
 }

@@ -236,11 +236,14 @@ func InitialLang() string {
 			return v
 		}
 	}
-	return BrowserLang()
+	if l := BrowserLang(); l != "" {
+		return l
+	}
+	return locales.Default
 }
 
-// BrowserLang is the supported language the browser asks for first, else
-// English. The server found it (locales.Match on the page request's
+// BrowserLang is the supported language the browser asks for first, ""
+// when it asks for none of them. The server found it (locales.Match on the page request's
 // Accept-Language, which browsers build from navigator.languages) and put
 // it into the page's head (locales.BrowserLangMeta): x/text's matcher stays
 // out of app.wasm, and browser and server agree.
@@ -254,7 +257,7 @@ func BrowserLang() string {
 			return l
 		}
 	}
-	return locales.Default
+	return ""
 }
 
 // expired handles an API error: when the session has ended (idle expiry,

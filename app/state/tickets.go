@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -154,14 +155,32 @@ func loadList(ctx app.Context, a app.Action, name string, more bool) {
 	}
 }
 
+// countsAsked numbers the requests for counts: only the answer to the
+// latest one is shown (an account switched back and forth quickly must
+// not end with the other account's counts).
+var countsAsked atomic.Int64
+
 func handleLoadCounts(ctx app.Context, a app.Action) {
 	q, _ := a.Value.(TicketQuery)
-	ctx.SetState(CountsState, Counts{Status: Loading, OrganizationID: q.OrganizationID})
+	asked := countsAsked.Add(1)
+	// While they load again, the counts shown stay (a live update reloads
+	// them): only another account's are put away.
+	var cur Counts
+	ctx.GetState(CountsState, &cur)
+	loading := Counts{Status: Loading, OrganizationID: q.OrganizationID}
+	if cur.OrganizationID == q.OrganizationID {
+		loading.Counts, loading.Kept = cur.Counts, cur.Kept
+	}
+	ctx.SetState(CountsState, loading)
 	var res struct {
 		Counts map[ticket.PortalStatus]int `json:"counts"`
 	}
 	s := CurrentSession(ctx)
-	if err := call(context.Background(), "GET", "/api/v1/tickets/counts?"+apiValues(q).Encode(), nil, &res); err != nil {
+	err := call(context.Background(), "GET", "/api/v1/tickets/counts?"+apiValues(q).Encode(), nil, &res)
+	if countsAsked.Load() != asked {
+		return // a later request's answer is the one to show
+	}
+	if err != nil {
 		expired(ctx, err)
 		if kept, at, ok := keptValue[map[ticket.PortalStatus]int](s.countsKey(q.OrganizationID)); ok && err == errOffline {
 			ctx.SetState(CountsState, Counts{Status: Loaded, OrganizationID: q.OrganizationID, Counts: kept, Kept: at})

@@ -106,6 +106,36 @@ type portal struct {
 	// ticket committed), then the server dies before it answers.
 	crashAfterCreate atomic.Bool
 	crashed          chan struct{}
+	// wasmHeld, while set, holds every request for app.wasm until it is
+	// closed: a page then stays at the start, its script's requests made,
+	// its app not running (see holdWasm).
+	wasmMu   sync.Mutex
+	wasmHeld chan struct{}
+	// unreachable, while set, drops every API request but the live
+	// stream's as a network that is gone would (the socket open before
+	// stays up, as browsers keep it through a short outage).
+	unreachable atomic.Bool
+}
+
+// holdWasm holds the requests for app.wasm from now on; the function
+// returned lets them (and the later ones) through.
+func (p *portal) holdWasm(t *testing.T) (release func()) {
+	t.Helper()
+	p.wasmMu.Lock()
+	held := make(chan struct{})
+	p.wasmHeld = held
+	p.wasmMu.Unlock()
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			p.wasmMu.Lock()
+			p.wasmHeld = nil
+			p.wasmMu.Unlock()
+			close(held)
+		})
+	}
+	t.Cleanup(release)
+	return release
 }
 
 // serve starts the portal's HTTP side (a new API with its own live hub)
@@ -134,6 +164,20 @@ func (p *portal) serve(t *testing.T, addr string) {
 			p.apiMu.Lock()
 			p.apiRequests = append(p.apiRequests, r.Method+" "+r.URL.RequestURI())
 			p.apiMu.Unlock()
+		}
+		if p.unreachable.Load() && strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/api/v1/events" {
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close()
+			}
+			return
+		}
+		if r.URL.Path == "/web/app.wasm" {
+			p.wasmMu.Lock()
+			held := p.wasmHeld
+			p.wasmMu.Unlock()
+			if held != nil {
+				<-held
+			}
 		}
 		if r.Method == "POST" && r.URL.Path == "/api/v1/tickets" && p.crashAfterCreate.CompareAndSwap(true, false) {
 			h.ServeHTTP(httptest.NewRecorder(), r) // committed and fsynced…

@@ -53,7 +53,6 @@ func (b *browser) controlled(path string) {
 		b.t.Fatal("navigator.serviceWorker.ready gave a registration without an active worker")
 	}
 	b.open(path)
-	b.waitTrue("the service worker controls the page", jsControlled)
 }
 
 // logged reports whether the browser's console has a line containing s.
@@ -227,4 +226,33 @@ func TestOfflineNewVersion(t *testing.T) {
 	b.click("#update-reload")
 	b.waitFalse("no notice after the reload", qExists("#update-bar"))
 	b.waitTrue("the dashboard again", qExists("a#start-assistant"))
+}
+
+// A ticket opened while the server cannot be reached (the live stream's
+// socket staying up, as through a short outage) shows an error; when the
+// server answers again, the page loads the ticket by itself.
+func TestTicketOpenedOfflineLoadsWhenBack(t *testing.T) {
+	p := startPortal(t)
+	clinica := p.org(t, "300400")
+	number := p.numbers(t, clinica, true)[0]
+	n := strconv.FormatInt(number, 10)
+	b := loginTo(t, p, "es-ES", seed.DiegoEmail)
+	b.waitTrue("live stream connected", jsLiveResumes(userID(t, p, seed.DiegoEmail)))
+	p.unreachable.Store(true)
+	b.click(`a[href="/tickets/` + n + `"]`)
+	b.waitText("the ticket's page", jsPath, "/tickets/"+n)
+	b.waitTrue("an error instead of the ticket", `!!document.querySelector('main#main p.error[role="alert"]')`)
+	p.unreachable.Store(false)
+	b.waitText("the ticket's subject, without a reload", `(document.querySelector('#ticket-subject')?.textContent ?? '').trim()`, subjectOf(t, p, number))
+	b.waitFalse("no error left", `!!document.querySelector('main#main p.error[role="alert"]')`)
+}
+
+// subjectOf returns the subject of ticket number, from the store.
+func subjectOf(t *testing.T, p *portal, number int64) string {
+	t.Helper()
+	tk, err := p.DB.Ticket(context.Background(), number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk.Subject
 }

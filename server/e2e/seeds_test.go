@@ -109,6 +109,7 @@ func TestSeedVendorVera(t *testing.T) {
 	anna.click("#lang-offer-switch")
 	anna.waitText("Spanish now", `document.documentElement.lang`, "es")
 	anna.waitFalse("the offer gone", qExists("#lang-offer"))
+	anna.waitText("focus on the page's heading, not lost with the bar", `document.activeElement?.id ?? ''`, "page-title")
 	if l := p.userLocale(t, seed.AnnaEmail); l != "es" {
 		t.Errorf("Anna's saved language is %q after switching, want es", l)
 	}

@@ -2,12 +2,14 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/supportal/supportal/app/ticket"
@@ -159,5 +161,114 @@ func TestFirstVisitPreloadsAndMissesNothing(t *testing.T) {
 	}
 	if !strings.HasSuffix(calls[i], "&after="+strconv.FormatInt(last, 10)) {
 		t.Errorf("the live stream opened as %q, want it to start after event %d, the newest when the page asked", calls[i], last)
+	}
+}
+
+// uncached makes b's page loads reach the server: no service worker, no
+// HTTP cache (a page held at its start by holdWasm must ask for app.wasm).
+func uncached(b *browser) {
+	b.t.Helper()
+	if _, err := chromedp.Call(b.ctx, network.Enable, network.EnableParams{}); err != nil {
+		b.t.Fatal(err)
+	}
+	if _, err := chromedp.Call(b.ctx, network.SetBypassServiceWorker, network.SetBypassServiceWorkerParams{Bypass: true}); err != nil {
+		b.t.Fatal(err)
+	}
+	if _, err := chromedp.Call(b.ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// waitCalls waits until an API request starting with prefix reached the
+// portal, and returns the requests seen.
+func waitCalls(t *testing.T, p *portal, prefix string, seen []string) []string {
+	t.Helper()
+	for deadline := time.Now().Add(waitTimeout); ; {
+		seen = append(seen, p.apiCalls()...)
+		if slices.ContainsFunc(seen, func(c string) bool { return strings.HasPrefix(c, prefix) }) {
+			return seen
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s reached the portal (requests: %v)", prefix, seen)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Two tabs of one user share the place in the live stream (localStorage).
+// Tab A's page has read its lists and its app is still loading when a
+// ticket is created; tab B's running stream moves the shared place past
+// that ticket's event. Tab A's stream starts from the place its lists were
+// read at, and its dashboard shows the ticket.
+func TestTabsStartFromTheirListsPlace(t *testing.T) {
+	p := startPortal(t)
+	main := p.org(t, "100200")
+	anna := userID(t, p, seed.AnnaEmail)
+	b := loginTo(t, p, "en-US", seed.AnnaEmail)
+	b.waitTrue("live stream connected", jsLiveResumes(anna))
+	placeJS := `Number(Object.entries(localStorage).find(([k]) => k.startsWith("supportal.events.") && k.endsWith(".` + strconv.FormatInt(anna, 10) + `"))?.[1] ?? 0)`
+
+	tab := b.newTab()
+	uncached(tab)
+	p.apiCalls()
+	release := p.holdWasm(t)
+	go chromedp.Run(tab.ctx, chromedp.Navigate(p.URL+"/"))
+	seen := waitCalls(t, p, "GET /api/v1/tickets?open=true", nil)
+	seen = waitCalls(t, p, "GET /api/v1/tickets/counts", seen)
+
+	now := time.Now()
+	tk, err := p.DB.CreateTicket(context.Background(), ticket.Ticket{Organization: ticket.OrgRef{ID: main.ID}, Requester: ticket.UserRef{ID: anna},
+		Type: "web_interface_problem", Category: "display", Subject: "Created while tab A was loading", Description: "Tab B's stream moves the place past it.",
+		Status: ticket.StatusOpen, CreatedAt: now, UpdatedAt: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, err := p.DB.LastEventID(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.waitTrue("tab B's stream moved the place past the new ticket", fmt.Sprintf(`%s >= %d`, placeJS, last))
+	release()
+	tab.waitApp()
+	want := strconv.FormatInt(tk.Number, 10)
+	tab.waitTrue("tab A's dashboard shows the ticket", `(`+jsRows+`).includes(`+strconv.Quote(want)+`)`)
+}
+
+// A tab still loading for one user while another tab logs that user out
+// and another in: the loading tab shows nothing of the first user (the
+// page's preloaded answers are dropped on the tabs' logout message).
+func TestLoadingTabDropsAnswersOfAnEndedSession(t *testing.T) {
+	p := startPortal(t)
+	b := loginTo(t, p, "en-US", seed.AnnaEmail)
+
+	tab := b.newTab()
+	uncached(tab)
+	p.apiCalls()
+	release := p.holdWasm(t)
+	go chromedp.Run(tab.ctx, chromedp.Navigate(p.URL+"/"))
+	waitCalls(t, p, "GET /api/v1/tickets/counts", nil)
+
+	b.front()
+	b.click("button#user-menu-button")
+	b.click("button#logout")
+	b.waitText("on the login page", jsPath, "/login")
+	b.login(seed.DiegoEmail, seed.Password)
+	b.waitText("path after Diego's login", jsPath, "/")
+	tab.front()
+	release()
+	tab.waitApp()
+	// Until Diego's dashboard is there, Anna's name never shows.
+	for deadline := time.Now().Add(waitTimeout); ; {
+		top := eval[string](tab, `(document.querySelector('header.topbar')?.innerText ?? '')`)
+		if strings.Contains(top, "Anna") {
+			t.Fatalf("the loading tab showed the logged-out user: %q", top)
+		}
+		if strings.Contains(top, "Diego") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the loading tab never showed Diego's session: %q", top)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

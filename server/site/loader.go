@@ -81,11 +81,13 @@ func patchedAppJS(h *app.Handler) ([]byte, error) {
 // serveAppJS serves the page script in the visitor's language (its loading
 // label), revalidated by the version as go-app does.
 func (s *Site) serveAppJS(w http.ResponseWriter, r *http.Request, lang string) {
-	etag := `"` + s.version + `"`
+	// Its loading label is in the language of the page: the lang cookie,
+	// else Accept-Language.
+	etag := `"` + s.version + "-" + lang + `"`
 	h := w.Header()
 	h.Set("Cache-Control", "no-cache")
 	h.Set("ETag", etag)
-	h.Add("Vary", "Accept-Language")
+	h.Add("Vary", "Cookie, Accept-Language")
 	if r.Header.Get("If-None-Match") == etag {
 		w.WriteHeader(http.StatusNotModified)
 		return

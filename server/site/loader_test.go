@@ -35,8 +35,20 @@ func TestAppJSHandsTheBrowsersResponseToTheCompiler(t *testing.T) {
 			t.Errorf("/app.js still has %q", unwanted)
 		}
 	}
-	res2, _ := get(t, srv.URL+"/app.js", "If-None-Match", `"`+st.Version()+`"`)
+	res2, _ := get(t, srv.URL+"/app.js", "If-None-Match", res.Header.Get("ETag"))
 	if res2.StatusCode != http.StatusNotModified {
-		t.Errorf("/app.js revalidated by the version: status %d, want 304", res2.StatusCode)
+		t.Errorf("/app.js revalidated by its ETag %s: status %d, want 304", res.Header.Get("ETag"), res2.StatusCode)
+	}
+	// Its loading label is in the page's language, the lang cookie's
+	// first: another language is another version of it.
+	if vary := res.Header.Get("Vary"); !strings.Contains(vary, "Cookie") || !strings.Contains(vary, "Accept-Language") {
+		t.Errorf("/app.js Vary = %q, want Cookie and Accept-Language", vary)
+	}
+	res3, js3 := get(t, srv.URL+"/app.js", "Cookie", "lang=de", "If-None-Match", res.Header.Get("ETag"))
+	if res3.StatusCode != http.StatusOK || res3.Header.Get("ETag") == res.Header.Get("ETag") || !strings.Contains(js3, "supportal") {
+		t.Errorf("/app.js in German revalidated by the English ETag: status %d, ETag %s", res3.StatusCode, res3.Header.Get("ETag"))
+	}
+	if !strings.Contains(res.Header.Get("ETag"), st.Version()) {
+		t.Errorf("/app.js ETag %s does not carry the version %s", res.Header.Get("ETag"), st.Version())
 	}
 }

@@ -40,6 +40,11 @@ import (
 //   - nothing is asked in a frame (a host portal's kiosk signs its user in
 //     by a token after the page has loaded), on the /embed pages, or while a
 //     logout made offline is still to be sent to the server;
+//   - a login or logout in another tab (the app's BroadcastChannel) drops
+//     every answer;
+//   - the live stream starts from the place the lists were read at
+//     (supportalPreloaded.place), not from where another tab of the same
+//     user moved it meanwhile;
 //   - when a request fails the app asks again itself.
 //
 // The script is inline, allowed by its hash in the Content-Security-Policy
@@ -61,7 +66,11 @@ const preloadJS = `(() => {
     return;
   }
   const answers = new Map();
+  let gone = false; // the session changed in another tab
   const ask = (url, user) => {
+    if (gone) {
+      return;
+    }
     const headers = { Accept: "application/json" };
     if (user) {
       headers["USER_HEADER"] = user;
@@ -89,6 +98,10 @@ const preloadJS = `(() => {
       }
       localStorage.setItem(place, String(me.lastEvent));
     }
+    // The place is shared by the user's tabs: another tab's stream may
+    // move it past events these lists do not show yet. The app's stream
+    // starts from the place as it was now (app/state/live.go).
+    w.supportalPreloaded.place = { user: user, id: Number(localStorage.getItem(place)) };
     const accounts = [];
     let vendor = false;
     for (const m of me.memberships || []) {
@@ -124,7 +137,7 @@ const preloadJS = `(() => {
     return a || null;
   };
   w.supportalPreloaded = (url, user) => {
-    if (performance.now() > 20000) {
+    if (gone || performance.now() > 20000) {
       delete w.supportalPreloaded;
       answers.clear();
       return null;
@@ -135,6 +148,19 @@ const preloadJS = `(() => {
     return asked.then(() => take(url, user));
   };
   w.supportalPreloaded.drop = () => answers.clear();
+  // A login or logout in another tab (app/state/tabs.go) while this one
+  // still loads: what was asked for the session before is no more.
+  try {
+    new BroadcastChannel("supportal").onmessage = (e) => {
+      if (e.data === "logout" || String(e.data).startsWith("login:")) {
+        gone = true;
+        answers.clear();
+        if (w.supportalPreloaded) {
+          delete w.supportalPreloaded.place;
+        }
+      }
+    };
+  } catch (e) {}
 })();`
 
 // preloadScript is the script element of the pages' head.

@@ -58,7 +58,7 @@ func TestPagesPreloadTheStart(t *testing.T) {
 // browser asks for (its Accept-Language, matched as the server matches it),
 // whatever language the page itself is in (the lang cookie), for the app's
 // offer to switch (app/state.BrowserLang); an unknown or missing
-// Accept-Language gives English.
+// Accept-Language gives none (no offer).
 func TestPagesCarryTheBrowsersLanguage(t *testing.T) {
 	srv, _ := mustPortal(t, testFiles("wasm"))
 	for _, c := range []struct{ accept, cookie, want string }{
@@ -66,9 +66,9 @@ func TestPagesCarryTheBrowsersLanguage(t *testing.T) {
 		{"de-AT", "lang=es", "de"},
 		{"gsw", "", "de"},
 		{"es-419,es;q=0.9", "lang=en", "es"},
-		{"ja-JP", "", "en"},
-		{"", "lang=fr", "en"},
-		{`"><script>`, "", "en"},
+		{"ja-JP", "", ""},
+		{"", "lang=fr", ""},
+		{`"><script>`, "", ""},
 	} {
 		for _, path := range []string{"/", "/login", "/embed"} {
 			res, body := get(t, srv.URL+path, "Accept-Language", c.accept, "Cookie", c.cookie)
@@ -79,6 +79,35 @@ func TestPagesCarryTheBrowsersLanguage(t *testing.T) {
 			if n := strings.Count(body, `name="`+locales.BrowserLangMeta+`"`); n != 1 || !strings.Contains(body, want) {
 				t.Errorf("%s, Accept-Language %q, cookie %q: want one %s in the page, found %d:\n%.600s", path, c.accept, c.cookie, want, n, body)
 			}
+		}
+	}
+}
+
+// A page's ETag names its language and the browser's: a browser that kept
+// the page in one language and asks again in another gets the page anew,
+// not a 304 for the one it kept.
+func TestPageETagFollowsTheLanguages(t *testing.T) {
+	srv, _ := mustPortal(t, testFiles("wasm"))
+	res, _ := get(t, srv.URL+"/login", "Accept-Language", "de-DE")
+	etag := res.Header.Get("ETag")
+	if res.StatusCode != http.StatusOK || etag == "" {
+		t.Fatalf("/login: status %d, ETag %q", res.StatusCode, etag)
+	}
+	if res, _ := get(t, srv.URL+"/login", "Accept-Language", "de-DE", "If-None-Match", etag); res.StatusCode != http.StatusNotModified {
+		t.Errorf("the same page revalidated: status %d, want 304", res.StatusCode)
+	}
+	for _, other := range [][]string{
+		{"Accept-Language", "fr-FR"},
+		{"Accept-Language", "de-DE", "Cookie", "lang=es"},
+		{"Accept-Language", "ja-JP"},
+	} {
+		h := append([]string{"If-None-Match", etag}, other...)
+		res, body := get(t, srv.URL+"/login", h...)
+		if res.StatusCode != http.StatusOK || res.Header.Get("ETag") == etag {
+			t.Errorf("%v with the German page's ETag: status %d, ETag %q; want the page anew", other, res.StatusCode, res.Header.Get("ETag"))
+		}
+		if strings.Contains(other[len(other)-1], "lang=es") && !strings.Contains(body, `<html lang="es"`) {
+			t.Errorf("%v: the page is not in Spanish:\n%.300s", other, body)
 		}
 	}
 }

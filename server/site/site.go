@@ -97,7 +97,8 @@ func New(files fs.FS) (*Site, error) {
 }
 
 // Version identifies the build: a hash of every static file, app.wasm
-// included. Browsers revalidate by it; the service worker's cache is named
+// included, and of the scripts the server adds to pages (preload.go,
+// loader.go). Browsers revalidate by it; the service worker's cache is named
 // after it.
 func (s *Site) Version() string { return s.version }
 
@@ -121,6 +122,12 @@ func version(files fs.FS) (string, error) {
 	sort.Strings(names)
 	brotli := slices.Contains(names, "app.wasm.br")
 	h := sha256.New()
+	// What the server adds to the pages and to go-app's script belongs to
+	// the build too: a page kept by a browser with an older preload script
+	// would be revalidated (304) and its script then refused by the new
+	// Content-Security-Policy hash.
+	h.Write([]byte(preloadSource))
+	h.Write([]byte(appJSExtra))
 	for _, n := range names {
 		if brotli && derived[n] {
 			continue
@@ -164,6 +171,18 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		w.Header().Add("Vary", "Cookie, Accept-Language")
 		lang := api.RequestLang(r)
+		browserLang, _ := locales.MatchFound(r.Header.Get("Accept-Language"))
+		// A page is in its language and names the browser's: its ETag says
+		// both (go-app's is the version alone, and a browser revalidating
+		// a page kept in another language got a 304 and showed it).
+		etag := `"` + s.version + "-" + lang + "-" + browserLang + `"`
+		if r.Header.Get("If-None-Match") == etag {
+			w.Header().Set("ETag", etag)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		r = r.Clone(r.Context())
+		r.Header.Del("If-None-Match")
 		rec := &pageRecorder{header: w.Header()}
 		s.pages[lang].ServeHTTP(rec, r)
 		if rec.status == http.StatusNotFound {
@@ -171,9 +190,12 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		body := falseAttr.ReplaceAll(rec.body.Bytes(), nil)
-		body = withHead(body, locales.Match(r.Header.Get("Accept-Language")))
+		body = withHead(body, browserLang)
 		if rec.status == 0 {
 			rec.status = http.StatusOK
+		}
+		if rec.header.Get("ETag") != "" {
+			rec.header.Set("ETag", etag)
 		}
 		if rec.header.Get("Content-Length") != "" {
 			rec.header.Set("Content-Length", strconv.Itoa(len(body)))

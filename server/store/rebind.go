@@ -6,11 +6,14 @@ import (
 )
 
 // rebind returns q with its ? placeholders numbered as PostgreSQL wants
-// them ($1, $2, …), in order (SQLite's numbered ?3 becomes $3). A ? inside a string literal ('…', with ”
+// them ($1, $2, …), as SQLite numbers them (?3 is 3; a plain ? is one
+// above the largest number so far). A ? inside a string literal ('…', with ”
 // inside), a quoted identifier ("…"), a dollar-quoted string ($$…$$ or
 // $tag$…$tag$) or a comment (-- to the end of the line, /* … */) is left as
 // it is. The statements are the store's own, written with ? for SQLite;
-// PostgreSQL gets them through this.
+// PostgreSQL gets them through this. Not understood, as the store's SQL
+// uses none of them: E'…' strings with backslash escapes, nested
+// comments, jsonb's ? operator.
 func rebind(q string) string {
 	if !strings.Contains(q, "?") {
 		return q
@@ -21,15 +24,21 @@ func rebind(q string) string {
 	for i := 0; i < len(q); {
 		c := q[i]
 		switch {
-		case c == '?' && i+1 < len(q) && q[i+1] >= '0' && q[i+1] <= '9':
-			// SQLite's ?NNN is PostgreSQL's $NNN.
-			b.WriteByte('$')
-			i++
 		case c == '?':
-			n++
+			// SQLite numbers a plain ? one above the largest number given
+			// so far; ?NNN takes NNN.
+			j := i + 1
+			for j < len(q) && q[j] >= '0' && q[j] <= '9' {
+				j++
+			}
+			k := n + 1
+			if j > i+1 {
+				k, _ = strconv.Atoi(q[i+1 : j])
+			}
+			n = max(n, k)
 			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			i++
+			b.WriteString(strconv.Itoa(k))
+			i = j
 		case c == '\'' || c == '"':
 			j := skipQuoted(q, i, c)
 			b.WriteString(q[i:j])

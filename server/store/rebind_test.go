@@ -20,6 +20,9 @@ func TestRebind(t *testing.T) {
 		{`SELECT $q$ ? $q$, ?`, `SELECT $q$ ? $q$, $1`},
 		{`SELECT 'unterminated ?`, `SELECT 'unterminated ?`},
 		{`SELECT ?2, ?1`, `SELECT $2, $1`},
+		{`SELECT ?2, ?`, `SELECT $2, $3`},
+		{`SELECT ?1, ?, ?`, `SELECT $1, $2, $3`},
+		{`SELECT ?, ?1, ?`, `SELECT $1, $1, $2`},
 	} {
 		if got := rebind(c.in); got != c.want {
 			t.Errorf("rebind(%q) = %q, want %q", c.in, got, c.want)
