@@ -94,13 +94,16 @@ $(AXE): .ci/axe/package.json .ci/axe/package-lock.json
 # Debian's postgresql binaries (a throwaway cluster per test binary):
 # SUPPORTAL_PG=1 fails them when those are missing instead of skipping.
 # The API's tests then run again on PostgreSQL (SUPPORTAL_API_STORE;
-# without -race: the SQLite run has it, this one checks the SQL).
+# without -race: the SQLite run has it, this one checks the SQL), after the
+# browser tests (beside them, the extra load made the load-fragile browser
+# tests time out).
 test: vet check-deps check-wasm-size axe
 	@log=$$(mktemp); \
 	SUPPORTAL_E2E=1 $(GO) test -race -count=1 -timeout 30m ./server/e2e/ >$$log 2>&1 & e2e=$$!; \
 	SUPPORTAL_PG=1 $(GO) test -race -count=1 -timeout 30m -p 1 $$($(GO) list ./... | grep -v '/server/e2e$$'); rest=$$?; \
+	wait $$e2e; browsers=$$?; \
 	SUPPORTAL_PG=1 SUPPORTAL_API_STORE=postgres $(GO) test -count=1 -timeout 30m ./server/api/; pgapi=$$?; \
-	wait $$e2e; browsers=$$?; cat $$log; rm -f $$log; \
+	cat $$log; rm -f $$log; \
 	test $$rest -eq 0 -a $$pgapi -eq 0 -a $$browsers -eq 0
 
 # The store's and the API's benchmarks, app.wasm's sizes, then the load
