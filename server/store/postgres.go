@@ -4,11 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io/fs"
-	"path/filepath"
-	"sort"
-	"strconv"
-	"strings"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 )
@@ -82,21 +77,12 @@ func migratePostgres(ctx context.Context, db *sql.DB) error {
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY)`); err != nil {
 		return err
 	}
-	names, err := fs.Glob(migrations, "migrations/postgres/*.sql")
+	steps, err := migrationSteps("postgres")
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		base := filepath.Base(name)
-		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migration %s: bad name", base)
-		}
-		script, err := migrations.ReadFile(name)
-		if err != nil {
-			return err
-		}
+	for _, m := range steps {
+		version, base, script := m.version, m.name, m.script
 		tx, err := conn.BeginTx(ctx, nil)
 		if err != nil {
 			return err

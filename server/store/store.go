@@ -164,21 +164,12 @@ func (s *DB) migrate(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
 		return err
 	}
-	names, err := fs.Glob(migrations, "migrations/sqlite/*.sql")
+	steps, err := migrationSteps("sqlite")
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		base := filepath.Base(name)
-		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migration %s: bad name", base)
-		}
-		script, err := migrations.ReadFile(name)
-		if err != nil {
-			return err
-		}
+	for _, m := range steps {
+		version, base, script := m.version, m.name, m.script
 		err = s.direct(ctx, func(tx *Tx) error {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
@@ -204,6 +195,37 @@ func (s *DB) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// migration is one numbered migration script of an engine.
+type migration struct {
+	version int
+	name    string
+	script  []byte
+}
+
+// migrationSteps returns the migrations of engine ("sqlite", "postgres")
+// in order.
+func migrationSteps(engine string) ([]migration, error) {
+	names, err := fs.Glob(migrations, "migrations/"+engine+"/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	out := make([]migration, 0, len(names))
+	for _, name := range names {
+		base := filepath.Base(name)
+		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: bad name", base)
+		}
+		script, err := migrations.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version, base, script})
+	}
+	return out, nil
 }
 
 // ID is the store's identity: 32 hex digits made at random when the
