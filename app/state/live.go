@@ -340,24 +340,30 @@ func reloadAll(ctx app.Context) {
 	ctx.NewAction(LoadUnread)
 	ctx.NewActionWithValue(LoadOpen, TicketQuery{OrganizationID: s.Account, Open: "true"})
 	ctx.NewActionWithValue(LoadCounts, TicketQuery{OrganizationID: s.Account})
+	reloadPages(ctx, func(l Load) bool { return l == Loaded }, func(Load) bool { return true })
+}
+
+// reloadPages loads again the lists whose load lists admits and the
+// ticket or record on screen whose load details admits.
+func reloadPages(ctx app.Context, lists, details func(Load) bool) {
 	var list TicketList
 	ctx.GetState(TicketsState, &list)
-	if list.Status == Loaded {
+	if lists(list.Status) {
 		ctx.NewActionWithValue(LoadTickets, list.Query)
 	}
 	var cur TicketDetail
 	ctx.GetState(TicketState, &cur)
-	if cur.Number != 0 {
+	if cur.Number != 0 && details(cur.Status) {
 		ctx.NewActionWithValue(LoadTicket, cur.Number)
 	}
 	var records RecordList
 	ctx.GetState(RecordsState, &records)
-	if records.Status == Loaded {
+	if lists(records.Status) {
 		ctx.NewActionWithValue(LoadRecords, records.Query)
 	}
 	var record RecordDetail
 	ctx.GetState(RecordState, &record)
-	if record.ID != 0 {
+	if record.ID != 0 && details(record.Status) {
 		ctx.NewActionWithValue(LoadRecord, record.ID)
 	}
 }

@@ -118,24 +118,6 @@ func probeUntilReached() {
 // server could not be reached (a ticket, a list, a record opened offline):
 // back online, it shows without a reload.
 func retryFailed(ctx app.Context) {
-	var cur TicketDetail
-	ctx.GetState(TicketState, &cur)
-	if cur.Number != 0 && cur.Status == Failed {
-		ctx.NewActionWithValue(LoadTicket, cur.Number)
-	}
-	var list TicketList
-	ctx.GetState(TicketsState, &list)
-	if list.Status == Failed {
-		ctx.NewActionWithValue(LoadTickets, list.Query)
-	}
-	var record RecordDetail
-	ctx.GetState(RecordState, &record)
-	if record.ID != 0 && record.Status == Failed {
-		ctx.NewActionWithValue(LoadRecord, record.ID)
-	}
-	var records RecordList
-	ctx.GetState(RecordsState, &records)
-	if records.Status == Failed {
-		ctx.NewActionWithValue(LoadRecords, records.Query)
-	}
+	failed := func(l Load) bool { return l == Failed }
+	reloadPages(ctx, failed, failed)
 }
