@@ -19,9 +19,9 @@ import (
 )
 
 const integrationUsage = `usage:
-  supportal integration add NAME -org ACCOUNT[,ACCOUNT…] [-data DIR]
+  supportal integration add NAME -org ACCOUNT[,ACCOUNT…] [-data DIR | -db URL]
       creates an integration that may send records for the accounts and prints its API key once
-  supportal integration revoke NAME [-data DIR]
+  supportal integration revoke NAME [-data DIR | -db URL]
       revokes the integration's key`
 
 // runIntegration runs the integration command; the key goes to out.
@@ -32,6 +32,7 @@ func runIntegration(ctx context.Context, args []string, out io.Writer) error {
 	verb, name := args[0], strings.TrimSpace(args[1])
 	fs := flag.NewFlagSet("supportal integration "+verb, flag.ContinueOnError)
 	dataDir := fs.String("data", "data", "directory of the database file (supportal.db)")
+	dbURL := fs.String("db", "", "PostgreSQL database of the nodes, postgres://USER@HOST:5432/DB (or set SUPPORTAL_DB); default: the SQLite file in -data")
 	orgs := fs.String("org", "", "comma-separated account numbers the integration may send records for")
 	if err := fs.Parse(args[2:]); err != nil {
 		return err
@@ -39,11 +40,14 @@ func runIntegration(ctx context.Context, args []string, out io.Writer) error {
 	if fs.NArg() > 0 || name == "" || len(name) > 100 {
 		return errors.New(integrationUsage)
 	}
-	path := filepath.Join(*dataDir, "supportal.db")
-	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("no database at %s (start the server once, or pass -data): %w", path, err)
+	url := databaseURL(*dbURL)
+	if url == "" {
+		path := filepath.Join(*dataDir, "supportal.db")
+		if _, err := os.Stat(path); err != nil {
+			return fmt.Errorf("no database at %s (start the server once, or pass -data): %w", path, err)
+		}
 	}
-	db, err := store.Open(path)
+	db, err := openStore(ctx, url, *dataDir, false, nil)
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,12 @@
 // Command supportal serves the supportal customer-support portal: the
 // browser app, the JSON API and the embedded database.
 //
-//	supportal [-addr 127.0.0.1:8080] [-data ./data | -memory] [-demo] [-hosts hosts.json] [-demo-host 127.0.0.1:8081]
+//	supportal [-addr 127.0.0.1:8080] [-data ./data | -memory | -db postgres://… [-files DIR]] [-demo] [-hosts hosts.json] [-demo-host 127.0.0.1:8081]
 //	          [-public-url https://support.example.com] [-trusted-proxies 10.0.0.0/8,…]
 //	          [-smtp host:port -mail-from 'Supportal <support@example.com>' [-smtp-user U -smtp-password-file F] [-smtp-tls starttls|tls|none]]
 //	          [-smtp-in 127.0.0.1:2525 -reply-domain reply.support.example.com [-smtp-in-max-mb 25] [-smtp-in-from 10.0.0.5/32,…]]
-//	supportal integration add NAME -org ACCOUNT[,ACCOUNT…] [-data DIR]
-//	supportal integration revoke NAME [-data DIR]
+//	supportal integration add NAME -org ACCOUNT[,ACCOUNT…] [-data DIR | -db URL]
+//	supportal integration revoke NAME [-data DIR | -db URL]
 package main
 
 import (
@@ -38,7 +38,6 @@ import (
 	"github.com/supportal/supportal/server/mailin"
 	"github.com/supportal/supportal/server/seed"
 	"github.com/supportal/supportal/server/site"
-	"github.com/supportal/supportal/server/store"
 	"github.com/supportal/supportal/web"
 )
 
@@ -57,6 +56,8 @@ func run(ctx context.Context, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dataDir := fs.String("data", "data", "directory of the database file (supportal.db)")
 	memory := fs.Bool("memory", false, "keep everything in memory; nothing is written to disk")
+	dbURL := fs.String("db", "", "PostgreSQL database of several nodes, postgres://USER@HOST:5432/DB (or set SUPPORTAL_DB, which keeps a password off the command line); default: the SQLite file in -data (README: Running several nodes)")
+	filesDir := fs.String("files", "", "directory of the attachments; with -db, one directory every node mounts (default: attachments in -data)")
 	demo := fs.Bool("demo", false, "load the demo organizations, users and tickets into an empty store")
 	catalogFile := fs.String("catalog", "", "JSON file replacing the built-in ticket catalog")
 	hostsFile := fs.String("hosts", "", "JSON file of the portals that may show this one in a frame and sign their users in (README: Embedding supportal in your portal)")
@@ -196,15 +197,7 @@ func run(ctx context.Context, args []string) error {
 		log.Info("demo practice portal", "url", demoOrigin, "embeds", portalURL)
 	}
 
-	var db *store.DB
-	if *memory {
-		db, err = store.OpenMemory()
-	} else {
-		if err := os.MkdirAll(*dataDir, 0o700); err != nil {
-			return err
-		}
-		db, err = store.Open(filepath.Join(*dataDir, "supportal.db"))
-	}
+	db, err := openStore(ctx, databaseURL(*dbURL), *dataDir, *memory, log)
 	if err != nil {
 		return err
 	}
@@ -236,8 +229,15 @@ func run(ctx context.Context, args []string) error {
 
 	var blobs files.Blobs = files.NewMemory()
 	if !*memory {
-		if blobs, err = files.OpenDir(filepath.Join(*dataDir, "attachments")); err != nil {
-			return err
+		dir := *filesDir
+		if dir == "" {
+			dir = filepath.Join(*dataDir, "attachments")
+			if databaseURL(*dbURL) != "" {
+				log.Warn("attachments are kept in this node's directory: with several nodes, give each the one directory they all mount (-files DIR)", "dir", dir)
+			}
+		}
+		if blobs, err = files.OpenDir(dir); err != nil {
+			return fmt.Errorf("-files: %w", err)
 		}
 	}
 	if hosts.Len() > 0 && public == nil {
@@ -331,7 +331,7 @@ func run(ctx context.Context, args []string) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("supportal is serving", "url", serving, "listen", ln.Addr().String(), "version", st.Version(), "memory", *memory)
+	log.Info("supportal is serving", "url", serving, "listen", ln.Addr().String(), "version", st.Version(), "store", storeName(*dbURL, *dataDir, *memory))
 	if *debugAddr != "" {
 		dl, err := net.Listen("tcp", *debugAddr)
 		if err != nil {

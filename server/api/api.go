@@ -266,6 +266,7 @@ func New(db store.Store, cfg Config) *Server {
 	// server starts it first): it looks again for what was committed
 	// since, which no notification told it of.
 	db.OnEvents(s.hub.Notify)
+	db.OnSignal(func(sig store.Signal) { go s.hear(sig) }) // the hub's methods wait for its loop
 	s.hub.Notify()
 	s.cop = http.NewCrossOriginProtection()
 	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

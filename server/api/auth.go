@@ -75,7 +75,11 @@ func (s *Server) sessionViewer(r *http.Request) (ticket.Viewer, int64, store.Ses
 	// Before reading: what is read is at least this new. The viewer is
 	// kept while nothing of who is who was written (IdentityVersion); the
 	// answers read for it, while nothing at all was (Version).
-	version, identity := s.store.Version(), s.store.IdentityVersion()
+	vs, err := s.store.Versions(r.Context())
+	if err != nil {
+		return ticket.Viewer{}, 0, store.Session{}, err
+	}
+	version, identity := vs.Store, vs.Identity
 	if c, ok := s.sessions.get(identity, string(hash), now); ok {
 		return c.v, version, c.session, nil
 	}
@@ -92,7 +96,7 @@ func (s *Server) sessionViewer(r *http.Request) (ticket.Viewer, int64, store.Ses
 		if err := s.store.DeleteSession(r.Context(), hash); err != nil {
 			return ticket.Viewer{}, 0, store.Session{}, err
 		}
-		s.hub.EndSession(string(hash))
+		s.endSession(r.Context(), hash)
 	}
 	if ticket.ErrorCode(err) == ticket.CodeNotFound {
 		return ticket.Viewer{}, 0, store.Session{}, ticket.ErrUnauthorized
@@ -135,7 +139,7 @@ func (s *Server) liveSession(ctx context.Context, hash []byte, now time.Time, to
 		if err := s.store.DeleteSession(ctx, hash); err != nil {
 			return store.Session{}, err
 		}
-		s.hub.EndSession(string(hash))
+		s.endSession(ctx, hash)
 		return store.Session{}, ticket.ErrNotFound
 	}
 	if touch != math.MaxInt64 && now.Sub(sess.LastSeen) >= kioskTouch && now.Sub(sess.LastSeen) < sessionTouch {
@@ -316,7 +320,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 		if err := s.store.DeleteSession(r.Context(), hash); err != nil {
 			return err
 		}
-		s.hub.EndSession(string(hash)) // the session's sockets close too
+		s.endSession(r.Context(), hash) // the session's sockets close too
 	}
 	if _, err := r.Cookie(embedCookie); err == nil {
 		s.setEmbedCookie(w, "", -1)

@@ -179,7 +179,11 @@ func (s *Server) openEmbedSession(w http.ResponseWriter, r *http.Request) error 
 	signedIn = true
 	s.log.Info("embed: session opened", "host", host.ID, "user", u.ID, "org", c.Org, "created", created, "kiosk", c.Kiosk, "record", sess.RecordID)
 	s.setEmbedCookie(w, token, 0)
-	r = r.WithContext(withViewer(r.Context(), viewerAt{v: v, version: s.store.Version(), session: sess}))
+	vs, err := s.store.Versions(r.Context())
+	if err != nil {
+		return err
+	}
+	r = r.WithContext(withViewer(r.Context(), viewerAt{v: v, version: vs.Store, session: sess}))
 	return s.writeMe(w, r, v)
 }
 
@@ -194,7 +198,7 @@ func (s *Server) endEarlierSession(r *http.Request) error {
 	if err := s.store.DeleteSession(context.WithoutCancel(r.Context()), hash); err != nil {
 		return err
 	}
-	s.hub.EndSession(string(hash))
+	s.endSession(r.Context(), hash)
 	return nil
 }
 

@@ -112,7 +112,7 @@ func (s *Server) endSessionsWithPassword(r *http.Request, userID int64, hash str
 		return err
 	}
 	for _, h := range ended {
-		s.hub.EndSession(string(h))
+		s.endSession(r.Context(), h)
 	}
 	s.log.Info("password changed: sessions ended", "user", userID, "sessions", len(ended))
 	return nil
@@ -235,7 +235,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, h := range ended {
-		s.hub.EndSession(string(h))
+		s.endSession(r.Context(), h)
 	}
 	s.log.Info("password reset: sessions ended", "user", u.ID, "sessions", len(ended))
 	w.WriteHeader(http.StatusNoContent)

@@ -77,7 +77,7 @@ func (s *Server) putVendor(w http.ResponseWriter, r *http.Request) error {
 	for i, m := range members {
 		ids[i] = m.User.ID
 	}
-	s.hub.AccessChanged(ids...)
+	s.accessChanged(r.Context(), ids...)
 	return s.listVendors(w, r)
 }
 
@@ -124,6 +124,6 @@ func (s *Server) putMember(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.SetTicketAccess(r.Context(), id, userID, *req.TicketAccess); err != nil {
 		return err
 	}
-	s.hub.AccessChanged(userID) // the member sees it at once on the pages they have open
+	s.accessChanged(r.Context(), userID) // the member sees it at once on the pages they have open
 	return s.listMembers(w, r)
 }

@@ -51,6 +51,7 @@ type Hub struct {
 	unregister chan *Subscriber
 	ends       chan string  // sessions that ended
 	renew      chan []int64 // users whose access changed
+	resync     chan struct{}
 	stats      chan chan int
 	done       chan struct{} // closed when Run returns
 
@@ -176,6 +177,7 @@ func NewHub(src Source, log *slog.Logger, maxPerUser int) *Hub {
 		unregister: make(chan *Subscriber),
 		ends:       make(chan string),
 		renew:      make(chan []int64),
+		resync:     make(chan struct{}),
 		stats:      make(chan chan int),
 		done:       make(chan struct{}),
 	}
@@ -234,6 +236,17 @@ func (h *Hub) AccessChanged(userIDs ...int64) {
 	}
 	select {
 	case h.renew <- userIDs:
+	case <-h.done:
+	}
+}
+
+// DropAll drops every subscriber: their browsers reconnect at once, and
+// each connection's session is checked anew. For a node that may have
+// missed the other nodes' EndSession and AccessChanged (store.Signal's
+// Resync).
+func (h *Hub) DropAll() {
+	select {
+	case h.resync <- struct{}{}:
 	case <-h.done:
 	}
 }
@@ -309,6 +322,10 @@ func (h *Hub) Run(ctx context.Context) {
 					s.AccessChanged.Store(true)
 					drop(s)
 				}
+			}
+		case <-h.resync:
+			for s := range subs {
+				drop(s)
 			}
 		case session := <-h.ends:
 			for s := range subs {

@@ -17,10 +17,10 @@ import (
 //   - a write that returns without error is committed and durable; one that
 //     returns an error changed nothing (a write handed to a closing store
 //     gets ErrClosed);
-//   - Version moves after every commit, before its writer returns: an answer
-//     read at one version may be served as long as Version still returns it
-//     (IdentityVersion and AccessVersion likewise, for who is who and who
-//     may see what);
+//   - Versions move with every commit, before its writer returns, and on
+//     every node: an answer read at one version may be served as long as
+//     Versions still returns it (see Versions; AccessVersion is the live
+//     hub's, which moves before the hub can read the commit's events);
 //   - events get increasing ids that become visible in that order: a reader
 //     that has seen id n never later finds a new event below n;
 //   - a missing row is ticket.ErrNotFound; the other refusals are the
@@ -56,9 +56,10 @@ type Lifecycle interface {
 	Empty(ctx context.Context) (bool, error)
 	// SchemaVersion is the newest migration applied.
 	SchemaVersion(ctx context.Context) (int, error)
-	// Version and IdentityVersion: see Store.
-	Version() int64
-	IdentityVersion() int64
+	// Versions: see Store.
+	Versions(ctx context.Context) (Versions, error)
+	// Listening: this node hears the other nodes (always, on SQLite).
+	Listening() bool
 	// Close waits for the writes under way and closes the store.
 	Close() error
 }
@@ -189,8 +190,13 @@ type Views interface {
 
 // Events: what happened, for the live updates, and what each user has read.
 type Events interface {
-	// OnEvents sets the function called after a commit that added events.
+	// OnEvents sets the function called after a commit that added events,
+	// this node's or (PostgreSQL) another's.
 	OnEvents(f func())
+	// OnSignal and Announce: what one node's live hub tells the others'
+	// (cluster.go); nothing on SQLite.
+	OnSignal(f func(Signal))
+	Announce(ctx context.Context, sig Signal) error
 	LastEventID(ctx context.Context) (int64, error)
 	EventsAfter(ctx context.Context, after int64, limit int) ([]ticket.Event, error)
 	EventsFor(ctx context.Context, after, upTo int64, limit int, f ticket.EventFilter) ([]ticket.Event, error)

@@ -14,10 +14,6 @@ import (
 // (the live hub's Notify). It must not block.
 func (s *DB) OnEvents(f func()) { s.onEvents.Store(&f) }
 
-// AccessVersion changes whenever a membership changes: open websockets
-// reload their viewer when it does.
-func (s *DB) AccessVersion() int64 { return s.accessVersion.Load() }
-
 // notifyEvents runs after a commit.
 func (s *DB) notifyEvents() {
 	if !s.eventsPending.Swap(false) {
@@ -45,8 +41,14 @@ func (s *DB) appendEvent(ctx context.Context, tx *Tx, typ ticket.EventType, numb
 	return err
 }
 
-// LastEventID returns the id of the newest event, 0 if there is none.
+// LastEventID returns the id of the newest event, 0 if there is none. On
+// PostgreSQL it is the newest this node has taken in the versions of
+// (knownEvent): every event up to it is committed, and the access that
+// filters it known.
 func (s *DB) LastEventID(ctx context.Context) (int64, error) {
+	if s.postgres {
+		return s.knownEvent.Load(), nil
+	}
 	var id int64
 	err := s.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM events`).Scan(&id)
 	return id, err
@@ -55,6 +57,10 @@ func (s *DB) LastEventID(ctx context.Context) (int64, error) {
 // EventsAfter returns up to limit events with ids above after, oldest
 // first, each with its ticket as it is now and the message it added.
 func (s *DB) EventsAfter(ctx context.Context, after int64, limit int) ([]ticket.Event, error) {
+	if s.postgres {
+		// Not past knownEvent: see LastEventID.
+		return s.events(ctx, "e.id > ? AND e.id <= ?", []any{after, s.knownEvent.Load()}, limit)
+	}
 	return s.events(ctx, "e.id > ?", []any{after}, limit)
 }
 

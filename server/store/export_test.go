@@ -40,3 +40,11 @@ func MigrationNames(engine string) []string {
 	}
 	return names
 }
+
+// Terminate ends the PostgreSQL connections named appName (see
+// ListenerName) and returns how many it ended.
+func (s *DB) Terminate(ctx context.Context, appName string) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`, appName).Scan(&n)
+	return n, err
+}

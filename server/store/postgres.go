@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 )
@@ -11,10 +12,6 @@ import (
 // PostgreSQL: several supportal nodes on one database (issue 19). The
 // store's code is the same on both engines; what differs is said here and
 // where the statements differ (rebind: ? becomes $n).
-//
-// Work in progress: OpenPostgres opens and migrates a database, and the
-// store's lifecycle (ID, SchemaVersion, Empty) works on it; the other
-// statements are not yet ported, and no flag of the server offers it.
 //
 // Writes: every write transaction takes the store's write lock
 // (pg_advisory_xact_lock(writeLock)) first. Writes are then serialized
@@ -36,7 +33,10 @@ const (
 // and applies the migrations it lacks, under a lock: nodes starting
 // together migrate one after the other, the later ones finding nothing
 // left to do.
-func OpenPostgres(ctx context.Context, url string) (*DB, error) {
+//
+// The node hears the others' commits and signals (cluster.go) on a
+// connection of its own; log tells of its losses (nil: slog's default).
+func OpenPostgres(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 	db, err := sql.Open("pgx", url)
 	if err != nil {
 		return nil, err
@@ -55,6 +55,10 @@ func OpenPostgres(ctx context.Context, url string) (*DB, error) {
 	if err := db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'store_id'`).Scan(&s.id); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("reading the store id: %w", err)
+	}
+	if err := s.startCluster(ctx, url, log); err != nil {
+		db.Close()
+		return nil, err
 	}
 	s.writerWG.Add(1)
 	go s.writer()

@@ -24,7 +24,7 @@ func TestPostgresMigrationRace(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			dbs[i], errs[i] = store.OpenPostgres(ctx, url)
+			dbs[i], errs[i] = store.OpenPostgres(ctx, url, nil)
 		}()
 	}
 	wg.Wait()
@@ -56,7 +56,7 @@ func TestPostgresMigrationRace(t *testing.T) {
 		}
 	}
 	// Opened again: nothing to migrate, the same store.
-	again, err := store.OpenPostgres(ctx, url)
+	again, err := store.OpenPostgres(ctx, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,12 +56,19 @@ type DB struct {
 	mailPending atomic.Bool
 	mailDomain  atomic.Pointer[string]
 
-	// version moves after every commit, before its writers hear of it:
-	// an answer computed at one version is current while it stays.
-	version atomic.Int64
-	// identityVersion moves likewise after a commit that wrote to the
-	// tables of who is who (see IdentityVersion).
+	// The store's versions (versions.go): on SQLite they move after every
+	// commit, before its writers hear of it; on PostgreSQL they follow the
+	// shared row, raised by this node's commits and by the notifications
+	// of the others'.
+	version         atomic.Int64
 	identityVersion atomic.Int64
+	// knownEvent (PostgreSQL): the newest event id of a commit whose
+	// versions this node has taken in; the live hub reads no event above
+	// it (see LastEventID, EventsAfter).
+	knownEvent atomic.Int64
+	// cluster: this node's part in the nodes' notifications (cluster.go);
+	// nil on SQLite.
+	cluster *cluster
 
 	// id tells this database from any other (see ID).
 	id string
@@ -153,6 +160,7 @@ func open(dsn string, conns int) (*DB, error) {
 func (s *DB) Close() error {
 	s.closeOnce.Do(func() { close(s.closing) })
 	s.writerWG.Wait()
+	s.stopCluster()
 	s.stmts.close()
 	s.read.close()
 	return s.db.Close()
@@ -316,14 +324,16 @@ func (s *DB) commit(batch []write) {
 	defer s.notifyMail()
 	defer s.notifyEvents()
 	if len(batch) == 1 {
-		identity, err := s.directTx(ctx, batch[0].fn)
-		if err == nil && batch[0].access {
-			s.accessVersion.Add(1)
+		identity, err := s.directTx(ctx, batch[0].fn, batch[0].access)
+		if !s.postgres { // PostgreSQL's moved in the commit (finish)
+			if err == nil && batch[0].access {
+				s.accessVersion.Add(1)
+			}
+			if identity {
+				s.identityVersion.Add(1)
+			}
+			s.version.Add(1)
 		}
-		if identity {
-			s.identityVersion.Add(1)
-		}
-		s.version.Add(1)
 		batch[0].done <- err
 		return
 	}
@@ -358,27 +368,33 @@ func (s *DB) commit(batch []write) {
 			results[i] = err
 		}
 	}
+	access := false
+	for i, w := range batch {
+		if w.access && results[i] == nil {
+			access = true
+			break
+		}
+	}
 	err = tx.flushIndex(ctx)
 	if err != nil {
 		tx.Rollback()
 	} else {
-		err = tx.Commit()
+		err = s.finish(ctx, tx, access)
 	}
 	if err != nil {
 		for i := range results {
 			results[i] = err
 		}
 	}
-	for i, w := range batch {
-		if w.access && results[i] == nil {
+	if !s.postgres { // PostgreSQL's moved in the commit (finish)
+		if access && err == nil {
 			s.accessVersion.Add(1)
-			break
 		}
+		if tx.identity {
+			s.identityVersion.Add(1)
+		}
+		s.version.Add(1)
 	}
-	if tx.identity {
-		s.identityVersion.Add(1)
-	}
-	s.version.Add(1)
 	for i, w := range batch {
 		w.done <- results[i]
 	}
@@ -395,28 +411,15 @@ func (s *DB) begun(ctx context.Context, raw *sql.Tx) (*Tx, error) {
 	return &Tx{Tx: raw, stmts: s.stmts, postgres: s.postgres}, nil
 }
 
-// Version changes after every write is committed and before the writer
-// returns: whatever was read at one version may be reused, by anyone, as
-// long as Version still returns it.
-func (s *DB) Version() int64 { return s.version.Load() }
-
-// IdentityVersion is Version for what a session's viewer is read from:
-// it changes after every commit that wrote to sessions, users,
-// memberships, organizations or vendor access (a logout, a password
-// change, a new membership, a session's "last used"), found from the
-// statements themselves, before the writer returns. A viewer read at one
-// identity version holds while it stays, whatever else is written.
-func (s *DB) IdentityVersion() int64 { return s.identityVersion.Load() }
-
 // direct runs fn in its own transaction on the calling goroutine.
 func (s *DB) direct(ctx context.Context, fn func(*Tx) error) error {
-	_, err := s.directTx(ctx, fn)
+	_, err := s.directTx(ctx, fn, false)
 	return err
 }
 
 // directTx is direct that also reports whether fn wrote to the tables of
-// who is who.
-func (s *DB) directTx(ctx context.Context, fn func(*Tx) error) (identity bool, err error) {
+// who is who; access: fn changes who may see what.
+func (s *DB) directTx(ctx context.Context, fn func(*Tx) error, access bool) (identity bool, err error) {
 	raw, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, err
@@ -434,7 +437,26 @@ func (s *DB) directTx(ctx context.Context, fn func(*Tx) error) (identity bool, e
 		tx.Rollback()
 		return tx.identity, err
 	}
-	return tx.identity, tx.Commit()
+	return tx.identity, s.finish(ctx, tx, access)
+}
+
+// finish commits tx. On PostgreSQL it first moves the shared versions and
+// announces the commit to every node (moveShared), and takes the versions
+// in after the commit, before the writers hear of it.
+func (s *DB) finish(ctx context.Context, tx *Tx, access bool) error {
+	if !s.postgres {
+		return tx.Commit()
+	}
+	v, last, err := s.moveShared(ctx, tx, tx.identity, access)
+	if err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.raise(v, last)
+	return nil
 }
 
 func millis(t time.Time) int64 { return t.UTC().UnixMilli() }
