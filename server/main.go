@@ -5,6 +5,7 @@
 //	          [-public-url https://support.example.com] [-trusted-proxies 10.0.0.0/8,…]
 //	          [-smtp host:port -mail-from 'Supportal <support@example.com>' [-smtp-user U -smtp-password-file F] [-smtp-tls starttls|tls|none]]
 //	          [-smtp-in 127.0.0.1:2525 -reply-domain reply.support.example.com [-smtp-in-max-mb 25] [-smtp-in-from 10.0.0.5/32,…]]
+//	supportal migrate [-data DIR | -db URL]
 //	supportal integration add NAME -org ACCOUNT[,ACCOUNT…] [-data DIR | -db URL]
 //	supportal integration revoke NAME [-data DIR | -db URL]
 package main
@@ -52,6 +53,9 @@ func run(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "integration" {
 		return runIntegration(ctx, args[1:], os.Stdout)
 	}
+	if len(args) > 0 && args[0] == "migrate" {
+		return runMigrate(ctx, args[1:], os.Stdout)
+	}
 	fs := flag.NewFlagSet("supportal", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dataDir := fs.String("data", "data", "directory of the database file (supportal.db)")
@@ -84,6 +88,7 @@ func run(ctx context.Context, args []string) error {
 	smtpInMaxMB := fs.Int("smtp-in-max-mb", 25, "largest mail -smtp-in accepts, attachments and all, in MB")
 	smtpInFrom := fs.String("smtp-in-from", "", "comma-separated addresses or CIDR prefixes of the mail servers that may connect to -smtp-in, e.g. 127.0.0.1,10.0.0.5 (default: any)")
 	replyDomain := fs.String("reply-domain", "", "domain of the reply addresses notifications carry as Reply-To (reply+TOKEN@DOMAIN), e.g. reply.support.example.com; its mail must reach -smtp-in")
+	drainWait := fs.Duration("drain-wait", 0, "after SIGTERM, answer /readyz with 503 for this long before closing, so that a load balancer sends new requests to the other nodes first, e.g. 10s (default: close at once)")
 	debugAddr := fs.String("debug-addr", "", "address of the Go profiler (net/http/pprof), e.g. 127.0.0.1:6060; keep it private (default: off)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -253,7 +258,8 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	// The janitor: uploads never attached are removed after a day,
-	// idempotency keys after 30 days (api.KeepKeys).
+	// idempotency keys after 30 days (api.KeepKeys), login failures after
+	// the throttle's window.
 	go func() {
 		for {
 			if err := apiServer.RemoveStaleUploads(hubCtx); err != nil && hubCtx.Err() == nil {
@@ -261,6 +267,9 @@ func run(ctx context.Context, args []string) error {
 			}
 			if err := apiServer.RemoveOldKeys(hubCtx); err != nil && hubCtx.Err() == nil {
 				log.Error("removing old idempotency keys", "err", err)
+			}
+			if err := apiServer.RemoveOldLoginFailures(hubCtx); err != nil && hubCtx.Err() == nil {
+				log.Error("removing old login failures", "err", err)
 			}
 			select {
 			case <-hubCtx.Done():
@@ -324,8 +333,9 @@ func run(ctx context.Context, args []string) error {
 	if !st.HasWasm() {
 		log.Warn("web/app.wasm was not built into this binary: pages will not start; build with `make build`")
 	}
+	hl := &health{ready: db.Ready, log: log, next: handler}
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           hl,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		IdleTimeout:       120 * time.Second,
@@ -357,7 +367,15 @@ func run(ctx context.Context, args []string) error {
 		return err
 	case <-ctx.Done():
 	}
+	// Drain: not ready any more; after -drain-wait, the websockets close
+	// with "reconnect" (browsers resume on another node), no new request
+	// is taken and those under way finish.
 	log.Info("shutting down")
+	hl.draining.Store(true)
+	if *drainWait > 0 {
+		log.Info("draining: /readyz answers 503", "for", drainWait.String())
+		time.Sleep(*drainWait)
+	}
 	stopHub()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

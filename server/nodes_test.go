@@ -237,10 +237,10 @@ func (u *user) ticketsOf(n *node, k int) []int64 {
 
 // twoNodes starts two nodes on one new PostgreSQL database, sharing one
 // directory of attachments; the first loads the demo data.
-func twoNodes(t *testing.T) (a, b *node) {
+func twoNodes(t *testing.T, aArgs ...string) (a, b *node) {
 	url := pgtest.URL(t)
 	files := t.TempDir()
-	a = startNode(t, "-db", url, "-files", files, "-demo", "-data", t.TempDir(), "-live-opens", "-1")
+	a = startNode(t, append([]string{"-db", url, "-files", files, "-demo", "-data", t.TempDir(), "-live-opens", "-1"}, aArgs...)...)
 	b = startNode(t, "-db", url, "-files", files, "-data", t.TempDir(), "-live-opens", "-1")
 	return a, b
 }
@@ -424,4 +424,74 @@ func TestResumeOnAnotherNodeAfterAKill(t *testing.T) {
 		t.Fatalf("%d of %d acknowledged replies not received exactly once", missed, len(acked))
 	}
 	t.Logf("%d replies to %d tickets acknowledged on two nodes, node A killed after 5 s; every one received once, in order", len(acked), len(numbers))
+}
+
+// A node told to stop (SIGTERM) drains: /readyz says 503 at once while it
+// still answers for -drain-wait, then its websockets close with
+// "reconnect" (1012) and the browser resumes on the other node.
+func TestDrainOnSIGTERM(t *testing.T) {
+	a, b := twoNodes(t, "-drain-wait", "2s")
+	anna := logIn(t, a, seed.AnnaEmail)
+	sam := logIn(t, b, seed.SamEmail)
+	numbers := anna.ticketsOf(a, 1)
+	s := anna.stream(t, a, 0)
+	status := func(n *node, path string) int {
+		res, err := http.Get(n.base + path)
+		if err != nil {
+			return 0
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := status(a, "/readyz"); got != 200 {
+		t.Fatalf("node A ready: %d, want 200", got)
+	}
+	a.cmd.Process.Signal(syscall.SIGTERM)
+	deadline := time.Now().Add(time.Second)
+	for status(a, "/readyz") != 503 {
+		if time.Now().After(deadline) {
+			t.Fatal("node A still ready 1 s after SIGTERM")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := status(a, "/healthz"); got != 200 {
+		t.Errorf("draining node A alive: %d, want 200", got)
+	}
+	if code, _ := anna.call(a, "GET", "/api/v1/tickets?limit=1", "", nil); code != 200 {
+		t.Errorf("draining node A answers: %d, want 200 until the wait is over", code)
+	}
+	var last int64
+	select {
+	case <-s.closed:
+		if s.code != websocket.CloseServiceRestart {
+			t.Errorf("node A closed the stream with %d, want %d (reconnect)", s.code, websocket.CloseServiceRestart)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("node A's websocket still open 10 s after SIGTERM")
+	}
+	for len(s.frames) > 0 {
+		if ev := <-s.frames; ev.ID > last {
+			last = ev.ID
+		}
+	}
+	select {
+	case <-a.done:
+	case <-time.After(15 * time.Second):
+		t.Fatal("node A did not stop")
+	}
+	if !a.cmd.ProcessState.Success() {
+		t.Errorf("node A stopped with %v", a.cmd.ProcessState)
+	}
+	s = anna.stream(t, b, last)
+	id := sam.reply(b, numbers[0], "Nach dem Umzug auf Knoten B")
+	for timeout := time.After(10 * time.Second); ; {
+		select {
+		case ev := <-s.frames:
+			if ev.Data.Message != nil && ev.Data.Message.ID == id {
+				return
+			}
+		case <-timeout:
+			t.Fatal("the browser resumed on node B missed the reply")
+		}
+	}
 }

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
 	"os"
@@ -71,4 +73,30 @@ func redacted(u *url.URL) string {
 	}
 	c.RawQuery = q.Encode()
 	return c.Redacted()
+}
+
+// runMigrate is `supportal migrate`: it brings the store's schema up to
+// this build's and stops, before the nodes of a new version start (they
+// would migrate too, one after the other; this does it once, in advance).
+func runMigrate(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("supportal migrate", flag.ContinueOnError)
+	dataDir := fs.String("data", "data", "directory of the database file (supportal.db)")
+	dbURL := fs.String("db", "", "PostgreSQL database of the nodes, postgres://USER@HOST:5432/DB (or set SUPPORTAL_DB); default: the SQLite file in -data")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return errors.New("usage: supportal migrate [-data DIR | -db URL]")
+	}
+	db, err := openStore(ctx, databaseURL(*dbURL), *dataDir, false, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	v, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s: schema at version %d\n", storeName(*dbURL, *dataDir, false), v)
+	return nil
 }

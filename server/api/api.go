@@ -249,7 +249,7 @@ func New(db store.Store, cfg Config) *Server {
 	s := &Server{store: db, cfg: cfg, log: cfg.Log, hub: cfg.Hub, blobs: cfg.Blobs,
 		streamOpens: newRate(cfg.StreamOpens, cfg.StreamWindow), uploadRate: newRate(cfg.UploadRate, cfg.UploadRateWindow),
 		uploading: newSlots(cfg.UploadsPerUser, cfg.UploadsTotal), resetRate: newRate(resetsPerClient, resetWindow)}
-	s.throttle = newLoginThrottle(cfg.LoginFailures, cfg.LoginClientFailures, cfg.LoginAccountFailures, cfg.LoginWindow, cfg.LoginDelay)
+	s.throttle = newLoginThrottle(db, cfg.LoginFailures, cfg.LoginClientFailures, cfg.LoginAccountFailures, cfg.LoginWindow, cfg.LoginDelay)
 	s.hashers = make(hashSlots, cfg.LoginHashers)
 	s.compare = bcrypt.CompareHashAndPassword
 	switch {

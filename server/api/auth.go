@@ -253,7 +253,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.cfg.Now()
 	client := clientKey(s.ClientAddr(r))
-	if wait, why := s.throttle.admit(client, email, now); wait > 0 {
+	wait, why, err := s.throttle.admit(r.Context(), client, email, now)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
 		secs := int((wait + time.Second - 1) / time.Second)
 		s.log.Debug("login refused: throttled", "by", why, "client", client, "emailHash", emailHash(email), "retryAfter", secs)
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
@@ -262,19 +266,23 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	u, err := s.checkPassword(r.Context(), email, req.Password)
 	switch {
 	case errors.Is(err, ticket.ErrBadCredentials):
-		if np, nc, na := s.throttle.counts(client, email, now); np >= s.cfg.LoginFailures || nc >= s.cfg.LoginClientFailures || na >= s.cfg.LoginAccountFailures {
+		if np, nc, na := s.throttle.counts(r.Context(), client, email, now); np >= s.cfg.LoginFailures || nc >= s.cfg.LoginClientFailures || na >= s.cfg.LoginAccountFailures {
 			s.log.Warn("login failures: throttling", "client", client, "failures", np, "clientFailures", nc, "emailHash", emailHash(email), "emailFailures", na)
 		}
 		return err
 	case err != nil:
-		s.throttle.takeBack(client, email, now) // no password was compared
+		if err := s.throttle.takeBack(r.Context(), client, email, now); err != nil { // no password was compared
+			s.log.Error("login throttle", "err", err)
+		}
 		if errors.Is(err, errLoginBusy) && r.Context().Err() == nil {
 			s.log.Warn("login refused: password checks busy", "client", client, "hashers", cap(s.hashers))
 			w.Header().Set("Retry-After", "1")
 		}
 		return err
 	}
-	s.throttle.takeBack(client, email, now) // the password was right
+	if err := s.throttle.takeBack(r.Context(), client, email, now); err != nil { // the password was right
+		return err
+	}
 
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {

@@ -88,7 +88,11 @@ func (s *Server) verifyPassword(w http.ResponseWriter, r *http.Request, u ticket
 	}
 	now := s.cfg.Now()
 	client := clientKey(s.ClientAddr(r))
-	if wait, why := s.throttle.admit(client, u.Email, now); wait > 0 {
+	wait, why, err := s.throttle.admit(r.Context(), client, u.Email, now)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
 		s.log.Debug("password check refused: throttled", "by", why, "client", client, "user", u.ID)
 		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
 		return ticket.ErrTooManyLogins
@@ -97,11 +101,12 @@ func (s *Server) verifyPassword(w http.ResponseWriter, r *http.Request, u ticket
 		if err == ticket.ErrBadCredentials {
 			return ticket.ValidationFailed(field, "ErrCurrentPasswordWrong")
 		}
-		s.throttle.takeBack(client, u.Email, now)
+		if err := s.throttle.takeBack(r.Context(), client, u.Email, now); err != nil {
+			s.log.Error("login throttle", "err", err)
+		}
 		return err
 	}
-	s.throttle.takeBack(client, u.Email, now)
-	return nil
+	return s.throttle.takeBack(r.Context(), client, u.Email, now)
 }
 
 // endSessionsWithPassword stores the new password hash and ends every

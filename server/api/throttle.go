@@ -5,8 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/netip"
-	"sync"
 	"time"
+
+	"github.com/supportal/supportal/server/store"
 )
 
 // loginThrottle slows password guessing without letting anybody lock a
@@ -32,31 +33,18 @@ import (
 //     for the account (the real user, at home) is always admitted, so
 //     nobody can lock anybody out by failing on purpose.
 //
-// The maps are bounded: when one is full, expired entries are dropped,
-// and then the entry failed longest ago.
+// The counts live in the store, so that every node counts the same
+// failures (a guesser spreading attempts over the nodes is slowed as on
+// one); the janitor forgets those past the window
+// (RemoveOldLoginFailures).
 type loginThrottle struct {
 	free, clientFree, accountFree int
 	window, delay                 time.Duration
-	max                           int // entries per map
-
-	mu       sync.Mutex
-	pairs    map[string]*failures // client + account
-	clients  map[string]*failures
-	accounts map[string]*failures
+	store                         store.LoginThrottle
 }
 
-type failures struct {
-	n    int
-	last time.Time
-	prev time.Time // last before the latest count (restored when it is taken back)
-}
-
-// loginThrottleKept bounds the entries of each map of a loginThrottle.
-const loginThrottleKept = 20000
-
-func newLoginThrottle(free, clientFree, accountFree int, window, delay time.Duration) *loginThrottle {
-	return &loginThrottle{free: free, clientFree: clientFree, accountFree: accountFree, window: window, delay: delay, max: loginThrottleKept,
-		pairs: map[string]*failures{}, clients: map[string]*failures{}, accounts: map[string]*failures{}}
+func newLoginThrottle(st store.LoginThrottle, free, clientFree, accountFree int, window, delay time.Duration) *loginThrottle {
+	return &loginThrottle{free: free, clientFree: clientFree, accountFree: accountFree, window: window, delay: delay, store: st}
 }
 
 // clientKey is who is counted for addr: an IPv4 address, an IPv6 /64 (one
@@ -71,133 +59,91 @@ func clientKey(addr netip.Addr) string {
 
 // wait is how long after f's last failure the next attempt must wait,
 // once more than free failures are counted.
-func (t *loginThrottle) wait(f *failures, free int, now time.Time) time.Duration {
-	if f == nil || f.n < free || now.Sub(f.last) >= t.window {
+func (t *loginThrottle) wait(f store.Failures, free int, now time.Time) time.Duration {
+	if f.N == 0 || f.N < free || now.Sub(f.Last) >= t.window {
 		return 0
 	}
 	d := t.window
-	if shift := f.n - free; shift < 30 && t.delay<<shift < t.window {
+	if shift := f.N - free; shift < 30 && t.delay<<shift < t.window {
 		d = t.delay << shift
 	}
-	return f.last.Add(d).Sub(now)
-}
-
-// live returns m[key] unless it expired.
-func (t *loginThrottle) live(m map[string]*failures, key string, now time.Time) *failures {
-	f := m[key]
-	if f != nil && now.Sub(f.last) >= t.window {
-		delete(m, key)
-		return nil
-	}
-	return f
+	return f.Last.Add(d).Sub(now)
 }
 
 // accountKey is what an email is counted by: its SHA-256, so that keys
 // stay small whatever was typed (a login body may be 1 MiB).
 func accountKey(email string) string {
 	h := sha256.Sum256([]byte(email))
-	return string(h[:])
+	return hex.EncodeToString(h[:])
 }
 
-// keys are the keys of one attempt in the three maps.
-func (t *loginThrottle) keys(client, email string) (pair, account string) {
-	account = accountKey(email)
-	return client + "|" + account, account
+// keys are the keys of one attempt's three counts: client and account,
+// client, account.
+func keys(client, email string) []string {
+	account := accountKey(email)
+	return []string{"p " + client + " " + account, "c " + client, "a " + account}
+}
+
+// decide is the rule: how long the attempt whose counts are c (client and
+// account, client, account) must wait, and which count says so.
+func (t *loginThrottle) decide(c []store.Failures, now time.Time) (wait time.Duration, why string) {
+	if w := t.wait(c[0], t.free, now); w > 0 {
+		return w, "client and account"
+	}
+	if w := t.wait(c[1], t.clientFree, now); w > 0 {
+		return w, "client"
+	}
+	if c[0].N > 0 { // only clients that failed on the account themselves
+		if w := t.wait(c[2], t.accountFree, now); w > 0 {
+			return w, "account"
+		}
+	}
+	return 0, ""
 }
 
 // admit reports how long client must wait before trying email; when it
 // need not wait (0), the attempt is counted as a failure until takeBack
-// takes it back. why says which count throttled.
-func (t *loginThrottle) admit(client, email string, now time.Time) (wait time.Duration, why string) {
-	pairKey, account := t.keys(client, email)
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	p := t.live(t.pairs, pairKey, now)
-	c := t.live(t.clients, client, now)
-	a := t.live(t.accounts, account, now)
-	if w := t.wait(p, t.free, now); w > 0 {
-		return w, "client and account"
+// takes it back. why says which count throttled. An attempt refused is
+// refused by a read alone; one admitted is decided again and counted in
+// one write, so parallel attempts on any node cannot all slip through.
+func (t *loginThrottle) admit(ctx context.Context, client, email string, now time.Time) (wait time.Duration, why string, err error) {
+	k := keys(client, email)
+	c, err := t.store.LoginFailures(ctx, k, now, t.window)
+	if err != nil {
+		return 0, "", err
 	}
-	if w := t.wait(c, t.clientFree, now); w > 0 {
-		return w, "client"
+	if wait, why = t.decide(c, now); wait > 0 {
+		return wait, why, nil
 	}
-	if p != nil && p.n > 0 {
-		if w := t.wait(a, t.accountFree, now); w > 0 {
-			return w, "account"
-		}
-	}
-	t.count(t.pairs, pairKey, p, now)
-	t.count(t.clients, client, c, now)
-	t.count(t.accounts, account, a, now)
-	return 0, ""
-}
-
-func (t *loginThrottle) count(m map[string]*failures, key string, f *failures, now time.Time) {
-	if f == nil {
-		if len(m) >= t.max {
-			t.evict(m, now)
-		}
-		f = &failures{}
-		m[key] = f
-	}
-	f.n++
-	f.prev, f.last = f.last, now
-}
-
-// evict makes room in a full map.
-func (t *loginThrottle) evict(m map[string]*failures, now time.Time) {
-	var oldest string
-	for k, f := range m {
-		if now.Sub(f.last) >= t.window {
-			delete(m, k)
-		} else if oldest == "" || f.last.Before(m[oldest].last) {
-			oldest = k
-		}
-	}
-	if len(m) >= t.max {
-		delete(m, oldest)
-	}
+	_, err = t.store.CountLoginFailure(ctx, k, now, t.window, func(c []store.Failures) bool {
+		wait, why = t.decide(c, now)
+		return wait == 0
+	})
+	return wait, why, err
 }
 
 // takeBack takes back the failure admit counted at now: the password was
 // right, or none was compared. The count's last failure is what it was
 // before, so a success makes nobody wait longer.
-func (t *loginThrottle) takeBack(client, email string, now time.Time) {
-	pairKey, account := t.keys(client, email)
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for _, e := range []struct {
-		m   map[string]*failures
-		key string
-	}{{t.pairs, pairKey}, {t.clients, client}, {t.accounts, account}} {
-		f := e.m[e.key]
-		if f == nil {
-			continue
-		}
-		if f.n--; f.n <= 0 {
-			delete(e.m, e.key)
-		} else if f.last.Equal(now) {
-			f.last = f.prev
-		}
-	}
+func (t *loginThrottle) takeBack(ctx context.Context, client, email string, now time.Time) error {
+	return t.store.TakeBackLoginFailure(context.WithoutCancel(ctx), keys(client, email), now)
 }
 
 // counts returns the failures counted for client on email, for client in
 // all and for email (for logs and tests).
-func (t *loginThrottle) counts(client, email string, now time.Time) (pair, all, account int) {
-	pairKey, accountK := t.keys(client, email)
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for _, e := range []struct {
-		m   map[string]*failures
-		key string
-		n   *int
-	}{{t.pairs, pairKey, &pair}, {t.clients, client, &all}, {t.accounts, accountK, &account}} {
-		if f := t.live(e.m, e.key, now); f != nil {
-			*e.n = f.n
-		}
+func (t *loginThrottle) counts(ctx context.Context, client, email string, now time.Time) (pair, all, account int) {
+	c, err := t.store.LoginFailures(ctx, keys(client, email), now, t.window)
+	if err != nil {
+		return 0, 0, 0
 	}
-	return pair, all, account
+	return c[0].N, c[1].N, c[2].N
+}
+
+// RemoveOldLoginFailures forgets the login failures counted longer ago
+// than the throttle's window (the janitor).
+func (s *Server) RemoveOldLoginFailures(ctx context.Context) error {
+	_, err := s.store.DeleteLoginFailuresBefore(ctx, s.cfg.Now().Add(-s.cfg.LoginWindow))
+	return err
 }
 
 // emailHash names an email in logs without writing it down:

@@ -1,66 +1,82 @@
 package api
 
 import (
-	"fmt"
+	"context"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/supportal/supportal/server/store"
 )
 
-func TestLoginThrottleBounded(t *testing.T) {
+func memoryThrottle(t *testing.T, free, clientFree, accountFree int) (*loginThrottle, *store.DB) {
+	t.Helper()
+	db, err := store.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return newLoginThrottle(db, free, clientFree, accountFree, 10*time.Minute, time.Second), db
+}
+
+// The counts' keys stay small whatever was typed, and the janitor forgets
+// the counts past the window.
+func TestLoginThrottleKeysAndJanitor(t *testing.T) {
+	ctx := context.Background()
 	now := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
-	th := newLoginThrottle(3, 6, 3, 10*time.Minute, time.Second)
-	th.max = 4
+	th, db := memoryThrottle(t, 100, 100, 100)
+	for _, k := range keys("2001:db8::/64", strings.Repeat("long@example.com", 65536)) {
+		if len(k) > 100 {
+			t.Errorf("a count is kept under a key of %d bytes, want at most 100", len(k))
+		}
+	}
 	for i := range 10 {
-		th.admit(fmt.Sprintf("192.0.2.%d", i), fmt.Sprintf("u%d@example.com", i), now.Add(time.Duration(i)*time.Second))
-	}
-	if got, want := len(th.clients), 4; got != want {
-		t.Fatalf("clients kept = %d, want %d", got, want)
-	}
-	if got, want := len(th.accounts), 4; got != want {
-		t.Fatalf("accounts kept = %d, want %d", got, want)
-	}
-	if got, want := len(th.pairs), 4; got != want {
-		t.Fatalf("client and account pairs kept = %d, want %d", got, want)
-	}
-	th.admit("192.0.2.1", strings.Repeat("long@example.com", 65536), now)
-	for k := range th.accounts {
-		if len(k) > 32 {
-			t.Fatalf("an account is kept under a key of %d bytes, want at most 32", len(k))
+		if _, _, err := th.admit(ctx, "192.0.2.1", "u@example.com", now.Add(time.Duration(i)*time.Minute)); err != nil {
+			t.Fatal(err)
 		}
 	}
-	for k := range th.pairs {
-		if len(k) > 80 {
-			t.Fatalf("a pair is kept under a key of %d bytes", len(k))
-		}
+	// Failures at 0…9 min; the window is 10 min: at 15 min the last five
+	// (5…9) are within it.
+	later := now.Add(15 * time.Minute)
+	if p, c, a := th.counts(ctx, "192.0.2.1", "u@example.com", later); p != 10 || c != 10 || a != 10 {
+		t.Fatalf("counts within the window = %d, %d, %d; want 10 each (counted from the last failure)", p, c, a)
 	}
-	if _, ok := th.clients["192.0.2.9"]; !ok {
-		t.Fatalf("the latest client was evicted: %v", th.clients)
+	n, err := db.DeleteLoginFailuresBefore(ctx, now.Add(9*time.Minute+time.Second))
+	if err != nil || n != 3 {
+		t.Fatalf("janitor removed %d counts (%v), want the 3 last failed at 9 min", n, err)
 	}
-	if _, ok := th.clients["192.0.2.0"]; ok {
-		t.Fatalf("the oldest client was kept: %v", th.clients)
+	if p, _, _ := th.counts(ctx, "192.0.2.1", "u@example.com", later); p != 0 {
+		t.Fatalf("after the janitor: %d failures, want none", p)
 	}
 }
 
 func TestLoginThrottleDelayGrowsToTheWindow(t *testing.T) {
+	ctx := context.Background()
 	now := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
-	th := newLoginThrottle(2, 100, 100, 10*time.Minute, time.Second)
+	th, _ := memoryThrottle(t, 2, 100, 100)
+	admit := func() time.Duration {
+		t.Helper()
+		wait, _, err := th.admit(ctx, "192.0.2.1", "a@example.com", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return wait
+	}
 	// The delay doubles up to the window; a client that waited that long
 	// is forgotten and starts afresh.
 	var waits []time.Duration
 	for range 13 {
-		wait, _ := th.admit("192.0.2.1", "a@example.com", now)
-		if wait > 0 {
+		if wait := admit(); wait > 0 {
 			waits = append(waits, wait)
 			now = now.Add(wait)
-			th.admit("192.0.2.1", "a@example.com", now)
+			admit()
 		}
 	}
 	want := []time.Duration{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 600}
 	if len(waits) != len(want) {
 		t.Fatalf("waits = %v, want %v seconds", waits, want)
 	}
-	if n, _, _ := th.counts("192.0.2.1", "a@example.com", now); n != 1 {
+	if n, _, _ := th.counts(ctx, "192.0.2.1", "a@example.com", now); n != 1 {
 		t.Fatalf("failures after waiting the window = %d, want 1", n)
 	}
 	for i := range want {

@@ -202,6 +202,10 @@ func (c *conn) write(first bool) {
 			case c.sub.AccessChanged.Load():
 				// The browser reconnects and reloads what it shows.
 				c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(CloseAccessChanged, "access changed"))
+			case c.sub.Reconnect.Load():
+				// The node stops (or resyncs): the browser connects again,
+				// to whichever node serves, and resumes.
+				c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseServiceRestart, "reconnect"))
 			default:
 				// Too far behind: the browser resumes from its last event.
 				c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "slow"))

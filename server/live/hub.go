@@ -79,6 +79,10 @@ type Subscriber struct {
 	// AccessChanged is true when it was dropped because its user's access
 	// changed: the browser reconnects and reloads what it shows.
 	AccessChanged atomic.Bool
+	// Reconnect is true when it was dropped for the browser to connect
+	// again (the node stops, or may have missed the other nodes' news): a
+	// load balancer sends it to a node that serves.
+	Reconnect atomic.Bool
 
 	ready func() // called after every batch queued, and on drop; must not block
 
@@ -301,6 +305,7 @@ func (h *Hub) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			for s := range subs {
+				s.Reconnect.Store(true)
 				drop(s)
 			}
 			<-fed // no read of the store outlives Run
@@ -325,6 +330,7 @@ func (h *Hub) Run(ctx context.Context) {
 			}
 		case <-h.resync:
 			for s := range subs {
+				s.Reconnect.Store(true)
 				drop(s)
 			}
 		case session := <-h.ends:

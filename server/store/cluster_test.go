@@ -308,3 +308,41 @@ func TestEventsVisibleInCommitOrderAcrossNodes(t *testing.T) {
 		t.Errorf("the log holds %d events, the reader saw %d tickets' events", len(all), len(seen))
 	}
 }
+
+// Login attempts on two nodes at once: the throttle's decision and count
+// are one write, so no more attempts are admitted than the rule allows.
+func TestLoginFailuresCountedOnceAcrossNodes(t *testing.T) {
+	a, b, _ := twoNodes(t)
+	ctx := context.Background()
+	now := time.Now()
+	keys := []string{"p 192.0.2.1 x", "c 192.0.2.1", "a x"}
+	var admitted atomic.Int64
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, err := []*store.DB{a, b}[i%2].CountLoginFailure(ctx, keys, now, time.Minute, func(c []store.Failures) bool { return c[0].N < 3 })
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				admitted.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if admitted.Load() != 3 {
+		t.Errorf("%d of 20 attempts on two nodes admitted, want 3", admitted.Load())
+	}
+	c, err := b.LoginFailures(ctx, keys, now, time.Minute)
+	if err != nil || c[0].N != 3 || c[1].N != 3 || c[2].N != 3 {
+		t.Errorf("counts %+v (%v), want 3 each", c, err)
+	}
+	if err := a.TakeBackLoginFailure(ctx, keys, now); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ = b.LoginFailures(ctx, keys, now, time.Minute); c[0].N != 2 {
+		t.Errorf("after one taken back on the other node: %d, want 2", c[0].N)
+	}
+}

@@ -30,6 +30,7 @@ type Store interface {
 	Lifecycle
 	Accounts
 	Sessions
+	LoginThrottle
 	Profiles
 	Tickets
 	Conversation
@@ -58,10 +59,19 @@ type Lifecycle interface {
 	SchemaVersion(ctx context.Context) (int, error)
 	// Versions: see Store.
 	Versions(ctx context.Context) (Versions, error)
-	// Listening: this node hears the other nodes (always, on SQLite).
-	Listening() bool
+	// Ready: nil when the node may be sent requests, else why not.
+	Ready(ctx context.Context) error
 	// Close waits for the writes under way and closes the store.
 	Close() error
+}
+
+// LoginThrottle: the login throttle's failure counts, shared by every
+// node (the rule that reads them is the API's, throttle.go).
+type LoginThrottle interface {
+	LoginFailures(ctx context.Context, keys []string, now time.Time, window time.Duration) ([]Failures, error)
+	CountLoginFailure(ctx context.Context, keys []string, now time.Time, window time.Duration, admit func([]Failures) bool) (bool, error)
+	TakeBackLoginFailure(ctx context.Context, keys []string, now time.Time) error
+	DeleteLoginFailuresBefore(ctx context.Context, t time.Time) (int64, error)
 }
 
 // Accounts: organizations, users and memberships.

@@ -248,6 +248,31 @@ func (s *DB) SchemaVersion(ctx context.Context) (int, error) {
 	return v, err
 }
 
+// Ready reports why this node should not be sent requests (nil: it may):
+// the database does not answer, its schema is older than this build's,
+// or (PostgreSQL) the node does not hear the other nodes.
+func (s *DB) Ready(ctx context.Context) error {
+	engine := "sqlite"
+	if s.postgres {
+		engine = "postgres"
+	}
+	steps, err := migrationSteps(engine)
+	if err != nil {
+		return err
+	}
+	have, err := s.SchemaVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	if want := steps[len(steps)-1].version; have < want {
+		return fmt.Errorf("database schema at %d, this build needs %d", have, want)
+	}
+	if !s.Listening() {
+		return errors.New("not hearing the other nodes")
+	}
+	return nil
+}
+
 // tx runs fn in a write transaction and returns once it is committed (and
 // fsynced) or failed. Concurrent calls share one commit; each runs inside
 // its own savepoint, so one caller's failure undoes only its own changes.

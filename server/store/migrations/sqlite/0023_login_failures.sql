@@ -1,0 +1,10 @@
+-- The login throttle's counts (server/api/throttle.go), in the database so
+-- that every node counts the same failures: per client and account, per
+-- client, per account (keys made by the API).
+CREATE TABLE login_failures (
+    key     TEXT PRIMARY KEY,
+    n       INTEGER NOT NULL,
+    last_at INTEGER NOT NULL,
+    prev_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX login_failures_last ON login_failures (last_at);
