@@ -6,6 +6,8 @@
 //	          [-smtp host:port -mail-from 'Supportal <support@example.com>' [-smtp-user U -smtp-password-file F] [-smtp-tls starttls|tls|none]]
 //	          [-smtp-in 127.0.0.1:2525 -reply-domain reply.support.example.com [-smtp-in-max-mb 25] [-smtp-in-from 10.0.0.5/32,…]]
 //	supportal migrate [-data DIR | -db URL]
+//	supportal export [-data DIR | -db URL] [-o FILE]
+//	supportal import FILE [-data DIR | -db URL]
 //	supportal integration add NAME -org ACCOUNT[,ACCOUNT…] [-data DIR | -db URL]
 //	supportal integration revoke NAME [-data DIR | -db URL]
 package main
@@ -53,8 +55,15 @@ func run(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "integration" {
 		return runIntegration(ctx, args[1:], os.Stdout)
 	}
-	if len(args) > 0 && args[0] == "migrate" {
-		return runMigrate(ctx, args[1:], os.Stdout)
+	if len(args) > 0 {
+		switch args[0] {
+		case "migrate":
+			return runMigrate(ctx, args[1:], os.Stdout)
+		case "export":
+			return runExport(ctx, args[1:], os.Stdout, os.Stderr)
+		case "import":
+			return runImport(ctx, args[1:], os.Stdout)
+		}
 	}
 	fs := flag.NewFlagSet("supportal", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")

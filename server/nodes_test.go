@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -494,4 +495,70 @@ func TestDrainOnSIGTERM(t *testing.T) {
 			t.Fatal("the browser resumed on node B missed the reply")
 		}
 	}
+}
+
+// A portal on its SQLite file moves to PostgreSQL: supportal export, then
+// supportal import into a new database, and a node on it serves the same
+// tickets to the same users (their sessions too).
+func TestMoveToPostgres(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	base, stop := start(t, "-data", dir, "-demo")
+	lite := login(t, base, seed.AnnaEmail)
+	var before struct{ Tickets []struct{ Number int64 } }
+	lite.json("GET", "/api/v1/tickets?limit=500", "", &before)
+	stop()
+
+	file := filepath.Join(t.TempDir(), "supportal.export")
+	var said strings.Builder
+	if err := runExport(ctx, []string{"-data", dir, "-o", file}, io.Discard, &said); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(said.String(), "tickets ") {
+		t.Errorf("export said %q, want the counts", said.String())
+	}
+	if err := runExport(ctx, []string{"-data", dir, "-o", file}, io.Discard, io.Discard); err == nil {
+		t.Error("export over an existing file: no error")
+	}
+	url := pgtest.URL(t)
+	said.Reset()
+	if err := runImport(ctx, []string{file, "-db", url}, &said); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(said.String(), "counted and checked") {
+		t.Errorf("import said %q", said.String())
+	}
+	if err := runImport(ctx, []string{file, "-db", url}, io.Discard); err == nil || !strings.Contains(err.Error(), "holds data already") {
+		t.Errorf("a second import: %v, want it refused", err)
+	}
+
+	n := startNode(t, "-db", url, "-files", t.TempDir(), "-data", t.TempDir())
+	var after struct{ Tickets []struct{ Number int64 } }
+	status := 0
+	// The session made on the SQLite node was moved along.
+	req, _ := http.NewRequest("GET", n.base+"/api/v1/tickets?limit=500", nil)
+	for _, c := range lite.c.Jar.Cookies(mustURL(base)) {
+		req.AddCookie(c)
+	}
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		status = res.StatusCode
+		json.NewDecoder(res.Body).Decode(&after)
+		res.Body.Close()
+	}
+	if status != 200 || len(after.Tickets) != len(before.Tickets) || len(before.Tickets) == 0 {
+		t.Fatalf("on PostgreSQL, with the session of SQLite: %d, %d tickets; want 200 and the %d of before", status, len(after.Tickets), len(before.Tickets))
+	}
+	for i := range before.Tickets {
+		if after.Tickets[i] != before.Tickets[i] {
+			t.Fatalf("ticket list differs at %d: %v, want %v", i, after.Tickets[i], before.Tickets[i])
+		}
+	}
+}
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
 }

@@ -100,3 +100,109 @@ func runMigrate(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "%s: schema at version %d\n", storeName(*dbURL, *dataDir, false), v)
 	return nil
 }
+
+// runExport is `supportal export`: the whole store as one file (see
+// store.Export), to import into another database, of either engine.
+func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("supportal export", flag.ContinueOnError)
+	dataDir := fs.String("data", "data", "directory of the database file (supportal.db)")
+	dbURL := fs.String("db", "", "PostgreSQL database of the nodes, postgres://USER@HOST:5432/DB (or set SUPPORTAL_DB); default: the SQLite file in -data")
+	outFile := fs.String("o", "", "file to write (default: standard output)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return errors.New("usage: supportal export [-data DIR | -db URL] [-o FILE]")
+	}
+	url := databaseURL(*dbURL)
+	if err := storeExists(url, *dataDir); err != nil {
+		return err
+	}
+	db, err := openStore(ctx, url, *dataDir, false, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	out := stdout
+	var f *os.File
+	if *outFile != "" {
+		if f, err = os.OpenFile(*outFile, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err != nil {
+			return err
+		}
+		out = f
+	}
+	counts, err := db.Export(ctx, out)
+	if f != nil {
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(*outFile)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	fmt.Fprintf(stderr, "exported %s: %s\n", storeName(*dbURL, *dataDir, false), counts)
+	return nil
+}
+
+// runImport is `supportal import FILE`: an export into a new store (see
+// store.Import); nothing is imported unless every table's count matches.
+func runImport(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("supportal import", flag.ContinueOnError)
+	dataDir := fs.String("data", "data", "directory of the database file (supportal.db)")
+	dbURL := fs.String("db", "", "PostgreSQL database of the nodes, postgres://USER@HOST:5432/DB (or set SUPPORTAL_DB); default: the SQLite file in -data")
+	// Flags may come after the file too.
+	var file string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		file, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if file == "" && fs.NArg() == 1 {
+		file = fs.Arg(0)
+	} else if fs.NArg() > 0 || file == "" {
+		return errors.New("usage: supportal import FILE [-data DIR | -db URL] (FILE made by supportal export; - for standard input)")
+	}
+	var in io.Reader = os.Stdin
+	if file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
+	}
+	db, err := openStore(ctx, databaseURL(*dbURL), *dataDir, false, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	counts, err := db.Import(ctx, in)
+	if errors.Is(err, store.ErrNotEmpty) {
+		return fmt.Errorf("%s holds data already: import into a new database", storeName(*dbURL, *dataDir, false))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported into %s (every table's rows counted and checked): %s\n", storeName(*dbURL, *dataDir, false), counts)
+	return nil
+}
+
+// storeExists refuses to export a SQLite store that is not there (opening
+// it would make an empty one).
+func storeExists(dbURL, dataDir string) error {
+	if dbURL != "" {
+		return nil
+	}
+	path := filepath.Join(dataDir, "supportal.db")
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("no database at %s (pass -data or -db): %w", path, err)
+	}
+	return nil
+}

@@ -48,3 +48,34 @@ func (s *DB) Terminate(ctx context.Context, appName string) (int, error) {
 	err := s.db.QueryRowContext(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`, appName).Scan(&n)
 	return n, err
 }
+
+// Tables lists the tables of the store's schema (not SQLite's own, nor
+// the search index's shadow tables).
+func (s *DB) Tables(ctx context.Context) ([]string, error) {
+	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'search_%'`
+	if s.postgres {
+		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
+	}
+	rows, err := s.db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// ExportedTables are the tables an export has, and those it leaves out.
+func ExportedTables() []string {
+	return append(append([]string(nil), exportTables...), notExported...)
+}
+
+// Engine is "sqlite" or "postgres".
+func (s *DB) Engine() string { return s.engine() }
