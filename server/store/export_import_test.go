@@ -3,8 +3,8 @@ package store_test
 import (
 	"bytes"
 	"context"
-	"regexp"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
