@@ -99,7 +99,7 @@ $(AXE): .ci/axe/package.json .ci/axe/package-lock.json
 # tests time out).
 test: vet check-deps check-wasm-size axe
 	@log=$$(mktemp); \
-	SUPPORTAL_E2E=1 $(GO) test -race -count=1 -timeout 30m ./server/e2e/ >$$log 2>&1 & e2e=$$!; \
+	SUPPORTAL_PG=1 SUPPORTAL_E2E=1 $(GO) test -race -count=1 -timeout 30m ./server/e2e/ >$$log 2>&1 & e2e=$$!; \
 	SUPPORTAL_PG=1 $(GO) test -race -count=1 -timeout 30m -p 1 $$($(GO) list ./... | grep -v '/server/e2e$$'); rest=$$?; \
 	wait $$e2e; browsers=$$?; \
 	SUPPORTAL_PG=1 SUPPORTAL_API_STORE=postgres $(GO) test -count=1 -timeout 30m ./server/api/; pgapi=$$?; \
