@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/supportal/supportal/server/store"
 )
 
 // /healthz answers while the process serves; /readyz only while the store
@@ -56,7 +58,7 @@ func TestMigrateCommand(t *testing.T) {
 	if err := runMigrate(context.Background(), []string{"-data", dir}, &out); err != nil {
 		t.Fatal(err)
 	}
-	db, err := openStore(context.Background(), "", dir, false, nil)
+	db, err := openStore(context.Background(), "", dir, false, store.PostgresOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

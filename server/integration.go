@@ -47,7 +47,7 @@ func runIntegration(ctx context.Context, args []string, out io.Writer) error {
 			return fmt.Errorf("no database at %s (start the server once, or pass -data): %w", path, err)
 		}
 	}
-	db, err := openStore(ctx, url, *dataDir, false, nil)
+	db, err := openStore(ctx, url, *dataDir, false, store.PostgresOptions{})
 	if err != nil {
 		return err
 	}

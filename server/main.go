@@ -41,6 +41,7 @@ import (
 	"github.com/supportal/supportal/server/mailin"
 	"github.com/supportal/supportal/server/seed"
 	"github.com/supportal/supportal/server/site"
+	"github.com/supportal/supportal/server/store"
 	"github.com/supportal/supportal/web"
 )
 
@@ -70,6 +71,7 @@ func run(ctx context.Context, args []string) error {
 	dataDir := fs.String("data", "data", "directory of the database file (supportal.db)")
 	memory := fs.Bool("memory", false, "keep everything in memory; nothing is written to disk")
 	dbURL := fs.String("db", "", "PostgreSQL database of several nodes, postgres://USER@HOST:5432/DB (or set SUPPORTAL_DB, which keeps a password off the command line); default: the SQLite file in -data (README: Running several nodes)")
+	dbConns := fs.Int("db-conns", 10, "with -db: most connections this node opens to PostgreSQL, besides the one it listens on (all nodes together must stay below the server's max_connections)")
 	filesDir := fs.String("files", "", "directory of the attachments; with -db, one directory every node mounts (default: attachments in -data)")
 	demo := fs.Bool("demo", false, "load the demo organizations, users and tickets into an empty store")
 	catalogFile := fs.String("catalog", "", "JSON file replacing the built-in ticket catalog")
@@ -211,7 +213,7 @@ func run(ctx context.Context, args []string) error {
 		log.Info("demo practice portal", "url", demoOrigin, "embeds", portalURL)
 	}
 
-	db, err := openStore(ctx, databaseURL(*dbURL), *dataDir, *memory, log)
+	db, err := openStore(ctx, databaseURL(*dbURL), *dataDir, *memory, store.PostgresOptions{Log: log, Conns: *dbConns})
 	if err != nil {
 		return err
 	}
@@ -380,6 +382,7 @@ func run(ctx context.Context, args []string) error {
 	// with "reconnect" (browsers resume on another node), no new request
 	// is taken and those under way finish.
 	log.Info("shutting down")
+	stop() // a second signal ends the process at once
 	hl.draining.Store(true)
 	if *drainWait > 0 {
 		log.Info("draining: /readyz answers 503", "for", drainWait.String())

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -26,7 +25,7 @@ func databaseURL(flagValue string) string {
 // openStore opens the store the flags name: PostgreSQL at dbURL (several
 // nodes may share it), else SQLite in memory or in dataDir/supportal.db.
 // Either is migrated to the newest schema first.
-func openStore(ctx context.Context, dbURL, dataDir string, memory bool, log *slog.Logger) (*store.DB, error) {
+func openStore(ctx context.Context, dbURL, dataDir string, memory bool, pg store.PostgresOptions) (*store.DB, error) {
 	if dbURL != "" {
 		if memory {
 			return nil, errors.New("-db and -memory exclude each other")
@@ -35,7 +34,7 @@ func openStore(ctx context.Context, dbURL, dataDir string, memory bool, log *slo
 		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 			return nil, errors.New("-db: want a PostgreSQL URL, postgres://USER@HOST:5432/DATABASE")
 		}
-		db, err := store.OpenPostgres(ctx, dbURL, log)
+		db, err := store.OpenPostgres(ctx, dbURL, pg)
 		if err != nil {
 			return nil, fmt.Errorf("-db %s: %w", redacted(u), err)
 		}
@@ -88,7 +87,7 @@ func runMigrate(ctx context.Context, args []string, out io.Writer) error {
 	if fs.NArg() > 0 {
 		return errors.New("usage: supportal migrate [-data DIR | -db URL]")
 	}
-	db, err := openStore(ctx, databaseURL(*dbURL), *dataDir, false, nil)
+	db, err := openStore(ctx, databaseURL(*dbURL), *dataDir, false, store.PostgresOptions{})
 	if err != nil {
 		return err
 	}
@@ -118,7 +117,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := storeExists(url, *dataDir); err != nil {
 		return err
 	}
-	db, err := openStore(ctx, url, *dataDir, false, nil)
+	db, err := openStore(ctx, url, *dataDir, false, store.PostgresOptions{})
 	if err != nil {
 		return err
 	}
@@ -178,7 +177,7 @@ func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 		defer f.Close()
 		in = f
 	}
-	db, err := openStore(ctx, databaseURL(*dbURL), *dataDir, false, nil)
+	db, err := openStore(ctx, databaseURL(*dbURL), *dataDir, false, store.PostgresOptions{})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"testing"
 
 	"github.com/supportal/supportal/app/ticket"
@@ -129,5 +130,34 @@ func TestLoggedOutSessionRefusedAtOnce(t *testing.T) {
 	}
 	if st := get(); st != 401 {
 		t.Fatalf("the logged-out session's cookie: %d, want 401", st)
+	}
+}
+
+// A logout with a cookie that opens no session writes nothing: it moves no
+// version (every node's kept answers and sessions stay), and a real
+// session stays kept while made-up cookies log out.
+func TestLogoutOfNoSessionWritesNothing(t *testing.T) {
+	srv, db := mustDemo(t, api.Config{})
+	c := newClient(t, srv)
+	c.login(seed.DiegoEmail)
+	ctx := context.Background()
+	before, err := db.Versions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		req, _ := http.NewRequest("POST", srv.URL+"/api/v1/logout", nil)
+		req.AddCookie(&http.Cookie{Name: "supportal_session", Value: "made-up-" + strconv.Itoa(i)})
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 204 {
+			t.Fatalf("logout with a made-up cookie: %d, want 204", res.StatusCode)
+		}
+	}
+	if after, _ := db.Versions(ctx); after != before {
+		t.Errorf("20 logouts of no session moved the versions %+v → %+v", before, after)
 	}
 }

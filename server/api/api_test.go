@@ -67,7 +67,7 @@ func openStore(tb testing.TB) *store.DB {
 	var db *store.DB
 	var err error
 	if os.Getenv("SUPPORTAL_API_STORE") == "postgres" {
-		db, err = store.OpenPostgres(context.Background(), pgtest.URL(tb), nil)
+		db, err = store.OpenPostgres(context.Background(), pgtest.URL(tb), store.PostgresOptions{})
 	} else {
 		db, err = store.OpenMemory()
 	}

@@ -66,7 +66,7 @@ func startNodes(t *testing.T) (a, b *portal) {
 	blobs := files.NewMemory() // the directory both nodes mount
 	nodes := make([]*portal, 2)
 	for i := range nodes {
-		db, err := store.OpenPostgres(ctx, dbURL, nil)
+		db, err := store.OpenPostgres(ctx, dbURL, store.PostgresOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

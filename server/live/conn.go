@@ -266,8 +266,18 @@ func (c *conn) catchUp() error {
 	case c.after <= 0:
 		c.after = start // a browser without a position starts now
 	case c.after > start:
-		// A position this server never gave (its store was replaced).
-		c.after, reset = start, true
+		// Past what this node's hub has read: the browser was on another
+		// node that heard of newer events first (several nodes), and
+		// they are in the store — the hub hands them over soon, and send
+		// skips those up to c.after. Or a position no node gave (the
+		// store was replaced): reload.
+		_, ok, err := c.h.src.EventTime(context.Background(), c.after-1)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			c.after, reset = start, true
+		}
 	case c.after < start:
 		far, err := c.tooFarBehind(start)
 		if err != nil {

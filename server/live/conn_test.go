@@ -205,3 +205,81 @@ func TestAccessChangeClosesTheUsersSockets(t *testing.T) {
 		t.Fatalf("another user's socket: %+v, %v; want event 1", ev, err)
 	}
 }
+
+// lagging is a store as one node of several sees it: its hub reads the
+// log only up to the newest event it has heard of (known), while the log
+// already holds more.
+type lagging struct {
+	*memSource
+	known atomic.Int64
+}
+
+func (l *lagging) EventsAfter(ctx context.Context, after int64, limit int) ([]ticket.Event, error) {
+	events, err := l.memSource.EventsAfter(ctx, after, limit)
+	for i, e := range events {
+		if e.ID > l.known.Load() {
+			return events[:i], err
+		}
+	}
+	return events, err
+}
+
+func (l *lagging) LastEventID(ctx context.Context) (int64, error) { return l.known.Load(), nil }
+
+// A browser that saw events on another node resumes here past what this
+// node's hub has read: it is told "sync" at its own place (not to reload),
+// is not sent again what it saw, and gets what comes after. A place no
+// event ever had is a replaced store: "reset". A node that stops (or
+// resyncs) closes every socket with 1012, reconnect.
+func TestResumePastTheHubsPlace(t *testing.T) {
+	src := &lagging{memSource: &memSource{}}
+	src.add(5)
+	src.known.Store(3)
+	h := startHub(t, src, 100)
+	agent := ticket.Viewer{User: ticket.User{ID: 1, Agent: true}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+		err := Serve(w, r, h, Client{
+			UserID:        1,
+			Viewer:        func(context.Context) (ticket.Viewer, error) { return agent, nil },
+			AccessVersion: func() int64 { return 1 },
+		}, after)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusTooManyRequests)
+		}
+	}))
+	defer srv.Close()
+	dial := func(after string) (*websocket.Conn, ticket.EventView) {
+		ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http")+"?after="+after, http.Header{"Origin": {srv.URL}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ws.Close() })
+		var mark ticket.EventView
+		ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if err := ws.ReadJSON(&mark); err != nil {
+			t.Fatal(err)
+		}
+		return ws, mark
+	}
+	ws, mark := dial("5")
+	if mark.Type != ticket.EventSync || mark.ID != 5 {
+		t.Fatalf("resumed after 5 where the hub read up to 3: %+v, want sync at 5", mark)
+	}
+	if _, gone := dial("9"); gone.Type != ticket.EventReset {
+		t.Errorf("resumed after 9, an id no event had: %+v, want reset", gone)
+	}
+	// The hub hears of 4, 5 and a new 6: only 6 is sent.
+	src.add(1)
+	src.known.Store(6)
+	h.Notify()
+	var ev ticket.EventView
+	ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if err := ws.ReadJSON(&ev); err != nil || ev.ID != 6 {
+		t.Fatalf("next frame %+v, %v; want event 6 (4 and 5 were seen on the other node)", ev, err)
+	}
+	h.DropAll()
+	if code := closeCode(t, ws); code != websocket.CloseServiceRestart {
+		t.Errorf("dropped for a resync: closed with %d, want %d", code, websocket.CloseServiceRestart)
+	}
+}

@@ -160,7 +160,9 @@ type registration struct {
 // allowed already.
 var ErrTooManyConnections = ticket.Errorf(ticket.CodeTooMany, "ErrTooManyConnections", "")
 
-var errHubStopped = errors.New("live: the hub has stopped")
+// errHubStopped: the node is stopping; the browser tries again (through a
+// load balancer, on another node).
+var errHubStopped = ticket.Errorf(ticket.CodeTooMany, "ErrServerBusy", "")
 
 // subscriberBuffer is how many batches a subscriber may lag behind.
 const subscriberBuffer = 64

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 )
 
 // Several nodes on one PostgreSQL database hear of each other's commits
@@ -182,12 +184,18 @@ func (s *DB) stopCluster() {
 // between what was read and what will be heard. again: the node listened
 // before and may have missed signals (its hub is told Resync).
 func (s *DB) listen(ctx context.Context, again bool) (*pgx.Conn, error) {
-	cfg, err := pgx.ParseConfig(s.cluster.url)
+	cfg, err := pgConfig(s.cluster.url)
 	if err != nil {
 		return nil, err
 	}
 	// Named, for pg_stat_activity (and tests that cut it).
 	cfg.RuntimeParams["application_name"] = s.ListenerName()
+	// The wait for notifications ends every heartbeat (see hear): by a
+	// deadline on the connection, which stays usable, not by a cancel
+	// request to the server.
+	cfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.DeadlineContextWatcherHandler{Conn: c.Conn()}
+	}
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -251,10 +259,28 @@ func (s *DB) follow(ctx context.Context, conn *pgx.Conn) {
 	}
 }
 
-// hear handles notifications on conn until it fails.
+// heartbeat is how long the listener waits for a notification before it
+// makes sure the connection is alive: a node whose connection hangs (cut
+// off without a word, its server process stopped) listens anew and is
+// not ready in between (Ready).
+var heartbeat = 5 * time.Second
+
+// hear handles notifications on conn until it fails, or does not answer a
+// heartbeat within another.
 func (s *DB) hear(ctx context.Context, conn *pgx.Conn) error {
 	for {
-		n, err := conn.WaitForNotification(ctx)
+		wctx, cancel := context.WithTimeout(ctx, heartbeat)
+		n, err := conn.WaitForNotification(wctx)
+		cancel()
+		if err != nil && ctx.Err() == nil && wctx.Err() != nil {
+			pctx, cancel := context.WithTimeout(ctx, heartbeat)
+			err = conn.Ping(pctx)
+			cancel()
+			if err != nil {
+				return fmt.Errorf("heartbeat: %w", err)
+			}
+			continue
+		}
 		if err != nil {
 			return err
 		}

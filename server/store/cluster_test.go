@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"net"
+	neturl "net/url"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -20,7 +22,7 @@ func twoNodes(t *testing.T) (a, b *store.DB, url string) {
 	url = pgtest.URL(t)
 	nodes := make([]*store.DB, 2)
 	for i := range nodes {
-		db, err := store.OpenPostgres(context.Background(), url, nil)
+		db, err := store.OpenPostgres(context.Background(), url, store.PostgresOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -185,7 +187,7 @@ func TestNodeListensAgainAfterLoss(t *testing.T) {
 	var woken atomic.Int64
 	b.OnEvents(func() { woken.Add(1) })
 	f := mustFixture(t, a)
-	admin, err := store.OpenPostgres(ctx, url, nil)
+	admin, err := store.OpenPostgres(ctx, url, store.PostgresOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,5 +346,221 @@ func TestLoginFailuresCountedOnceAcrossNodes(t *testing.T) {
 	}
 	if c, _ = b.LoginFailures(ctx, keys, now, time.Minute); c[0].N != 2 {
 		t.Errorf("after one taken back on the other node: %d, want 2", c[0].N)
+	}
+}
+
+// A node that froze in the middle of a write (holding the write lock, its
+// transaction idle) stops the other nodes' writes only until PostgreSQL
+// ends its transaction (idle_in_transaction_session_timeout); a node whose
+// write waits long is not ready meanwhile.
+func TestFrozenNodeDoesNotStopTheOthers(t *testing.T) {
+	store.SetSessionParam(t, "idle_in_transaction_session_timeout", "1s")
+	store.SetBlockedWrites(t, 300*time.Millisecond)
+	a, b, _ := twoNodes(t)
+	ctx := context.Background()
+	f := mustFixture(t, a)
+
+	// Frozen: the lock held, nothing more happens.
+	release, err := a.HoldWriteLock(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	mustTicket(t, b, f.orgA, f.user, ticket.StatusNew, time.Now())
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("node B's write waited %v behind a frozen node", d)
+	}
+	if err := release(); err == nil {
+		t.Error("the frozen node's transaction survived: want it ended by the server")
+	}
+
+	// Busy: the lock held by a long statement; B's write waits, B says so.
+	release, err = a.HoldWriteLock(ctx, "SELECT pg_sleep(2)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		mustTicket(t, b, f.orgA, f.user, ticket.StatusNew, time.Now())
+	}()
+	eventually(t, "node B not ready while its write waits", func() bool { return b.Ready(ctx) != nil })
+	if err := release(); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	if err := b.Ready(ctx); err != nil {
+		t.Errorf("node B after its write: %v, want ready", err)
+	}
+}
+
+// freezer is a TCP proxy to PostgreSQL whose connections can be frozen:
+// they stay open and carry nothing more, as a connection cut off without
+// a word does. Connections made after the freeze work.
+type freezer struct {
+	addr   string
+	mu     sync.Mutex
+	frozen []chan struct{} // one per connection; closed: frozen
+	ln     net.Listener
+}
+
+func newFreezer(t *testing.T, to string) *freezer {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &freezer{addr: ln.Addr().String(), ln: ln}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			s, err := net.Dial("tcp", to)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			frozen := make(chan struct{})
+			f.mu.Lock()
+			f.frozen = append(f.frozen, frozen)
+			f.mu.Unlock()
+			pipe := func(dst, src net.Conn) {
+				buf := make([]byte, 32<<10)
+				for {
+					n, err := src.Read(buf)
+					select {
+					case <-frozen:
+						<-make(chan struct{}) // carries nothing, ever
+					default:
+					}
+					if n > 0 {
+						dst.Write(buf[:n])
+					}
+					if err != nil {
+						dst.Close()
+						return
+					}
+				}
+			}
+			go pipe(s, c)
+			go pipe(c, s)
+		}
+	}()
+	return f
+}
+
+// freezeLast freezes the connection made last.
+func (f *freezer) freezeLast() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	close(f.frozen[len(f.frozen)-1])
+	f.frozen = f.frozen[:len(f.frozen)-1]
+}
+
+// freeze freezes every connection made so far.
+func (f *freezer) freeze() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, c := range f.frozen {
+		close(c)
+	}
+	f.frozen = nil
+}
+
+// A node whose notification connection hangs (cut off without a word)
+// finds out by its heartbeat, listens anew and catches up; and its own
+// commits wake its hub for the other nodes' events they find, without
+// waiting for their notification.
+func TestNodeHearsThroughAHungConnection(t *testing.T) {
+	store.SetHeartbeat(t, 300*time.Millisecond)
+	url := pgtest.URL(t)
+	ctx := context.Background()
+	a, err := store.OpenPostgres(ctx, url, store.PostgresOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	u, _ := neturl.Parse(url)
+	fz := newFreezer(t, u.Host)
+	u.Host = fz.addr
+	b, err := store.OpenPostgres(ctx, u.String(), store.PostgresOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var resync atomic.Int64
+	b.OnSignal(func(s store.Signal) {
+		if s.Resync {
+			resync.Add(1)
+		}
+	})
+	var woken atomic.Int64
+	b.OnEvents(func() { woken.Add(1) })
+	f := mustFixture(t, a)
+
+	// Quiet spells longer than the heartbeat: still listening.
+	time.Sleep(time.Second)
+	if resync.Load() != 0 || b.Ready(ctx) != nil {
+		t.Fatalf("after quiet heartbeats: %d resyncs, ready %v; want none and ready", resync.Load(), b.Ready(ctx))
+	}
+	tk := mustTicket(t, a, f.orgA, f.user, ticket.StatusNew, time.Now())
+	eventually(t, "node B hears a commit after quiet heartbeats", func() bool {
+		last, _ := b.LastEventID(ctx)
+		return woken.Load() > 0 && last > 0
+	})
+
+	// Every connection B has now hangs (the pool's too: B's next reads
+	// and writes open new ones).
+	fz.freeze()
+	before := woken.Load()
+	m, err := a.AddMessage(ctx, ticket.Message{TicketNumber: tk.Number, Author: f.sam.Ref(), Body: "während B nichts hört", CreatedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := a.LastEventID(ctx) // the reply's event
+	eventually(t, "node B listens anew, resyncs and is woken for the reply", func() bool {
+		last, _ := b.LastEventID(ctx) // no query: what B has heard of
+		return resync.Load() >= 1 && woken.Load() > before && last >= want && b.Listening()
+	})
+	_ = m
+}
+
+// A node's own commit that finds other nodes' events it has not heard of
+// yet (its notification connection is slow) wakes its hub for them.
+func TestOwnCommitWakesForOthersEvents(t *testing.T) {
+	store.SetHeartbeat(t, time.Minute)
+	url := pgtest.URL(t)
+	ctx := context.Background()
+	a, err := store.OpenPostgres(ctx, url, store.PostgresOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	u, _ := neturl.Parse(url)
+	fz := newFreezer(t, u.Host)
+	u.Host = fz.addr
+	b, err := store.OpenPostgres(ctx, u.String(), store.PostgresOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	fz.freezeLast() // B's notification connection: the last B opened
+	var woken atomic.Int64
+	b.OnEvents(func() { woken.Add(1) })
+	f := mustFixture(t, a)
+	mustTicket(t, a, f.orgA, f.user, ticket.StatusNew, time.Now())
+	want, _ := a.LastEventID(ctx)
+	time.Sleep(200 * time.Millisecond)
+	if woken.Load() != 0 {
+		t.Fatal("node B woken with its notifications frozen: the test does not freeze what it should")
+	}
+	// B writes something that appends no event.
+	if err := b.CreateSession(ctx, []byte("b's session"), store.Session{UserID: f.user.ID}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if last, _ := b.LastEventID(ctx); woken.Load() == 0 || last < want {
+		t.Errorf("after its own commit: node B woken %d times, at event %d; want woken for A's event %d", woken.Load(), last, want)
 	}
 }

@@ -133,6 +133,13 @@ func (s *DB) Export(ctx context.Context, w io.Writer) (Counts, error) {
 	}
 	defer raw.Rollback()
 	q := &Tx{Tx: raw, stmts: s.stmts, postgres: s.postgres}
+	if s.postgres {
+		// The file may be written slowly (a pipe, a slow disk): the
+		// snapshot stays between the tables.
+		if _, err := raw.ExecContext(ctx, `SET LOCAL idle_in_transaction_session_timeout = 0`); err != nil {
+			return nil, err
+		}
+	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	enc := json.NewEncoder(bw)
 	if err := enc.Encode(exportHeader{"export", exportVersion, schema, s.engine()}); err != nil {

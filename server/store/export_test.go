@@ -79,3 +79,57 @@ func ExportedTables() []string {
 
 // Engine is "sqlite" or "postgres".
 func (s *DB) Engine() string { return s.engine() }
+
+// SetHeartbeat sets the listener's heartbeat until the test ends.
+func SetHeartbeat(t interface{ Cleanup(func()) }, d time.Duration) {
+	old := heartbeat
+	heartbeat = d
+	t.Cleanup(func() { heartbeat = old })
+}
+
+// SetBlockedWrites sets how long a commit may wait before the node is not
+// ready, until the test ends.
+func SetBlockedWrites(t interface{ Cleanup(func()) }, d time.Duration) {
+	old := blockedWrites
+	blockedWrites = d
+	t.Cleanup(func() { blockedWrites = old })
+}
+
+// SetSessionParam sets a connection setting of the stores opened until
+// the test ends.
+func SetSessionParam(t interface{ Cleanup(func()) }, k, v string) {
+	old := pgSession[k]
+	pgSession[k] = v
+	t.Cleanup(func() { pgSession[k] = old })
+}
+
+// HoldWriteLock takes the store's write lock in a transaction of its own,
+// as a node's writer does, then runs then (nothing: the transaction sits
+// idle, as in a node that froze) and keeps the transaction until release.
+// It returns once the lock is held.
+func (s *DB) HoldWriteLock(ctx context.Context, then string) (release func() error, err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, writeLock); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	done := make(chan error, 1)
+	go func() {
+		if then == "" {
+			done <- nil
+			return
+		}
+		_, err := tx.ExecContext(ctx, then)
+		done <- err
+	}()
+	return func() error {
+		err := <-done
+		if rerr := tx.Rollback(); err == nil {
+			err = rerr
+		}
+		return err
+	}, nil
+}

@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"net"
+	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // PostgreSQL: several supportal nodes on one database (issue 19). The
@@ -29,20 +32,69 @@ const (
 	writeLock   int64 = 0x737570706f720002 // every write transaction
 )
 
+// PostgresOptions are a node's settings for its database.
+type PostgresOptions struct {
+	// Log tells of the node's notification connection (nil: slog's
+	// default).
+	Log *slog.Logger
+	// Conns is the most connections the node opens for its reads and
+	// writes (0: 10), besides the one it listens on: the nodes together
+	// must stay below PostgreSQL's max_connections.
+	Conns int
+}
+
+// Connection settings every store connection asks for. A node that stops
+// in the middle of a write (frozen, cut off) must not keep the write lock
+// from the other nodes: its transaction ends after
+// idle_in_transaction_session_timeout, and a write waits for the lock at
+// most lock_timeout (and then fails) instead of forever. The server finds
+// a vanished client's connection within about a minute (keepalives),
+// and so does the node (dialKeepAlive).
+var pgSession = map[string]string{
+	"idle_in_transaction_session_timeout": "10s",
+	"lock_timeout":                        "20s",
+	"tcp_keepalives_idle":                 "30",
+	"tcp_keepalives_interval":             "10",
+	"tcp_keepalives_count":                "3",
+}
+
+var dialKeepAlive = net.KeepAliveConfig{Enable: true, Idle: 15 * time.Second, Interval: 5 * time.Second, Count: 3}
+
+// pgConfig is url's connection settings with the store's (pgSession).
+func pgConfig(url string) (*pgx.ConnConfig, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range pgSession {
+		if _, set := cfg.RuntimeParams[k]; !set {
+			cfg.RuntimeParams[k] = v
+		}
+	}
+	d := &net.Dialer{Timeout: 10 * time.Second, KeepAliveConfig: dialKeepAlive}
+	cfg.DialFunc = d.DialContext
+	return cfg, nil
+}
+
 // OpenPostgres opens the PostgreSQL database at url (postgres://user@host/db)
 // and applies the migrations it lacks, under a lock: nodes starting
 // together migrate one after the other, the later ones finding nothing
 // left to do.
 //
 // The node hears the others' commits and signals (cluster.go) on a
-// connection of its own; log tells of its losses (nil: slog's default).
-func OpenPostgres(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
-	db, err := sql.Open("pgx", url)
+// connection of its own.
+func OpenPostgres(ctx context.Context, url string, opts PostgresOptions) (*DB, error) {
+	cfg, err := pgConfig(url)
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxOpenConns(16)
-	db.SetMaxIdleConns(16)
+	conns := opts.Conns
+	if conns <= 0 {
+		conns = 10
+	}
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connecting to PostgreSQL: %w", err)
@@ -56,7 +108,7 @@ func OpenPostgres(ctx context.Context, url string, log *slog.Logger) (*DB, error
 		db.Close()
 		return nil, fmt.Errorf("reading the store id: %w", err)
 	}
-	if err := s.startCluster(ctx, url, log); err != nil {
+	if err := s.startCluster(ctx, url, opts.Log); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -74,6 +126,12 @@ func migratePostgres(ctx context.Context, db *sql.DB) error {
 		return err
 	}
 	defer conn.Close()
+	// A migration may take long (an index on a big table): the nodes
+	// waiting for it wait as long.
+	if _, err := conn.ExecContext(ctx, `SET lock_timeout = 0`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `RESET lock_timeout`)
 	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrateLock); err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ func TestPostgresMigrationRace(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			dbs[i], errs[i] = store.OpenPostgres(ctx, url, nil)
+			dbs[i], errs[i] = store.OpenPostgres(ctx, url, store.PostgresOptions{})
 		}()
 	}
 	wg.Wait()
@@ -56,7 +56,7 @@ func TestPostgresMigrationRace(t *testing.T) {
 		}
 	}
 	// Opened again: nothing to migrate, the same store.
-	again, err := store.OpenPostgres(ctx, url, nil)
+	again, err := store.OpenPostgres(ctx, url, store.PostgresOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

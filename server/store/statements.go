@@ -65,16 +65,36 @@ func pgArgs(args []any) []any {
 }
 
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	tx.identity = tx.identity || writesIdentity(query)
+	identity := writesIdentity(query)
 	ctx = context.WithoutCancel(ctx)
 	query = tx.sql(query)
 	if tx.postgres {
 		args = pgArgs(args)
 	}
+	var res sql.Result
+	var err error
 	if st := tx.stmts.get(query); st != nil {
-		return tx.Tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+		res, err = tx.Tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	} else {
+		res, err = tx.Tx.ExecContext(ctx, query, args...)
 	}
-	return tx.Tx.ExecContext(ctx, query, args...)
+	if identity && !tx.identity {
+		// Only a statement that changed a row moves the identity version
+		// (a logout of no session, a touch of no row, keep every node's
+		// kept sessions).
+		n, rerr := rowsAffected(res, err)
+		tx.identity = rerr != nil || n > 0
+	}
+	return res, err
+}
+
+// rowsAffected is res's count of rows changed; an error when it is not
+// known (then the caller assumes some were).
+func rowsAffected(res sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {

@@ -69,6 +69,9 @@ type DB struct {
 	// cluster: this node's part in the nodes' notifications (cluster.go);
 	// nil on SQLite.
 	cluster *cluster
+	// committing: when the batch being committed started (UnixNano; 0:
+	// none), for Ready.
+	committing atomic.Int64
 
 	// id tells this database from any other (see ID).
 	id string
@@ -270,8 +273,17 @@ func (s *DB) Ready(ctx context.Context) error {
 	if !s.Listening() {
 		return errors.New("not hearing the other nodes")
 	}
+	if at := s.committing.Load(); at != 0 {
+		if d := time.Since(time.Unix(0, at)); d > blockedWrites {
+			return fmt.Errorf("a write has waited %v for its commit", d.Round(time.Second))
+		}
+	}
 	return nil
 }
+
+// blockedWrites: a node whose commit takes longer is not ready (the
+// database is stuck, or another node holds the write lock).
+var blockedWrites = 5 * time.Second
 
 // tx runs fn in a write transaction and returns once it is committed (and
 // fsynced) or failed. Concurrent calls share one commit; each runs inside
@@ -346,6 +358,8 @@ func (s *DB) writer() {
 
 func (s *DB) commit(batch []write) {
 	ctx := context.Background()
+	s.committing.Store(time.Now().UnixNano())
+	defer s.committing.Store(0)
 	defer s.notifyMail()
 	defer s.notifyEvents()
 	if len(batch) == 1 {
@@ -480,7 +494,12 @@ func (s *DB) finish(ctx context.Context, tx *Tx, access bool) error {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	s.raise(v, last)
+	if s.raise(v, last) {
+		// Events to read, this commit's or the other nodes' that it
+		// found (their notification may come later, or have come before
+		// and woken nothing then).
+		s.wakeHub()
+	}
 	return nil
 }
 

@@ -40,7 +40,7 @@ var modes = []struct {
 		return db
 	}},
 	{"postgres", func(tb testing.TB) *store.DB {
-		db, err := store.OpenPostgres(context.Background(), pgtest.URL(tb), nil)
+		db, err := store.OpenPostgres(context.Background(), pgtest.URL(tb), store.PostgresOptions{})
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -17,12 +17,18 @@ import (
 	"github.com/supportal/supportal/server/seed"
 )
 
-// apiLoad runs each of ops ("create", "reply", "list") with each number of
-// clients for d and prints a line per run. Creates are the customer's (the
-// demo's Diego, with an Idempotency-Key as the app sends), replies the
-// agent's (Sam) on tickets of the customer's account, a different ticket
-// per client, and the list is the customer's first page.
-func apiLoad(base, ops, clients string, d time.Duration) error {
+// apiLoad runs each of ops ("create", "reply", "list", "search") with each
+// number of clients for d and prints a line per run. Creates are the
+// customer's (the demo's Diego, with an Idempotency-Key as the app sends),
+// replies the agent's (Sam) on tickets of the customer's account, a
+// different ticket per client, the list is the customer's first page and
+// the search the customer's for a word of every created ticket. bases are
+// the nodes of one portal (comma-separated): client i talks to node i mod
+// their number, with the one session.
+func apiLoad(bases, ops, clients string, d time.Duration) error {
+	nodes := strings.Split(bases, ",")
+	base := nodes[0]
+	node := func(client int) string { return nodes[client%len(nodes)] }
 	var counts []int
 	for _, f := range strings.Split(clients, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -61,8 +67,8 @@ func apiLoad(base, ops, clients string, d time.Duration) error {
 			var do func(client int) error
 			switch op = strings.TrimSpace(op); op {
 			case "create":
-				do = func(int) error {
-					return send(customer, "POST", base+"/api/v1/tickets", draft, key(), http.StatusCreated)
+				do = func(client int) error {
+					return send(customer, "POST", node(client)+"/api/v1/tickets", draft, key(), http.StatusCreated)
 				}
 			case "reply":
 				var list struct{ Tickets []ticket.TicketView }
@@ -74,12 +80,18 @@ func apiLoad(base, ops, clients string, d time.Duration) error {
 				}
 				do = func(client int) error {
 					body, _ := json.Marshal(map[string]string{"body": "Danke für die Geduld — wir haben das Passwort zurückgesetzt. " + key()})
-					return send(agent, "POST", base+"/api/v1/tickets/"+strconv.FormatInt(list.Tickets[client].Number, 10)+"/messages", body, key(), http.StatusCreated)
+					return send(agent, "POST", node(client)+"/api/v1/tickets/"+strconv.FormatInt(list.Tickets[client].Number, 10)+"/messages", body, key(), http.StatusCreated)
 				}
 			case "list":
-				do = func(int) error { return send(customer, "GET", base+"/api/v1/tickets", nil, "", http.StatusOK) }
+				do = func(client int) error {
+					return send(customer, "GET", node(client)+"/api/v1/tickets", nil, "", http.StatusOK)
+				}
+			case "search":
+				do = func(client int) error {
+					return send(customer, "GET", node(client)+"/api/v1/tickets?q=contrase%C3%B1a", nil, "", http.StatusOK)
+				}
 			default:
-				return fmt.Errorf("-ops: unknown %q (create, reply, list)", op)
+				return fmt.Errorf("-ops: unknown %q (create, reply, list, search)", op)
 			}
 			r, err := hammer(n, d, do)
 			if err != nil {

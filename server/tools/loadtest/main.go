@@ -36,11 +36,11 @@ func main() {
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet("loadtest "+os.Args[1], flag.ExitOnError)
-	base := fs.String("url", "http://127.0.0.1:8080", "the running portal")
+	base := fs.String("url", "http://127.0.0.1:8080", "the running portal (api: several nodes of one, comma-separated)")
 	var err error
 	switch os.Args[1] {
 	case "api":
-		ops := fs.String("ops", "create,reply,list", "what to measure, in order")
+		ops := fs.String("ops", "create,reply,list", "what to measure, in order: create, reply, list, search")
 		clients := fs.String("clients", "1,16,64", "concurrent clients of each run")
 		d := fs.Duration("duration", 5*time.Second, "how long each run lasts")
 		fs.Parse(os.Args[2:])
