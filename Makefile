@@ -12,7 +12,7 @@ APP_SOURCES := $(shell find app locales -name '*.go' -o -name '*.json') go.mod g
 
 AXE := .ci/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: all build wasm run test check-deps check-wasm-size vet bench clean axe
+.PHONY: all build wasm run test check-deps check-wasm-size vet bench bench-nodes clean axe
 
 all: build
 
@@ -119,6 +119,11 @@ bench: build
 	$(GO) run ./server/tools/loadtest api -url http://$(LOAD_ADDR); status=$$?; \
 	kill $$pid; wait $$pid; rm -rf $$dir; exit $$status
 	$(GO) run ./server/tools/startbench -bin bin/supportal -runs 5
+
+# SQLite against PostgreSQL with one and two nodes (the load command;
+# needs Debian's postgresql).
+bench-nodes: build
+	server/tools/nodesbench.sh
 
 clean:
 	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz .wasm .ci/axe/node_modules
