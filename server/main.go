@@ -382,7 +382,16 @@ func run(ctx context.Context, args []string) error {
 	// with "reconnect" (browsers resume on another node), no new request
 	// is taken and those under way finish.
 	log.Info("shutting down")
-	stop() // a second signal ends the process at once
+	// A second signal ends the process at once (also when the signal was
+	// ignored before this process began: a node started with & by a script
+	// ignores SIGINT).
+	again := make(chan os.Signal, 1)
+	signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-again
+		log.Warn("a second signal: stopping at once")
+		os.Exit(1)
+	}()
 	hl.draining.Store(true)
 	if *drainWait > 0 {
 		log.Info("draining: /readyz answers 503", "for", drainWait.String())

@@ -562,3 +562,33 @@ func mustURL(s string) *url.URL {
 	}
 	return u
 }
+
+// A second signal during the drain ends the node at once — SIGINT too,
+// which a node started in the background by a script begins ignoring.
+func TestSecondSignalStopsAtOnce(t *testing.T) {
+	n := startNode(t, "-data", t.TempDir(), "-drain-wait", "60s")
+	n.cmd.Process.Signal(syscall.SIGTERM)
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		res, err := http.Get(n.base + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 503 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("not draining 5 s after SIGTERM")
+		}
+	}
+	start := time.Now()
+	n.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-n.done:
+		if code := n.cmd.ProcessState.ExitCode(); code != 1 {
+			t.Errorf("exit status %d after a second signal, want 1", code)
+		}
+		t.Logf("stopped %v after the second signal", time.Since(start).Round(time.Millisecond))
+	case <-time.After(10 * time.Second):
+		t.Fatal("a second signal during a 60 s drain did not end the node")
+	}
+}

@@ -57,8 +57,9 @@ func send(ctx context.Context, method, path string, in any, headers map[string]s
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	status, data, err := fetch(ctx, method, path, body, headers)
-	reached(err == nil)
-	if err != nil {
+	gone := err != nil || gatewayFailure(status, data)
+	reached(!gone)
+	if gone {
 		return 0, ticket.ErrorAnswer{}, errOffline
 	}
 	eb, e := decodeAnswer(status, data, out)
@@ -82,4 +83,18 @@ func decodeAnswer(status int, data []byte, out any) (ticket.ErrorAnswer, *Error)
 		return ticket.ErrorAnswer{}, ticket.ErrInternal
 	}
 	return ticket.ErrorAnswer{}, nil
+}
+
+// gatewayFailure reports whether an answer of status came from something
+// in front of the portal (a load balancer, a proxy) because no portal
+// server answered: 502, 503 or 504 without the portal's JSON error body.
+// The browser is as offline as without any answer: pages kept offline are
+// shown, replies go to the outbox, and pages load again when a server
+// answers.
+func gatewayFailure(status int, data []byte) bool {
+	if status != 502 && status != 503 && status != 504 {
+		return false
+	}
+	var e ticket.ErrorBody
+	return json.Unmarshal(data, &e) != nil || e.Error.Code == ""
 }

@@ -93,7 +93,7 @@ func (s *Server) sessionViewer(r *http.Request) (ticket.Viewer, int64, store.Ses
 	v, err := s.viewerIn(r.Context(), sess)
 	if errors.Is(err, errHostGone) {
 		// Gone for good: the host's entry coming back must not revive it.
-		if err := s.store.DeleteSession(r.Context(), hash); err != nil {
+		if _, err := s.store.DeleteSession(r.Context(), hash); err != nil {
 			return ticket.Viewer{}, 0, store.Session{}, err
 		}
 		s.endSession(r.Context(), hash)
@@ -136,7 +136,7 @@ func (s *Server) liveSession(ctx context.Context, hash []byte, now time.Time, to
 		idle = h.Kiosk.Idle() + kioskCountdown + time.Minute
 	}
 	if now.Sub(sess.LastSeen) > idle {
-		if err := s.store.DeleteSession(ctx, hash); err != nil {
+		if _, err := s.store.DeleteSession(ctx, hash); err != nil {
 			return store.Session{}, err
 		}
 		s.endSession(ctx, hash)
@@ -325,10 +325,13 @@ func (s *Server) checkPassword(ctx context.Context, email, password string) (tic
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if token := s.sessionToken(r); token != "" {
 		hash := tokenHash(token)
-		if err := s.store.DeleteSession(r.Context(), hash); err != nil {
+		deleted, err := s.store.DeleteSession(r.Context(), hash)
+		if err != nil {
 			return err
 		}
-		s.endSession(r.Context(), hash) // the session's sockets close too
+		if deleted {
+			s.endSession(r.Context(), hash) // the session's sockets close too
+		}
 	}
 	if _, err := r.Cookie(embedCookie); err == nil {
 		s.setEmbedCookie(w, "", -1)

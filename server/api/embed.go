@@ -160,7 +160,7 @@ func (s *Server) openEmbedSession(w http.ResponseWriter, r *http.Request) error 
 	}
 	v, err := s.viewerIn(r.Context(), sess)
 	if u.Agent || ticket.ErrorCode(err) == ticket.CodeNotFound || (err == nil && len(v.Accounts()) == 0) {
-		if err := s.store.DeleteSession(r.Context(), hash); err != nil {
+		if _, err := s.store.DeleteSession(r.Context(), hash); err != nil {
 			return err
 		}
 		if u.Agent {
@@ -195,11 +195,11 @@ func (s *Server) endEarlierSession(r *http.Request) error {
 		return nil
 	}
 	hash := tokenHash(c.Value)
-	if err := s.store.DeleteSession(context.WithoutCancel(r.Context()), hash); err != nil {
-		return err
+	deleted, err := s.store.DeleteSession(context.WithoutCancel(r.Context()), hash)
+	if err == nil && deleted {
+		s.endSession(r.Context(), hash)
 	}
-	s.endSession(r.Context(), hash)
-	return nil
+	return err
 }
 
 // endFrameSession ends the frame's earlier session after a refusal, and

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -143,4 +144,17 @@ func TestTwoNodesBehindABalancer(t *testing.T) {
 	anna.waitContains("live on node A", qText("section.conversation"), "Antwort über Knoten A, live")
 	anna.waitTrue("still logged in, the badge still there", qExists(yNav))
 	anna.shot("two-nodes-de")
+
+	// No node answers: the balancer says 502. That is offline, as without
+	// any answer: the offline bar, not an error.
+	a.stop()
+	anna.click(`nav.sidenav a[href="/tickets"]`)
+	anna.waitTrue("offline shown when the balancer finds no node", qExists("#offline-bar"))
+	if body := eval[string](anna, "document.body.innerText"); strings.Contains(body, msg(t, "de", "ErrInternal")) {
+		t.Errorf("the balancer's 502 shown as the server's error: %q", body)
+	}
+	anna.shot("two-nodes-none-de")
+	a.restart(t)
+	anna.waitFalse("online again when a node answers", qExists("#offline-bar"))
+	anna.waitTrue("the list shown", qExists("tr#ticket-row-"+strconv.FormatInt(x.Number, 10)))
 }

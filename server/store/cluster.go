@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -271,8 +272,9 @@ func (s *DB) hear(ctx context.Context, conn *pgx.Conn) error {
 	for {
 		wctx, cancel := context.WithTimeout(ctx, heartbeat)
 		n, err := conn.WaitForNotification(wctx)
+		quiet := err != nil && ctx.Err() == nil && errors.Is(wctx.Err(), context.DeadlineExceeded)
 		cancel()
-		if err != nil && ctx.Err() == nil && wctx.Err() != nil {
+		if quiet {
 			pctx, cancel := context.WithTimeout(ctx, heartbeat)
 			err = conn.Ping(pctx)
 			cancel()

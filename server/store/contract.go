@@ -95,7 +95,7 @@ type Sessions interface {
 	CreateSession(ctx context.Context, tokenHash []byte, sess Session, now time.Time) error
 	Session(ctx context.Context, tokenHash []byte, now, idleSince time.Time, touchEvery time.Duration) (Session, error)
 	SetSessionLocale(ctx context.Context, tokenHash []byte, locale string) error
-	DeleteSession(ctx context.Context, tokenHash []byte) error
+	DeleteSession(ctx context.Context, tokenHash []byte) (bool, error)
 	EndedSession(ctx context.Context, tokenHash []byte, now time.Time) (string, error)
 	OpenEmbedSession(ctx context.Context, tokenHash []byte, in EmbedLogin, now time.Time) (ticket.User, bool, error)
 }

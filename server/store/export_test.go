@@ -87,14 +87,6 @@ func SetHeartbeat(t interface{ Cleanup(func()) }, d time.Duration) {
 	t.Cleanup(func() { heartbeat = old })
 }
 
-// SetBlockedWrites sets how long a commit may wait before the node is not
-// ready, until the test ends.
-func SetBlockedWrites(t interface{ Cleanup(func()) }, d time.Duration) {
-	old := blockedWrites
-	blockedWrites = d
-	t.Cleanup(func() { blockedWrites = old })
-}
-
 // SetSessionParam sets a connection setting of the stores opened until
 // the test ends.
 func SetSessionParam(t interface{ Cleanup(func()) }, k, v string) {

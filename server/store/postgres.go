@@ -73,6 +73,9 @@ func pgConfig(url string) (*pgx.ConnConfig, error) {
 	}
 	d := &net.Dialer{Timeout: 10 * time.Second, KeepAliveConfig: dialKeepAlive}
 	cfg.DialFunc = d.DialContext
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = 10 * time.Second // a server that takes the connection and says nothing
+	}
 	return cfg, nil
 }
 

@@ -89,7 +89,7 @@ func (s *DB) Session(ctx context.Context, tokenHash []byte, now, idleSince time.
 		sess.ExpiresAt = time.UnixMilli(expires.Int64)
 	}
 	if lastSeen < millis(idleSince) || (expires.Valid && expires.Int64 <= millis(now)) {
-		if err := s.DeleteSession(ctx, tokenHash); err != nil {
+		if _, err := s.DeleteSession(ctx, tokenHash); err != nil {
 			return Session{}, err
 		}
 		return Session{}, ticket.ErrNotFound
@@ -115,21 +115,27 @@ func (s *DB) SetSessionLocale(ctx context.Context, tokenHash []byte, locale stri
 	})
 }
 
-// DeleteSession ends the session with tokenHash. A token that opens no
-// session writes nothing: a logout with a made-up cookie must not take the
-// write lock nor move the versions every node's caches are kept by.
-func (s *DB) DeleteSession(ctx context.Context, tokenHash []byte) error {
+// DeleteSession ends the session with tokenHash and reports whether there
+// was one. A token that opens no session writes nothing: a logout with a
+// made-up cookie must not take the write lock, move the versions every
+// node's caches are kept by, nor be announced to the other nodes.
+func (s *DB) DeleteSession(ctx context.Context, tokenHash []byte) (bool, error) {
 	var n int
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM sessions WHERE token_hash = ?`, tokenHash).Scan(&n); err != nil {
-		return err
+		return false, err
 	}
 	if n == 0 {
-		return nil
+		return false, nil
 	}
-	return s.tx(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
+	var deleted int64
+	err := s.tx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
+		if err == nil {
+			deleted, err = res.RowsAffected()
+		}
 		return err
 	})
+	return deleted > 0, err
 }
 
 // EmbedLogin is what a host's token opens: a session for its user, who is

@@ -69,9 +69,6 @@ type DB struct {
 	// cluster: this node's part in the nodes' notifications (cluster.go);
 	// nil on SQLite.
 	cluster *cluster
-	// committing: when the batch being committed started (UnixNano; 0:
-	// none), for Ready.
-	committing atomic.Int64
 
 	// id tells this database from any other (see ID).
 	id string
@@ -253,7 +250,11 @@ func (s *DB) SchemaVersion(ctx context.Context) (int, error) {
 
 // Ready reports why this node should not be sent requests (nil: it may):
 // the database does not answer, its schema is older than this build's,
-// or (PostgreSQL) the node does not hear the other nodes.
+// or (PostgreSQL) the node does not hear the other nodes. A write waiting
+// for the write lock does not make a node unready: every node waits for
+// the same lock, and all of them unready would leave a load balancer no
+// node for the reads either (a frozen holder loses the lock within
+// idle_in_transaction_session_timeout).
 func (s *DB) Ready(ctx context.Context) error {
 	engine := "sqlite"
 	if s.postgres {
@@ -273,17 +274,8 @@ func (s *DB) Ready(ctx context.Context) error {
 	if !s.Listening() {
 		return errors.New("not hearing the other nodes")
 	}
-	if at := s.committing.Load(); at != 0 {
-		if d := time.Since(time.Unix(0, at)); d > blockedWrites {
-			return fmt.Errorf("a write has waited %v for its commit", d.Round(time.Second))
-		}
-	}
 	return nil
 }
-
-// blockedWrites: a node whose commit takes longer is not ready (the
-// database is stuck, or another node holds the write lock).
-var blockedWrites = 5 * time.Second
 
 // tx runs fn in a write transaction and returns once it is committed (and
 // fsynced) or failed. Concurrent calls share one commit; each runs inside
@@ -358,8 +350,6 @@ func (s *DB) writer() {
 
 func (s *DB) commit(batch []write) {
 	ctx := context.Background()
-	s.committing.Store(time.Now().UnixNano())
-	defer s.committing.Store(0)
 	defer s.notifyMail()
 	defer s.notifyEvents()
 	if len(batch) == 1 {

@@ -264,7 +264,7 @@ func TestConformance(t *testing.T) {
 					t.Fatalf("expired session still there: %v", err)
 				}
 				db.CreateSession(ctx, token, store.Session{UserID: f.user.ID}, now)
-				if err := db.DeleteSession(ctx, token); err != nil {
+				if _, err := db.DeleteSession(ctx, token); err != nil {
 					t.Fatal(err)
 				}
 				if _, err := db.Session(ctx, token, now, now.Add(-time.Hour), time.Minute); ticket.ErrorCode(err) != ticket.CodeNotFound {
