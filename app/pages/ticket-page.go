@@ -117,7 +117,11 @@ func (p *ticketPage) markRead(ctx app.Context) {
 func (p *ticketPage) Render() app.UI {
 	lang := p.session.Lang
 	d := p.detail
-	if d.Number != p.number || d.Status == state.Loading || d.Status == state.Idle {
+	// Loading again a ticket on screen (after the live connection came
+	// back, on another node maybe) keeps it shown: the reply being typed
+	// keeps its box, its focus and the page its scroll.
+	shown := d.Number == p.number && d.Ticket.Number == p.number
+	if d.Number != p.number || d.Status == state.Idle || (d.Status == state.Loading && !shown) {
 		return newShell().WithTitle("TicketTitle").WithSession(p.session).Body(loading(lang))
 	}
 	if d.Status == state.Failed {

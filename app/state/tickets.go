@@ -222,6 +222,7 @@ func loadTicket(ctx app.Context, number int64, get func(number int64) (ticketAns
 	cur.Status, cur.Err = Loading, nil
 	ctx.SetState(TicketState, cur)
 	res, err := loadPage(&ticketPageEvents, func() (ticketAnswer, *Error) { return get(number) })
+	seen := ticketPageEvents.Load()
 	if err != nil {
 		expired(ctx, err)
 	}
@@ -244,4 +245,10 @@ func loadTicket(ctx app.Context, number int64, get func(number int64) (ticketAns
 	}
 	keepTicket(s, number, res)
 	ctx.SetState(TicketState, TicketDetail{Status: Loaded, Number: number, Ticket: res.Ticket, Messages: res.Messages})
+	if ticketPageEvents.Load() != seen {
+		// An event of the ticket came between the answer and the page
+		// showing it: it found the page loading and was not put on it,
+		// and the answer may be older. Ask again.
+		ctx.NewActionWithValue(LoadTicket, number)
+	}
 }

@@ -134,12 +134,20 @@ func TestTwoNodesBehindABalancer(t *testing.T) {
 	yNav := `nav.sidenav a[href="/tickets/` + strconv.FormatInt(y.Number, 10) + `"] .badge`
 	anna.waitTrue("badge on the other ticket", qExists(yNav))
 
-	// Node B goes away; the balancer sends everything to node A.
+	// She is typing her answer when node B goes away; the balancer sends
+	// everything to node A.
+	anna.typeIn("textarea#reply-body", "Ich schaue")
+	eval[string](anna, `document.querySelector("textarea#reply-body").dataset.mark = "before"`)
 	lb.to(a)
 	b.stop()
 	reply(x.Number, "Antwort, während Knoten B weg war")
 	anna.waitContains("caught up on node A", qText("section.conversation"), "Antwort, während Knoten B weg war")
 	anna.waitFalse("connected again", qExists("#live-reconnecting, #offline-bar"))
+	// The page was not built anew: the same reply box, with her text and
+	// the focus.
+	anna.waitTrue("the reply box kept through the move", `document.querySelector("textarea#reply-body")?.dataset.mark === "before"`)
+	anna.waitText("her text kept", qValue("textarea#reply-body"), "Ich schaue")
+	anna.waitTrue("the reply box keeps the focus", `document.activeElement?.id === "reply-body"`)
 	reply(x.Number, "Antwort über Knoten A, live")
 	anna.waitContains("live on node A", qText("section.conversation"), "Antwort über Knoten A, live")
 	anna.waitTrue("still logged in, the badge still there", qExists(yNav))
